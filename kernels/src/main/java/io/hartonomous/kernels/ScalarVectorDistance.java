@@ -1,0 +1,47 @@
+package io.hartonomous.kernels;
+
+/** Scalar twin of {@link VectorDistance}: the plain loops the SIMD kernels must agree with. */
+public final class ScalarVectorDistance {
+    private ScalarVectorDistance() {
+    }
+
+    public static float dot(float[] a, float[] b, int length) {
+        VectorDistance.checkLengths(a, b, length);
+        float sum = 0;
+        for (int i = 0; i < length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+
+    public static float squaredEuclidean(float[] a, float[] b, int length) {
+        VectorDistance.checkLengths(a, b, length);
+        float sum = 0;
+        for (int i = 0; i < length; i++) {
+            float d = a[i] - b[i];
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    public static float cosineDistance(float[] a, float[] b, int length) {
+        VectorDistance.checkLengths(a, b, length);
+        float d = 0;
+        float x = 0;
+        float y = 0;
+        for (int i = 0; i < length; i++) {
+            d += a[i] * b[i];
+            x += a[i] * a[i];
+            y += b[i] * b[i];
+        }
+        return cosineFromSums(d, x, y);
+    }
+
+    static float cosineFromSums(float dot, float squaredNormA, float squaredNormB) {
+        if (squaredNormA == 0 || squaredNormB == 0) {
+            return 1f;
+        }
+        double cos = dot / (Math.sqrt(squaredNormA) * Math.sqrt(squaredNormB));
+        return (float) (1.0 - Math.max(-1.0, Math.min(1.0, cos)));
+    }
+}

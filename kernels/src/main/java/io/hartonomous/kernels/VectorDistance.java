@@ -1,0 +1,85 @@
+package io.hartonomous.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector distances with the Vector API at the machine's preferred width; {@link ScalarVectorDistance} is the twin
+ * they are tested against. Lanes accumulate in float and are reduced once at the end, so results may differ from
+ * the scalar twin in the last bits (tests allow a relative tolerance).
+ */
+public final class VectorDistance {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+
+    private VectorDistance() {
+    }
+
+    public static float dot(float[] a, float[] b, int length) {
+        checkLengths(a, b, length);
+        FloatVector acc = FloatVector.zero(SPECIES);
+        int i = 0;
+        int bound = SPECIES.loopBound(length);
+        for (; i < bound; i += SPECIES.length()) {
+            acc = FloatVector.fromArray(SPECIES, a, i).fma(FloatVector.fromArray(SPECIES, b, i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+
+    public static float squaredEuclidean(float[] a, float[] b, int length) {
+        checkLengths(a, b, length);
+        FloatVector acc = FloatVector.zero(SPECIES);
+        int i = 0;
+        int bound = SPECIES.loopBound(length);
+        for (; i < bound; i += SPECIES.length()) {
+            FloatVector d = FloatVector.fromArray(SPECIES, a, i).sub(FloatVector.fromArray(SPECIES, b, i));
+            acc = d.fma(d, acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < length; i++) {
+            float d = a[i] - b[i];
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    public static float euclidean(float[] a, float[] b, int length) {
+        return (float) Math.sqrt(squaredEuclidean(a, b, length));
+    }
+
+    /** 1 - cos(a, b); 1 when either vector is all zeros (no direction, so no similarity). */
+    public static float cosineDistance(float[] a, float[] b, int length) {
+        checkLengths(a, b, length);
+        FloatVector dot = FloatVector.zero(SPECIES);
+        FloatVector na = FloatVector.zero(SPECIES);
+        FloatVector nb = FloatVector.zero(SPECIES);
+        int i = 0;
+        int bound = SPECIES.loopBound(length);
+        for (; i < bound; i += SPECIES.length()) {
+            FloatVector va = FloatVector.fromArray(SPECIES, a, i);
+            FloatVector vb = FloatVector.fromArray(SPECIES, b, i);
+            dot = va.fma(vb, dot);
+            na = va.fma(va, na);
+            nb = vb.fma(vb, nb);
+        }
+        float d = dot.reduceLanes(VectorOperators.ADD);
+        float x = na.reduceLanes(VectorOperators.ADD);
+        float y = nb.reduceLanes(VectorOperators.ADD);
+        for (; i < length; i++) {
+            d += a[i] * b[i];
+            x += a[i] * a[i];
+            y += b[i] * b[i];
+        }
+        return ScalarVectorDistance.cosineFromSums(d, x, y);
+    }
+
+    static void checkLengths(float[] a, float[] b, int length) {
+        if (length < 0 || a.length < length || b.length < length) {
+            throw new IllegalArgumentException("vectors shorter than " + length + " (" + a.length + ", " + b.length + ")");
+        }
+    }
+}

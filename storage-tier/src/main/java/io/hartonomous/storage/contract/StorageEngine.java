@@ -1,0 +1,28 @@
+package io.hartonomous.storage.contract;
+
+import java.util.List;
+import java.util.Map;
+
+/** One storage tier behind the contract: the embedded engine (H2) or SQL Server 2025. */
+public interface StorageEngine extends AutoCloseable {
+    /** "embedded" or "sqlserver". */
+    String engineName();
+
+    TenantStorage forTenant(String tenantId);
+
+    MessageQueue queue();
+
+    ApiKeyStore apiKeys();
+
+    /** RUNNING jobs of every tenant: what a restarted ingest tier resumes. */
+    List<IngestionJob> unfinishedJobs();
+
+    /** Row counts per table, for operators. */
+    Map<String, Long> rowCounts();
+
+    /** True when the storage answers a trivial query. */
+    boolean isReachable();
+
+    @Override
+    void close();
+}

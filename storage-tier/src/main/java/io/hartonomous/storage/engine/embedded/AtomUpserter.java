@@ -1,0 +1,137 @@
+package io.hartonomous.storage.engine.embedded;
+
+import io.hartonomous.storage.contract.ContentHash;
+import io.hartonomous.storage.contract.NewAtom;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Deduplicating upsert of leaf atoms inside the caller's transaction. Each atom's ReferenceCount grows by exactly the
+ * number of new rows that point at it. Rows are touched in ContentHash order so concurrent writers lock in the same
+ * order; a lost insert race (another writer inserted the same hash first) asks the transaction to retry.
+ */
+final class AtomUpserter {
+
+    /** Ids of the upserted atoms (by ordinal; 0 where the delta was 0 and the atom was skipped) and new-atom count. */
+    record Result(long[] atomIds, int newAtoms, int distinctAtoms) {
+    }
+
+    Result upsert(Connection c, List<NewAtom> atoms, long[] referenceDelta) throws SQLException {
+        int n = atoms.size();
+        long[] ids = new long[n];
+        Integer[] order = new Integer[n];
+        int used = 0;
+        for (int i = 0; i < n; i++) {
+            if (referenceDelta[i] > 0) {
+                order[used++] = i;
+            }
+        }
+        Integer[] sorted = Arrays.copyOf(order, used);
+        Arrays.sort(sorted, Comparator.comparing(i -> atoms.get(i).contentHash()));
+        if (used == 0) {
+            return new Result(ids, 0, 0);
+        }
+
+        Map<ContentHash, Long> existing = findExisting(c, atoms, sorted);
+        try (PreparedStatement update = c.prepareStatement(
+                "UPDATE Atoms SET ReferenceCount = ReferenceCount + ? WHERE AtomId = ?")) {
+            int pending = 0;
+            for (int ordinal : sorted) {
+                Long id = existing.get(atoms.get(ordinal).contentHash());
+                if (id != null) {
+                    ids[ordinal] = id;
+                    update.setLong(1, referenceDelta[ordinal]);
+                    update.setLong(2, id);
+                    update.addBatch();
+                    pending++;
+                }
+            }
+            if (pending > 0) {
+                for (int count : update.executeBatch()) {
+                    if (count != 1) {
+                        // A failing job removed the atom after we looked it up.
+                        throw new Transactions.RetryableConflict("atom vanished during upsert");
+                    }
+                }
+            }
+        }
+
+        int inserted = 0;
+        try (PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO Atoms (ContentHash, Modality, Subtype, AtomicValue, ReferenceCount) VALUES (?, ?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            int[] insertedOrdinals = new int[used];
+            for (int ordinal : sorted) {
+                NewAtom atom = atoms.get(ordinal);
+                if (!existing.containsKey(atom.contentHash())) {
+                    insert.setBytes(1, atom.contentHash().bytes());
+                    insert.setString(2, atom.type().modality().wireName());
+                    insert.setString(3, atom.type().subtype());
+                    insert.setBytes(4, atom.value());
+                    insert.setLong(5, referenceDelta[ordinal]);
+                    insert.addBatch();
+                    insertedOrdinals[inserted++] = ordinal;
+                }
+            }
+            if (inserted > 0) {
+                try {
+                    insert.executeBatch();
+                } catch (SQLException e) {
+                    if (Transactions.isUniqueViolation(e) || isUniqueViolationInBatch(e)) {
+                        throw new Transactions.RetryableConflict("another writer inserted the same atom first");
+                    }
+                    throw e;
+                }
+                try (ResultSet keys = insert.getGeneratedKeys()) {
+                    int k = 0;
+                    while (keys.next()) {
+                        ids[insertedOrdinals[k++]] = keys.getLong(1);
+                    }
+                    if (k != inserted) {
+                        throw new SQLException("expected " + inserted + " generated atom ids, got " + k);
+                    }
+                }
+            }
+        }
+        return new Result(ids, inserted, used);
+    }
+
+    private static boolean isUniqueViolationInBatch(SQLException e) {
+        for (SQLException next = e.getNextException(); next != null; next = next.getNextException()) {
+            if (Transactions.isUniqueViolation(next)) {
+                return true;
+            }
+        }
+        return e.getCause() instanceof SQLException cause && Transactions.isUniqueViolation(cause);
+    }
+
+    private static Map<ContentHash, Long> findExisting(Connection c, List<NewAtom> atoms, Integer[] ordinals)
+            throws SQLException {
+        Object[] hashes = new Object[ordinals.length];
+        for (int i = 0; i < ordinals.length; i++) {
+            hashes[i] = atoms.get(ordinals[i]).contentHash().bytes();
+        }
+        Map<ContentHash, Long> found = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT AtomId, ContentHash FROM Atoms WHERE ContentHash = ANY(?)")) {
+            Array array = c.createArrayOf("BINARY VARYING", hashes);
+            ps.setArray(1, array);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(ContentHash.wrap(rs.getBytes(2)), rs.getLong(1));
+                }
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,422 @@
+package io.hartonomous.storage.engine.embedded;
+
+import io.hartonomous.storage.contract.Atom;
+import io.hartonomous.storage.contract.Chunk;
+import io.hartonomous.storage.contract.ChunkReceipt;
+import io.hartonomous.storage.contract.CoefficientBatch;
+import io.hartonomous.storage.contract.CompositionBatch;
+import io.hartonomous.storage.contract.ConflictException;
+import io.hartonomous.storage.contract.ContentHash;
+import io.hartonomous.storage.contract.IngestWrites;
+import io.hartonomous.storage.contract.IngestionJob;
+import io.hartonomous.storage.contract.JobStart;
+import io.hartonomous.storage.contract.JobState;
+import io.hartonomous.storage.contract.Model;
+import io.hartonomous.storage.contract.ModelLayer;
+import io.hartonomous.storage.contract.NewAtom;
+import io.hartonomous.storage.contract.NewJob;
+import io.hartonomous.storage.contract.NewModel;
+import io.hartonomous.storage.contract.NotFoundException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Jobs and chunk writes on H2: each chunk is one transaction together with the job's watermark. */
+final class EmbeddedIngestWrites implements IngestWrites {
+    private static final int ERROR_LIMIT = 4000;
+
+    private final String tenantId;
+    private final Transactions tx;
+    private final AtomUpserter upserter;
+
+    EmbeddedIngestWrites(String tenantId, Transactions tx, AtomUpserter upserter) {
+        this.tenantId = tenantId;
+        this.tx = tx;
+        this.upserter = upserter;
+    }
+
+    @Override
+    public JobStart startJob(NewJob job) {
+        ContentHash expected = job.fileHash();
+        return tx.inTransaction(c -> {
+            Optional<Atom> parent = parentByHash(c, expected);
+            if (parent.isPresent()) {
+                return reuse(c, job, parent.get());
+            }
+            long parentId;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO Atoms (ContentHash, Modality, Subtype, AtomicValue, Metadata, ReferenceCount) "
+                            + "VALUES (?, ?, 'file', NULL, ?, 0)", Statement.RETURN_GENERATED_KEYS)) {
+                ps.setBytes(1, expected.bytes());
+                ps.setString(2, job.modality().wireName());
+                ps.setString(3, job.metadataJson());
+                ps.executeUpdate();
+                parentId = generatedKey(ps);
+            } catch (SQLException e) {
+                if (Transactions.isUniqueViolation(e)) {
+                    throw new Transactions.RetryableConflict("the same file was started concurrently");
+                }
+                throw e;
+            }
+            own(c, parentId);
+            long jobId = insertJob(c, job, parentId, JobState.RUNNING);
+            return new JobStart(loadJob(c, jobId), parentByHash(c, expected).orElseThrow(), false, false);
+        });
+    }
+
+    /** The file is stored already: completed → record a deduplicated job; running → report who is ingesting it. */
+    private JobStart reuse(Connection c, NewJob job, Atom parent) throws SQLException {
+        if (!parent.type().isFile()) {
+            throw new IllegalArgumentException("hash " + parent.contentHash() + " belongs to a leaf atom, not a file");
+        }
+        IngestionJob latest = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.JOB_COLUMNS + " FROM IngestionJobs "
+                + "WHERE ParentAtomId = ? AND State <> 'FAILED' ORDER BY CASE State WHEN 'COMPLETED' THEN 0 ELSE 1 END, "
+                + "JobId LIMIT 1")) {
+            ps.setLong(1, parent.atomId());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    latest = Rows.job(rs);
+                }
+            }
+        }
+        if (latest != null && latest.state() == JobState.RUNNING) {
+            if (!latest.tenantId().equals(tenantId)) {
+                throw new ConflictException("the same file is being ingested right now; retry when that finishes");
+            }
+            return new JobStart(latest, parent, false, true);
+        }
+        own(c, parent.atomId());
+        long jobId = insertJob(c, job, parent.atomId(), JobState.COMPLETED);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE IngestionJobs SET BytesDone = BytesTotal, "
+                + "DistinctAtoms = ?, Compositions = ?, NewAtoms = 0 WHERE JobId = ?")) {
+            ps.setLong(1, latest == null ? 0 : latest.distinctAtoms());
+            ps.setLong(2, latest == null ? 0 : latest.compositions());
+            ps.setLong(3, jobId);
+            ps.executeUpdate();
+        }
+        return new JobStart(loadJob(c, jobId), parent, true, false);
+    }
+
+    private Optional<Atom> parentByHash(Connection c, ContentHash hash) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + Rows.ATOM_COLUMNS + " FROM Atoms a WHERE a.ContentHash = ?")) {
+            ps.setBytes(1, hash.bytes());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(Rows.atom(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private void own(Connection c, long atomId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "MERGE INTO AtomOwners KEY (AtomId, TenantId) VALUES (?, ?, CURRENT_TIMESTAMP)")) {
+            ps.setLong(1, atomId);
+            ps.setString(2, tenantId);
+            ps.executeUpdate();
+        }
+    }
+
+    private long insertJob(Connection c, NewJob job, long parentId, JobState state) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO IngestionJobs (TenantId, Modality, Name, State, "
+                + "ParentAtomId, ContentHash, BytesTotal, SourcePath) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, tenantId);
+            ps.setString(2, job.modality().wireName());
+            ps.setString(3, job.name());
+            ps.setString(4, state.name());
+            ps.setLong(5, parentId);
+            ps.setBytes(6, job.fileHash().bytes());
+            ps.setLong(7, job.bytesTotal());
+            ps.setString(8, job.sourcePath());
+            ps.executeUpdate();
+            return generatedKey(ps);
+        }
+    }
+
+    @Override
+    public Model registerModel(long jobId, NewModel model) {
+        return tx.inTransaction(c -> {
+            IngestionJob job = lockJob(c, jobId);
+            Optional<Model> existing = EmbeddedModelStore.modelByJob(c, jobId);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            requireRunning(job);
+            long parameters = model.layers().stream().mapToLong(ModelLayer::elementCount).sum();
+            long modelId;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO Models (ParentAtomId, JobId, Name, Format, "
+                    + "TensorCount, ParameterCount, Metadata) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                ps.setLong(1, job.parentAtomId());
+                ps.setLong(2, jobId);
+                ps.setString(3, model.name());
+                ps.setString(4, model.format());
+                ps.setInt(5, model.layers().size());
+                ps.setLong(6, parameters);
+                ps.setString(7, model.metadataJson());
+                ps.executeUpdate();
+                modelId = generatedKey(ps);
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO ModelLayers (ModelId, LayerIdx, Name, Shape, "
+                    + "DType, StoredAs, ElementCount) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                for (ModelLayer layer : model.layers()) {
+                    ps.setLong(1, modelId);
+                    ps.setInt(2, layer.layerIdx());
+                    ps.setString(3, layer.name());
+                    ps.setString(4, EmbeddedModelStore.shapeText(layer.shape()));
+                    ps.setString(5, layer.dtype());
+                    ps.setString(6, layer.storedAs());
+                    ps.setLong(7, layer.elementCount());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return EmbeddedModelStore.modelByJob(c, jobId).orElseThrow();
+        });
+    }
+
+    @Override
+    public ChunkReceipt writeChunk(long jobId, Chunk chunk) {
+        long[] delta = referenceDeltas(chunk);
+        return tx.inTransaction(c -> {
+            IngestionJob job = lockJob(c, jobId);
+            requireRunning(job);
+            if (chunk.chunkIndex() < job.chunksCommitted()) {
+                return new ChunkReceipt(chunk.chunkIndex(), true, 0, 0, 0, 0);
+            }
+            if (chunk.chunkIndex() > job.chunksCommitted()) {
+                throw new ConflictException("chunk " + chunk.chunkIndex() + " of job " + jobId
+                        + " is out of order: the next chunk is " + job.chunksCommitted());
+            }
+            long modelId = chunk.coefficients().size() > 0
+                    ? EmbeddedModelStore.modelByJob(c, jobId).orElseThrow(() -> new ConflictException(
+                    "job " + jobId + " has coefficient rows but no registered model")).modelId()
+                    : 0;
+            AtomUpserter.Result atoms = upserter.upsert(c, chunk.atoms(), delta);
+            insertCompositions(c, job.parentAtomId(), chunk.compositions(), atoms.atomIds());
+            insertCoefficients(c, modelId, chunk.coefficients(), atoms.atomIds());
+            try (PreparedStatement ps = c.prepareStatement("UPDATE IngestionJobs SET ChunksCommitted = ?, "
+                    + "BytesDone = GREATEST(BytesDone, ?), NewAtoms = NewAtoms + ?, "
+                    + "Compositions = Compositions + ?, UpdatedAt = CURRENT_TIMESTAMP WHERE JobId = ?")) {
+                ps.setInt(1, chunk.chunkIndex() + 1);
+                ps.setLong(2, chunk.bytesDone());
+                ps.setLong(3, atoms.newAtoms());
+                ps.setLong(4, (long) chunk.compositions().size() + chunk.coefficients().size());
+                ps.setLong(5, jobId);
+                ps.executeUpdate();
+            }
+            return new ChunkReceipt(chunk.chunkIndex(), false, atoms.distinctAtoms(), atoms.newAtoms(),
+                    chunk.compositions().size(), chunk.coefficients().size());
+        });
+    }
+
+    /** How many rows of the chunk point at each atom; also validates ordinals and distinctness. */
+    static long[] referenceDeltas(Chunk chunk) {
+        List<NewAtom> atoms = chunk.atoms();
+        Set<ContentHash> seen = new HashSet<>(atoms.size() * 2);
+        for (NewAtom atom : atoms) {
+            if (!seen.add(atom.contentHash())) {
+                throw new IllegalArgumentException("chunk " + chunk.chunkIndex() + " lists atom "
+                        + atom.contentHash() + " twice; a chunk's atoms must be distinct");
+            }
+        }
+        long[] delta = new long[atoms.size()];
+        CompositionBatch comps = chunk.compositions();
+        for (int i = 0; i < comps.size(); i++) {
+            delta[checkOrdinal(comps.atomOrdinal()[i], atoms.size())]++;
+        }
+        CoefficientBatch coeffs = chunk.coefficients();
+        for (int i = 0; i < coeffs.size(); i++) {
+            delta[checkOrdinal(coeffs.atomOrdinal()[i], atoms.size())]++;
+        }
+        return delta;
+    }
+
+    private static int checkOrdinal(int ordinal, int atomCount) {
+        if (ordinal < 0 || ordinal >= atomCount) {
+            throw new IllegalArgumentException("row refers to atom ordinal " + ordinal + " but the chunk has "
+                    + atomCount + " atoms");
+        }
+        return ordinal;
+    }
+
+    private static void insertCompositions(Connection c, long parentId, CompositionBatch rows, long[] atomIds)
+            throws SQLException {
+        if (rows.size() == 0) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO AtomCompositions (ParentAtomId, "
+                + "ComponentAtomId, SequenceIndex, PositionX, PositionY) VALUES (?, ?, ?, ?, ?)")) {
+            for (int i = 0; i < rows.size(); i++) {
+                ps.setLong(1, parentId);
+                ps.setLong(2, atomIds[rows.atomOrdinal()[i]]);
+                ps.setLong(3, rows.sequenceIndex()[i]);
+                ps.setLong(4, rows.positionX()[i]);
+                ps.setLong(5, rows.positionY()[i]);
+                ps.addBatch();
+            }
+            executeRows(ps, "composition");
+        }
+    }
+
+    private static void insertCoefficients(Connection c, long modelId, CoefficientBatch rows, long[] atomIds)
+            throws SQLException {
+        if (rows.size() == 0) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO TensorAtomCoefficients (ModelId, LayerIdx, "
+                + "PositionZ, PositionY, PositionX, TensorAtomId) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (int i = 0; i < rows.size(); i++) {
+                ps.setLong(1, modelId);
+                ps.setInt(2, rows.layerIdx()[i]);
+                ps.setLong(3, rows.positionZ()[i]);
+                ps.setLong(4, rows.positionY()[i]);
+                ps.setLong(5, rows.positionX()[i]);
+                ps.setLong(6, atomIds[rows.atomOrdinal()[i]]);
+                ps.addBatch();
+            }
+            executeRows(ps, "coefficient");
+        }
+    }
+
+    private static void executeRows(PreparedStatement ps, String what) throws SQLException {
+        try {
+            ps.executeBatch();
+        } catch (SQLException e) {
+            SQLException cause = e.getNextException() != null ? e.getNextException() : e;
+            if (Transactions.isUniqueViolation(cause) || Transactions.isUniqueViolation(e)) {
+                throw new ConflictException("a " + what + " row repeats a position that is already stored");
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public IngestionJob completeJob(long jobId, String metadataJson) {
+        return tx.inTransaction(c -> {
+            IngestionJob job = lockJob(c, jobId);
+            if (job.state() == JobState.COMPLETED) {
+                return job;
+            }
+            requireRunning(job);
+            long distinct = countDistinct(c, "SELECT COUNT(DISTINCT ComponentAtomId) FROM AtomCompositions "
+                    + "WHERE ParentAtomId = ?", job.parentAtomId());
+            Optional<Model> model = EmbeddedModelStore.modelByJob(c, jobId);
+            if (model.isPresent()) {
+                distinct += countDistinct(c, "SELECT COUNT(DISTINCT TensorAtomId) FROM TensorAtomCoefficients "
+                        + "WHERE ModelId = ?", model.get().modelId());
+            }
+            if (metadataJson != null) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE Atoms SET Metadata = ? WHERE AtomId = ?")) {
+                    ps.setString(1, metadataJson);
+                    ps.setLong(2, job.parentAtomId());
+                    ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE IngestionJobs SET State = 'COMPLETED', "
+                    + "DistinctAtoms = ?, BytesDone = BytesTotal, UpdatedAt = CURRENT_TIMESTAMP WHERE JobId = ?")) {
+                ps.setLong(1, distinct);
+                ps.setLong(2, jobId);
+                ps.executeUpdate();
+            }
+            return loadJob(c, jobId);
+        });
+    }
+
+    private static long countDistinct(Connection c, String sql, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Override
+    public IngestionJob failJob(long jobId, String error) {
+        String message = error == null ? "failed" : error.length() > ERROR_LIMIT ? error.substring(0, ERROR_LIMIT) : error;
+        return tx.inTransaction(c -> {
+            IngestionJob job = lockJob(c, jobId);
+            if (job.state() == JobState.FAILED) {
+                return job;
+            }
+            if (job.state() == JobState.COMPLETED) {
+                throw new ConflictException("job " + jobId + " already completed; it cannot fail now");
+            }
+            new JobRemoval(c).removeEverythingWrittenBy(job);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE IngestionJobs SET State = 'FAILED', Error = ?, "
+                    + "ChunksCommitted = 0, NewAtoms = 0, Compositions = 0, DistinctAtoms = 0, "
+                    + "UpdatedAt = CURRENT_TIMESTAMP WHERE JobId = ?")) {
+                ps.setString(1, message);
+                ps.setLong(2, jobId);
+                ps.executeUpdate();
+            }
+            return loadJob(c, jobId);
+        });
+    }
+
+    @Override
+    public Optional<IngestionJob> job(long jobId) {
+        return tx.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + Rows.JOB_COLUMNS + " FROM IngestionJobs WHERE JobId = ? AND TenantId = ?")) {
+                ps.setLong(1, jobId);
+                ps.setString(2, tenantId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(Rows.job(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Locks the job row: chunks of one job are serialised, and the watermark check is race-free. */
+    private IngestionJob lockJob(Connection c, long jobId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.JOB_COLUMNS
+                + " FROM IngestionJobs WHERE JobId = ? AND TenantId = ? FOR UPDATE")) {
+            ps.setLong(1, jobId);
+            ps.setString(2, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NotFoundException("job " + jobId + " not found");
+                }
+                return Rows.job(rs);
+            }
+        }
+    }
+
+    private static void requireRunning(IngestionJob job) {
+        if (job.state() != JobState.RUNNING) {
+            throw new ConflictException("job " + job.jobId() + " is " + job.state().name().toLowerCase()
+                    + " and takes no more writes");
+        }
+    }
+
+    private IngestionJob loadJob(Connection c, long jobId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + Rows.JOB_COLUMNS + " FROM IngestionJobs WHERE JobId = ?")) {
+            ps.setLong(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return Rows.job(rs);
+            }
+        }
+    }
+
+    static long generatedKey(PreparedStatement ps) throws SQLException {
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+            if (!keys.next()) {
+                throw new SQLException("no generated key returned");
+            }
+            return keys.getLong(1);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.hartonomous.storage.engine.embedded;
+
+import io.hartonomous.storage.contract.MessageQueue;
+import io.hartonomous.storage.contract.QueueMessage;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A queue table: receivers take visible rows with {@code SELECT ... FOR UPDATE SKIP LOCKED}, so concurrent receivers
+ * never wait on or take each other's messages, then lease them until completed, abandoned or the lease runs out.
+ */
+final class EmbeddedMessageQueue implements MessageQueue {
+    private static final int MAX_BATCH = 1000;
+
+    private final Transactions tx;
+
+    EmbeddedMessageQueue(Transactions tx) {
+        this.tx = tx;
+    }
+
+    private static String requireQueue(String queue) {
+        if (queue == null || queue.isBlank() || queue.length() > 128) {
+            throw new IllegalArgumentException("a queue name is 1-128 characters");
+        }
+        return queue;
+    }
+
+    @Override
+    public long enqueue(String queue, String body) {
+        requireQueue(queue);
+        if (body == null) {
+            throw new IllegalArgumentException("a message needs a body");
+        }
+        return tx.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO QueueMessages (QueueName, Body) VALUES (?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, queue);
+                ps.setString(2, body);
+                ps.executeUpdate();
+                return EmbeddedIngestWrites.generatedKey(ps);
+            }
+        });
+    }
+
+    @Override
+    public List<QueueMessage> receive(String queue, int maxMessages, Duration lease) {
+        requireQueue(queue);
+        if (maxMessages < 1 || maxMessages > MAX_BATCH) {
+            throw new IllegalArgumentException("maxMessages must be between 1 and " + MAX_BATCH);
+        }
+        if (lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("a lease must be positive");
+        }
+        return tx.inTransaction(c -> {
+            Instant now = Rows.micros(Instant.now());
+            List<QueueMessage> taken = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT MessageId, Body, DeliveryCount, EnqueuedAt "
+                    + "FROM QueueMessages WHERE QueueName = ? AND VisibleAfter <= ? ORDER BY MessageId "
+                    + "FETCH FIRST ? ROWS ONLY FOR UPDATE SKIP LOCKED")) {
+                ps.setString(1, queue);
+                Rows.setInstant(ps, 2, now);
+                ps.setInt(3, maxMessages);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        taken.add(new QueueMessage(rs.getLong(1), queue, rs.getString(2), rs.getInt(3) + 1,
+                                UUID.randomUUID().toString(), Rows.instant(rs, 4)));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE QueueMessages SET VisibleAfter = ?, "
+                    + "DeliveryCount = ?, LeaseToken = ? WHERE MessageId = ?")) {
+                for (QueueMessage m : taken) {
+                    Rows.setInstant(ps, 1, now.plus(lease));
+                    ps.setInt(2, m.deliveryCount());
+                    ps.setString(3, m.leaseToken());
+                    ps.setLong(4, m.messageId());
+                    ps.addBatch();
+                }
+                if (!taken.isEmpty()) {
+                    ps.executeBatch();
+                }
+            }
+            return taken;
+        });
+    }
+
+    @Override
+    public boolean complete(QueueMessage message) {
+        return leased(message, "DELETE FROM QueueMessages WHERE MessageId = ? AND LeaseToken = ?");
+    }
+
+    @Override
+    public boolean abandon(QueueMessage message) {
+        return leased(message, "UPDATE QueueMessages SET VisibleAfter = CURRENT_TIMESTAMP, LeaseToken = NULL "
+                + "WHERE MessageId = ? AND LeaseToken = ?");
+    }
+
+    private boolean leased(QueueMessage message, String sql) {
+        return tx.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, message.messageId());
+                ps.setString(2, message.leaseToken());
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public long depth(String queue) {
+        requireQueue(queue);
+        return tx.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM QueueMessages WHERE QueueName = ?")) {
+                ps.setString(1, queue);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+}

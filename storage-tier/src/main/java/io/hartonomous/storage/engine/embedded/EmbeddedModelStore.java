@@ -1,0 +1,312 @@
+package io.hartonomous.storage.engine.embedded;
+
+import io.hartonomous.storage.contract.AtomType;
+import io.hartonomous.storage.contract.ConflictException;
+import io.hartonomous.storage.contract.Model;
+import io.hartonomous.storage.contract.ModelLayer;
+import io.hartonomous.storage.contract.ModelStore;
+import io.hartonomous.storage.contract.Modality;
+import io.hartonomous.storage.contract.NewAtom;
+import io.hartonomous.storage.contract.NotFoundException;
+import io.hartonomous.storage.contract.RollbackReport;
+import io.hartonomous.storage.contract.Snapshot;
+import io.hartonomous.storage.contract.TensorCell;
+import io.hartonomous.storage.contract.WeightUpdate;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** Models and weight history. Weight changes go through the history trigger, so AS OF and rollback see them. */
+final class EmbeddedModelStore implements ModelStore {
+    private static final String MODEL_COLUMNS = "m.ModelId, m.ParentAtomId, m.Name, m.Format, m.TensorCount, "
+            + "m.ParameterCount, m.Metadata, m.CreatedAt";
+
+    private final String tenantId;
+    private final Transactions tx;
+    private final AtomUpserter upserter;
+
+    EmbeddedModelStore(String tenantId, Transactions tx, AtomUpserter upserter) {
+        this.tenantId = tenantId;
+        this.tx = tx;
+        this.upserter = upserter;
+    }
+
+    static Optional<Model> modelByJob(Connection c, long jobId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + MODEL_COLUMNS + " FROM Models m WHERE m.JobId = ?")) {
+            ps.setLong(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(model(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    static String shapeText(List<Long> shape) {
+        return shape.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
+    }
+
+    static List<Long> parseShape(String text) {
+        String inner = text.substring(1, text.length() - 1).trim();
+        return inner.isEmpty() ? List.of() : Arrays.stream(inner.split(",")).map(s -> Long.parseLong(s.trim())).toList();
+    }
+
+    private static Model model(ResultSet rs) throws SQLException {
+        return new Model(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getInt(5), rs.getLong(6),
+                rs.getString(7), Rows.instant(rs, 8));
+    }
+
+    @Override
+    public List<Model> list() {
+        return tx.read(c -> {
+            List<Model> models = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + MODEL_COLUMNS + " FROM Models m WHERE "
+                    + Visibility.parent("m.ParentAtomId") + " ORDER BY m.ModelId")) {
+                ps.setString(1, tenantId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        models.add(model(rs));
+                    }
+                }
+            }
+            return models;
+        });
+    }
+
+    @Override
+    public Optional<Model> byId(long modelId) {
+        return tx.read(c -> visibleModel(c, modelId));
+    }
+
+    private Optional<Model> visibleModel(Connection c, long modelId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + MODEL_COLUMNS + " FROM Models m WHERE m.ModelId = ? "
+                + "AND " + Visibility.parent("m.ParentAtomId"))) {
+            ps.setLong(1, modelId);
+            ps.setString(2, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(model(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private Model requireModel(Connection c, long modelId) throws SQLException {
+        return visibleModel(c, modelId).orElseThrow(() -> new NotFoundException("model " + modelId + " not found"));
+    }
+
+    @Override
+    public List<ModelLayer> layers(long modelId) {
+        return tx.read(c -> {
+            requireModel(c, modelId);
+            List<ModelLayer> layers = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT ModelId, LayerIdx, Name, Shape, DType, StoredAs, "
+                    + "ElementCount FROM ModelLayers WHERE ModelId = ? ORDER BY LayerIdx")) {
+                ps.setLong(1, modelId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        layers.add(new ModelLayer(rs.getLong(1), rs.getInt(2), rs.getString(3),
+                                parseShape(rs.getString(4)), rs.getString(5), rs.getString(6), rs.getLong(7)));
+                    }
+                }
+            }
+            return layers;
+        });
+    }
+
+    @Override
+    public Stream<TensorCell> tensor(long modelId, int layerIdx, Instant asOf) {
+        tx.read(c -> requireModel(c, modelId));
+        String current = "SELECT PositionZ, PositionY, PositionX, TensorAtomId FROM TensorAtomCoefficients "
+                + "WHERE ModelId = ? AND LayerIdx = ?";
+        String cells;
+        if (asOf == null) {
+            cells = current;
+        } else {
+            cells = current + " AND ValidFrom <= ? UNION ALL SELECT PositionZ, PositionY, PositionX, TensorAtomId "
+                    + "FROM TensorAtomCoefficientsHistory WHERE ModelId = ? AND LayerIdx = ? AND ValidFrom <= ? "
+                    + "AND ValidTo > ?";
+        }
+        String sql = "SELECT t.PositionX, t.PositionY, t.PositionZ, a.Subtype, a.AtomicValue FROM (" + cells
+                + ") t JOIN Atoms a ON a.AtomId = t.TensorAtomId ORDER BY t.PositionZ, t.PositionY, t.PositionX";
+        return ResultStreams.stream(tx.dataSource(), sql, ps -> {
+            ps.setLong(1, modelId);
+            ps.setInt(2, layerIdx);
+            if (asOf != null) {
+                Rows.setInstant(ps, 3, asOf);
+                ps.setLong(4, modelId);
+                ps.setInt(5, layerIdx);
+                Rows.setInstant(ps, 6, asOf);
+                Rows.setInstant(ps, 7, asOf);
+            }
+        }, rs -> new TensorCell(rs.getLong(1), rs.getLong(2), rs.getLong(3),
+                AtomType.of(Modality.MODEL, rs.getString(4)), rs.getBytes(5)));
+    }
+
+    @Override
+    public int updateWeights(long modelId, int layerIdx, List<WeightUpdate> updates) {
+        if (updates.isEmpty()) {
+            return 0;
+        }
+        return tx.inTransaction(c -> {
+            requireModel(c, modelId);
+            List<NewAtom> distinct = new ArrayList<>();
+            java.util.Map<io.hartonomous.storage.contract.ContentHash, Integer> ordinalOf = new java.util.HashMap<>();
+            int[] ordinals = new int[updates.size()];
+            for (int i = 0; i < updates.size(); i++) {
+                NewAtom value = updates.get(i).value();
+                Integer ordinal = ordinalOf.get(value.contentHash());
+                if (ordinal == null) {
+                    ordinal = distinct.size();
+                    ordinalOf.put(value.contentHash(), ordinal);
+                    distinct.add(value);
+                }
+                ordinals[i] = ordinal;
+            }
+            long[] delta = new long[distinct.size()];
+            for (int ordinal : ordinals) {
+                delta[ordinal]++;
+            }
+            long[] ids = upserter.upsert(c, distinct, delta).atomIds();
+            int changed = 0;
+            for (int i = 0; i < updates.size(); i++) {
+                WeightUpdate u = updates.get(i);
+                long previous = currentAtom(c, modelId, layerIdx, u);
+                long next = ids[ordinals[i]];
+                if (previous == next) {
+                    adjustReferences(c, next, -1);
+                    continue;
+                }
+                replaceAtom(c, modelId, layerIdx, u.positionZ(), u.positionY(), u.positionX(), next);
+                adjustReferences(c, previous, -1);
+                changed++;
+            }
+            return changed;
+        });
+    }
+
+    private static long currentAtom(Connection c, long modelId, int layerIdx, WeightUpdate u) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT TensorAtomId FROM TensorAtomCoefficients WHERE ModelId = ? "
+                + "AND LayerIdx = ? AND PositionZ = ? AND PositionY = ? AND PositionX = ? FOR UPDATE")) {
+            ps.setLong(1, modelId);
+            ps.setInt(2, layerIdx);
+            ps.setLong(3, u.positionZ());
+            ps.setLong(4, u.positionY());
+            ps.setLong(5, u.positionX());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NotFoundException("tensor " + layerIdx + " of model " + modelId + " has no position ("
+                            + u.positionX() + ", " + u.positionY() + ", " + u.positionZ() + ")");
+                }
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static void replaceAtom(Connection c, long modelId, int layerIdx, long z, long y, long x, long atomId)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE TensorAtomCoefficients SET TensorAtomId = ? "
+                + "WHERE ModelId = ? AND LayerIdx = ? AND PositionZ = ? AND PositionY = ? AND PositionX = ?")) {
+            ps.setLong(1, atomId);
+            ps.setLong(2, modelId);
+            ps.setInt(3, layerIdx);
+            ps.setLong(4, z);
+            ps.setLong(5, y);
+            ps.setLong(6, x);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void adjustReferences(Connection c, long atomId, long delta) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE Atoms SET ReferenceCount = ReferenceCount + ? WHERE AtomId = ?")) {
+            ps.setLong(1, delta);
+            ps.setLong(2, atomId);
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public RollbackReport rollback(long modelId, Instant to, boolean dryRun) {
+        if (to.isAfter(Instant.now())) {
+            throw new IllegalArgumentException("cannot roll back to " + to + ": it is in the future");
+        }
+        return tx.inTransaction(c -> {
+            requireModel(c, modelId);
+            record Change(int layer, long z, long y, long x, long from, long to) {
+            }
+            List<Change> changes = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT h.LayerIdx, h.PositionZ, h.PositionY, h.PositionX, "
+                    + "cur.TensorAtomId, h.TensorAtomId FROM TensorAtomCoefficientsHistory h "
+                    + "JOIN TensorAtomCoefficients cur ON cur.ModelId = h.ModelId AND cur.LayerIdx = h.LayerIdx "
+                    + "AND cur.PositionZ = h.PositionZ AND cur.PositionY = h.PositionY AND cur.PositionX = h.PositionX "
+                    + "WHERE h.ModelId = ? AND h.ValidFrom <= ? AND h.ValidTo > ? AND cur.TensorAtomId <> h.TensorAtomId")) {
+                ps.setLong(1, modelId);
+                Rows.setInstant(ps, 2, to);
+                Rows.setInstant(ps, 3, to);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        changes.add(new Change(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                                rs.getLong(5), rs.getLong(6)));
+                    }
+                }
+            }
+            if (!dryRun) {
+                for (Change ch : changes) {
+                    replaceAtom(c, modelId, ch.layer(), ch.z(), ch.y(), ch.x(), ch.to());
+                    adjustReferences(c, ch.from(), -1);
+                    adjustReferences(c, ch.to(), +1);
+                }
+            }
+            return new RollbackReport(modelId, to, changes.size(), dryRun);
+        });
+    }
+
+    @Override
+    public Snapshot createSnapshot(long modelId, String name) {
+        if (name == null || name.isBlank() || name.length() > 128) {
+            throw new IllegalArgumentException("a snapshot needs a name of 1-128 characters");
+        }
+        return tx.inTransaction(c -> {
+            requireModel(c, modelId);
+            Instant now = Rows.micros(Instant.now());
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO WeightSnapshots (ModelId, Name, TakenAt) "
+                    + "VALUES (?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                ps.setLong(1, modelId);
+                ps.setString(2, name);
+                Rows.setInstant(ps, 3, now);
+                ps.executeUpdate();
+                return new Snapshot(EmbeddedIngestWrites.generatedKey(ps), modelId, name, now);
+            } catch (SQLException e) {
+                if (Transactions.isUniqueViolation(e)) {
+                    throw new ConflictException("model " + modelId + " already has a snapshot named '" + name + "'");
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public List<Snapshot> snapshots(long modelId) {
+        return tx.read(c -> {
+            requireModel(c, modelId);
+            List<Snapshot> snapshots = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT SnapshotId, ModelId, Name, TakenAt FROM "
+                    + "WeightSnapshots WHERE ModelId = ? ORDER BY TakenAt, SnapshotId")) {
+                ps.setLong(1, modelId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        snapshots.add(new Snapshot(rs.getLong(1), rs.getLong(2), rs.getString(3), Rows.instant(rs, 4)));
+                    }
+                }
+            }
+            return snapshots;
+        });
+    }
+}

@@ -1,0 +1,167 @@
+package io.hartonomous.storage.engine.embedded;
+
+import io.hartonomous.storage.contract.GraphEdge;
+import io.hartonomous.storage.contract.GraphNode;
+import io.hartonomous.storage.contract.LineageDirection;
+import io.hartonomous.storage.contract.LineageStep;
+import io.hartonomous.storage.contract.NodeKind;
+import io.hartonomous.storage.contract.NotFoundException;
+import io.hartonomous.storage.contract.ProvenanceGraph;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Node/edge tables with lineage walks as recursive CTEs (SQL Server uses MATCH / SHORTEST_PATH). */
+final class EmbeddedProvenanceGraph implements ProvenanceGraph {
+    static final int MAX_DEPTH = 32;
+
+    private final String tenantId;
+    private final Transactions tx;
+
+    EmbeddedProvenanceGraph(String tenantId, Transactions tx) {
+        this.tenantId = tenantId;
+        this.tx = tx;
+    }
+
+    @Override
+    public GraphNode node(NodeKind kind, long refId, String label) {
+        return tx.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("MERGE INTO AtomGraphNodes t USING (VALUES (?, ?, ?, ?)) "
+                    + "s(TenantId, NodeKind, RefId, Label) ON t.TenantId = s.TenantId AND t.NodeKind = s.NodeKind "
+                    + "AND t.RefId = s.RefId WHEN MATCHED AND s.Label IS NOT NULL THEN UPDATE SET Label = s.Label "
+                    + "WHEN NOT MATCHED THEN INSERT (TenantId, NodeKind, RefId, Label) "
+                    + "VALUES (s.TenantId, s.NodeKind, s.RefId, s.Label)")) {
+                ps.setString(1, tenantId);
+                ps.setString(2, kind.name());
+                ps.setLong(3, refId);
+                ps.setString(4, label);
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (Transactions.isUniqueViolation(e)) {
+                    throw new Transactions.RetryableConflict("node created concurrently");
+                }
+                throw e;
+            }
+            return find(c, kind, refId).orElseThrow();
+        });
+    }
+
+    private Optional<GraphNode> find(Connection c, NodeKind kind, long refId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT NodeId, NodeKind, RefId, Label FROM AtomGraphNodes "
+                + "WHERE TenantId = ? AND NodeKind = ? AND RefId = ?")) {
+            ps.setString(1, tenantId);
+            ps.setString(2, kind.name());
+            ps.setLong(3, refId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(node(rs, 1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static GraphNode node(ResultSet rs, int first) throws SQLException {
+        return new GraphNode(rs.getLong(first), NodeKind.valueOf(rs.getString(first + 1)), rs.getLong(first + 2),
+                rs.getString(first + 3));
+    }
+
+    @Override
+    public GraphEdge edge(long fromNodeId, long toNodeId, String relation) {
+        if (relation == null || relation.isBlank() || relation.length() > 64) {
+            throw new IllegalArgumentException("an edge needs a relation of 1-64 characters");
+        }
+        return tx.inTransaction(c -> {
+            for (long id : new long[] {fromNodeId, toNodeId}) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT 1 FROM AtomGraphNodes WHERE NodeId = ? AND TenantId = ?")) {
+                    ps.setLong(1, id);
+                    ps.setString(2, tenantId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new NotFoundException("graph node " + id + " not found");
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("MERGE INTO AtomGraphEdges t USING (VALUES (?, ?, ?, ?)) "
+                    + "s(TenantId, FromNodeId, ToNodeId, Relation) ON t.TenantId = s.TenantId AND "
+                    + "t.FromNodeId = s.FromNodeId AND t.ToNodeId = s.ToNodeId AND t.Relation = s.Relation "
+                    + "WHEN NOT MATCHED THEN INSERT (TenantId, FromNodeId, ToNodeId, Relation) "
+                    + "VALUES (s.TenantId, s.FromNodeId, s.ToNodeId, s.Relation)")) {
+                ps.setString(1, tenantId);
+                ps.setLong(2, fromNodeId);
+                ps.setLong(3, toNodeId);
+                ps.setString(4, relation);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT EdgeId FROM AtomGraphEdges WHERE TenantId = ? "
+                    + "AND FromNodeId = ? AND ToNodeId = ? AND Relation = ?")) {
+                ps.setString(1, tenantId);
+                ps.setLong(2, fromNodeId);
+                ps.setLong(3, toNodeId);
+                ps.setString(4, relation);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new GraphEdge(rs.getLong(1), fromNodeId, toNodeId, relation);
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<LineageStep> lineage(NodeKind kind, long refId, int maxDepth, LineageDirection direction) {
+        if (maxDepth < 1 || maxDepth > MAX_DEPTH) {
+            throw new IllegalArgumentException("depth must be between 1 and " + MAX_DEPTH + ", got " + maxDepth);
+        }
+        return tx.read(c -> {
+            GraphNode start = find(c, kind, refId).orElseThrow(() -> new NotFoundException(
+                    "no provenance recorded for " + kind.name().toLowerCase() + " " + refId));
+            Map<Long, LineageStep> reached = new LinkedHashMap<>();
+            if (direction != LineageDirection.UPSTREAM) {
+                walk(c, start, maxDepth, true, reached);
+            }
+            if (direction != LineageDirection.DOWNSTREAM) {
+                walk(c, start, maxDepth, false, reached);
+            }
+            List<LineageStep> steps = new ArrayList<>(reached.values());
+            steps.sort((a, b) -> a.depth() != b.depth() ? Integer.compare(a.depth(), b.depth())
+                    : Long.compare(a.node().nodeId(), b.node().nodeId()));
+            return steps;
+        });
+    }
+
+    /** One direction of the walk; keeps the shallowest way each node was reached. */
+    private void walk(Connection c, GraphNode start, int maxDepth, boolean downstream, Map<Long, LineageStep> reached)
+            throws SQLException {
+        String next = downstream ? "e.ToNodeId" : "e.FromNodeId";
+        String from = downstream ? "e.FromNodeId" : "e.ToNodeId";
+        String sql = "WITH RECURSIVE walk(NodeId, Depth, EdgeId) AS ("
+                + " SELECT CAST(? AS BIGINT), 0, CAST(NULL AS BIGINT)"
+                + " UNION ALL SELECT " + next + ", w.Depth + 1, e.EdgeId FROM walk w JOIN AtomGraphEdges e ON "
+                + from + " = w.NodeId WHERE w.Depth < ? AND e.TenantId = ?)"
+                + " SELECT w.Depth, e.EdgeId, e.FromNodeId, e.ToNodeId, e.Relation, n.NodeId, n.NodeKind, n.RefId,"
+                + " n.Label FROM walk w JOIN AtomGraphEdges e ON e.EdgeId = w.EdgeId JOIN AtomGraphNodes n"
+                + " ON n.NodeId = w.NodeId WHERE w.Depth > 0 ORDER BY w.Depth, e.EdgeId";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, start.nodeId());
+            ps.setInt(2, maxDepth);
+            ps.setString(3, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    GraphNode node = node(rs, 6);
+                    if (node.nodeId() == start.nodeId()) {
+                        continue;
+                    }
+                    LineageStep step = new LineageStep(rs.getInt(1),
+                            new GraphEdge(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5)), node);
+                    reached.merge(node.nodeId(), step, (old, fresh) -> fresh.depth() < old.depth() ? fresh : old);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.hartonomous.storage.engine.embedded;
+
+import io.hartonomous.storage.contract.UsageGroup;
+import io.hartonomous.storage.contract.UsageGrouping;
+import io.hartonomous.storage.contract.UsageLedger;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Usage rows per tenant; summed per operation or per UTC day. */
+final class EmbeddedUsageLedger implements UsageLedger {
+    private final String tenantId;
+    private final Transactions tx;
+
+    EmbeddedUsageLedger(String tenantId, Transactions tx) {
+        this.tenantId = tenantId;
+        this.tx = tx;
+    }
+
+    @Override
+    public void record(String operation, long units) {
+        if (operation == null || operation.isBlank() || operation.length() > 64) {
+            throw new IllegalArgumentException("a usage operation is 1-64 characters");
+        }
+        if (units < 0) {
+            throw new IllegalArgumentException("usage units cannot be negative");
+        }
+        tx.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO UsageLedger (TenantId, Operation, Units) VALUES (?, ?, ?)")) {
+                ps.setString(1, tenantId);
+                ps.setString(2, operation);
+                ps.setLong(3, units);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<UsageGroup> usage(Instant from, Instant to, UsageGrouping groupBy) {
+        if (from != null && to != null && from.isAfter(to)) {
+            throw new IllegalArgumentException("the usage range ends before it starts");
+        }
+        String key = groupBy == UsageGrouping.DAY
+                ? "CAST(CAST(RecordedAt AT TIME ZONE 'UTC' AS DATE) AS VARCHAR)" : "Operation";
+        return tx.read(c -> {
+            List<UsageGroup> groups = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + key + " AS GroupKey, COUNT(*), SUM(Units) "
+                    + "FROM UsageLedger WHERE TenantId = ? AND (CAST(? AS TIMESTAMP WITH TIME ZONE) IS NULL OR "
+                    + "RecordedAt >= ?) AND (CAST(? AS TIMESTAMP WITH TIME ZONE) IS NULL OR RecordedAt < ?) "
+                    + "GROUP BY GroupKey ORDER BY GroupKey")) {
+                ps.setString(1, tenantId);
+                Rows.setInstant(ps, 2, from);
+                Rows.setInstant(ps, 3, from);
+                Rows.setInstant(ps, 4, to);
+                Rows.setInstant(ps, 5, to);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        groups.add(new UsageGroup(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+                    }
+                }
+            }
+            return groups;
+        });
+    }
+}
