@@ -117,7 +117,7 @@ final class EmbeddedIngestWrites implements IngestWrites {
 
     private void own(Connection c, long atomId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "MERGE INTO AtomOwners KEY (AtomId, TenantId) VALUES (?, ?, CURRENT_TIMESTAMP)")) {
+                "MERGE INTO AtomOwners (AtomId, TenantId) KEY (AtomId, TenantId) VALUES (?, ?)")) {
             ps.setLong(1, atomId);
             ps.setString(2, tenantId);
             ps.executeUpdate();

@@ -1,0 +1,106 @@
+package io.hartonomous.storage.contract;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Atoms, typed identity, chunk writes and composition reads. */
+public abstract class AtomsContract extends StorageContractSuite {
+
+    @Test
+    void chunkStoresDistinctAtomsWithExactReferenceCountsAndOrderedCompositions() {
+        TenantStorage t = engine.forTenant(newTenant());
+        JobStart start = t.ingest().startJob(newJob(Modality.IMAGE, "a.png"));
+        List<NewAtom> atoms = randomPixels(3);
+        // 0 appears 3 times, 1 twice, 2 once.
+        ChunkReceipt receipt = t.ingest().writeChunk(start.job().jobId(),
+                imageChunk(0, atoms, 0, 0, 1, 0, 2, 1, 0));
+
+        assertThat(receipt.newAtoms()).isEqualTo(3);
+        assertThat(receipt.distinctAtoms()).isEqualTo(3);
+        assertThat(receipt.compositionRows()).isEqualTo(6);
+        Atom first = t.atoms().byHash(atoms.get(0).contentHash()).orElseThrow();
+        assertThat(first.referenceCount()).isEqualTo(3);
+        assertThat(first.atomicValue()).isEqualTo(atoms.get(0).value());
+        assertThat(first.type()).isEqualTo(AtomType.of(Modality.IMAGE, "rgba8"));
+        assertThat(t.atoms().byId(first.atomId()).orElseThrow().contentHash()).isEqualTo(first.contentHash());
+        assertThat(t.atoms().byHash(atoms.get(2).contentHash()).orElseThrow().referenceCount()).isEqualTo(1);
+
+        long parent = start.parent().atomId();
+        try (Stream<AtomComposition> rows = t.atoms().compositions(parent, 0, 100)) {
+            List<AtomComposition> list = rows.toList();
+            assertThat(list).extracting(AtomComposition::sequenceIndex).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+            assertThat(list.get(2).componentAtomId()).isEqualTo(first.atomId());
+        }
+        try (Stream<PlacedValue> values = t.atoms().placedValues(parent, 3, 2)) {
+            List<PlacedValue> list = values.toList();
+            assertThat(list).extracting(PlacedValue::sequenceIndex).containsExactly(3L, 4L);
+            assertThat(list.get(0).value()).isEqualTo(atoms.get(2).value());
+            assertThat(list.get(1).positionX()).isEqualTo(4);
+        }
+        assertThat(t.atoms().compositionCount(parent)).isEqualTo(6);
+    }
+
+    @Test
+    void sameBytesWithDifferentTypesAreDifferentAtoms() {
+        byte[] bytes = f32(1.5f);
+        NewAtom asWeight = NewAtom.of(F32, bytes);
+        NewAtom asPixel = NewAtom.of(RGBA8, bytes);
+        assertThat(asWeight.contentHash()).isNotEqualTo(asPixel.contentHash());
+
+        TenantStorage t = engine.forTenant(newTenant());
+        JobStart start = t.ingest().startJob(newJob(Modality.IMAGE, "b.png"));
+        t.ingest().writeChunk(start.job().jobId(), imageChunk(0, List.of(asPixel), 0, 0));
+        assertThat(t.atoms().byHash(asPixel.contentHash())).isPresent();
+        assertThat(t.atoms().byHash(asWeight.contentHash())).isEmpty();
+    }
+
+    @Test
+    void typedHashFollowsTheCanonicalDefinition() throws Exception {
+        byte[] value = {1, 2, 3, 4};
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        sha.update("image/rgba8".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        sha.update(value);
+        assertThat(ContentHash.of(RGBA8, value).bytes()).isEqualTo(sha.digest());
+    }
+
+    @Test
+    void secondChunkReusesAtomsAndCountsOnlyNewOnes() {
+        TenantStorage t = engine.forTenant(newTenant());
+        long job = t.ingest().startJob(newJob(Modality.IMAGE, "c.png")).job().jobId();
+        List<NewAtom> atoms = randomPixels(4);
+        t.ingest().writeChunk(job, imageChunk(0, atoms.subList(0, 2), 0, 0, 1));
+        ChunkReceipt second = t.ingest().writeChunk(job, imageChunk(1, atoms.subList(1, 4), 2, 0, 1, 2, 2));
+        assertThat(second.newAtoms()).isEqualTo(2);
+        assertThat(t.atoms().byHash(atoms.get(1).contentHash()).orElseThrow().referenceCount()).isEqualTo(2);
+        assertThat(t.atoms().byHash(atoms.get(3).contentHash()).orElseThrow().referenceCount()).isEqualTo(2);
+
+        IngestionJob done = t.ingest().completeJob(job, "{\"width\":16}");
+        assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+        assertThat(done.newAtoms()).isEqualTo(4);
+        assertThat(done.distinctAtoms()).isEqualTo(4);
+        assertThat(done.compositions()).isEqualTo(6);
+        assertThat(done.chunksCommitted()).isEqualTo(2);
+        assertThat(t.atoms().byId(done.parentAtomId()).orElseThrow().metadataJson()).contains("width");
+    }
+
+    @Test
+    void unknownAtomsAreEmptyAndInvalidChunksAreRefused() {
+        TenantStorage t = engine.forTenant(newTenant());
+        assertThat(t.atoms().byId(Long.MAX_VALUE)).isEmpty();
+        long job = t.ingest().startJob(newJob(Modality.IMAGE, "d.png")).job().jobId();
+        List<NewAtom> atoms = randomPixels(1);
+        assertThatThrownBy(() -> t.ingest().writeChunk(job, imageChunk(0, atoms, 0, 0, 5)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ordinal 5");
+        NewAtom a = atoms.getFirst();
+        assertThatThrownBy(() -> t.ingest().writeChunk(job, imageChunk(0, List.of(a, a), 0, 0, 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+        assertThatThrownBy(() -> t.atoms().compositions(Long.MAX_VALUE, 0, 10))
+                .isInstanceOf(NotFoundException.class);
+    }
+}

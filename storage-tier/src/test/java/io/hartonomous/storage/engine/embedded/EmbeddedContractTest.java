@@ -1,0 +1,103 @@
+package io.hartonomous.storage.engine.embedded;
+
+import io.hartonomous.storage.contract.AtomsContract;
+import io.hartonomous.storage.contract.ConcurrencyContract;
+import io.hartonomous.storage.contract.GraphContract;
+import io.hartonomous.storage.contract.JobsContract;
+import io.hartonomous.storage.contract.ModelsContract;
+import io.hartonomous.storage.contract.OperationsContract;
+import io.hartonomous.storage.contract.QueueContract;
+import io.hartonomous.storage.contract.StorageConfig;
+import io.hartonomous.storage.contract.StorageEngine;
+import io.hartonomous.storage.contract.StorageEngines;
+import io.hartonomous.storage.contract.TenancyContract;
+import io.hartonomous.storage.contract.VectorsContract;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+/** The storage contract suite bound to the embedded engine: a fresh H2 file database per test. */
+class EmbeddedContractTest {
+    @TempDir
+    static Path root;
+
+    private static int databases;
+
+    static StorageEngine fresh() {
+        Path dir = root.resolve("db" + (++databases));
+        return StorageEngines.open(StorageConfig.embeddedFile(dir));
+    }
+
+    @Nested
+    class Atoms extends AtomsContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return fresh();
+        }
+    }
+
+    @Nested
+    class Jobs extends JobsContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return fresh();
+        }
+    }
+
+    @Nested
+    class Concurrency extends ConcurrencyContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return fresh();
+        }
+    }
+
+    @Nested
+    class Models extends ModelsContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return fresh();
+        }
+    }
+
+    @Nested
+    class Vectors extends VectorsContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return fresh();
+        }
+    }
+
+    @Nested
+    class Graph extends GraphContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return fresh();
+        }
+    }
+
+    @Nested
+    class Queue extends QueueContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return fresh();
+        }
+    }
+
+    @Nested
+    class Tenancy extends TenancyContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return fresh();
+        }
+    }
+
+    @Nested
+    class Operations extends OperationsContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return fresh();
+        }
+    }
+}
