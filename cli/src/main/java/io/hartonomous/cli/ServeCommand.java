@@ -1,0 +1,40 @@
+package io.hartonomous.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/** Runs storage, ingest tier and API until Ctrl-C. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the embedded storage (H2 TCP), the ingest tier and the API until Ctrl-C.")
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--storage-port", defaultValue = "9092")
+    int storagePort;
+
+    @Option(names = "--ingest-port", defaultValue = "8081")
+    int ingestPort;
+
+    @Option(names = "--api-port", defaultValue = "8080")
+    int apiPort;
+
+    @Override
+    public Integer call() {
+        Layout layout = Layout.current();
+        String key = ApiKeys.bootstrap(layout.dataDir());
+        try (Stack stack = Stack.start(layout, layout.dataDir(), storagePort, ingestPort, apiPort, key)) {
+            System.out.println("storage  " + stack.storage().url());
+            System.out.println("ingest   " + stack.ingestUrl() + "/ingest/{image|audio|model}");
+            System.out.println("api      " + stack.apiUrl() + "/api   (Swagger UI: " + stack.apiUrl() + "/q/swagger-ui)");
+            System.out.println("api key  in " + layout.dataDir().resolve("api-key") + " (header X-Api-Key)");
+            System.out.println("logs     " + layout.dataDir().resolve("logs") + "   -- Ctrl-C stops all three");
+            Thread main = Thread.currentThread();
+            Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "serve-shutdown"));
+            while (stack.allAlive() && !main.isInterrupted()) {
+                ServiceProcess.sleep(500);
+            }
+            System.err.println("a process exited; stopping the others (see the logs)");
+            return 1;
+        }
+    }
+}

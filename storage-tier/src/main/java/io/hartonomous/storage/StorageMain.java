@@ -1,0 +1,111 @@
+package io.hartonomous.storage;
+
+import io.hartonomous.storage.contract.StorageConfig;
+import io.hartonomous.storage.contract.StorageEngine;
+import io.hartonomous.storage.contract.StorageEngines;
+import io.hartonomous.storage.deploy.DeployException;
+import io.hartonomous.storage.deploy.DeployPlan;
+import io.hartonomous.storage.deploy.Dialect;
+import io.hartonomous.storage.deploy.SchemaDeployer;
+import io.hartonomous.storage.deploy.SchemaScript;
+import io.hartonomous.storage.deploy.ScriptSource;
+import org.h2.tools.Server;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** The storage tier's own command line: the schema deployer and the embedded engine's server. */
+@Command(name = "hart-storage", mixinStandardHelpOptions = true,
+        subcommands = {StorageMain.DeploySchema.class, StorageMain.Serve.class},
+        description = "Hartonomous storage tier: deploy the schema, or serve the embedded engine.")
+public final class StorageMain {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new StorageMain()).execute(args));
+    }
+
+    @Command(name = "deploy-schema", mixinStandardHelpOptions = true,
+            description = "Apply sql/ (SQL Server 2025) or the embedded scripts (H2) in order, recording checksums.")
+    static final class DeploySchema implements Callable<Integer> {
+        @Option(names = "--url", required = true, description = "JDBC URL: jdbc:sqlserver://... or jdbc:h2:...")
+        String url;
+
+        @Option(names = "--user", description = "Login (default: none, for integrated or URL-embedded auth)")
+        String user;
+
+        @Option(names = "--password-env", description = "Name of the environment variable holding the password")
+        String passwordEnv;
+
+        @Option(names = "--scripts", description = "Folder of NNN_name.sql scripts (default: the packaged ones)")
+        Path scripts;
+
+        @Option(names = "--dry-run", description = "Print the plan and change nothing")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            Dialect dialect = Dialect.forUrl(url);
+            List<SchemaScript> source = scripts != null ? ScriptSource.fromDirectory(scripts)
+                    : ScriptSource.fromClasspath(dialect == Dialect.H2 ? "embedded" : "sql");
+            String password = null;
+            if (passwordEnv != null) {
+                password = System.getenv(passwordEnv);
+                if (password == null) {
+                    System.err.println("deploy-schema: environment variable " + passwordEnv + " is not set");
+                    return 2;
+                }
+            }
+            SchemaDeployer deployer = new SchemaDeployer(dialect);
+            try (Connection connection = DriverManager.getConnection(url, user, password)) {
+                DeployPlan plan = dryRun ? deployer.plan(connection, source) : deployer.deploy(connection, source);
+                System.out.println((dryRun ? "plan (dry run, nothing changed):" : "deployed:"));
+                System.out.println(plan.describe());
+                return 0;
+            } catch (SQLException e) {
+                System.err.println("deploy-schema: cannot connect to " + url + ": " + e.getMessage());
+                return 1;
+            } catch (DeployException e) {
+                System.err.println("deploy-schema: " + e.getMessage());
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Run the embedded engine as its own process (H2 TCP server, loopback only).")
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--port", defaultValue = "9092", description = "TCP port (default ${DEFAULT-VALUE})")
+        int port;
+
+        @Option(names = "--data", description = "Data folder (default: $HART_DATA or ./data)")
+        Path data;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dataDir = data != null ? data : Path.of(System.getenv().getOrDefault("HART_DATA", "data"));
+            Files.createDirectories(dataDir);
+            // Loopback only (no -tcpAllowOthers): the tiers on this host share it, nothing else reaches it.
+            Server server = Server.createTcpServer("-tcpPort", Integer.toString(port), "-ifNotExists").start();
+            StorageConfig config = StorageConfig.embeddedServer(server.getPort(), dataDir);
+            try (StorageEngine engine = StorageEngines.open(config.withPoolSize(1))) {
+                System.out.println("storage ready " + config.url() + " tables=" + engine.rowCounts().size());
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.stop();
+                stopped.countDown();
+            }, "storage-shutdown"));
+            stopped.await();
+            return 0;
+        }
+    }
+}
