@@ -1,51 +1,260 @@
 package io.hartonomous.kernels;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Locale;
 import java.util.Objects;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * GGML block dequantization with the Vector API; {@link ScalarDequant} is the twin and documents the layouts.
  * Both are bitwise equal to upstream gguf-py {@code quants.dequantize} in float32.
+ *
+ * <p>Each block is unpacked with L-lane integer vectors (L = preferred float lanes: 16 on AVX-512, 8 on AVX2):
+ * L quant bytes are zero- or sign-extended into int lanes, nibbles/high bits are extracted with lane-wise shifts and
+ * masks (Q5 high bits with per-lane variable shifts of the broadcast {@code qh}), converted to float and scaled with
+ * the same multiply/add/subtract sequence as the twin (never fused). Per-block scales are decoded scalar.
+ * Machines with fewer than 8 float lanes use the scalar twin.
  */
 public final class Dequant {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    /** Lanes per float vector; every block loop steps by L over runs of 16 or 32 values. */
+    private static final int L = F.length();
+    /** SIMD needs a byte vector with L lanes (at least 64 bits) and L dividing 16. */
+    private static final boolean SIMD = L >= 8 && L <= 16 && I.length() == L;
+    private static final VectorSpecies<Byte> BQ = SIMD
+            ? ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(8 * L)) : null;
+    private static final IntVector IOTA = (IntVector) I.iotaShuffle(0, 1, false).toVector();
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfInt LE_INT = ScalarHalfKernels.LE_INT;
+
     private Dequant() {
     }
 
     public static void q8_0(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        ScalarDequant.q8_0(src, byteOffset, blocks, out, outFrom);
+        check(src, byteOffset, blocks, 34, 32, out, outFrom);
+        if (!SIMD) {
+            ScalarDequant.q8_0(src, byteOffset, blocks, out, outFrom);
+            return;
+        }
+        for (int b = 0; b < blocks; b++) {
+            long base = byteOffset + 34L * b;
+            float d = ScalarDequant.half(src, base);
+            int o = outFrom + 32 * b;
+            for (int c = 0; c < 32; c += L) {
+                ((FloatVector) ByteVector.fromMemorySegment(BQ, src, base + 2 + c, LE)
+                        .convertShape(VectorOperators.B2F, F, 0)).mul(d).intoArray(out, o + c);
+            }
+        }
     }
 
     public static void q4_0(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        ScalarDequant.q4_0(src, byteOffset, blocks, out, outFrom);
+        check(src, byteOffset, blocks, 18, 32, out, outFrom);
+        if (!SIMD) {
+            ScalarDequant.q4_0(src, byteOffset, blocks, out, outFrom);
+            return;
+        }
+        for (int b = 0; b < blocks; b++) {
+            long base = byteOffset + 18L * b;
+            FloatVector d = FloatVector.broadcast(F, ScalarDequant.half(src, base));
+            int o = outFrom + 32 * b;
+            for (int c = 0; c < 16; c += L) {
+                IntVector x = bytesU(src, base + 2 + c);
+                d.mul(toFloat(x.and(0xF).sub(8))).intoArray(out, o + c);
+                d.mul(toFloat(x.lanewise(VectorOperators.LSHR, 4).sub(8))).intoArray(out, o + 16 + c);
+            }
+        }
     }
 
     public static void q4_1(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        ScalarDequant.q4_1(src, byteOffset, blocks, out, outFrom);
+        check(src, byteOffset, blocks, 20, 32, out, outFrom);
+        if (!SIMD) {
+            ScalarDequant.q4_1(src, byteOffset, blocks, out, outFrom);
+            return;
+        }
+        for (int b = 0; b < blocks; b++) {
+            long base = byteOffset + 20L * b;
+            FloatVector d = FloatVector.broadcast(F, ScalarDequant.half(src, base));
+            float m = ScalarDequant.half(src, base + 2);
+            int o = outFrom + 32 * b;
+            for (int c = 0; c < 16; c += L) {
+                IntVector x = bytesU(src, base + 4 + c);
+                d.mul(toFloat(x.and(0xF))).add(m).intoArray(out, o + c);
+                d.mul(toFloat(x.lanewise(VectorOperators.LSHR, 4))).add(m).intoArray(out, o + 16 + c);
+            }
+        }
     }
 
     public static void q5_0(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        ScalarDequant.q5_0(src, byteOffset, blocks, out, outFrom);
+        check(src, byteOffset, blocks, 22, 32, out, outFrom);
+        if (!SIMD) {
+            ScalarDequant.q5_0(src, byteOffset, blocks, out, outFrom);
+            return;
+        }
+        for (int b = 0; b < blocks; b++) {
+            long base = byteOffset + 22L * b;
+            FloatVector d = FloatVector.broadcast(F, ScalarDequant.half(src, base));
+            IntVector qh = IntVector.broadcast(I, src.get(LE_INT, base + 2));
+            int o = outFrom + 32 * b;
+            for (int c = 0; c < 16; c += L) {
+                IntVector x = bytesU(src, base + 6 + c);
+                IntVector lo = x.and(0xF).or(fifthBit(qh, c));
+                IntVector hi = x.lanewise(VectorOperators.LSHR, 4).or(fifthBit(qh, 16 + c));
+                d.mul(toFloat(lo.sub(16))).intoArray(out, o + c);
+                d.mul(toFloat(hi.sub(16))).intoArray(out, o + 16 + c);
+            }
+        }
     }
 
     public static void q5_1(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        ScalarDequant.q5_1(src, byteOffset, blocks, out, outFrom);
+        check(src, byteOffset, blocks, 24, 32, out, outFrom);
+        if (!SIMD) {
+            ScalarDequant.q5_1(src, byteOffset, blocks, out, outFrom);
+            return;
+        }
+        for (int b = 0; b < blocks; b++) {
+            long base = byteOffset + 24L * b;
+            FloatVector d = FloatVector.broadcast(F, ScalarDequant.half(src, base));
+            float m = ScalarDequant.half(src, base + 2);
+            IntVector qh = IntVector.broadcast(I, src.get(LE_INT, base + 4));
+            int o = outFrom + 32 * b;
+            for (int c = 0; c < 16; c += L) {
+                IntVector x = bytesU(src, base + 8 + c);
+                IntVector lo = x.and(0xF).or(fifthBit(qh, c));
+                IntVector hi = x.lanewise(VectorOperators.LSHR, 4).or(fifthBit(qh, 16 + c));
+                d.mul(toFloat(lo)).add(m).intoArray(out, o + c);
+                d.mul(toFloat(hi)).add(m).intoArray(out, o + 16 + c);
+            }
+        }
     }
 
     public static void q4_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        ScalarDequant.q4_K(src, byteOffset, blocks, out, outFrom);
+        check(src, byteOffset, blocks, 144, 256, out, outFrom);
+        if (!SIMD) {
+            ScalarDequant.q4_K(src, byteOffset, blocks, out, outFrom);
+            return;
+        }
+        for (int b = 0; b < blocks; b++) {
+            long base = byteOffset + 144L * b;
+            float d = ScalarDequant.half(src, base);
+            float dmin = ScalarDequant.half(src, base + 2);
+            int o = outFrom + 256 * b;
+            for (int p = 0; p < 4; p++) {
+                int scm0 = ScalarDequant.scaleMinK4(src, base + 4, 2 * p);
+                int scm1 = ScalarDequant.scaleMinK4(src, base + 4, 2 * p + 1);
+                FloatVector ds0 = FloatVector.broadcast(F, d * (float) (scm0 & 0xFF));
+                float dm0 = dmin * (float) (scm0 >>> 8);
+                FloatVector ds1 = FloatVector.broadcast(F, d * (float) (scm1 & 0xFF));
+                float dm1 = dmin * (float) (scm1 >>> 8);
+                long qs = base + 16 + 32L * p;
+                int o0 = o + 64 * p;
+                for (int c = 0; c < 32; c += L) {
+                    IntVector x = bytesU(src, qs + c);
+                    ds0.mul(toFloat(x.and(0xF))).sub(dm0).intoArray(out, o0 + c);
+                    ds1.mul(toFloat(x.lanewise(VectorOperators.LSHR, 4))).sub(dm1).intoArray(out, o0 + 32 + c);
+                }
+            }
+        }
     }
 
     public static void q5_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        ScalarDequant.q5_K(src, byteOffset, blocks, out, outFrom);
+        check(src, byteOffset, blocks, 176, 256, out, outFrom);
+        if (!SIMD) {
+            ScalarDequant.q5_K(src, byteOffset, blocks, out, outFrom);
+            return;
+        }
+        for (int b = 0; b < blocks; b++) {
+            long base = byteOffset + 176L * b;
+            float d = ScalarDequant.half(src, base);
+            float dmin = ScalarDequant.half(src, base + 2);
+            int o = outFrom + 256 * b;
+            for (int p = 0; p < 4; p++) {
+                int scm0 = ScalarDequant.scaleMinK4(src, base + 4, 2 * p);
+                int scm1 = ScalarDequant.scaleMinK4(src, base + 4, 2 * p + 1);
+                FloatVector ds0 = FloatVector.broadcast(F, d * (float) (scm0 & 0xFF));
+                float dm0 = dmin * (float) (scm0 >>> 8);
+                FloatVector ds1 = FloatVector.broadcast(F, d * (float) (scm1 & 0xFF));
+                float dm1 = dmin * (float) (scm1 >>> 8);
+                long qs = base + 48 + 32L * p;
+                int o0 = o + 64 * p;
+                for (int c = 0; c < 32; c += L) {
+                    IntVector x = bytesU(src, qs + c);
+                    IntVector h = bytesU(src, base + 16 + c);
+                    IntVector q0 = x.and(0xF).or(h.lanewise(VectorOperators.LSHR, 2 * p).and(1).lanewise(VectorOperators.LSHL, 4));
+                    IntVector q1 = x.lanewise(VectorOperators.LSHR, 4)
+                            .or(h.lanewise(VectorOperators.LSHR, 2 * p + 1).and(1).lanewise(VectorOperators.LSHL, 4));
+                    ds0.mul(toFloat(q0)).sub(dm0).intoArray(out, o0 + c);
+                    ds1.mul(toFloat(q1)).sub(dm1).intoArray(out, o0 + 32 + c);
+                }
+            }
+        }
     }
 
     public static void q6_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        ScalarDequant.q6_K(src, byteOffset, blocks, out, outFrom);
+        check(src, byteOffset, blocks, 210, 256, out, outFrom);
+        if (!SIMD) {
+            ScalarDequant.q6_K(src, byteOffset, blocks, out, outFrom);
+            return;
+        }
+        for (int b = 0; b < blocks; b++) {
+            long base = byteOffset + 210L * b;
+            float d = ScalarDequant.half(src, base + 208);
+            int o = outFrom + 256 * b;
+            for (int g = 0; g < 16; g++) {
+                int h = g >> 3;
+                long ql = base + 64 * h + 16 * (g & 3);
+                int lshift = ((g & 7) >> 2) * 4;
+                long qh = base + 128 + 32 * h + 16 * (g & 1);
+                int hshift = ((g & 7) >> 1) * 2;
+                FloatVector dg = FloatVector.broadcast(F,
+                        d * (float) src.get(ValueLayout.JAVA_BYTE, base + 192 + g));
+                for (int c = 0; c < 16; c += L) {
+                    IntVector lo = bytesU(src, ql + c).lanewise(VectorOperators.LSHR, lshift).and(0xF);
+                    IntVector hi = bytesU(src, qh + c).lanewise(VectorOperators.LSHR, hshift).and(3);
+                    dg.mul(toFloat(lo.or(hi.lanewise(VectorOperators.LSHL, 4)).sub(32))).intoArray(out, o + 16 * g + c);
+                }
+            }
+        }
     }
 
     public static void q8_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        ScalarDequant.q8_K(src, byteOffset, blocks, out, outFrom);
+        check(src, byteOffset, blocks, 292, 256, out, outFrom);
+        if (!SIMD) {
+            ScalarDequant.q8_K(src, byteOffset, blocks, out, outFrom);
+            return;
+        }
+        for (int b = 0; b < blocks; b++) {
+            long base = byteOffset + 292L * b;
+            FloatVector d = FloatVector.broadcast(F, src.get(ScalarHalfKernels.LE_FLOAT, base));
+            int o = outFrom + 256 * b;
+            for (int c = 0; c < 256; c += L) {
+                d.mul((FloatVector) ByteVector.fromMemorySegment(BQ, src, base + 4 + c, LE)
+                        .convertShape(VectorOperators.B2F, F, 0)).intoArray(out, o + c);
+            }
+        }
+    }
+
+    /** L unsigned bytes zero-extended into int lanes. */
+    private static IntVector bytesU(MemorySegment src, long offset) {
+        return (IntVector) ByteVector.fromMemorySegment(BQ, src, offset, LE)
+                .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+    }
+
+    private static FloatVector toFloat(IntVector v) {
+        return (FloatVector) v.convert(VectorOperators.I2F, 0);
+    }
+
+    /** Bit (first + lane) of qh, moved to bit 4. */
+    private static IntVector fifthBit(IntVector qh, int first) {
+        return qh.lanewise(VectorOperators.LSHR, IOTA.add(first)).and(1).lanewise(VectorOperators.LSHL, 4);
     }
 
     /**

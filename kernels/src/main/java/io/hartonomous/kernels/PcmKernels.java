@@ -1,22 +1,145 @@
 package io.hartonomous.kernels;
 
-/** PCM decoding with the Vector API; {@link ScalarPcmKernels} is the twin and documents the key semantics. */
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.util.Objects;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * PCM decoding with the Vector API; {@link ScalarPcmKernels} is the twin and documents the key semantics.
+ *
+ * <p>pcm8 zero-extends a quarter-width byte vector into int lanes, pcm16 sign-extends a half-width short vector,
+ * pcm24 permutes 3-byte samples into int lanes with one constant byte shuffle ({@code b0,b1,b2,b2}) and
+ * sign-extends with {@code (x << 8) >> 8}, pcm32/float32 and float64 are little-endian lane loads.
+ * {@link #toFloat} is the same int-to-float conversion and power-of-two scale as the twin, so results are
+ * bit-identical.
+ */
 public final class PcmKernels {
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_PREFERRED;
+    /** Bytes with as many lanes as INTS (for pcm8) and shorts with as many lanes as INTS (pcm16). */
+    private static final VectorSpecies<Byte> BYTES_Q = INTS.vectorBitSize() >= 256
+            ? ByteVector.SPECIES_PREFERRED.withShape(jdk.incubator.vector.VectorShape.forBitSize(INTS.vectorBitSize() / 4))
+            : null;
+    private static final VectorSpecies<Short> SHORTS_H = INTS.vectorBitSize() >= 128
+            ? ShortVector.SPECIES_PREFERRED.withShape(jdk.incubator.vector.VectorShape.forBitSize(INTS.vectorBitSize() / 2))
+            : null;
+    private static final VectorShuffle<Byte> SHUFFLE24;
+
+    static {
+        int[] idx = new int[BYTES.length()];
+        for (int p = 0; p < idx.length / 4; p++) {
+            idx[4 * p] = 3 * p;
+            idx[4 * p + 1] = 3 * p + 1;
+            idx[4 * p + 2] = 3 * p + 2;
+            idx[4 * p + 3] = 3 * p + 2;
+        }
+        SHUFFLE24 = VectorShuffle.fromValues(BYTES, idx);
+    }
+
     private PcmKernels() {
     }
 
     public static void decode(byte[] in, int from, int samples, int bytesPerSample, boolean floatingPoint,
                               int[] out, int outFrom) {
-        ScalarPcmKernels.decode(in, from, samples, bytesPerSample, floatingPoint, out, outFrom);
+        checkFormat(bytesPerSample, floatingPoint);
+        int end = Objects.checkFromIndexSize(from, Math.multiplyExact(samples, bytesPerSample), in.length)
+                + samples * bytesPerSample;
+        Objects.checkFromIndexSize(outFrom, samples, out.length);
+        int lanes = INTS.length();
+        int i = 0;
+        switch (bytesPerSample) {
+            case 1 -> {
+                if (BYTES_Q != null) {
+                    for (; i + lanes <= samples; i += lanes) {
+                        ((IntVector) ByteVector.fromArray(BYTES_Q, in, from + i)
+                                .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0))
+                                .intoArray(out, outFrom + i);
+                    }
+                }
+            }
+            case 2 -> {
+                if (SHORTS_H != null) {
+                    MemorySegment seg = MemorySegment.ofArray(in);
+                    for (; i + lanes <= samples; i += lanes) {
+                        ((IntVector) ShortVector.fromMemorySegment(SHORTS_H, seg, from + 2L * i,
+                                ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, INTS, 0))
+                                .intoArray(out, outFrom + i);
+                    }
+                }
+            }
+            case 3 -> {
+                if (BYTES.length() == 4 * lanes && BYTES.vectorBitSize() >= 128) {
+                    int s = from;
+                    for (; s + BYTES.length() <= end; s += 3 * lanes, i += lanes) {
+                        ByteVector.fromArray(BYTES, in, s).rearrange(SHUFFLE24).reinterpretAsInts()
+                                .lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 8)
+                                .intoArray(out, outFrom + i);
+                    }
+                }
+            }
+            default -> {
+                MemorySegment seg = MemorySegment.ofArray(in);
+                for (; i + lanes <= samples; i += lanes) {
+                    IntVector.fromMemorySegment(INTS, seg, from + 4L * i, ByteOrder.LITTLE_ENDIAN)
+                            .intoArray(out, outFrom + i);
+                }
+            }
+        }
+        if (i < samples) {
+            ScalarPcmKernels.decode(in, from + i * bytesPerSample, samples - i, bytesPerSample, floatingPoint, out,
+                    outFrom + i);
+        }
     }
 
     public static void decode64(byte[] in, int from, int samples, long[] out, int outFrom) {
-        ScalarPcmKernels.decode64(in, from, samples, out, outFrom);
+        Objects.checkFromIndexSize(from, Math.multiplyExact(samples, 8), in.length);
+        Objects.checkFromIndexSize(outFrom, samples, out.length);
+        MemorySegment seg = MemorySegment.ofArray(in);
+        int i = 0;
+        int bound = LONGS.loopBound(samples);
+        for (; i < bound; i += LONGS.length()) {
+            LongVector.fromMemorySegment(LONGS, seg, from + 8L * i, ByteOrder.LITTLE_ENDIAN).intoArray(out, outFrom + i);
+        }
+        if (i < samples) {
+            ScalarPcmKernels.decode64(in, from + 8 * i, samples - i, out, outFrom + i);
+        }
     }
 
     public static void toFloat(int[] keys, int from, int count, int bytesPerSample, boolean floatingPoint,
                                float[] out, int outFrom) {
-        ScalarPcmKernels.toFloat(keys, from, count, bytesPerSample, floatingPoint, out, outFrom);
+        checkFormat(bytesPerSample, floatingPoint);
+        Objects.checkFromIndexSize(from, count, keys.length);
+        Objects.checkFromIndexSize(outFrom, count, out.length);
+        int i = 0;
+        int bound = INTS.loopBound(count);
+        if (INTS.length() == FLOATS.length()) {
+            if (floatingPoint) {
+                for (; i < bound; i += INTS.length()) {
+                    IntVector.fromArray(INTS, keys, from + i).reinterpretAsFloats().intoArray(out, outFrom + i);
+                }
+            } else {
+                int bias = bytesPerSample == 1 ? 128 : 0;
+                float scale = scale(bytesPerSample);
+                for (; i < bound; i += INTS.length()) {
+                    ((FloatVector) IntVector.fromArray(INTS, keys, from + i).sub(bias)
+                            .convert(VectorOperators.I2F, 0)).mul(scale).intoArray(out, outFrom + i);
+                }
+            }
+        }
+        if (i < count) {
+            ScalarPcmKernels.toFloat(keys, from + i, count - i, bytesPerSample, floatingPoint, out, outFrom + i);
+        }
     }
 
     static void checkFormat(int bytesPerSample, boolean floatingPoint) {

@@ -1,9 +1,85 @@
 package io.hartonomous.kernels;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.util.Objects;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Canonical pixel keys with the Vector API; {@link ScalarPixelKernels} is the twin (and documents the key layout).
+ *
+ * <p>Interleaved layouts are converted with one constant byte (or short) shuffle per band count: a full vector of
+ * source bytes is loaded, permuted into R,G,B,A order (gray replicated, missing alpha taken from a constant vector)
+ * and reinterpreted as int (or long) lanes. At the preferred width on AVX-512 that is one {@code vpermb}/
+ * {@code vpermw} per 16 (8) pixels. Tails shorter than a vector, and machines whose preferred vectors are narrower
+ * than 128 bits, use the scalar twin.
  */
 public final class PixelKernels {
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Short> SHORTS = ShortVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
+    private static final boolean WIDE = BYTES.vectorBitSize() >= 128;
+    /** Pixels per byte vector (4 bytes per output pixel) and per short vector (4 shorts per output pixel). */
+    private static final int PX8 = BYTES.length() / 4;
+    private static final int PX16 = SHORTS.length() / 4;
+    private static final IntVector MASK_AG = IntVector.broadcast(INTS, 0xFF00_FF00);
+    private static final IntVector OPAQUE = IntVector.broadcast(INTS, 0xFF00_0000);
+    private static final ByteVector ALPHA8 = ByteVector.broadcast(BYTES, (byte) 0xFF);
+    private static final ShortVector ALPHA16 = ShortVector.broadcast(SHORTS, (short) 0xFFFF);
+    /** Index -1 in these tables means "alpha from the constant vector". */
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Byte>[] SHUFFLE8 = new VectorShuffle[5];
+    @SuppressWarnings("unchecked")
+    private static final VectorMask<Byte>[] ALPHA_MASK8 = new VectorMask[5];
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Short>[] SHUFFLE16 = new VectorShuffle[5];
+    @SuppressWarnings("unchecked")
+    private static final VectorMask<Short>[] ALPHA_MASK16 = new VectorMask[5];
+    private static final VectorShuffle<Byte> SHUFFLE_BGR;
+
+    static {
+        for (int bands = 1; bands <= 4; bands++) {
+            int[] idx = new int[BYTES.length()];
+            boolean[] alpha = new boolean[BYTES.length()];
+            fill(idx, alpha, bands, false);
+            SHUFFLE8[bands] = VectorShuffle.fromValues(BYTES, idx);
+            ALPHA_MASK8[bands] = VectorMask.fromArray(BYTES, alpha, 0);
+            int[] idx16 = new int[SHORTS.length()];
+            boolean[] alpha16 = new boolean[SHORTS.length()];
+            fill(idx16, alpha16, bands, false);
+            SHUFFLE16[bands] = VectorShuffle.fromValues(SHORTS, idx16);
+            ALPHA_MASK16[bands] = VectorMask.fromArray(SHORTS, alpha16, 0);
+        }
+        int[] idx = new int[BYTES.length()];
+        fill(idx, new boolean[BYTES.length()], 3, true);
+        SHUFFLE_BGR = VectorShuffle.fromValues(BYTES, idx);
+    }
+
+    private static void fill(int[] idx, boolean[] alpha, int bands, boolean bgr) {
+        for (int p = 0; p < idx.length / 4; p++) {
+            int s = p * bands;
+            int[] rgba = switch (bands) {
+                case 1 -> new int[] {s, s, s, -1};
+                case 2 -> new int[] {s, s, s, s + 1};
+                case 3 -> bgr ? new int[] {s + 2, s + 1, s, -1} : new int[] {s, s + 1, s + 2, -1};
+                default -> new int[] {s, s + 1, s + 2, s + 3};
+            };
+            for (int c = 0; c < 4; c++) {
+                idx[4 * p + c] = Math.max(0, rgba[c]);
+                alpha[4 * p + c] = rgba[c] < 0;
+            }
+        }
+    }
+
     private PixelKernels() {
     }
 
@@ -12,23 +88,95 @@ public final class PixelKernels {
     }
 
     public static void argbToRgba8(int[] argb, int from, int pixels, boolean forceOpaque, int[] out, int outFrom) {
-        ScalarPixelKernels.argbToRgba8(argb, from, pixels, forceOpaque, out, outFrom);
+        Objects.checkFromIndexSize(from, pixels, argb.length);
+        Objects.checkFromIndexSize(outFrom, pixels, out.length);
+        IntVector alpha = forceOpaque ? OPAQUE : IntVector.zero(INTS);
+        int i = 0;
+        int bound = INTS.loopBound(pixels);
+        for (; i < bound; i += INTS.length()) {
+            IntVector p = IntVector.fromArray(INTS, argb, from + i);
+            p.and(MASK_AG)
+                    .or(p.lanewise(VectorOperators.LSHR, 16).and(0xFF))
+                    .or(p.and(0xFF).lanewise(VectorOperators.LSHL, 16))
+                    .or(alpha)
+                    .intoArray(out, outFrom + i);
+        }
+        if (i < pixels) {
+            ScalarPixelKernels.argbToRgba8(argb, from + i, pixels - i, forceOpaque, out, outFrom + i);
+        }
     }
 
     public static void interleaved8ToRgba8(byte[] samples, int from, int pixels, int bands, int[] out, int outFrom) {
-        ScalarPixelKernels.interleaved8ToRgba8(samples, from, pixels, bands, out, outFrom);
+        checkBands(bands);
+        int end = Objects.checkFromIndexSize(from, Math.multiplyExact(pixels, bands), samples.length)
+                + pixels * bands;
+        Objects.checkFromIndexSize(outFrom, pixels, out.length);
+        int i = 0;
+        if (WIDE) {
+            VectorShuffle<Byte> shuffle = SHUFFLE8[bands];
+            VectorMask<Byte> alpha = ALPHA_MASK8[bands];
+            int s = from;
+            int step = PX8 * bands;
+            // the load reads a whole vector even when fewer bytes are consumed
+            for (; s + BYTES.length() <= end; s += step, i += PX8) {
+                ByteVector.fromArray(BYTES, samples, s).rearrange(shuffle).blend(ALPHA8, alpha)
+                        .reinterpretAsInts().intoArray(out, outFrom + i);
+            }
+        }
+        if (i < pixels) {
+            ScalarPixelKernels.interleaved8ToRgba8(samples, from + i * bands, pixels - i, bands, out, outFrom + i);
+        }
     }
 
     public static void abgr8ToRgba8(byte[] abgr, int from, int pixels, int[] out, int outFrom) {
-        ScalarPixelKernels.abgr8ToRgba8(abgr, from, pixels, out, outFrom);
+        Objects.checkFromIndexSize(from, Math.multiplyExact(pixels, 4), abgr.length);
+        Objects.checkFromIndexSize(outFrom, pixels, out.length);
+        // A,B,G,R read as a big-endian int is A<<24 | B<<16 | G<<8 | R: exactly the RGBA8 key.
+        MemorySegment seg = MemorySegment.ofArray(abgr);
+        int i = 0;
+        int bound = INTS.loopBound(pixels);
+        for (; i < bound; i += INTS.length()) {
+            IntVector.fromMemorySegment(INTS, seg, from + 4L * i, ByteOrder.BIG_ENDIAN).intoArray(out, outFrom + i);
+        }
+        if (i < pixels) {
+            ScalarPixelKernels.abgr8ToRgba8(abgr, from + 4 * i, pixels - i, out, outFrom + i);
+        }
     }
 
     public static void bgr8ToRgba8(byte[] bgr, int from, int pixels, int[] out, int outFrom) {
-        ScalarPixelKernels.bgr8ToRgba8(bgr, from, pixels, out, outFrom);
+        int end = Objects.checkFromIndexSize(from, Math.multiplyExact(pixels, 3), bgr.length) + pixels * 3;
+        Objects.checkFromIndexSize(outFrom, pixels, out.length);
+        int i = 0;
+        if (WIDE) {
+            VectorMask<Byte> alpha = ALPHA_MASK8[3];
+            for (int s = from; s + BYTES.length() <= end; s += PX8 * 3, i += PX8) {
+                ByteVector.fromArray(BYTES, bgr, s).rearrange(SHUFFLE_BGR).blend(ALPHA8, alpha)
+                        .reinterpretAsInts().intoArray(out, outFrom + i);
+            }
+        }
+        if (i < pixels) {
+            ScalarPixelKernels.bgr8ToRgba8(bgr, from + 3 * i, pixels - i, out, outFrom + i);
+        }
     }
 
     public static void interleaved16ToRgba16(short[] samples, int from, int pixels, int bands, long[] out, int outFrom) {
-        ScalarPixelKernels.interleaved16ToRgba16(samples, from, pixels, bands, out, outFrom);
+        checkBands(bands);
+        int end = Objects.checkFromIndexSize(from, Math.multiplyExact(pixels, bands), samples.length)
+                + pixels * bands;
+        Objects.checkFromIndexSize(outFrom, pixels, out.length);
+        int i = 0;
+        if (WIDE && LONGS.length() == PX16) {
+            VectorShuffle<Short> shuffle = SHUFFLE16[bands];
+            VectorMask<Short> alpha = ALPHA_MASK16[bands];
+            int step = PX16 * bands;
+            for (int s = from; s + SHORTS.length() <= end; s += step, i += PX16) {
+                ShortVector.fromArray(SHORTS, samples, s).rearrange(shuffle).blend(ALPHA16, alpha)
+                        .reinterpretAsLongs().intoArray(out, outFrom + i);
+            }
+        }
+        if (i < pixels) {
+            ScalarPixelKernels.interleaved16ToRgba16(samples, from + i * bands, pixels - i, bands, out, outFrom + i);
+        }
     }
 
     static void checkBands(int bands) {

@@ -1,0 +1,87 @@
+package io.hartonomous.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * VectorDistance vs ScalarVectorDistance. SIMD lanes accumulate with FMA in a different order, so finite results
+ * agree within a relative 1e-5 of the sum of absolute terms; non-finite inputs give the same class of result.
+ */
+class VectorDistanceTest {
+
+    private static void close(float simd, float scalar, double scale, String what) {
+        if (Float.isNaN(scalar)) {
+            assertThat(simd).as(what).isNaN();
+        } else if (Float.isInfinite(scalar)) {
+            assertThat(simd).as(what).isEqualTo(scalar);
+        } else {
+            assertThat((double) Math.abs(simd - scalar)).as("%s: simd %s scalar %s", what, simd, scalar)
+                    .isLessThanOrEqualTo(1e-5 * scale + 1e-30);
+        }
+    }
+
+    @Test
+    void randomVectorsAgreeAtEveryLength() {
+        Random rnd = new Random(1);
+        for (int n : TestData.LENGTHS) {
+            for (int rep = 0; rep < 3; rep++) {
+                float[] a = TestData.floats(rnd, n, false);
+                float[] b = TestData.floats(rnd, n, false);
+                double absDot = 0;
+                double absSq = 0;
+                for (int i = 0; i < n; i++) {
+                    absDot += Math.abs((double) a[i] * b[i]);
+                    absSq += ((double) a[i] - b[i]) * ((double) a[i] - b[i]);
+                }
+                close(VectorDistance.dot(a, b, n), ScalarVectorDistance.dot(a, b, n), absDot, "dot n=" + n);
+                close(VectorDistance.squaredEuclidean(a, b, n), ScalarVectorDistance.squaredEuclidean(a, b, n), absSq,
+                        "sq n=" + n);
+                close(VectorDistance.euclidean(a, b, n), (float) Math.sqrt(ScalarVectorDistance.squaredEuclidean(a, b, n)),
+                        Math.sqrt(absSq), "euclid n=" + n);
+                close(VectorDistance.cosineDistance(a, b, n), ScalarVectorDistance.cosineDistance(a, b, n), 1,
+                        "cos n=" + n);
+            }
+        }
+    }
+
+    @Test
+    void edgeValues() {
+        int n = 37;
+        float[] zeros = new float[n];
+        float[] ones = new float[n];
+        java.util.Arrays.fill(ones, 1f);
+        assertThat(VectorDistance.cosineDistance(zeros, ones, n)).isEqualTo(1f);
+        assertThat(ScalarVectorDistance.cosineDistance(zeros, ones, n)).isEqualTo(1f);
+        assertThat(VectorDistance.cosineDistance(ones, ones, n)).isEqualTo(0f);
+        float[] neg = new float[n];
+        java.util.Arrays.fill(neg, -2f);
+        assertThat(VectorDistance.cosineDistance(ones, neg, n)).isEqualTo(2f);
+        for (float edge : TestData.FLOAT_EDGES) {
+            for (int pos : new int[] {0, 16, 36}) {
+                float[] a = ones.clone();
+                a[pos] = edge;
+                close(VectorDistance.dot(a, ones, n), ScalarVectorDistance.dot(a, ones, n), Math.abs(edge) + n,
+                        "dot edge " + edge);
+                close(VectorDistance.squaredEuclidean(a, zeros, n), ScalarVectorDistance.squaredEuclidean(a, zeros, n),
+                        (double) edge * edge + n, "sq edge " + edge);
+                // subnormals and signed zeros are ordinary finite values
+                float[] tiny = new float[n];
+                tiny[pos] = Float.MIN_VALUE;
+                assertThat(VectorDistance.dot(tiny, ones, n)).isEqualTo(ScalarVectorDistance.dot(tiny, ones, n));
+            }
+        }
+    }
+
+    @Test
+    void lengthIsChecked() {
+        assertThatThrownBy(() -> VectorDistance.dot(new float[3], new float[2], 3))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ScalarVectorDistance.dot(new float[3], new float[3], -1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(VectorDistance.dot(new float[5], new float[5], 0)).isZero();
+    }
+}
