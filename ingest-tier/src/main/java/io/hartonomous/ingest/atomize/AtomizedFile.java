@@ -1,0 +1,62 @@
+package io.hartonomous.ingest.atomize;
+
+import io.hartonomous.ingest.detect.DetectedFormat;
+import io.hartonomous.storage.contract.Modality;
+import io.hartonomous.storage.contract.NewModel;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A file that passed every up-front check (format, headers, limits, sizes and offsets) and is ready to be emitted as
+ * chunks. Opening it ({@link Atomizers#open}) is where bad input is rejected, so a job that starts emitting does not
+ * fail on content it could have checked first. Chunking is deterministic: chunk k always holds rows
+ * {@code [k * chunkRows, (k+1) * chunkRows)} of the file's row order (pixels row-major, interleaved samples, tensor
+ * elements in tensor order), so a crashed job resumes with {@code emit(watermark, sink)}.
+ */
+public interface AtomizedFile extends AutoCloseable {
+    DetectedFormat format();
+
+    default Modality modality() {
+        return format().modality();
+    }
+
+    /** Size of the source file in bytes (for a frame/page: the whole file's). */
+    long bytesTotal();
+
+    /** Composition or coefficient rows the file produces in total. */
+    long rows();
+
+    int chunkRows();
+
+    /** Number of chunks {@code emit} produces from 0; 0 when the file has no rows (e.g. only empty tensors). */
+    default int chunkCount() {
+        return Math.toIntExact((rows() + chunkRows() - 1) / chunkRows());
+    }
+
+    /** The parent atom's metadata JSON (known before emission; pass it to startJob and completeJob). */
+    String metadataJson();
+
+    /** For model files, the model and tensor table to register before writing chunks. */
+    Optional<NewModel> model();
+
+    /** Emits chunks {@code fromChunk .. chunkCount()-1} in order; {@code fromChunk} may equal chunkCount(). */
+    void emit(int fromChunk, ChunkSink sink) throws IOException;
+
+    /** The parent's built-in feature embedding; independent of which chunks were emitted. Empty when undefined. */
+    Optional<Embedding> embedding() throws IOException;
+
+    /** Further frames/pages beyond the first, each its own parent atom (see {@link ChildPart}); usually empty. */
+    default List<ChildPart> children() throws IOException {
+        return List.of();
+    }
+
+    /** Opens a child listed by {@link #children()}. */
+    default AtomizedFile child(int index) throws IOException {
+        throw new IllegalArgumentException("this file has no child " + index);
+    }
+
+    @Override
+    void close();
+}

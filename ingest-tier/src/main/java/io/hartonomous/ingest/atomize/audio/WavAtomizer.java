@@ -1,0 +1,220 @@
+package io.hartonomous.ingest.atomize.audio;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hartonomous.ingest.atomize.AtomChunk;
+import io.hartonomous.ingest.atomize.AtomizedFile;
+import io.hartonomous.ingest.atomize.ChunkAssembler;
+import io.hartonomous.ingest.atomize.ChunkPlan;
+import io.hartonomous.ingest.atomize.ChunkSink;
+import io.hartonomous.ingest.atomize.Embedding;
+import io.hartonomous.ingest.atomize.IngestLimits;
+import io.hartonomous.ingest.atomize.Json;
+import io.hartonomous.ingest.detect.DetectedFormat;
+import io.hartonomous.ingest.detect.LimitExceededException;
+import io.hartonomous.kernels.FeatureEmbedders;
+import io.hartonomous.kernels.PcmKernels;
+import io.hartonomous.storage.contract.AtomType;
+import io.hartonomous.storage.contract.CompositionBatch;
+import io.hartonomous.storage.contract.Modality;
+import io.hartonomous.storage.contract.NewModel;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+/**
+ * WAV and RF64 audio: the data region is streamed chunk by chunk with positional reads (never loaded whole). Row
+ * order is the file's interleaved sample order: sample s is frame {@code s / channels}, channel {@code s % channels},
+ * composition {@code (x = frame, y = channel, sequence = s)}. Atoms hold each sample's exact stored bits in the
+ * container's width (pcm8 unsigned, pcm16/24/32 two's complement, float32/float64 IEEE), so reconstruction is bit-exact.
+ */
+public final class WavAtomizer implements AtomizedFile {
+    /** Mono samples the embedding looks at: the whole file when short, else evenly spread excerpts. */
+    private static final int EMBED_SAMPLES = 1 << 21;
+    private static final int EMBED_SEGMENTS = 512;
+
+    private final DetectedFormat format;
+    private final FileChannel channel;
+    private final WavFormat wav;
+    private final long bytesTotal;
+    private final ChunkPlan plan;
+    private final AtomType type;
+    private final String metadataJson;
+
+    private WavAtomizer(DetectedFormat format, FileChannel channel, WavFormat wav, int chunkRows) throws IOException {
+        this.format = format;
+        this.channel = channel;
+        this.wav = wav;
+        this.bytesTotal = channel.size();
+        this.plan = new ChunkPlan(wav.frames() * wav.channels(), chunkRows);
+        this.type = AtomType.of(Modality.AUDIO, wav.subtype());
+        ObjectNode meta = Json.object();
+        meta.put("format", format.formatName());
+        meta.put("sampleRate", wav.sampleRate());
+        meta.put("channels", wav.channels());
+        meta.put("bitsPerSample", wav.bitsPerSample());
+        meta.put("validBitsPerSample", wav.validBits());
+        meta.put("encoding", wav.floating() ? "float" : "pcm");
+        meta.put("extensible", wav.extensible());
+        if (wav.extensible()) {
+            meta.put("channelMask", wav.channelMask());
+        }
+        meta.put("frames", wav.frames());
+        meta.put("durationSeconds", (double) wav.frames() / wav.sampleRate());
+        meta.put("subtype", wav.subtype());
+        this.metadataJson = Json.write(meta);
+    }
+
+    public static WavAtomizer open(Path file, DetectedFormat format, IngestLimits limits, int chunkRows)
+            throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        try {
+            WavFormat wav = WavFormat.read(ch);
+            if (wav.frames() > limits.maxFrames()) {
+                throw new LimitExceededException("the audio has " + wav.frames() + " frames, more than the limit of "
+                        + limits.maxFrames());
+            }
+            return new WavAtomizer(format, ch, wav, chunkRows);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public DetectedFormat format() {
+        return format;
+    }
+
+    @Override
+    public long bytesTotal() {
+        return bytesTotal;
+    }
+
+    @Override
+    public long rows() {
+        return plan.rows();
+    }
+
+    @Override
+    public int chunkRows() {
+        return plan.chunkRows();
+    }
+
+    @Override
+    public String metadataJson() {
+        return metadataJson;
+    }
+
+    @Override
+    public Optional<NewModel> model() {
+        return Optional.empty();
+    }
+
+    @Override
+    public void emit(int fromChunk, ChunkSink sink) throws IOException {
+        plan.checkFrom(fromChunk);
+        ChunkAssembler assembler = new ChunkAssembler();
+        int bps = wav.bytesPerSample();
+        int channels = wav.channels();
+        byte[] buffer = new byte[plan.chunkRows() * bps];
+        for (int c = fromChunk; c < plan.chunkCount(); c++) {
+            int n = plan.size(c);
+            long first = plan.start(c);
+            readSamples(first, n, buffer);
+            ChunkAssembler.Distinct d;
+            if (bps == 8) {
+                long[] keys = new long[n];
+                PcmKernels.decode64(buffer, 0, n, keys, 0);
+                d = assembler.distinct(type, keys, n);
+            } else {
+                int[] keys = new int[n];
+                PcmKernels.decode(buffer, 0, n, bps, wav.floating(), keys, 0);
+                d = assembler.distinct(type, keys, n);
+            }
+            long[] seq = new long[n];
+            long[] xs = new long[n];
+            long[] ys = new long[n];
+            for (int i = 0; i < n; i++) {
+                long s = first + i;
+                seq[i] = s;
+                xs[i] = s / channels;
+                ys[i] = s % channels;
+            }
+            long bytesDone = wav.dataOffset() + (first + n) * bps;
+            sink.chunk(new AtomChunk(c, d.atoms(), new CompositionBatch(n, seq, xs, ys, d.ordinals()), null,
+                    c == plan.chunkCount() - 1 ? bytesTotal : bytesDone));
+        }
+    }
+
+    private void readSamples(long firstSample, int samples, byte[] into) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(into, 0, samples * wav.bytesPerSample());
+        long at = wav.dataOffset() + firstSample * wav.bytesPerSample();
+        while (b.hasRemaining()) {
+            int r = channel.read(b, at + b.position());
+            if (r < 0) {
+                throw new IOException("the spooled file shrank while being read");
+            }
+        }
+    }
+
+    /** Spectral features of the mono mix-down; long files contribute evenly spread excerpts. */
+    @Override
+    public Optional<Embedding> embedding() throws IOException {
+        long frames = wav.frames();
+        if (frames == 0) {
+            return Optional.empty();
+        }
+        int channels = wav.channels();
+        int segments = frames <= EMBED_SAMPLES ? 1 : EMBED_SEGMENTS;
+        int perSegment = (int) Math.min(frames, EMBED_SAMPLES / segments);
+        float[] mono = new float[segments * perSegment];
+        int bps = wav.bytesPerSample();
+        int step = Math.max(1, (1 << 16) / channels);
+        byte[] buffer = new byte[step * channels * bps];
+        int[] keys = new int[step * channels];
+        long[] keys64 = new long[step * channels];
+        float[] samples = new float[step * channels];
+        int out = 0;
+        for (int s = 0; s < segments; s++) {
+            long start = segments == 1 ? 0 : s * (frames - perSegment) / (segments - 1);
+            for (int done = 0; done < perSegment; ) {
+                int f = Math.min(step, perSegment - done);
+                int n = f * channels;
+                readSamples((start + done) * channels, n, buffer);
+                if (bps == 8) {
+                    PcmKernels.decode64(buffer, 0, n, keys64, 0);
+                    for (int i = 0; i < n; i++) {
+                        samples[i] = (float) Double.longBitsToDouble(keys64[i]);
+                    }
+                } else {
+                    PcmKernels.decode(buffer, 0, n, bps, wav.floating(), keys, 0);
+                    PcmKernels.toFloat(keys, 0, n, bps, wav.floating(), samples, 0);
+                }
+                for (int i = 0; i < f; i++) {
+                    float sum = 0;
+                    for (int ch = 0; ch < channels; ch++) {
+                        sum += samples[i * channels + ch];
+                    }
+                    float v = sum / channels;
+                    mono[out++] = Float.isFinite(v) ? v : 0f;
+                }
+                done += f;
+            }
+        }
+        return Optional.of(new Embedding(Embedding.AUDIO,
+                FeatureEmbedders.audio(mono, (int) Math.min(Integer.MAX_VALUE, wav.sampleRate()))));
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing a read-only channel has nothing to flush
+        }
+    }
+}

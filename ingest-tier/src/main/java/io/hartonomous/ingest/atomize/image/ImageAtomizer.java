@@ -1,0 +1,322 @@
+package io.hartonomous.ingest.atomize.image;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hartonomous.ingest.atomize.AtomChunk;
+import io.hartonomous.ingest.atomize.AtomizedFile;
+import io.hartonomous.ingest.atomize.ChildPart;
+import io.hartonomous.ingest.atomize.ChunkAssembler;
+import io.hartonomous.ingest.atomize.ChunkPlan;
+import io.hartonomous.ingest.atomize.ChunkSink;
+import io.hartonomous.ingest.atomize.Embedding;
+import io.hartonomous.ingest.atomize.FileHashes;
+import io.hartonomous.ingest.atomize.IngestLimits;
+import io.hartonomous.ingest.atomize.Json;
+import io.hartonomous.ingest.detect.BadInputException;
+import io.hartonomous.ingest.detect.DetectedFormat;
+import io.hartonomous.ingest.detect.LimitExceededException;
+import io.hartonomous.kernels.FeatureEmbedders;
+import io.hartonomous.storage.contract.AtomType;
+import io.hartonomous.storage.contract.CompositionBatch;
+import io.hartonomous.storage.contract.ContentHash;
+import io.hartonomous.storage.contract.Modality;
+import io.hartonomous.storage.contract.NewModel;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * PNG, JPEG, GIF, BMP and TIFF through ImageIO. One frame is one parent atom: pixels row-major, composition
+ * {@code (x, y, sequence = y * width + x)}, atoms {@code rgba16} for 16-bit sources and {@code rgba8} otherwise. Frame 0
+ * is the file itself; further GIF frames and TIFF pages are {@link ChildPart}s. Every check that headers allow (PNG chunk
+ * structure and CRCs, pixel and frame limits) runs before the frame is decoded, and the frame is decoded before the
+ * first chunk, so a file that fails to decode leaves no rows.
+ */
+public final class ImageAtomizer implements AtomizedFile {
+    private static final int THUMBNAIL = 512;
+
+    private final Path file;
+    private final DetectedFormat format;
+    private final IngestLimits limits;
+    private final int frame;
+    private final int frames;
+    private final long bytesTotal;
+    private final BufferedImage image;
+    private final PixelRows rows;
+    private final int width;
+    private final int height;
+    private final ChunkPlan plan;
+    private final String metadataJson;
+    private ContentHash fileHash;
+
+    private ImageAtomizer(Path file, DetectedFormat format, IngestLimits limits, int frame, int frames,
+                          BufferedImage image, PixelRows rows, int chunkRows, ObjectNode metadata) throws IOException {
+        this.file = file;
+        this.format = format;
+        this.limits = limits;
+        this.frame = frame;
+        this.frames = frames;
+        this.bytesTotal = Files.size(file);
+        this.image = image;
+        this.rows = rows;
+        this.width = image.getWidth();
+        this.height = image.getHeight();
+        this.plan = new ChunkPlan((long) width * height, chunkRows);
+        this.metadataJson = Json.write(metadata);
+    }
+
+    public static ImageAtomizer open(Path file, DetectedFormat format, IngestLimits limits, int chunkRows)
+            throws IOException {
+        return open(file, format, limits, chunkRows, 0);
+    }
+
+    private static ImageAtomizer open(Path file, DetectedFormat format, IngestLimits limits, int chunkRows,
+                                      int frame) throws IOException {
+        PngStructure png = null;
+        if (format == DetectedFormat.PNG) {
+            png = PngStructure.read(file);
+            checkPixels(png.width(), png.height(), limits, format);
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new BadInputException("no " + format.name() + " decoder accepts the file (corrupt header)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, false, true);
+                int frames = 1;
+                if (format == DetectedFormat.GIF || format == DetectedFormat.TIFF) {
+                    frames = reader.getNumImages(true);
+                    if (frames < 1) {
+                        throw new BadInputException("the " + format.name() + " holds no image");
+                    }
+                    if (frames > limits.maxFrames()) {
+                        throw new LimitExceededException("the " + format.name() + " has " + frames
+                                + " frames, more than the limit of " + limits.maxFrames());
+                    }
+                }
+                for (int i = 0; i < frames; i++) {
+                    checkPixels(reader.getWidth(i), reader.getHeight(i), limits, format);
+                }
+                BufferedImage image = reader.read(frame);
+                ObjectNode meta = Json.object();
+                meta.put("format", format.formatName());
+                meta.put("width", image.getWidth());
+                meta.put("height", image.getHeight());
+                PixelRows rows = new PixelRows(image, png != null && png.colourType() == 0 ? png.bitDepth() : 0);
+                int[] sampleSizes = image.getRaster().getSampleModel().getSampleSize();
+                meta.put("bitDepth", png != null ? png.bitDepth() : sampleSizes[0]);
+                meta.put("colourType", png != null ? png.colourTypeName() : colourType(image));
+                meta.put("hasAlpha", image.getColorModel().hasAlpha());
+                if (png != null) {
+                    meta.put("interlaced", png.interlaced());
+                    meta.put("transparencyChunk", png.hasTrns());
+                }
+                meta.put("frames", frames);
+                if (frames > 1) {
+                    meta.put("frame", frame);
+                }
+                meta.put("subtype", rows.sixteenBit() ? "rgba16" : "rgba8");
+                if (format == DetectedFormat.JPEG) {
+                    meta.put("exifOrientation", Math.max(1, ExifOrientation.read(file)));
+                }
+                return new ImageAtomizer(file, format, limits, frame, frames, image, rows, chunkRows, meta);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof BadInputException b) {
+                throw b;
+            }
+            // ImageIO reports corrupt content as IIOException or as assorted runtime exceptions
+            throw new BadInputException("the " + format.name() + " could not be decoded: " + describe(e), e);
+        }
+    }
+
+    private static void checkPixels(long w, long h, IngestLimits limits, DetectedFormat format) {
+        if (w * h > limits.maxPixels()) {
+            throw new LimitExceededException("the " + format.name() + " declares " + w + "x" + h + " = " + (w * h)
+                    + " pixels, more than the limit of " + limits.maxPixels());
+        }
+    }
+
+    private static String colourType(BufferedImage image) {
+        int bands = image.getRaster().getNumBands();
+        if (image.getColorModel() instanceof java.awt.image.IndexColorModel) {
+            return "palette";
+        }
+        boolean alpha = image.getColorModel().hasAlpha();
+        boolean gray = image.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY;
+        return gray ? (alpha ? "gray-alpha" : "gray") : (alpha ? "rgba" : bands >= 3 ? "rgb" : "gray");
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder s = new StringBuilder();
+        for (Throwable t = e; t != null && s.length() < 300; t = t.getCause()) {
+            if (!s.isEmpty()) {
+                s.append(": ");
+            }
+            s.append(t.getMessage() != null && !t.getMessage().isBlank() ? t.getMessage()
+                    : t.getClass().getSimpleName());
+        }
+        return s.toString();
+    }
+
+    @Override
+    public DetectedFormat format() {
+        return format;
+    }
+
+    @Override
+    public long bytesTotal() {
+        return bytesTotal;
+    }
+
+    @Override
+    public long rows() {
+        return plan.rows();
+    }
+
+    @Override
+    public int chunkRows() {
+        return plan.chunkRows();
+    }
+
+    @Override
+    public String metadataJson() {
+        return metadataJson;
+    }
+
+    @Override
+    public Optional<NewModel> model() {
+        return Optional.empty();
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    @Override
+    public void emit(int fromChunk, ChunkSink sink) throws IOException {
+        plan.checkFrom(fromChunk);
+        ChunkAssembler assembler = new ChunkAssembler();
+        AtomType type = AtomType.of(Modality.IMAGE, rows.sixteenBit() ? "rgba16" : "rgba8");
+        int[] row8 = rows.sixteenBit() ? null : new int[width];
+        long[] row16 = rows.sixteenBit() ? new long[width] : null;
+        int convertedRow = -1;
+        for (int c = fromChunk; c < plan.chunkCount(); c++) {
+            int n = plan.size(c);
+            long first = plan.start(c);
+            int[] keys8 = row8 != null ? new int[n] : null;
+            long[] keys16 = row16 != null ? new long[n] : null;
+            long[] seq = new long[n];
+            long[] xs = new long[n];
+            long[] ys = new long[n];
+            for (int i = 0; i < n; ) {
+                long p = first + i;
+                int y = (int) (p / width);
+                int x = (int) (p % width);
+                int run = Math.min(width - x, n - i);
+                if (y != convertedRow) {
+                    if (row8 != null) {
+                        rows.rgba8(y, row8, 0);
+                    } else {
+                        rows.rgba16(y, row16, 0);
+                    }
+                    convertedRow = y;
+                }
+                if (row8 != null) {
+                    System.arraycopy(row8, x, keys8, i, run);
+                } else {
+                    System.arraycopy(row16, x, keys16, i, run);
+                }
+                for (int k = 0; k < run; k++) {
+                    seq[i + k] = p + k;
+                    xs[i + k] = x + k;
+                    ys[i + k] = y;
+                }
+                i += run;
+            }
+            ChunkAssembler.Distinct d = row8 != null ? assembler.distinct(type, keys8, n)
+                    : assembler.distinct(type, keys16, n);
+            sink.chunk(new AtomChunk(c, d.atoms(), new CompositionBatch(n, seq, xs, ys, d.ordinals()), null,
+                    plan.bytesDone(c, bytesTotal)));
+        }
+    }
+
+    /** Feature embedding of a nearest-neighbour thumbnail (at most 512 pixels on the long side). */
+    @Override
+    public Optional<Embedding> embedding() {
+        int tw = width;
+        int th = height;
+        if (Math.max(width, height) > THUMBNAIL) {
+            double s = (double) THUMBNAIL / Math.max(width, height);
+            tw = Math.max(1, (int) (width * s));
+            th = Math.max(1, (int) (height * s));
+        }
+        if (rows.sixteenBit()) {
+            long[] row = new long[width];
+            long[] thumb = new long[tw * th];
+            for (int ty = 0; ty < th; ty++) {
+                rows.rgba16((int) ((long) ty * height / th), row, 0);
+                for (int tx = 0; tx < tw; tx++) {
+                    thumb[ty * tw + tx] = row[(int) ((long) tx * width / tw)];
+                }
+            }
+            return Optional.of(new Embedding(Embedding.IMAGE, FeatureEmbedders.image16(thumb, tw, th)));
+        }
+        int[] row = new int[width];
+        int[] thumb = new int[tw * th];
+        for (int ty = 0; ty < th; ty++) {
+            rows.rgba8((int) ((long) ty * height / th), row, 0);
+            for (int tx = 0; tx < tw; tx++) {
+                thumb[ty * tw + tx] = row[(int) ((long) tx * width / tw)];
+            }
+        }
+        return Optional.of(new Embedding(Embedding.IMAGE, FeatureEmbedders.image(thumb, tw, th)));
+    }
+
+    @Override
+    public List<ChildPart> children() throws IOException {
+        if (frame != 0 || frames == 1) {
+            return List.of();
+        }
+        if (fileHash == null) {
+            fileHash = FileHashes.ofFile(Modality.IMAGE, file);
+        }
+        String relation = format == DetectedFormat.GIF ? ChildPart.FRAME_OF : ChildPart.PAGE_OF;
+        String label = format == DetectedFormat.GIF ? "#frame=" : "#page=";
+        List<ChildPart> children = new ArrayList<>(frames - 1);
+        for (int i = 1; i < frames; i++) {
+            children.add(new ChildPart(i, relation, FileHashes.ofChild(Modality.IMAGE, relation, i, fileHash),
+                    label + i));
+        }
+        return children;
+    }
+
+    @Override
+    public AtomizedFile child(int index) throws IOException {
+        if (frame != 0 || index < 1 || index >= frames) {
+            throw new IllegalArgumentException("no frame " + index + " (the file has " + frames + ")");
+        }
+        return open(file, format, limits, plan.chunkRows(), index);
+    }
+
+    @Override
+    public void close() {
+        // the decoded frame is garbage once this is dropped; nothing is held open
+    }
+}
