@@ -248,51 +248,74 @@ final class EmbeddedIngestWrites implements IngestWrites {
         return ordinal;
     }
 
+    /**
+     * One set-based INSERT per chunk: the columns travel as arrays and H2 unnests them (TABLE(...)), which is markedly
+     * faster than a JDBC batch that H2 executes row by row.
+     */
     private static void insertCompositions(Connection c, long parentId, CompositionBatch rows, long[] atomIds)
             throws SQLException {
-        if (rows.size() == 0) {
+        int n = rows.size();
+        if (n == 0) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO AtomCompositions (ParentAtomId, "
-                + "ComponentAtomId, SequenceIndex, PositionX, PositionY) VALUES (?, ?, ?, ?, ?)")) {
-            for (int i = 0; i < rows.size(); i++) {
-                ps.setLong(1, parentId);
-                ps.setLong(2, atomIds[rows.atomOrdinal()[i]]);
-                ps.setLong(3, rows.sequenceIndex()[i]);
-                ps.setLong(4, rows.positionX()[i]);
-                ps.setLong(5, rows.positionY()[i]);
-                ps.addBatch();
-            }
+        Long[] component = new Long[n];
+        Long[] sequence = new Long[n];
+        Long[] x = new Long[n];
+        Long[] y = new Long[n];
+        for (int i = 0; i < n; i++) {
+            component[i] = atomIds[rows.atomOrdinal()[i]];
+            sequence[i] = rows.sequenceIndex()[i];
+            x[i] = rows.positionX()[i];
+            y[i] = rows.positionY()[i];
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO AtomCompositions (ParentAtomId, ComponentAtomId, "
+                + "SequenceIndex, PositionX, PositionY) SELECT CAST(? AS BIGINT), t.C, t.S, t.X, t.Y "
+                + "FROM TABLE(C BIGINT = ?, S BIGINT = ?, X BIGINT = ?, Y BIGINT = ?) t")) {
+            ps.setLong(1, parentId);
+            ps.setObject(2, component);
+            ps.setObject(3, sequence);
+            ps.setObject(4, x);
+            ps.setObject(5, y);
             executeRows(ps, "composition");
         }
     }
 
     private static void insertCoefficients(Connection c, long modelId, CoefficientBatch rows, long[] atomIds)
             throws SQLException {
-        if (rows.size() == 0) {
+        int n = rows.size();
+        if (n == 0) {
             return;
         }
+        Integer[] layer = new Integer[n];
+        Long[] z = new Long[n];
+        Long[] y = new Long[n];
+        Long[] x = new Long[n];
+        Long[] atom = new Long[n];
+        for (int i = 0; i < n; i++) {
+            layer[i] = rows.layerIdx()[i];
+            z[i] = rows.positionZ()[i];
+            y[i] = rows.positionY()[i];
+            x[i] = rows.positionX()[i];
+            atom[i] = atomIds[rows.atomOrdinal()[i]];
+        }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO TensorAtomCoefficients (ModelId, LayerIdx, "
-                + "PositionZ, PositionY, PositionX, TensorAtomId) VALUES (?, ?, ?, ?, ?, ?)")) {
-            for (int i = 0; i < rows.size(); i++) {
-                ps.setLong(1, modelId);
-                ps.setInt(2, rows.layerIdx()[i]);
-                ps.setLong(3, rows.positionZ()[i]);
-                ps.setLong(4, rows.positionY()[i]);
-                ps.setLong(5, rows.positionX()[i]);
-                ps.setLong(6, atomIds[rows.atomOrdinal()[i]]);
-                ps.addBatch();
-            }
+                + "PositionZ, PositionY, PositionX, TensorAtomId) SELECT CAST(? AS BIGINT), t.L, t.Z, t.Y, t.X, t.A "
+                + "FROM TABLE(L INT = ?, Z BIGINT = ?, Y BIGINT = ?, X BIGINT = ?, A BIGINT = ?) t")) {
+            ps.setLong(1, modelId);
+            ps.setObject(2, layer);
+            ps.setObject(3, z);
+            ps.setObject(4, y);
+            ps.setObject(5, x);
+            ps.setObject(6, atom);
             executeRows(ps, "coefficient");
         }
     }
 
     private static void executeRows(PreparedStatement ps, String what) throws SQLException {
         try {
-            ps.executeBatch();
+            ps.executeUpdate();
         } catch (SQLException e) {
-            SQLException cause = e.getNextException() != null ? e.getNextException() : e;
-            if (Transactions.isUniqueViolation(cause) || Transactions.isUniqueViolation(e)) {
+            if (Transactions.isUniqueViolation(e)) {
                 throw new ConflictException("a " + what + " row repeats a position that is already stored");
             }
             throw e;
