@@ -47,12 +47,7 @@ public final class Dequant {
         }
         for (int b = 0; b < blocks; b++) {
             long base = byteOffset + 34L * b;
-            float d = ScalarDequant.half(src, base);
-            int o = outFrom + 32 * b;
-            for (int c = 0; c < 32; c += L) {
-                ((FloatVector) ByteVector.fromMemorySegment(BQ, src, base + 2 + c, LE)
-                        .convertShape(VectorOperators.B2F, F, 0)).mul(d).intoArray(out, o + c);
-            }
+            int8Times(src, base + 2, 32, ScalarDequant.half(src, base), out, outFrom + 32 * b);
         }
     }
 
@@ -147,20 +142,13 @@ public final class Dequant {
             float d = ScalarDequant.half(src, base);
             float dmin = ScalarDequant.half(src, base + 2);
             int o = outFrom + 256 * b;
+            long scLo = src.get(ScalarDequant.LE_LONG, base + 4);
+            int scHi = src.get(LE_INT, base + 12);
             for (int p = 0; p < 4; p++) {
-                int scm0 = ScalarDequant.scaleMinK4(src, base + 4, 2 * p);
-                int scm1 = ScalarDequant.scaleMinK4(src, base + 4, 2 * p + 1);
-                FloatVector ds0 = FloatVector.broadcast(F, d * (float) (scm0 & 0xFF));
-                float dm0 = dmin * (float) (scm0 >>> 8);
-                FloatVector ds1 = FloatVector.broadcast(F, d * (float) (scm1 & 0xFF));
-                float dm1 = dmin * (float) (scm1 >>> 8);
-                long qs = base + 16 + 32L * p;
-                int o0 = o + 64 * p;
-                for (int c = 0; c < 32; c += L) {
-                    IntVector x = bytesU(src, qs + c);
-                    ds0.mul(toFloat(x.and(0xF))).sub(dm0).intoArray(out, o0 + c);
-                    ds1.mul(toFloat(x.lanewise(VectorOperators.LSHR, 4))).sub(dm1).intoArray(out, o0 + 32 + c);
-                }
+                int scm0 = ScalarDequant.scaleMinK4(scLo, scHi, 2 * p);
+                int scm1 = ScalarDequant.scaleMinK4(scLo, scHi, 2 * p + 1);
+                kPair(src, base + 16 + 32L * p, -1, 0, d * (float) (scm0 & 0xFF), dmin * (float) (scm0 >>> 8),
+                        d * (float) (scm1 & 0xFF), dmin * (float) (scm1 >>> 8), out, o + 64 * p);
             }
         }
     }
@@ -176,25 +164,38 @@ public final class Dequant {
             float d = ScalarDequant.half(src, base);
             float dmin = ScalarDequant.half(src, base + 2);
             int o = outFrom + 256 * b;
+            long scLo = src.get(ScalarDequant.LE_LONG, base + 4);
+            int scHi = src.get(LE_INT, base + 12);
             for (int p = 0; p < 4; p++) {
-                int scm0 = ScalarDequant.scaleMinK4(src, base + 4, 2 * p);
-                int scm1 = ScalarDequant.scaleMinK4(src, base + 4, 2 * p + 1);
-                FloatVector ds0 = FloatVector.broadcast(F, d * (float) (scm0 & 0xFF));
-                float dm0 = dmin * (float) (scm0 >>> 8);
-                FloatVector ds1 = FloatVector.broadcast(F, d * (float) (scm1 & 0xFF));
-                float dm1 = dmin * (float) (scm1 >>> 8);
-                long qs = base + 48 + 32L * p;
-                int o0 = o + 64 * p;
-                for (int c = 0; c < 32; c += L) {
-                    IntVector x = bytesU(src, qs + c);
-                    IntVector h = bytesU(src, base + 16 + c);
-                    IntVector q0 = x.and(0xF).or(h.lanewise(VectorOperators.LSHR, 2 * p).and(1).lanewise(VectorOperators.LSHL, 4));
-                    IntVector q1 = x.lanewise(VectorOperators.LSHR, 4)
-                            .or(h.lanewise(VectorOperators.LSHR, 2 * p + 1).and(1).lanewise(VectorOperators.LSHL, 4));
-                    ds0.mul(toFloat(q0)).sub(dm0).intoArray(out, o0 + c);
-                    ds1.mul(toFloat(q1)).sub(dm1).intoArray(out, o0 + 32 + c);
-                }
+                int scm0 = ScalarDequant.scaleMinK4(scLo, scHi, 2 * p);
+                int scm1 = ScalarDequant.scaleMinK4(scLo, scHi, 2 * p + 1);
+                kPair(src, base + 48 + 32L * p, base + 16, 2 * p, d * (float) (scm0 & 0xFF),
+                        dmin * (float) (scm0 >>> 8), d * (float) (scm1 & 0xFF), dmin * (float) (scm1 >>> 8), out,
+                        o + 64 * p);
             }
+        }
+    }
+
+    /**
+     * Two K-quant sub-blocks sharing 32 nibble bytes at {@code qs}: low nibbles → sub-block 0 ({@code ds0·q − dm0}),
+     * high nibbles → sub-block 1. With {@code qh >= 0} (Q5_K) bit {@code bit} / {@code bit+1} of the 32 qh bytes is
+     * the fifth bit of sub-block 0 / 1. Primitive arguments only, so nothing is boxed even if C2 does not inline it.
+     */
+    private static void kPair(MemorySegment src, long qs, long qh, int bit, float ds0, float dm0, float ds1,
+                              float dm1, float[] out, int o) {
+        FloatVector vds0 = FloatVector.broadcast(F, ds0);
+        FloatVector vds1 = FloatVector.broadcast(F, ds1);
+        for (int c = 0; c < 32; c += L) {
+            IntVector x = bytesU(src, qs + c);
+            IntVector q0 = x.and(0xF);
+            IntVector q1 = x.lanewise(VectorOperators.LSHR, 4);
+            if (qh >= 0) {
+                IntVector h = bytesU(src, qh + c);
+                q0 = q0.or(h.lanewise(VectorOperators.LSHR, bit).and(1).lanewise(VectorOperators.LSHL, 4));
+                q1 = q1.or(h.lanewise(VectorOperators.LSHR, bit + 1).and(1).lanewise(VectorOperators.LSHL, 4));
+            }
+            vds0.mul(toFloat(q0)).sub(dm0).intoArray(out, o + c);
+            vds1.mul(toFloat(q1)).sub(dm1).intoArray(out, o + 32 + c);
         }
     }
 
@@ -210,18 +211,21 @@ public final class Dequant {
             int o = outFrom + 256 * b;
             for (int g = 0; g < 16; g++) {
                 int h = g >> 3;
-                long ql = base + 64 * h + 16 * (g & 3);
-                int lshift = ((g & 7) >> 2) * 4;
-                long qh = base + 128 + 32 * h + 16 * (g & 1);
-                int hshift = ((g & 7) >> 1) * 2;
-                FloatVector dg = FloatVector.broadcast(F,
-                        d * (float) src.get(ValueLayout.JAVA_BYTE, base + 192 + g));
-                for (int c = 0; c < 16; c += L) {
-                    IntVector lo = bytesU(src, ql + c).lanewise(VectorOperators.LSHR, lshift).and(0xF);
-                    IntVector hi = bytesU(src, qh + c).lanewise(VectorOperators.LSHR, hshift).and(3);
-                    dg.mul(toFloat(lo.or(hi.lanewise(VectorOperators.LSHL, 4)).sub(32))).intoArray(out, o + 16 * g + c);
-                }
+                q6Group(src, base + 64 * h + 16 * (g & 3), ((g & 7) >> 2) * 4, base + 128 + 32 * h + 16 * (g & 1),
+                        ((g & 7) >> 1) * 2, d * (float) src.get(ValueLayout.JAVA_BYTE, base + 192 + g), out,
+                        o + 16 * g);
             }
+        }
+    }
+
+    /** 16 Q6_K values sharing one scale: contiguous 16-byte runs of ql and qh (primitive arguments only). */
+    private static void q6Group(MemorySegment src, long ql, int lshift, long qh, int hshift, float dg, float[] out,
+                                int o) {
+        FloatVector vdg = FloatVector.broadcast(F, dg);
+        for (int c = 0; c < 16; c += L) {
+            IntVector lo = bytesU(src, ql + c).lanewise(VectorOperators.LSHR, lshift).and(0xF);
+            IntVector hi = bytesU(src, qh + c).lanewise(VectorOperators.LSHR, hshift).and(3);
+            vdg.mul(toFloat(lo.or(hi.lanewise(VectorOperators.LSHL, 4)).sub(32))).intoArray(out, o + c);
         }
     }
 
@@ -233,12 +237,16 @@ public final class Dequant {
         }
         for (int b = 0; b < blocks; b++) {
             long base = byteOffset + 292L * b;
-            FloatVector d = FloatVector.broadcast(F, src.get(ScalarHalfKernels.LE_FLOAT, base));
-            int o = outFrom + 256 * b;
-            for (int c = 0; c < 256; c += L) {
-                d.mul((FloatVector) ByteVector.fromMemorySegment(BQ, src, base + 4 + c, LE)
-                        .convertShape(VectorOperators.B2F, F, 0)).intoArray(out, o + c);
-            }
+            int8Times(src, base + 4, 256, src.get(ScalarHalfKernels.LE_FLOAT, base), out, outFrom + 256 * b);
+        }
+    }
+
+    /** {@code out[o + j] = d * int8[j]} for {@code n} (a multiple of L) signed bytes at {@code q}. */
+    private static void int8Times(MemorySegment src, long q, int n, float d, float[] out, int o) {
+        FloatVector vd = FloatVector.broadcast(F, d);
+        for (int c = 0; c < n; c += L) {
+            vd.mul((FloatVector) ByteVector.fromMemorySegment(BQ, src, q + c, LE)
+                    .convertShape(VectorOperators.B2F, F, 0)).intoArray(out, o + c);
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -20,13 +20,15 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Float#float16ToFloat}): {@code o = (h & 0x7FFF) << 13}; normal numbers add the exponent rebias
  * {@code 112 << 23}; Inf/NaN get exponent 255 with the significand kept; zeros and subnormals are
  * {@code float(mantissa) * 2^-24} (exact); then the sign is or-ed in. bfloat16 is {@code bits << 16}; float32 is a
- * little-endian bulk copy.
+ * little-endian bulk copy. Loads are byte-vector loads reinterpreted as shorts: short-vector loads straight from a
+ * heap byte segment are not intrinsified by C2 in JDK 25.
  */
 public final class HalfKernels {
     private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Short> SHORTS_H = INTS.vectorBitSize() >= 128
-            ? ShortVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(INTS.vectorBitSize() / 2))
+    /** Bytes holding as many binary16 values as INTS has lanes. */
+    private static final VectorSpecies<Byte> BYTES_H = INTS.vectorBitSize() >= 128
+            ? ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(INTS.vectorBitSize() / 2))
             : null;
     private static final ValueLayout.OfFloat LE_FLOAT = ScalarHalfKernels.LE_FLOAT;
 
@@ -37,10 +39,10 @@ public final class HalfKernels {
         check(src, byteOffset, count, 2, out, outFrom);
         int lanes = INTS.length();
         int i = 0;
-        if (SHORTS_H != null && FLOATS.length() == lanes) {
+        if (BYTES_H != null && FLOATS.length() == lanes) {
             for (; i + lanes <= count; i += lanes) {
-                IntVector h = (IntVector) ShortVector.fromMemorySegment(SHORTS_H, src, byteOffset + 2L * i,
-                        ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, INTS, 0);
+                IntVector h = (IntVector) ByteVector.fromMemorySegment(BYTES_H, src, byteOffset + 2L * i,
+                        ByteOrder.LITTLE_ENDIAN).reinterpretAsShorts().convertShape(VectorOperators.S2I, INTS, 0);
                 widen(h).intoArray(out, outFrom + i);
             }
         }
@@ -66,10 +68,10 @@ public final class HalfKernels {
         check(src, byteOffset, count, 2, out, outFrom);
         int lanes = INTS.length();
         int i = 0;
-        if (SHORTS_H != null && FLOATS.length() == lanes) {
+        if (BYTES_H != null && FLOATS.length() == lanes) {
             for (; i + lanes <= count; i += lanes) {
-                ((IntVector) ShortVector.fromMemorySegment(SHORTS_H, src, byteOffset + 2L * i, ByteOrder.LITTLE_ENDIAN)
-                        .convertShape(VectorOperators.S2I, INTS, 0))
+                ((IntVector) ByteVector.fromMemorySegment(BYTES_H, src, byteOffset + 2L * i, ByteOrder.LITTLE_ENDIAN)
+                        .reinterpretAsShorts().convertShape(VectorOperators.S2I, INTS, 0))
                         .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(out, outFrom + i);
             }
         }

@@ -1,7 +1,5 @@
 package io.hartonomous.kernels;
 
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import java.util.Objects;
 
 import jdk.incubator.vector.ByteVector;
@@ -45,6 +43,7 @@ public final class PixelKernels {
     @SuppressWarnings("unchecked")
     private static final VectorMask<Short>[] ALPHA_MASK16 = new VectorMask[5];
     private static final VectorShuffle<Byte> SHUFFLE_BGR;
+    private static final VectorShuffle<Byte> SHUFFLE_ABGR = VectorShuffle.fromOp(BYTES, i -> (i & ~3) | (3 - (i & 3)));
 
     static {
         for (int bands = 1; bands <= 4; bands++) {
@@ -131,12 +130,13 @@ public final class PixelKernels {
     public static void abgr8ToRgba8(byte[] abgr, int from, int pixels, int[] out, int outFrom) {
         Objects.checkFromIndexSize(from, Math.multiplyExact(pixels, 4), abgr.length);
         Objects.checkFromIndexSize(outFrom, pixels, out.length);
-        // A,B,G,R read as a big-endian int is A<<24 | B<<16 | G<<8 | R: exactly the RGBA8 key.
-        MemorySegment seg = MemorySegment.ofArray(abgr);
+        // reverse the bytes of every pixel: A,B,G,R -> R,G,B,A
         int i = 0;
-        int bound = INTS.loopBound(pixels);
-        for (; i < bound; i += INTS.length()) {
-            IntVector.fromMemorySegment(INTS, seg, from + 4L * i, ByteOrder.BIG_ENDIAN).intoArray(out, outFrom + i);
+        if (WIDE) {
+            for (; i + PX8 <= pixels; i += PX8) {
+                ByteVector.fromArray(BYTES, abgr, from + 4 * i).rearrange(SHUFFLE_ABGR).reinterpretAsInts()
+                        .intoArray(out, outFrom + i);
+            }
         }
         if (i < pixels) {
             ScalarPixelKernels.abgr8ToRgba8(abgr, from + 4 * i, pixels - i, out, outFrom + i);

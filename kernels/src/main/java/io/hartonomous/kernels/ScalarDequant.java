@@ -32,6 +32,7 @@ public final class ScalarDequant {
     private static final ValueLayout.OfShort LE_SHORT = ScalarHalfKernels.LE_SHORT;
     private static final ValueLayout.OfInt LE_INT = ScalarHalfKernels.LE_INT;
     private static final ValueLayout.OfFloat LE_FLOAT = ScalarHalfKernels.LE_FLOAT;
+    static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private ScalarDequant() {
     }
@@ -122,14 +123,23 @@ public final class ScalarDequant {
 
     /** {@code get_scale_min_k4}: the 6-bit scale (low 8 bits of the result) and min (bits 8..15) of sub-block j. */
     static int scaleMinK4(MemorySegment src, long scales, int j) {
+        return scaleMinK4(src.get(LE_LONG, scales), src.get(LE_INT, scales + 8), j);
+    }
+
+    /**
+     * {@code get_scale_min_k4} from the 12 packed bytes, given as bytes 0..7 ({@code lo}, little-endian) and 8..11
+     * ({@code hi}).
+     */
+    static int scaleMinK4(long lo, int hi, int j) {
         int sc;
         int m;
         if (j < 4) {
-            sc = u8(src, scales + j) & 63;
-            m = u8(src, scales + j + 4) & 63;
+            sc = (int) (lo >>> (8 * j)) & 63;
+            m = (int) (lo >>> (8 * j + 32)) & 63;
         } else {
-            sc = (u8(src, scales + j + 4) & 0xF) | (u8(src, scales + j - 4) >>> 6) << 4;
-            m = (u8(src, scales + j + 4) >>> 4) | (u8(src, scales + j) >>> 6) << 4;
+            int q = hi >>> (8 * (j - 4));
+            sc = (q & 0xF) | ((int) (lo >>> (8 * (j - 4) + 6)) & 3) << 4;
+            m = ((q >>> 4) & 0xF) | ((int) (lo >>> (8 * j + 6)) & 3) << 4;
         }
         return sc | m << 8;
     }
@@ -141,8 +151,10 @@ public final class ScalarDequant {
             float d = half(src, base);
             float dmin = half(src, base + 2);
             int o = outFrom + 256 * b;
+            long scLo = src.get(LE_LONG, base + 4);
+            int scHi = src.get(LE_INT, base + 12);
             for (int s = 0; s < 8; s++) {
-                int scm = scaleMinK4(src, base + 4, s);
+                int scm = scaleMinK4(scLo, scHi, s);
                 float ds = d * (float) (scm & 0xFF);
                 float dm = dmin * (float) (scm >>> 8);
                 long qs = base + 16 + 32L * (s >> 1);
@@ -162,8 +174,10 @@ public final class ScalarDequant {
             float d = half(src, base);
             float dmin = half(src, base + 2);
             int o = outFrom + 256 * b;
+            long scLo = src.get(LE_LONG, base + 4);
+            int scHi = src.get(LE_INT, base + 12);
             for (int s = 0; s < 8; s++) {
-                int scm = scaleMinK4(src, base + 4, s);
+                int scm = scaleMinK4(scLo, scHi, s);
                 float ds = d * (float) (scm & 0xFF);
                 float dm = dmin * (float) (scm >>> 8);
                 long qs = base + 48 + 32L * (s >> 1);

@@ -1,0 +1,84 @@
+package io.hartonomous.benchmarks;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import io.hartonomous.kernels.Dequant;
+import io.hartonomous.kernels.ScalarDequant;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** 4096 GGML blocks (128K or 1M values) dequantized to float32: SIMD vs scalar twin. */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+@State(Scope.Thread)
+public class DequantBenchmark {
+    static final int BLOCKS = 4096;
+
+    @Param({"Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K", "Q8_K"})
+    public String type;
+
+    MemorySegment src;
+    float[] out;
+    boolean simdRan;
+
+    @Setup
+    public void setup() {
+        Random rnd = new Random(4);
+        int blockBytes = Dequant.blockBytes(type);
+        byte[] raw = new byte[BLOCKS * blockBytes];
+        rnd.nextBytes(raw);
+        // finite scales: clear the top exponent bit of every binary16 scale field (d at 0 or 208 for Q6_K; the
+        // float32 d of Q8_K gets a small exponent)
+        for (int b = 0; b < BLOCKS; b++) {
+            int base = b * blockBytes;
+            switch (type) {
+                case "Q6_K" -> raw[base + 209] &= (byte) 0xBB;
+                case "Q8_K" -> raw[base + 3] = (byte) 0x3C;
+                default -> {
+                    raw[base + 1] &= (byte) 0xBB;
+                    raw[base + 3] &= (byte) 0xBB;
+                }
+            }
+        }
+        src = MemorySegment.ofArray(raw);
+        out = new float[BLOCKS * Dequant.blockValues(type)];
+    }
+
+    @Benchmark
+    public float[] simd() {
+        Dequant.dequantize(type, src, 0, BLOCKS, out, 0);
+        simdRan = true;
+        return out;
+    }
+
+    @Benchmark
+    public float[] scalar() {
+        ScalarDequant.dequantize(type, src, 0, BLOCKS, out, 0);
+        return out;
+    }
+
+    @TearDown(Level.Trial)
+    public void verify() {
+        if (simdRan) {
+            float[] ref = new float[out.length];
+            ScalarDequant.dequantize(type, src, 0, BLOCKS, ref, 0);
+            Check.same(out, ref, type);
+        }
+    }
+}

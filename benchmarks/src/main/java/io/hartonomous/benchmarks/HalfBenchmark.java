@@ -1,0 +1,100 @@
+package io.hartonomous.benchmarks;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import io.hartonomous.kernels.HalfKernels;
+import io.hartonomous.kernels.ScalarHalfKernels;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** 1M little-endian f16 / bf16 / f32 model weights to float: SIMD vs scalar twin. */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+@State(Scope.Thread)
+public class HalfBenchmark {
+    static final int COUNT = 1 << 20;
+
+    @Param({"f16", "bf16", "f32"})
+    public String type;
+
+    MemorySegment src;
+    float[] out;
+    boolean simdRan;
+
+    @Setup
+    public void setup() {
+        Random rnd = new Random(3);
+        byte[] raw = new byte[COUNT * 4];
+        rnd.nextBytes(raw);
+        // realistic weights: mostly normal f16 numbers (exponent never 0x1F)
+        for (int i = 1; i < COUNT * 2; i += 2) {
+            raw[i] &= (byte) 0xBB;
+        }
+        src = MemorySegment.ofArray(raw);
+        out = new float[COUNT];
+    }
+
+    private void run(boolean simd, float[] out) {
+        switch (type) {
+            case "f16" -> {
+                if (simd) {
+                    HalfKernels.f16ToF32(src, 0, COUNT, out, 0);
+                } else {
+                    ScalarHalfKernels.f16ToF32(src, 0, COUNT, out, 0);
+                }
+            }
+            case "bf16" -> {
+                if (simd) {
+                    HalfKernels.bf16ToF32(src, 0, COUNT, out, 0);
+                } else {
+                    ScalarHalfKernels.bf16ToF32(src, 0, COUNT, out, 0);
+                }
+            }
+            default -> {
+                if (simd) {
+                    HalfKernels.f32(src, 0, COUNT, out, 0);
+                } else {
+                    ScalarHalfKernels.f32(src, 0, COUNT, out, 0);
+                }
+            }
+        }
+    }
+
+    @Benchmark
+    public float[] simd() {
+        run(true, out);
+        simdRan = true;
+        return out;
+    }
+
+    @Benchmark
+    public float[] scalar() {
+        run(false, out);
+        return out;
+    }
+
+    @TearDown(Level.Trial)
+    public void verify() {
+        if (simdRan) {
+            float[] ref = new float[COUNT];
+            run(false, ref);
+            Check.same(out, ref, type);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.hartonomous.benchmarks;
+
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import io.hartonomous.kernels.PcmKernels;
+import io.hartonomous.kernels.ScalarPcmKernels;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** 1M interleaved little-endian PCM samples to canonical keys, and keys to float: SIMD vs scalar twin. */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+@State(Scope.Thread)
+public class PcmBenchmark {
+    static final int SAMPLES = 1 << 20;
+
+    /** pcm8, pcm16, pcm24, pcm32 decode; float64 = decode64; toFloat16 = pcm16 keys to float. */
+    @Param({"pcm8", "pcm16", "pcm24", "pcm32", "float64", "toFloat16"})
+    public String format;
+
+    byte[] in;
+    int[] keys;
+    int[] out;
+    long[] out64;
+    float[] outF;
+    boolean simdRan;
+
+    @Setup
+    public void setup() {
+        Random rnd = new Random(2);
+        in = new byte[SAMPLES * 8];
+        rnd.nextBytes(in);
+        keys = new int[SAMPLES];
+        for (int i = 0; i < SAMPLES; i++) {
+            keys[i] = (short) rnd.nextInt();
+        }
+        out = new int[SAMPLES];
+        out64 = new long[SAMPLES];
+        outF = new float[SAMPLES];
+    }
+
+    private void run(boolean simd, int[] out, long[] out64, float[] outF) {
+        switch (format) {
+            case "float64" -> {
+                if (simd) {
+                    PcmKernels.decode64(in, 0, SAMPLES, out64, 0);
+                } else {
+                    ScalarPcmKernels.decode64(in, 0, SAMPLES, out64, 0);
+                }
+            }
+            case "toFloat16" -> {
+                if (simd) {
+                    PcmKernels.toFloat(keys, 0, SAMPLES, 2, false, outF, 0);
+                } else {
+                    ScalarPcmKernels.toFloat(keys, 0, SAMPLES, 2, false, outF, 0);
+                }
+            }
+            default -> {
+                int bps = format.charAt(3) == '8' ? 1 : format.equals("pcm16") ? 2 : format.equals("pcm24") ? 3 : 4;
+                if (simd) {
+                    PcmKernels.decode(in, 0, SAMPLES, bps, false, out, 0);
+                } else {
+                    ScalarPcmKernels.decode(in, 0, SAMPLES, bps, false, out, 0);
+                }
+            }
+        }
+    }
+
+    @Benchmark
+    public Object simd() {
+        run(true, out, out64, outF);
+        simdRan = true;
+        return out;
+    }
+
+    @Benchmark
+    public Object scalar() {
+        run(false, out, out64, outF);
+        return out;
+    }
+
+    @TearDown(Level.Trial)
+    public void verify() {
+        if (simdRan) {
+            int[] ref = new int[SAMPLES];
+            long[] ref64 = new long[SAMPLES];
+            float[] refF = new float[SAMPLES];
+            run(false, ref, ref64, refF);
+            Check.same(out, ref, format);
+            Check.same(out64, ref64, format);
+            Check.same(outF, refF, format);
+        }
+    }
+}
