@@ -1,0 +1,39 @@
+package io.hartonomous.api.billing;
+
+import io.hartonomous.storage.contract.TenantStorage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * Records one usage row per request through the contract (tenant, operation, units) and the same units as the
+ * {@code hart.api.units} metric. A failed usage write is logged and counted, never turned into a failed response
+ * (the answer was already computed).
+ */
+@ApplicationScoped
+public class UsageMeter {
+    private static final Logger LOG = Logger.getLogger(UsageMeter.class);
+
+    private final MeterRegistry registry;
+    private final Counter failures;
+
+    UsageMeter(MeterRegistry registry) {
+        this.registry = registry;
+        this.failures = Counter.builder("hart.api.usage.failures")
+                .description("usage rows that could not be written").register(registry);
+    }
+
+    public void record(TenantStorage writes, String operation, long units) {
+        DistributionSummary.builder("hart.api.units")
+                .description("rows returned (or bytes streamed) per request").tag("operation", operation)
+                .register(registry).record(units);
+        try {
+            writes.usage().record(operation, units);
+        } catch (RuntimeException e) {
+            failures.increment();
+            LOG.warnf(e, "could not record usage %s (%d units) for tenant %s", operation, units, writes.tenantId());
+        }
+    }
+}
