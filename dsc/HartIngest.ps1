@@ -255,9 +255,10 @@ function Get-HartSecretText {
                 } else {
                     Set-ItemProperty -Path ('HKLM:\SYSTEM\CurrentControlSet\Services\' + $name) -Name ImagePath -Value $using:binaryPath
                 }
+                # A virtual account (NT SERVICE\<name>) needs the service SID: set it before the account.
+                & sc.exe sidtype $name unrestricted | Out-Null
                 & sc.exe config $name start= auto obj= $using:serviceAccount | Out-Null
                 if ($LASTEXITCODE -ne 0) { throw "sc.exe config $name obj= $($using:serviceAccount) failed ($LASTEXITCODE)" }
-                & sc.exe sidtype $name unrestricted | Out-Null
                 # Restart after 5 s, 15 s, then every 60 s; the failure count resets after a day.
                 & sc.exe failure $name reset= 86400 actions= restart/5000/restart/15000/restart/60000 | Out-Null
                 if ($LASTEXITCODE -ne 0) { throw "sc.exe failure $name failed ($LASTEXITCODE)" }
