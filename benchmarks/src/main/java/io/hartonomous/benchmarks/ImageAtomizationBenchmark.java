@@ -10,9 +10,12 @@ import io.hartonomous.kernels.DistinctKernels;
 import io.hartonomous.kernels.PixelKernels;
 import io.hartonomous.kernels.ScalarDistinctKernels;
 import io.hartonomous.kernels.ScalarPixelKernels;
+import io.hartonomous.kernels.ScalarSha256Kernels;
+import io.hartonomous.kernels.Sha256Kernels;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -20,6 +23,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -28,8 +32,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * <li>{@code naivePerPixelSha}: (a) canonical RGBA bytes and ContentHash = SHA-256("image/rgba8" 0x00 R G B A) for
  *     every pixel;</li>
  * <li>{@code kernelsDistinctSha}: (b) {@link PixelKernels#argbToRgba8} + {@link DistinctKernels#distinct} + SHA-256
- *     of the distinct values only (ordinals give every pixel its atom);</li>
- * <li>{@code scalarTwinsDistinctSha}: (b) with the scalar twins, to show what SIMD contributes inside (b);</li>
+ *     of the distinct values only with the multi-buffer {@link Sha256Kernels} (ordinals give every pixel its
+ *     atom);</li>
+ * <li>{@code kernelsDistinctMessageDigest}: (b) hashing the distinct values with MessageDigest one by one;</li>
+ * <li>{@code scalarTwinsDistinctSha}: (b) with all scalar twins, to show what SIMD contributes inside (b);</li>
  * <li>{@code kernelsDistinctOnly}: (b) without hashing (where the time of (b) goes);</li>
  * <li>{@code arraycopy}: (c) System.arraycopy of the same 16 MiB int buffer, the memory-bandwidth floor.</li>
  * </ul>
@@ -72,13 +78,14 @@ public class ImageAtomizationBenchmark {
                 100.0 * distinct / PIXELS);
     }
 
+    /** {@code buf} is HEADER followed by 4 value bytes; the value is written little-endian, then hashed. */
     static void contentHash(MessageDigest sha, int rgba8, byte[] buf, byte[] out, int offset) {
-        buf[0] = (byte) rgba8;
-        buf[1] = (byte) (rgba8 >>> 8);
-        buf[2] = (byte) (rgba8 >>> 16);
-        buf[3] = (byte) (rgba8 >>> 24);
-        sha.update(HEADER);
-        sha.update(buf, 0, 4);
+        int h = HEADER.length;
+        buf[h] = (byte) rgba8;
+        buf[h + 1] = (byte) (rgba8 >>> 8);
+        buf[h + 2] = (byte) (rgba8 >>> 16);
+        buf[h + 3] = (byte) (rgba8 >>> 24);
+        sha.update(buf, 0, h + 4);
         try {
             sha.digest(out, offset, 32);
         } catch (java.security.DigestException e) {
@@ -88,7 +95,7 @@ public class ImageAtomizationBenchmark {
 
     @Benchmark
     public byte[] naivePerPixelSha() {
-        byte[] buf = new byte[4];
+        byte[] buf = java.util.Arrays.copyOf(HEADER, HEADER.length + 4);
         for (int i = 0; i < PIXELS; i++) {
             int p = argb[i];
             int key = (p & 0xFF00_FF00) | ((p >>> 16) & 0xFF) | ((p & 0xFF) << 16);
@@ -101,6 +108,15 @@ public class ImageAtomizationBenchmark {
     public byte[] kernelsDistinctSha() {
         PixelKernels.argbToRgba8(argb, 0, PIXELS, rgba, 0);
         DistinctInts d = DistinctKernels.distinct(rgba, 0, PIXELS);
+        byte[] hashes = new byte[d.distinctCount() * 32];
+        Sha256Kernels.hashInts(HEADER, 4, d.values(), 0, d.distinctCount(), hashes, 0);
+        return hashes;
+    }
+
+    @Benchmark
+    public byte[] kernelsDistinctMessageDigest() {
+        PixelKernels.argbToRgba8(argb, 0, PIXELS, rgba, 0);
+        DistinctInts d = DistinctKernels.distinct(rgba, 0, PIXELS);
         return hashDistinct(d);
     }
 
@@ -108,7 +124,26 @@ public class ImageAtomizationBenchmark {
     public byte[] scalarTwinsDistinctSha() {
         ScalarPixelKernels.argbToRgba8(argb, 0, PIXELS, rgba, 0);
         DistinctInts d = ScalarDistinctKernels.distinct(rgba, 0, PIXELS);
-        return hashDistinct(d);
+        byte[] hashes = new byte[d.distinctCount() * 32];
+        ScalarSha256Kernels.hashInts(HEADER, 4, d.values(), 0, d.distinctCount(), hashes, 0);
+        return hashes;
+    }
+
+    @TearDown(Level.Trial)
+    public void verify() {
+        // the multi-buffer hashes of (b) equal per-pixel MessageDigest hashes of (a) for the same pixels
+        PixelKernels.argbToRgba8(argb, 0, PIXELS, rgba, 0);
+        DistinctInts d = DistinctKernels.distinct(rgba, 0, PIXELS);
+        byte[] hashes = new byte[d.distinctCount() * 32];
+        Sha256Kernels.hashInts(HEADER, 4, d.values(), 0, d.distinctCount(), hashes, 0);
+        byte[] one = new byte[32];
+        byte[] buf = java.util.Arrays.copyOf(HEADER, HEADER.length + 4);
+        for (int i = 0; i < PIXELS; i += 9973) {
+            contentHash(sha, rgba[i], buf, one, 0);
+            if (!java.util.Arrays.equals(one, 0, 32, hashes, 32 * d.ordinals()[i], 32 * d.ordinals()[i] + 32)) {
+                throw new IllegalStateException("content hash of pixel " + i + " differs");
+            }
+        }
     }
 
     @Benchmark
@@ -119,7 +154,7 @@ public class ImageAtomizationBenchmark {
 
     private byte[] hashDistinct(DistinctInts d) {
         byte[] hashes = new byte[d.distinctCount() * 32];
-        byte[] buf = new byte[4];
+        byte[] buf = java.util.Arrays.copyOf(HEADER, HEADER.length + 4);
         int[] values = d.values();
         for (int i = 0; i < d.distinctCount(); i++) {
             contentHash(sha, values[i], buf, hashes, 32 * i);

@@ -36,8 +36,9 @@ public final class DistinctKernels {
     public static DistinctInts distinct(int[] keys, int from, int count) {
         Objects.checkFromIndexSize(from, count, keys.length);
         int[] ordinals = new int[count];
-        ScalarDistinctKernels.IntTable table = new ScalarDistinctKernels.IntTable();
+        ScalarDistinctKernels.IntTable table = new ScalarDistinctKernels.IntTable(ScalarDistinctKernels.initialBits(keys, from, count));
         int[] hashes = new int[L];
+        long[] home = new long[L];
         int i = 0;
         if (count > 0) {
             ordinals[0] = table.ordinal(keys[from]);
@@ -54,13 +55,23 @@ public final class DistinctKernels {
             int shift = table.shift;
             k.mul(ScalarDistinctKernels.GOLDEN32).lanewise(VectorOperators.LSHR, shift).intoArray(hashes, 0);
             long sameBits = same.toLong();
+            // touch all home slots first: L independent loads whose cache misses overlap
+            long[] slots = table.slots;
             for (int l = 0; l < L; l++) {
+                home[l] = slots[hashes[l]];
+            }
+            for (int l = 0; l < L; l++) {
+                int key = keys[base + l];
+                long e = home[l];
                 if ((sameBits & (1L << l)) != 0) {
                     ordinals[i + l] = ordinals[i + l - 1];
+                } else if (e != 0 && (int) e == key) {
+                    // a hit in the home slot: the entry existed before this run, inserts never move it
+                    ordinals[i + l] = (int) (e >>> 32) - 1;
                 } else if (shift == table.shift) {
-                    ordinals[i + l] = table.ordinalHashed(keys[base + l], hashes[l]);
+                    ordinals[i + l] = table.ordinalHashed(key, hashes[l]);
                 } else {
-                    ordinals[i + l] = table.ordinal(keys[base + l]);
+                    ordinals[i + l] = table.ordinal(key);
                 }
             }
         }
@@ -73,7 +84,7 @@ public final class DistinctKernels {
     public static DistinctLongs distinct(long[] keys, int from, int count) {
         Objects.checkFromIndexSize(from, count, keys.length);
         int[] ordinals = new int[count];
-        ScalarDistinctKernels.LongTable table = new ScalarDistinctKernels.LongTable();
+        ScalarDistinctKernels.LongTable table = new ScalarDistinctKernels.LongTable(ScalarDistinctKernels.initialBits(keys, from, count));
         long[] hashes = new long[LL];
         int i = 0;
         if (count > 0) {

@@ -11,6 +11,8 @@ public final class ScalarDistinctKernels {
     static final int GOLDEN32 = 0x9E37_79B9;
     static final long GOLDEN64 = 0x9E37_79B9_7F4A_7C15L;
     static final int INITIAL_BITS = 10;
+    static final int MAX_PRESIZE_BITS = 25;
+    static final int SAMPLE = 4096;
 
     private ScalarDistinctKernels() {
     }
@@ -18,7 +20,7 @@ public final class ScalarDistinctKernels {
     public static DistinctInts distinct(int[] keys, int from, int count) {
         Objects.checkFromIndexSize(from, count, keys.length);
         int[] ordinals = new int[count];
-        IntTable table = new IntTable();
+        IntTable table = new IntTable(initialBits(keys, from, count));
         for (int i = 0; i < count; i++) {
             ordinals[i] = table.ordinal(keys[from + i]);
         }
@@ -28,20 +30,64 @@ public final class ScalarDistinctKernels {
     public static DistinctLongs distinct(long[] keys, int from, int count) {
         Objects.checkFromIndexSize(from, count, keys.length);
         int[] ordinals = new int[count];
-        LongTable table = new LongTable();
+        LongTable table = new LongTable(initialBits(keys, from, count));
         for (int i = 0; i < count; i++) {
             ordinals[i] = table.ordinal(keys[from + i]);
         }
         return table.result(ordinals);
     }
 
+    /**
+     * Table size (log2) from a strided sample of {@value #SAMPLE} keys: the distinct fraction of the sample
+     * estimates the distinct count, and the table starts at twice that (at most 2^{@value #MAX_PRESIZE_BITS}),
+     * so that high-cardinality inputs (photos, noise) do not pay for a chain of rehashes. Only speed depends on it;
+     * the output does not.
+     */
+    static int initialBits(int[] keys, int from, int count) {
+        if (count <= SAMPLE) {
+            return INITIAL_BITS;
+        }
+        IntTable sample = new IntTable(13);
+        long step = count / SAMPLE;
+        for (int k = 0; k < SAMPLE; k++) {
+            sample.ordinal(keys[from + (int) (k * step)]);
+        }
+        return bitsFor((long) ((double) sample.size / SAMPLE * count));
+    }
+
+    static int initialBits(long[] keys, int from, int count) {
+        if (count <= SAMPLE) {
+            return INITIAL_BITS;
+        }
+        LongTable sample = new LongTable(13);
+        long step = count / SAMPLE;
+        for (int k = 0; k < SAMPLE; k++) {
+            sample.ordinal(keys[from + (int) (k * step)]);
+        }
+        return bitsFor((long) ((double) sample.size / SAMPLE * count));
+    }
+
+    private static int bitsFor(long expectedDistinct) {
+        int bits = INITIAL_BITS;
+        while (bits < MAX_PRESIZE_BITS && (1L << bits) < 2 * expectedDistinct) {
+            bits++;
+        }
+        return bits;
+    }
+
     /** Slots are {@code (ordinal + 1) << 32 | key}; 0 is empty. */
     static final class IntTable {
-        long[] slots = new long[1 << INITIAL_BITS];
-        int shift = 32 - INITIAL_BITS;
-        int mask = (1 << INITIAL_BITS) - 1;
+        long[] slots;
+        int shift;
+        int mask;
         int[] values = new int[64];
         int size;
+
+        IntTable(int bits) {
+            slots = new long[1 << bits];
+            shift = 32 - bits;
+            mask = (1 << bits) - 1;
+        }
 
         int ordinal(int key) {
             return ordinalHashed(key, (key * GOLDEN32) >>> shift);
@@ -96,12 +142,19 @@ public final class ScalarDistinctKernels {
     }
 
     static final class LongTable {
-        long[] keys = new long[1 << INITIAL_BITS];
-        int[] ords = new int[1 << INITIAL_BITS];
-        int shift = 64 - INITIAL_BITS;
-        int mask = (1 << INITIAL_BITS) - 1;
+        long[] keys;
+        int[] ords;
+        int shift;
+        int mask;
         long[] values = new long[64];
         int size;
+
+        LongTable(int bits) {
+            keys = new long[1 << bits];
+            ords = new int[1 << bits];
+            shift = 64 - bits;
+            mask = (1 << bits) - 1;
+        }
 
         int ordinal(long key) {
             return ordinalHashed(key, (int) ((key * GOLDEN64) >>> shift));
