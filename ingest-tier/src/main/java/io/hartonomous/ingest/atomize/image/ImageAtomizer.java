@@ -112,7 +112,10 @@ public final class ImageAtomizer implements AtomizedFile {
                 meta.put("format", format.formatName());
                 meta.put("width", image.getWidth());
                 meta.put("height", image.getHeight());
-                PixelRows rows = new PixelRows(image, png != null && png.colourType() == 0 ? png.bitDepth() : 0);
+                boolean subByteGray = png != null && png.colourType() == 0 && png.bitDepth() < 8;
+                PixelRows rows = new PixelRows(image, png != null && png.colourType() == 0 ? png.bitDepth() : 0,
+                        subByteGray && png.trnsGray() >= 0
+                                ? png.trnsGray() * 255 / ((1 << png.bitDepth()) - 1) : -1);
                 int[] sampleSizes = image.getRaster().getSampleModel().getSampleSize();
                 meta.put("bitDepth", png != null ? png.bitDepth() : sampleSizes[0]);
                 meta.put("colourType", png != null ? png.colourTypeName() : colourType(image));

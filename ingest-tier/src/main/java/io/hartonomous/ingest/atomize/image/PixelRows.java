@@ -31,8 +31,15 @@ final class PixelRows {
     private final byte[] bytes;
     private final short[] shorts;
     private final int[] argb;
+    private final int transparentGray;
 
-    PixelRows(BufferedImage image, int pngGrayBits) {
+    /**
+     * {@code pngGrayBits}: bit depth of a PNG gray image (else 0); {@code transparentGray}: its tRNS gray sample scaled
+     * to 8 bits, or -1. ImageIO expands sub-8-bit gray with tRNS to gray+alpha but compares the tRNS value against
+     * the scaled samples, so no pixel turns transparent; PNG says the raw sample equal to tRNS is transparent.
+     */
+    PixelRows(BufferedImage image, int pngGrayBits, int transparentGray) {
+        this.transparentGray = transparentGray;
         this.image = image;
         this.raster = image.getRaster();
         this.width = image.getWidth();
@@ -51,7 +58,7 @@ final class PixelRows {
                 if (pngGrayBits > 0 && pngGrayBits < 8) {
                     // PNG gray below 8 bits arrives as an indexed ramp: rebuild it with the spec's exact scaling
                     int g = i * 255 / max;
-                    lut[i] = 0xFF000000 | g << 16 | g << 8 | g;
+                    lut[i] = (g == transparentGray ? 0 : 0xFF000000) | g << 16 | g << 8 | g;
                 } else {
                     lut[i] = i < icm.getMapSize() ? icm.getRGB(i) : 0xFF000000;
                 }
@@ -130,6 +137,13 @@ final class PixelRows {
                 int n = width * bands;
                 for (int i = 0; i < n; i++) {
                     bytes[i] = (byte) (scale8 == null ? samples[i] : scale8[samples[i]]);
+                }
+                if (transparentGray >= 0 && bands == 2) {
+                    for (int i = 0; i < n; i += 2) {
+                        if ((bytes[i] & 0xFF) == transparentGray) {
+                            bytes[i + 1] = 0;
+                        }
+                    }
                 }
                 PixelKernels.interleaved8ToRgba8(bytes, 0, width, bands, out, outFrom);
             }

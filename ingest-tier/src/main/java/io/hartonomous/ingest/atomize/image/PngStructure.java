@@ -15,7 +15,8 @@ import java.util.zip.CRC32;
  * first with legal fields, PLTE where required, IDAT present and contiguous, IEND last. ImageIO silently accepts some
  * of these faults (a wrong IHDR or IDAT CRC), and the IHDR gives the exact bit depth and colour type for metadata.
  */
-record PngStructure(int width, int height, int bitDepth, int colourType, boolean interlaced, boolean hasTrns) {
+record PngStructure(int width, int height, int bitDepth, int colourType, boolean interlaced, boolean hasTrns,
+                    int trnsGray) {
 
     static PngStructure read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -24,6 +25,7 @@ record PngStructure(int width, int height, int bitDepth, int colourType, boolean
             PngStructure header = null;
             boolean plte = false;
             boolean trns = false;
+            int trnsGray = -1;
             boolean idat = false;
             boolean idatEnded = false;
             boolean iend = false;
@@ -51,12 +53,12 @@ record PngStructure(int width, int height, int bitDepth, int colourType, boolean
                 }
                 crc.reset();
                 crc.update(typeBytes);
-                byte[] ihdr = null;
+                byte[] ihdr = null; // first bytes of IHDR or tRNS, kept for parsing
                 for (long done = 0; done < length; ) {
                     buf.clear().limit((int) Math.min(buf.capacity(), length - done));
                     readFully(ch, buf, pos + 8 + done);
                     buf.flip();
-                    if (type.equals("IHDR") && ihdr == null) {
+                    if ((type.equals("IHDR") || type.equals("tRNS")) && ihdr == null) {
                         ihdr = new byte[buf.remaining()];
                         buf.duplicate().get(ihdr);
                     }
@@ -90,7 +92,12 @@ record PngStructure(int width, int height, int bitDepth, int colourType, boolean
                         }
                         plte = true;
                     }
-                    case "tRNS" -> trns = true;
+                    case "tRNS" -> {
+                        trns = true;
+                        if (header != null && header.colourType == 0 && length == 2) {
+                            trnsGray = (ihdr[0] & 0xFF) << 8 | ihdr[1] & 0xFF; // the gray sample, at the bit depth
+                        }
+                    }
                     case "IDAT" -> {
                         if (idatEnded) {
                             throw bad("IDAT chunks are not consecutive");
@@ -116,7 +123,7 @@ record PngStructure(int width, int height, int bitDepth, int colourType, boolean
                 throw bad("a palette image (colour type 3) without a PLTE chunk");
             }
             return new PngStructure(header.width, header.height, header.bitDepth, header.colourType,
-                    header.interlaced, trns);
+                    header.interlaced, trns, trnsGray);
         }
     }
 
@@ -144,7 +151,7 @@ record PngStructure(int width, int height, int bitDepth, int colourType, boolean
             throw bad("invalid compression/filter/interlace method " + compression + "/" + filter + "/"
                     + interlace + " in IHDR");
         }
-        return new PngStructure((int) width, (int) height, depth, colour, interlace == 1, false);
+        return new PngStructure((int) width, (int) height, depth, colour, interlace == 1, false, -1);
     }
 
     String colourTypeName() {
