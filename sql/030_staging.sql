@@ -1,0 +1,99 @@
+-- Bulk-load staging. The SQL Server engine streams a chunk's distinct atoms and its composition / coefficient
+-- rows into these heaps with SQLServerBulkCopy (TABLOCK: concurrent bulk loads into a heap without indexes
+-- share the table through bulk-update locks), keyed by a per-attempt BatchId. dbo.sp_WriteChunk then merges the
+-- batch into the real tables in one transaction and deletes it. Rows refer to atoms by ordinal (position in the
+-- chunk's atom list), never by id: ids exist only after the merge.
+-- JobId lets a failed or completed job sweep batches that a crashed writer left behind.
+-- The column order here is the bulk-copy column order (see the engine's staging adapters).
+
+IF OBJECT_ID(N'dbo.StagingAtoms', N'U') IS NULL
+    CREATE TABLE dbo.StagingAtoms (
+        BatchId     UNIQUEIDENTIFIER NOT NULL,
+        JobId       BIGINT           NOT NULL,
+        Ordinal     INT              NOT NULL,
+        ContentHash BINARY(32)       NOT NULL,
+        Modality    VARCHAR(16)      COLLATE Latin1_General_100_BIN2 NOT NULL,
+        Subtype     VARCHAR(16)      COLLATE Latin1_General_100_BIN2 NOT NULL,
+        AtomicValue VARBINARY(64)    NOT NULL
+    );
+GO
+
+IF OBJECT_ID(N'dbo.StagingCompositions', N'U') IS NULL
+    CREATE TABLE dbo.StagingCompositions (
+        BatchId       UNIQUEIDENTIFIER NOT NULL,
+        JobId         BIGINT           NOT NULL,
+        SequenceIndex BIGINT           NOT NULL,
+        PositionX     BIGINT           NOT NULL,
+        PositionY     BIGINT           NOT NULL,
+        AtomOrdinal   INT              NOT NULL
+    );
+GO
+
+IF OBJECT_ID(N'dbo.StagingCoefficients', N'U') IS NULL
+    CREATE TABLE dbo.StagingCoefficients (
+        BatchId     UNIQUEIDENTIFIER NOT NULL,
+        JobId       BIGINT           NOT NULL,
+        LayerIdx    INT              NOT NULL,
+        PositionZ   BIGINT           NOT NULL,
+        PositionY   BIGINT           NOT NULL,
+        PositionX   BIGINT           NOT NULL,
+        AtomOrdinal INT              NOT NULL
+    );
+GO
+
+-- Table types: the same rows as table-valued parameters, for chunks too small to be worth a bulk copy and for
+-- callers without a bulk-copy API. dbo.sp_WriteChunkFromTables stages them and runs the same merge.
+IF TYPE_ID(N'dbo.AtomChunkType') IS NULL
+    CREATE TYPE dbo.AtomChunkType AS TABLE (
+        Ordinal     INT           NOT NULL PRIMARY KEY,
+        ContentHash BINARY(32)    NOT NULL,
+        Modality    VARCHAR(16)   COLLATE Latin1_General_100_BIN2 NOT NULL,
+        Subtype     VARCHAR(16)   COLLATE Latin1_General_100_BIN2 NOT NULL,
+        AtomicValue VARBINARY(64) NOT NULL
+    );
+GO
+
+IF TYPE_ID(N'dbo.CompositionChunkType') IS NULL
+    CREATE TYPE dbo.CompositionChunkType AS TABLE (
+        SequenceIndex BIGINT NOT NULL,
+        PositionX     BIGINT NOT NULL,
+        PositionY     BIGINT NOT NULL,
+        AtomOrdinal   INT    NOT NULL
+    );
+GO
+
+IF TYPE_ID(N'dbo.CoefficientChunkType') IS NULL
+    CREATE TYPE dbo.CoefficientChunkType AS TABLE (
+        LayerIdx    INT    NOT NULL,
+        PositionZ   BIGINT NOT NULL,
+        PositionY   BIGINT NOT NULL,
+        PositionX   BIGINT NOT NULL,
+        AtomOrdinal INT    NOT NULL
+    );
+GO
+
+-- A model's tensor table, for dbo.sp_RegisterModel.
+IF TYPE_ID(N'dbo.ModelLayerType') IS NULL
+    CREATE TYPE dbo.ModelLayerType AS TABLE (
+        LayerIdx     INT           NOT NULL PRIMARY KEY,
+        Name         NVARCHAR(512) COLLATE Latin1_General_100_CS_AS NOT NULL,
+        Shape        VARCHAR(512)  COLLATE Latin1_General_100_BIN2 NOT NULL,
+        DType        VARCHAR(16)   COLLATE Latin1_General_100_BIN2 NOT NULL,
+        StoredAs     VARCHAR(16)   COLLATE Latin1_General_100_BIN2 NOT NULL,
+        ElementCount BIGINT        NOT NULL
+    );
+GO
+
+-- Weight replacements for dbo.sp_UpdateWeights, in the caller's order (Ordinal).
+IF TYPE_ID(N'dbo.WeightUpdateType') IS NULL
+    CREATE TYPE dbo.WeightUpdateType AS TABLE (
+        Ordinal     INT           NOT NULL PRIMARY KEY,
+        PositionZ   BIGINT        NOT NULL,
+        PositionY   BIGINT        NOT NULL,
+        PositionX   BIGINT        NOT NULL,
+        ContentHash BINARY(32)    NOT NULL,
+        Modality    VARCHAR(16)   COLLATE Latin1_General_100_BIN2 NOT NULL,
+        Subtype     VARCHAR(16)   COLLATE Latin1_General_100_BIN2 NOT NULL,
+        AtomicValue VARBINARY(64) NOT NULL
+    );
+GO

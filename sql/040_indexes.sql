@@ -1,0 +1,115 @@
+-- Spatial and columnstore indexes.
+-- A geometry spatial index needs a bounding box, and points outside it all fall into one "outside" cell, so the
+-- box must match the data. ops.sp_EnsureSpatialIndex derives it from the real coordinate range of the table (all
+-- tenants), or from ops.Settings while the table is empty, and rebuilds the index when data has outgrown it
+-- (run it with @Rederive = 1 after large ingests; the OODA loop reports indexes whose box no longer fits).
+
+-- The real coordinate range of a spatially indexed table. Runs as hart_system so that row-level security, which
+-- would hide other tenants' rows from the caller, does not shrink the range.
+CREATE OR ALTER PROCEDURE ops.sp_MeasureSpatialRange
+    @TableName SYSNAME,
+    @MinX FLOAT OUTPUT,
+    @MinY FLOAT OUTPUT,
+    @MaxX FLOAT OUTPUT,
+    @MaxY FLOAT OUTPUT
+WITH EXECUTE AS 'hart_system'
+AS
+BEGIN
+    SET NOCOUNT ON;
+    IF @TableName = N'AtomCompositions'
+        SELECT @MinX = MIN(CAST(PositionX AS FLOAT)), @MinY = MIN(CAST(PositionY AS FLOAT)),
+               @MaxX = MAX(CAST(PositionX AS FLOAT)), @MaxY = MAX(CAST(PositionY AS FLOAT))
+        FROM dbo.AtomCompositions;
+    ELSE IF @TableName = N'TensorAtomCoefficients'
+        SELECT @MinX = MIN(CAST(PositionX AS FLOAT)), @MinY = MIN(CAST(PositionY AS FLOAT)),
+               @MaxX = MAX(CAST(PositionX AS FLOAT)), @MaxY = MAX(CAST(PositionY AS FLOAT))
+        FROM dbo.TensorAtomCoefficients;
+    ELSE IF @TableName = N'AtomEmbeddings'
+        SELECT @MinX = MIN(ProjectionX), @MinY = MIN(ProjectionY), @MaxX = MAX(ProjectionX), @MaxY = MAX(ProjectionY)
+        FROM dbo.AtomEmbeddings;
+    ELSE
+        THROW 50400, 'ops.sp_MeasureSpatialRange knows AtomCompositions, TensorAtomCoefficients and AtomEmbeddings only.', 1;
+END;
+GO
+
+CREATE OR ALTER PROCEDURE ops.sp_EnsureSpatialIndex
+    @TableName SYSNAME,
+    @Rederive BIT = 0
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @qualified NVARCHAR(300), @indexName SYSNAME, @defaultMaxX FLOAT, @defaultMaxY FLOAT;
+    IF @TableName = N'AtomCompositions'
+        SELECT @qualified = N'dbo.AtomCompositions', @indexName = N'SIX_AtomCompositions_SpatialKey',
+               @defaultMaxX = TRY_CAST((SELECT SettingValue FROM ops.Settings WHERE SettingName = 'SpatialDefaultMaxX') AS FLOAT),
+               @defaultMaxY = TRY_CAST((SELECT SettingValue FROM ops.Settings WHERE SettingName = 'SpatialDefaultMaxY') AS FLOAT);
+    ELSE IF @TableName = N'TensorAtomCoefficients'
+        SELECT @qualified = N'dbo.TensorAtomCoefficients', @indexName = N'SIX_TensorAtomCoefficients_SpatialKey',
+               @defaultMaxX = TRY_CAST((SELECT SettingValue FROM ops.Settings WHERE SettingName = 'SpatialDefaultMaxX') AS FLOAT),
+               @defaultMaxY = TRY_CAST((SELECT SettingValue FROM ops.Settings WHERE SettingName = 'SpatialDefaultMaxY') AS FLOAT);
+    ELSE IF @TableName = N'AtomEmbeddings'
+        SELECT @qualified = N'dbo.AtomEmbeddings', @indexName = N'SIX_AtomEmbeddings_SpatialKey',
+               @defaultMaxX = TRY_CAST((SELECT SettingValue FROM ops.Settings WHERE SettingName = 'SpatialProjectionDefaultMax') AS FLOAT),
+               @defaultMaxY = TRY_CAST((SELECT SettingValue FROM ops.Settings WHERE SettingName = 'SpatialProjectionDefaultMax') AS FLOAT);
+    ELSE
+        THROW 50400, 'ops.sp_EnsureSpatialIndex knows AtomCompositions, TensorAtomCoefficients and AtomEmbeddings only.', 1;
+
+    DECLARE @objectId INT = OBJECT_ID(@qualified, N'U');
+    IF @objectId IS NULL
+        THROW 50404, 'The table to index does not exist yet; run the table scripts first.', 1;
+
+    DECLARE @exists BIT = CASE WHEN EXISTS (
+        SELECT 1 FROM sys.indexes WHERE object_id = @objectId AND name = @indexName) THEN 1 ELSE 0 END;
+    IF @exists = 1 AND @Rederive = 0
+        RETURN;
+
+    DECLARE @minX FLOAT, @minY FLOAT, @maxX FLOAT, @maxY FLOAT;
+    EXEC ops.sp_MeasureSpatialRange @TableName, @minX OUTPUT, @minY OUTPUT, @maxX OUTPUT, @maxY OUTPUT;
+    IF @minX IS NULL
+        SELECT @minX = 0, @minY = 0, @maxX = COALESCE(@defaultMaxX, 65536), @maxY = COALESCE(@defaultMaxY, 65536);
+
+    -- A margin of 5 % (at least one unit) keeps points on the edge inside the box and leaves room to grow.
+    DECLARE @marginX FLOAT = (SELECT MAX(m) FROM (VALUES (1.0), ((@maxX - @minX) * 0.05)) AS v (m));
+    DECLARE @marginY FLOAT = (SELECT MAX(m) FROM (VALUES (1.0), ((@maxY - @minY) * 0.05)) AS v (m));
+    SELECT @minX = FLOOR(@minX - @marginX), @minY = FLOOR(@minY - @marginY),
+           @maxX = CEILING(@maxX + @marginX), @maxY = CEILING(@maxY + @marginY);
+
+    IF @exists = 1
+        AND EXISTS (
+            SELECT 1 FROM sys.spatial_index_tessellations AS t
+            INNER JOIN sys.indexes AS i ON i.object_id = t.object_id AND i.index_id = t.index_id
+            WHERE t.object_id = @objectId AND i.name = @indexName
+              AND t.bounding_box_xmin <= @minX AND t.bounding_box_ymin <= @minY
+              AND t.bounding_box_xmax >= @maxX AND t.bounding_box_ymax >= @maxY)
+        RETURN;
+
+    DECLARE @sql NVARCHAR(MAX) =
+        N'CREATE SPATIAL INDEX ' + QUOTENAME(@indexName) + N' ON ' + @qualified + N' (SpatialKey)'
+        + N' USING GEOMETRY_GRID WITH (BOUNDING_BOX = (xmin = ' + CAST(CAST(@minX AS DECIMAL(38, 0)) AS NVARCHAR(40))
+        + N', ymin = ' + CAST(CAST(@minY AS DECIMAL(38, 0)) AS NVARCHAR(40))
+        + N', xmax = ' + CAST(CAST(@maxX AS DECIMAL(38, 0)) AS NVARCHAR(40))
+        + N', ymax = ' + CAST(CAST(@maxY AS DECIMAL(38, 0)) AS NVARCHAR(40))
+        + N'), GRIDS = (LEVEL_1 = HIGH, LEVEL_2 = HIGH, LEVEL_3 = HIGH, LEVEL_4 = HIGH), CELLS_PER_OBJECT = 16'
+        + CASE WHEN @exists = 1 THEN N', DROP_EXISTING = ON' ELSE N'' END + N');';
+    EXEC sys.sp_executesql @sql;
+END;
+GO
+
+EXEC ops.sp_EnsureSpatialIndex @TableName = N'AtomCompositions';
+GO
+
+EXEC ops.sp_EnsureSpatialIndex @TableName = N'TensorAtomCoefficients';
+GO
+
+EXEC ops.sp_EnsureSpatialIndex @TableName = N'AtomEmbeddings';
+GO
+
+-- Weight analytics (distributions per tensor, value reuse across models) scan the coefficients column-wise.
+-- SpatialKey is left out: a columnstore index cannot hold geometry.
+IF NOT EXISTS (
+    SELECT 1 FROM sys.indexes
+    WHERE name = N'NCCI_TensorAtomCoefficients' AND object_id = OBJECT_ID(N'dbo.TensorAtomCoefficients')
+)
+    CREATE NONCLUSTERED COLUMNSTORE INDEX NCCI_TensorAtomCoefficients
+        ON dbo.TensorAtomCoefficients (ModelId, LayerIdx, PositionZ, PositionY, PositionX, TensorAtomId);
+GO

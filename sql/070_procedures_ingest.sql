@@ -1,0 +1,589 @@
+-- Ingest procedures: jobs, model registration and chunk writes. Same semantics as the embedded engine's
+-- EmbeddedIngestWrites / AtomUpserter / JobRemoval. Errors the engine maps to contract exceptions:
+--   50400 invalid argument, 50401 no tenant in the session, 50404 not found (or not visible), 50409 conflict.
+-- The tenant always comes from SESSION_CONTEXT(N'TenantId'), never from a parameter.
+
+-- Starts a job for a file, or reports that the file is stored already (deduplicated) or being ingested now
+-- (in progress). Runs as hart_system: file-level dedup must find the file whoever ingested it.
+-- Result sets: 1) the job plus Deduplicated and InProgress flags, 2) the parent atom.
+CREATE OR ALTER PROCEDURE dbo.sp_StartIngestionJob
+    @Modality    VARCHAR(16),
+    @Name        NVARCHAR(512),
+    @ContentHash BINARY(32),
+    @BytesTotal  BIGINT,
+    @Metadata    NVARCHAR(MAX),
+    @SourcePath  NVARCHAR(1024)
+WITH EXECUTE AS 'hart_system'
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @TenantId VARCHAR(64) = CAST(SESSION_CONTEXT(N'TenantId') AS VARCHAR(64));
+    DECLARE @message NVARCHAR(2048);
+    IF @TenantId IS NULL
+        THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
+    IF @Modality IS NULL OR @Modality NOT IN ('image', 'audio', 'model')
+        THROW 50400, N'modality must be image, audio or model.', 1;
+    IF @ContentHash IS NULL OR DATALENGTH(@ContentHash) <> 32
+        THROW 50400, N'a file hash is exactly 32 bytes.', 1;
+    IF @BytesTotal IS NULL OR @BytesTotal < 0
+        THROW 50400, N'bytesTotal cannot be negative.', 1;
+
+    DECLARE @ParentAtomId BIGINT, @ParentSubtype VARCHAR(16), @JobId BIGINT;
+    DECLARE @Deduplicated BIT = 0, @InProgress BIT = 0;
+    DECLARE @LatestJobId BIGINT, @LatestState VARCHAR(16), @LatestTenant VARCHAR(64);
+    DECLARE @LatestDistinct BIGINT, @LatestCompositions BIGINT;
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+        -- The key-range lock on the hash serialises concurrent starts of the same file.
+        SELECT @ParentAtomId = AtomId, @ParentSubtype = Subtype
+        FROM dbo.Atoms WITH (UPDLOCK, HOLDLOCK)
+        WHERE ContentHash = @ContentHash;
+
+        IF @ParentAtomId IS NULL
+        BEGIN
+            INSERT INTO dbo.Atoms (ContentHash, Modality, Subtype, AtomicValue, Metadata, ReferenceCount)
+            VALUES (@ContentHash, @Modality, 'file', NULL, @Metadata, 0);
+            SET @ParentAtomId = SCOPE_IDENTITY();
+            INSERT INTO dbo.AtomOwners (TenantId, AtomId) VALUES (@TenantId, @ParentAtomId);
+            INSERT INTO dbo.IngestionJobs (TenantId, Modality, Name, State, ParentAtomId, ContentHash, BytesTotal, SourcePath)
+            VALUES (@TenantId, @Modality, @Name, 'RUNNING', @ParentAtomId, @ContentHash, @BytesTotal, @SourcePath);
+            SET @JobId = SCOPE_IDENTITY();
+        END
+        ELSE
+        BEGIN
+            IF @ParentSubtype <> 'file'
+            BEGIN
+                SET @message = CONCAT(N'hash ', LOWER(CONVERT(VARCHAR(64), @ContentHash, 2)),
+                                      N' belongs to a leaf atom, not a file');
+                THROW 50400, @message, 1;
+            END;
+
+            -- A completed job wins over a running one; failed jobs do not count.
+            SELECT TOP (1)
+                @LatestJobId = JobId, @LatestState = State, @LatestTenant = TenantId,
+                @LatestDistinct = DistinctAtoms, @LatestCompositions = Compositions
+            FROM dbo.IngestionJobs WITH (UPDLOCK, HOLDLOCK)
+            WHERE ParentAtomId = @ParentAtomId AND State <> 'FAILED'
+            ORDER BY CASE State WHEN 'COMPLETED' THEN 0 ELSE 1 END, JobId;
+
+            IF @LatestState = 'RUNNING'
+            BEGIN
+                IF @LatestTenant <> @TenantId
+                    THROW 50409, N'the same file is being ingested right now; retry when that finishes', 1;
+                SELECT @JobId = @LatestJobId, @InProgress = 1;
+            END
+            ELSE
+            BEGIN
+                IF NOT EXISTS (SELECT 1 FROM dbo.AtomOwners WHERE AtomId = @ParentAtomId AND TenantId = @TenantId)
+                    INSERT INTO dbo.AtomOwners (TenantId, AtomId) VALUES (@TenantId, @ParentAtomId);
+                INSERT INTO dbo.IngestionJobs (
+                    TenantId, Modality, Name, State, ParentAtomId, ContentHash, BytesDone, BytesTotal,
+                    DistinctAtoms, NewAtoms, Compositions, SourcePath)
+                VALUES (
+                    @TenantId, @Modality, @Name, 'COMPLETED', @ParentAtomId, @ContentHash, @BytesTotal, @BytesTotal,
+                    COALESCE(@LatestDistinct, 0), 0, COALESCE(@LatestCompositions, 0), @SourcePath);
+                SELECT @JobId = SCOPE_IDENTITY(), @Deduplicated = 1;
+            END;
+        END;
+        COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0
+            ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+
+    SELECT JobId, TenantId, Modality, Name, State, ParentAtomId, ContentHash, ChunksCommitted, BytesDone, BytesTotal,
+           DistinctAtoms, NewAtoms, Compositions, Error, SourcePath, CreatedAt, UpdatedAt,
+           @Deduplicated AS Deduplicated, @InProgress AS InProgress
+    FROM dbo.IngestionJobs
+    WHERE JobId = @JobId;
+
+    SELECT AtomId, ContentHash, Modality, Subtype, AtomicValue, Metadata, ReferenceCount, CreatedAt
+    FROM dbo.Atoms
+    WHERE AtomId = @ParentAtomId;
+END;
+GO
+
+-- A job of the session tenant, or nothing.
+CREATE OR ALTER PROCEDURE dbo.sp_GetIngestionJob
+    @JobId BIGINT
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @TenantId VARCHAR(64) = CAST(SESSION_CONTEXT(N'TenantId') AS VARCHAR(64));
+    IF @TenantId IS NULL
+        THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
+    SELECT JobId, TenantId, Modality, Name, State, ParentAtomId, ContentHash, ChunksCommitted, BytesDone, BytesTotal,
+           DistinctAtoms, NewAtoms, Compositions, Error, SourcePath, CreatedAt, UpdatedAt
+    FROM dbo.IngestionJobs
+    WHERE JobId = @JobId AND TenantId = @TenantId;
+END;
+GO
+
+-- Registers the model and its tensor table for a model job; a second call for the same job returns the same model.
+CREATE OR ALTER PROCEDURE dbo.sp_RegisterModel
+    @JobId    BIGINT,
+    @Name     NVARCHAR(256),
+    @Format   VARCHAR(32),
+    @Metadata NVARCHAR(MAX),
+    @Layers   dbo.ModelLayerType READONLY
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @TenantId VARCHAR(64) = CAST(SESSION_CONTEXT(N'TenantId') AS VARCHAR(64));
+    DECLARE @message NVARCHAR(2048), @State VARCHAR(16), @ParentAtomId BIGINT, @ModelId BIGINT;
+    IF @TenantId IS NULL
+        THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+        SELECT @State = State, @ParentAtomId = ParentAtomId
+        FROM dbo.IngestionJobs WITH (UPDLOCK, HOLDLOCK)
+        WHERE JobId = @JobId AND TenantId = @TenantId;
+        IF @State IS NULL
+        BEGIN
+            SET @message = CONCAT(N'job ', @JobId, N' not found');
+            THROW 50404, @message, 1;
+        END;
+
+        SELECT @ModelId = ModelId FROM dbo.Models WHERE JobId = @JobId;
+        IF @ModelId IS NULL
+        BEGIN
+            IF @State <> 'RUNNING'
+            BEGIN
+                SET @message = CONCAT(N'job ', @JobId, N' is ', LOWER(@State), N' and takes no more writes');
+                THROW 50409, @message, 1;
+            END;
+            INSERT INTO dbo.Models (ParentAtomId, JobId, Name, Format, TensorCount, ParameterCount, Metadata)
+            SELECT @ParentAtomId, @JobId, @Name, @Format, COUNT(*), COALESCE(SUM(ElementCount), 0), @Metadata
+            FROM @Layers;
+            SET @ModelId = SCOPE_IDENTITY();
+            INSERT INTO dbo.ModelLayers (ModelId, LayerIdx, Name, Shape, DType, StoredAs, ElementCount)
+            SELECT @ModelId, LayerIdx, Name, Shape, DType, StoredAs, ElementCount
+            FROM @Layers;
+        END;
+        COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0
+            ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+
+    SELECT ModelId, ParentAtomId, Name, Format, TensorCount, ParameterCount, Metadata, CreatedAt
+    FROM dbo.Models
+    WHERE ModelId = @ModelId;
+END;
+GO
+
+-- Merges one staged chunk (dbo.StagingAtoms / StagingCompositions / StagingCoefficients rows of @BatchId) in ONE
+-- transaction together with the job's watermark:
+--   * the chunk index must equal ChunksCommitted; a lower index is a replay (reported, nothing written), a higher
+--     one is out of order (conflict);
+--   * atoms are merged WITH (HOLDLOCK) on ContentHash: new ones inserted, existing ones found, and every atom's
+--     ReferenceCount grows by exactly the number of the chunk's rows that point at it (atoms no row points at
+--     are left out, as on the embedded engine);
+--   * composition and coefficient rows are inserted with the atoms' ids;
+--   * the watermark advances and the staged rows are deleted.
+-- Result: ChunkIndex, AlreadyCommitted, DistinctAtoms, NewAtoms, CompositionRows, CoefficientRows.
+CREATE OR ALTER PROCEDURE dbo.sp_WriteChunk
+    @JobId      BIGINT,
+    @ChunkIndex INT,
+    @BatchId    UNIQUEIDENTIFIER,
+    @BytesDone  BIGINT
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @TenantId VARCHAR(64) = CAST(SESSION_CONTEXT(N'TenantId') AS VARCHAR(64));
+    DECLARE @message NVARCHAR(2048), @step VARCHAR(16) = 'job';
+    DECLARE @State VARCHAR(16), @Committed INT, @ParentAtomId BIGINT, @ModelId BIGINT;
+    DECLARE @AlreadyCommitted BIT = 0, @DistinctAtoms INT = 0, @NewAtoms INT = 0;
+    DECLARE @CompositionRows BIGINT = 0, @CoefficientRows BIGINT = 0, @AtomCount INT;
+    IF @TenantId IS NULL
+        THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
+
+    CREATE TABLE #ChunkAtoms (
+        Ordinal        INT           NOT NULL PRIMARY KEY NONCLUSTERED,
+        ContentHash    BINARY(32)    NOT NULL UNIQUE CLUSTERED,
+        Modality       VARCHAR(16)   COLLATE Latin1_General_100_BIN2 NOT NULL,
+        Subtype        VARCHAR(16)   COLLATE Latin1_General_100_BIN2 NOT NULL,
+        AtomicValue    VARBINARY(64) NOT NULL,
+        ReferenceDelta BIGINT        NOT NULL,
+        AtomId         BIGINT        NULL,
+        IsNew          BIT           NOT NULL DEFAULT 0
+    );
+    CREATE TABLE #Merged (
+        AtomId      BIGINT       NOT NULL,
+        ContentHash BINARY(32)   NOT NULL,
+        MergeAction NVARCHAR(10) NOT NULL
+    );
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+        -- Locking the job row serialises the chunks of one job and makes the watermark check race-free.
+        SELECT @State = State, @Committed = ChunksCommitted, @ParentAtomId = ParentAtomId
+        FROM dbo.IngestionJobs WITH (UPDLOCK, HOLDLOCK)
+        WHERE JobId = @JobId AND TenantId = @TenantId;
+        IF @State IS NULL
+        BEGIN
+            SET @message = CONCAT(N'job ', @JobId, N' not found');
+            THROW 50404, @message, 1;
+        END;
+        IF @State <> 'RUNNING'
+        BEGIN
+            SET @message = CONCAT(N'job ', @JobId, N' is ', LOWER(@State), N' and takes no more writes');
+            THROW 50409, @message, 1;
+        END;
+
+        IF @ChunkIndex < @Committed
+        BEGIN
+            SET @AlreadyCommitted = 1;
+        END
+        ELSE
+        BEGIN
+            IF @ChunkIndex > @Committed
+            BEGIN
+                SET @message = CONCAT(N'chunk ', @ChunkIndex, N' of job ', @JobId,
+                                      N' is out of order: the next chunk is ', @Committed);
+                THROW 50409, @message, 1;
+            END;
+
+            SET @step = 'validate';
+            SELECT @AtomCount = COUNT(*) FROM dbo.StagingAtoms WHERE BatchId = @BatchId;
+            IF EXISTS (SELECT 1 FROM dbo.StagingAtoms WHERE BatchId = @BatchId GROUP BY Ordinal HAVING COUNT(*) > 1)
+                THROW 50400, N'the staged chunk repeats an atom ordinal', 1;
+            SELECT TOP (1) @message = CONCAT(N'chunk ', @ChunkIndex, N' lists atom ',
+                                             LOWER(CONVERT(VARCHAR(64), ContentHash, 2)),
+                                             N' twice; a chunk''s atoms must be distinct')
+            FROM dbo.StagingAtoms WHERE BatchId = @BatchId GROUP BY ContentHash HAVING COUNT(*) > 1;
+            IF @@ROWCOUNT > 0
+                THROW 50400, @message, 1;
+            SELECT TOP (1) @message = CONCAT(N'row refers to atom ordinal ', r.AtomOrdinal, N' but the chunk has ',
+                                             @AtomCount, N' atoms')
+            FROM (
+                SELECT AtomOrdinal FROM dbo.StagingCompositions WHERE BatchId = @BatchId
+                UNION ALL
+                SELECT AtomOrdinal FROM dbo.StagingCoefficients WHERE BatchId = @BatchId
+            ) AS r
+            WHERE NOT EXISTS (
+                SELECT 1 FROM dbo.StagingAtoms AS a WHERE a.BatchId = @BatchId AND a.Ordinal = r.AtomOrdinal);
+            IF @@ROWCOUNT > 0
+                THROW 50400, @message, 1;
+
+            SELECT @CompositionRows = COUNT_BIG(*) FROM dbo.StagingCompositions WHERE BatchId = @BatchId;
+            SELECT @CoefficientRows = COUNT_BIG(*) FROM dbo.StagingCoefficients WHERE BatchId = @BatchId;
+            IF @CoefficientRows > 0
+            BEGIN
+                SELECT @ModelId = ModelId FROM dbo.Models WHERE JobId = @JobId;
+                IF @ModelId IS NULL
+                BEGIN
+                    SET @message = CONCAT(N'job ', @JobId, N' has coefficient rows but no registered model');
+                    THROW 50409, @message, 1;
+                END;
+            END;
+
+            -- Exactly how many of the chunk's rows point at each atom.
+            SET @step = 'atoms';
+            INSERT INTO #ChunkAtoms (Ordinal, ContentHash, Modality, Subtype, AtomicValue, ReferenceDelta)
+            SELECT a.Ordinal, a.ContentHash, a.Modality, a.Subtype, a.AtomicValue, r.ReferenceDelta
+            FROM dbo.StagingAtoms AS a
+            INNER JOIN (
+                SELECT x.AtomOrdinal, COUNT_BIG(*) AS ReferenceDelta
+                FROM (
+                    SELECT AtomOrdinal FROM dbo.StagingCompositions WHERE BatchId = @BatchId
+                    UNION ALL
+                    SELECT AtomOrdinal FROM dbo.StagingCoefficients WHERE BatchId = @BatchId
+                ) AS x
+                GROUP BY x.AtomOrdinal
+            ) AS r ON r.AtomOrdinal = a.Ordinal
+            WHERE a.BatchId = @BatchId;
+
+            -- HOLDLOCK makes the match-or-insert atomic under concurrent chunks sharing atoms; the source is
+            -- clustered on ContentHash so writers take their locks in the same order.
+            MERGE dbo.Atoms WITH (HOLDLOCK) AS t
+            USING #ChunkAtoms AS s
+                ON t.ContentHash = s.ContentHash
+            WHEN MATCHED THEN
+                UPDATE SET ReferenceCount = t.ReferenceCount + s.ReferenceDelta
+            WHEN NOT MATCHED BY TARGET THEN
+                INSERT (ContentHash, Modality, Subtype, AtomicValue, ReferenceCount)
+                VALUES (s.ContentHash, s.Modality, s.Subtype, s.AtomicValue, s.ReferenceDelta)
+            OUTPUT inserted.AtomId, inserted.ContentHash, $action INTO #Merged (AtomId, ContentHash, MergeAction);
+
+            UPDATE c
+            SET AtomId = m.AtomId, IsNew = CASE WHEN m.MergeAction = N'INSERT' THEN 1 ELSE 0 END
+            FROM #ChunkAtoms AS c
+            INNER JOIN #Merged AS m ON m.ContentHash = c.ContentHash;
+
+            SELECT @DistinctAtoms = COUNT(*), @NewAtoms = COALESCE(SUM(CAST(IsNew AS INT)), 0) FROM #ChunkAtoms;
+
+            SET @step = 'compositions';
+            INSERT INTO dbo.AtomCompositions (ParentAtomId, ComponentAtomId, SequenceIndex, PositionX, PositionY)
+            SELECT @ParentAtomId, a.AtomId, c.SequenceIndex, c.PositionX, c.PositionY
+            FROM dbo.StagingCompositions AS c
+            INNER JOIN #ChunkAtoms AS a ON a.Ordinal = c.AtomOrdinal
+            WHERE c.BatchId = @BatchId;
+
+            SET @step = 'coefficients';
+            INSERT INTO dbo.TensorAtomCoefficients (ModelId, LayerIdx, PositionZ, PositionY, PositionX, TensorAtomId)
+            SELECT @ModelId, c.LayerIdx, c.PositionZ, c.PositionY, c.PositionX, a.AtomId
+            FROM dbo.StagingCoefficients AS c
+            INNER JOIN #ChunkAtoms AS a ON a.Ordinal = c.AtomOrdinal
+            WHERE c.BatchId = @BatchId;
+
+            SET @step = 'watermark';
+            UPDATE dbo.IngestionJobs
+            SET ChunksCommitted = @ChunkIndex + 1,
+                BytesDone = CASE WHEN BytesDone > @BytesDone THEN BytesDone ELSE @BytesDone END,
+                NewAtoms = NewAtoms + @NewAtoms,
+                Compositions = Compositions + @CompositionRows + @CoefficientRows,
+                UpdatedAt = SYSUTCDATETIME()
+            WHERE JobId = @JobId;
+        END;
+
+        DELETE FROM dbo.StagingAtoms WHERE BatchId = @BatchId;
+        DELETE FROM dbo.StagingCompositions WHERE BatchId = @BatchId;
+        DELETE FROM dbo.StagingCoefficients WHERE BatchId = @BatchId;
+        COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0
+            ROLLBACK TRANSACTION;
+        -- The staged rows were loaded outside the transaction: drop them so a failed attempt leaves nothing.
+        DELETE FROM dbo.StagingAtoms WHERE BatchId = @BatchId;
+        DELETE FROM dbo.StagingCompositions WHERE BatchId = @BatchId;
+        DELETE FROM dbo.StagingCoefficients WHERE BatchId = @BatchId;
+        IF ERROR_NUMBER() IN (2601, 2627) AND @step IN ('compositions', 'coefficients')
+        BEGIN
+            SET @message = CONCAT(N'a ', CASE @step WHEN 'compositions' THEN N'composition' ELSE N'coefficient' END,
+                                  N' row repeats a position that is already stored');
+            THROW 50409, @message, 1;
+        END;
+        THROW;
+    END CATCH;
+
+    IF @AlreadyCommitted = 1
+        SELECT @ChunkIndex AS ChunkIndex, CAST(1 AS BIT) AS AlreadyCommitted, 0 AS DistinctAtoms, 0 AS NewAtoms,
+               CAST(0 AS BIGINT) AS CompositionRows, CAST(0 AS BIGINT) AS CoefficientRows;
+    ELSE
+        SELECT @ChunkIndex AS ChunkIndex, CAST(0 AS BIT) AS AlreadyCommitted, @DistinctAtoms AS DistinctAtoms,
+               @NewAtoms AS NewAtoms, @CompositionRows AS CompositionRows, @CoefficientRows AS CoefficientRows;
+END;
+GO
+
+-- The same merge for callers that pass the chunk as table-valued parameters instead of bulk-loading staging.
+CREATE OR ALTER PROCEDURE dbo.sp_WriteChunkFromTables
+    @JobId        BIGINT,
+    @ChunkIndex   INT,
+    @BytesDone    BIGINT,
+    @Atoms        dbo.AtomChunkType READONLY,
+    @Compositions dbo.CompositionChunkType READONLY,
+    @Coefficients dbo.CoefficientChunkType READONLY
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @BatchId UNIQUEIDENTIFIER = NEWID();
+    INSERT INTO dbo.StagingAtoms (BatchId, JobId, Ordinal, ContentHash, Modality, Subtype, AtomicValue)
+    SELECT @BatchId, @JobId, Ordinal, ContentHash, Modality, Subtype, AtomicValue FROM @Atoms;
+    INSERT INTO dbo.StagingCompositions (BatchId, JobId, SequenceIndex, PositionX, PositionY, AtomOrdinal)
+    SELECT @BatchId, @JobId, SequenceIndex, PositionX, PositionY, AtomOrdinal FROM @Compositions;
+    INSERT INTO dbo.StagingCoefficients (BatchId, JobId, LayerIdx, PositionZ, PositionY, PositionX, AtomOrdinal)
+    SELECT @BatchId, @JobId, LayerIdx, PositionZ, PositionY, PositionX, AtomOrdinal FROM @Coefficients;
+    EXEC dbo.sp_WriteChunk @JobId = @JobId, @ChunkIndex = @ChunkIndex, @BatchId = @BatchId, @BytesDone = @BytesDone;
+END;
+GO
+
+-- Completes a running job: counts its distinct atoms, stores the final file metadata, marks it COMPLETED.
+-- Completing a completed job returns it unchanged.
+CREATE OR ALTER PROCEDURE dbo.sp_CompleteIngestionJob
+    @JobId    BIGINT,
+    @Metadata NVARCHAR(MAX)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @TenantId VARCHAR(64) = CAST(SESSION_CONTEXT(N'TenantId') AS VARCHAR(64));
+    DECLARE @message NVARCHAR(2048), @State VARCHAR(16), @ParentAtomId BIGINT, @ModelId BIGINT;
+    DECLARE @Distinct BIGINT = 0;
+    IF @TenantId IS NULL
+        THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+        SELECT @State = State, @ParentAtomId = ParentAtomId
+        FROM dbo.IngestionJobs WITH (UPDLOCK, HOLDLOCK)
+        WHERE JobId = @JobId AND TenantId = @TenantId;
+        IF @State IS NULL
+        BEGIN
+            SET @message = CONCAT(N'job ', @JobId, N' not found');
+            THROW 50404, @message, 1;
+        END;
+        IF @State = 'RUNNING'
+        BEGIN
+            SELECT @Distinct = COUNT_BIG(DISTINCT ComponentAtomId)
+            FROM dbo.AtomCompositions WHERE ParentAtomId = @ParentAtomId;
+            SELECT @ModelId = ModelId FROM dbo.Models WHERE JobId = @JobId;
+            IF @ModelId IS NOT NULL
+                SELECT @Distinct = @Distinct + COUNT_BIG(DISTINCT TensorAtomId)
+                FROM dbo.TensorAtomCoefficients WHERE ModelId = @ModelId;
+            IF @Metadata IS NOT NULL
+                UPDATE dbo.Atoms SET Metadata = @Metadata WHERE AtomId = @ParentAtomId;
+            UPDATE dbo.IngestionJobs
+            SET State = 'COMPLETED', DistinctAtoms = @Distinct, BytesDone = BytesTotal, UpdatedAt = SYSUTCDATETIME()
+            WHERE JobId = @JobId;
+            DELETE FROM dbo.StagingAtoms WHERE JobId = @JobId;
+            DELETE FROM dbo.StagingCompositions WHERE JobId = @JobId;
+            DELETE FROM dbo.StagingCoefficients WHERE JobId = @JobId;
+        END
+        ELSE IF @State <> 'COMPLETED'
+        BEGIN
+            SET @message = CONCAT(N'job ', @JobId, N' is ', LOWER(@State), N' and takes no more writes');
+            THROW 50409, @message, 1;
+        END;
+        COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0
+            ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+
+    EXEC dbo.sp_GetIngestionJob @JobId = @JobId;
+END;
+GO
+
+-- Fails a running job and removes every row it wrote: reference counts go back down by exactly what the job
+-- added, leaf atoms nothing points at any more (and no weight history needs) are deleted, then the job's
+-- compositions, coefficients, layers, model, provenance nodes and - if nothing else points at it - its parent.
+-- Runs as hart_system: whether an atom is still needed is a question about every tenant's rows. The tenant check
+-- on the job is therefore explicit.
+-- A failed job's coefficient and layer rows must not linger as history either, so for a model job the two
+-- temporal tables have system versioning switched off for the delete and back on after it, inside the same
+-- transaction (Microsoft's documented way to remove history); other sessions wait on the schema lock meanwhile.
+CREATE OR ALTER PROCEDURE dbo.sp_FailIngestionJob
+    @JobId BIGINT,
+    @Error NVARCHAR(MAX)
+WITH EXECUTE AS 'hart_system'
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @TenantId VARCHAR(64) = CAST(SESSION_CONTEXT(N'TenantId') AS VARCHAR(64));
+    DECLARE @message NVARCHAR(2048), @State VARCHAR(16), @ParentAtomId BIGINT, @ModelId BIGINT;
+    DECLARE @ErrorText NVARCHAR(4000) = CASE WHEN @Error IS NULL THEN N'failed' ELSE LEFT(@Error, 4000) END;
+    IF @TenantId IS NULL
+        THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+        SELECT @State = State, @ParentAtomId = ParentAtomId
+        FROM dbo.IngestionJobs WITH (UPDLOCK, HOLDLOCK)
+        WHERE JobId = @JobId AND TenantId = @TenantId;
+        IF @State IS NULL
+        BEGIN
+            SET @message = CONCAT(N'job ', @JobId, N' not found');
+            THROW 50404, @message, 1;
+        END;
+        IF @State = 'COMPLETED'
+        BEGIN
+            SET @message = CONCAT(N'job ', @JobId, N' already completed; it cannot fail now');
+            THROW 50409, @message, 1;
+        END;
+
+        IF @State = 'RUNNING'
+        BEGIN
+            SELECT @ModelId = ModelId FROM dbo.Models WHERE JobId = @JobId;
+
+            -- Compositions: release, delete orphans, delete rows.
+            UPDATE a
+            SET ReferenceCount = a.ReferenceCount - r.N
+            FROM dbo.Atoms AS a
+            INNER JOIN (
+                SELECT ComponentAtomId AS AtomId, COUNT_BIG(*) AS N
+                FROM dbo.AtomCompositions
+                WHERE ParentAtomId = @ParentAtomId
+                GROUP BY ComponentAtomId
+            ) AS r ON r.AtomId = a.AtomId;
+
+            DELETE a
+            FROM dbo.Atoms AS a
+            WHERE a.ReferenceCount = 0 AND a.Subtype <> 'file'
+              AND a.AtomId IN (SELECT ComponentAtomId FROM dbo.AtomCompositions WHERE ParentAtomId = @ParentAtomId)
+              AND NOT EXISTS (SELECT 1 FROM dbo.TensorAtomCoefficientsHistory AS h WHERE h.TensorAtomId = a.AtomId);
+
+            DELETE FROM dbo.AtomCompositions WHERE ParentAtomId = @ParentAtomId;
+
+            IF @ModelId IS NOT NULL
+            BEGIN
+                UPDATE a
+                SET ReferenceCount = a.ReferenceCount - r.N
+                FROM dbo.Atoms AS a
+                INNER JOIN (
+                    SELECT TensorAtomId AS AtomId, COUNT_BIG(*) AS N
+                    FROM dbo.TensorAtomCoefficients
+                    WHERE ModelId = @ModelId
+                    GROUP BY TensorAtomId
+                ) AS r ON r.AtomId = a.AtomId;
+
+                DELETE a
+                FROM dbo.Atoms AS a
+                WHERE a.ReferenceCount = 0 AND a.Subtype <> 'file'
+                  AND a.AtomId IN (SELECT TensorAtomId FROM dbo.TensorAtomCoefficients WHERE ModelId = @ModelId)
+                  AND NOT EXISTS (SELECT 1 FROM dbo.TensorAtomCoefficientsHistory AS h WHERE h.TensorAtomId = a.AtomId);
+
+                ALTER TABLE dbo.TensorAtomCoefficients SET (SYSTEM_VERSIONING = OFF);
+                DELETE FROM dbo.TensorAtomCoefficients WHERE ModelId = @ModelId;
+                -- Compiled only now, while the history table is an ordinary table.
+                EXEC sys.sp_executesql
+                    N'DELETE FROM dbo.TensorAtomCoefficientsHistory WHERE ModelId = @ModelId;',
+                    N'@ModelId BIGINT', @ModelId = @ModelId;
+                ALTER TABLE dbo.TensorAtomCoefficients SET (
+                    SYSTEM_VERSIONING = ON (
+                        HISTORY_TABLE = dbo.TensorAtomCoefficientsHistory, DATA_CONSISTENCY_CHECK = OFF));
+
+                ALTER TABLE dbo.ModelLayers SET (SYSTEM_VERSIONING = OFF);
+                DELETE FROM dbo.ModelLayers WHERE ModelId = @ModelId;
+                EXEC sys.sp_executesql
+                    N'DELETE FROM dbo.ModelLayersHistory WHERE ModelId = @ModelId;',
+                    N'@ModelId BIGINT', @ModelId = @ModelId;
+                ALTER TABLE dbo.ModelLayers SET (
+                    SYSTEM_VERSIONING = ON (HISTORY_TABLE = dbo.ModelLayersHistory, DATA_CONSISTENCY_CHECK = OFF));
+
+                DELETE FROM graph.AtomGraphNodes WHERE NodeKind = 'MODEL' AND RefId = @ModelId;
+                DELETE FROM dbo.WeightSnapshots WHERE ModelId = @ModelId;
+                DELETE FROM dbo.Models WHERE ModelId = @ModelId;
+            END;
+
+            DELETE FROM graph.AtomGraphNodes WHERE NodeKind IN ('FILE', 'ATOM') AND RefId = @ParentAtomId;
+            DELETE FROM graph.AtomGraphNodes WHERE NodeKind = 'JOB' AND RefId = @JobId;
+            -- The parent stays only if something else still points at it.
+            DELETE FROM dbo.Atoms WHERE AtomId = @ParentAtomId AND ReferenceCount = 0;
+
+            UPDATE dbo.IngestionJobs
+            SET State = 'FAILED', Error = @ErrorText, ChunksCommitted = 0, NewAtoms = 0, Compositions = 0,
+                DistinctAtoms = 0, UpdatedAt = SYSUTCDATETIME()
+            WHERE JobId = @JobId;
+
+            DELETE FROM dbo.StagingAtoms WHERE JobId = @JobId;
+            DELETE FROM dbo.StagingCompositions WHERE JobId = @JobId;
+            DELETE FROM dbo.StagingCoefficients WHERE JobId = @JobId;
+        END;
+        COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0
+            ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+
+    SELECT JobId, TenantId, Modality, Name, State, ParentAtomId, ContentHash, ChunksCommitted, BytesDone, BytesTotal,
+           DistinctAtoms, NewAtoms, Compositions, Error, SourcePath, CreatedAt, UpdatedAt
+    FROM dbo.IngestionJobs
+    WHERE JobId = @JobId AND TenantId = @TenantId;
+END;
+GO

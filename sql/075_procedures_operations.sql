@@ -1,0 +1,304 @@
+-- The lease queue, API keys, usage, and the engine-wide views (unfinished jobs of every tenant, row counts).
+-- Same semantics as the embedded EmbeddedMessageQueue, EmbeddedApiKeyStore, EmbeddedUsageLedger, EmbeddedEngine.
+
+CREATE OR ALTER PROCEDURE ops.sp_EnqueueMessage
+    @QueueName NVARCHAR(128),
+    @Body      NVARCHAR(MAX)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    IF @QueueName IS NULL OR LEN(@QueueName) = 0 OR LEN(@QueueName) > 128
+        THROW 50400, N'a queue name is 1-128 characters', 1;
+    IF @Body IS NULL
+        THROW 50400, N'a message needs a body', 1;
+    INSERT INTO ops.QueueMessages (QueueName, Body) VALUES (@QueueName, @Body);
+    SELECT CAST(SCOPE_IDENTITY() AS BIGINT) AS MessageId;
+END;
+GO
+
+-- Takes up to @MaxMessages visible messages, oldest first, skipping rows other receivers hold (READPAST), and
+-- leases each under a fresh token for @LeaseMilliseconds. Result: the leased messages in MessageId order.
+CREATE OR ALTER PROCEDURE ops.sp_ReceiveMessages
+    @QueueName         NVARCHAR(128),
+    @MaxMessages       INT,
+    @LeaseMilliseconds BIGINT
+AS
+BEGIN
+    SET NOCOUNT ON;
+    IF @QueueName IS NULL OR LEN(@QueueName) = 0 OR LEN(@QueueName) > 128
+        THROW 50400, N'a queue name is 1-128 characters', 1;
+    IF @MaxMessages IS NULL OR @MaxMessages < 1 OR @MaxMessages > 1000
+        THROW 50400, N'maxMessages must be between 1 and 1000', 1;
+    IF @LeaseMilliseconds IS NULL OR @LeaseMilliseconds < 1
+        THROW 50400, N'a lease must be positive', 1;
+    DECLARE @now DATETIME2(7) = SYSUTCDATETIME();
+    DECLARE @until DATETIME2(7) =
+        DATEADD(MILLISECOND, CAST(@LeaseMilliseconds % 1000 AS INT),
+                DATEADD(SECOND, CAST(@LeaseMilliseconds / 1000 AS INT), @now));
+    DECLARE @taken TABLE (
+        MessageId     BIGINT        NOT NULL PRIMARY KEY,
+        QueueName     NVARCHAR(128) NOT NULL,
+        Body          NVARCHAR(MAX) NOT NULL,
+        DeliveryCount INT           NOT NULL,
+        LeaseToken    VARCHAR(36)   NOT NULL,
+        EnqueuedAt    DATETIME2(7)  NOT NULL
+    );
+
+    WITH visible AS (
+        SELECT TOP (@MaxMessages) MessageId, VisibleAfter, DeliveryCount, LeaseToken
+        FROM ops.QueueMessages WITH (ROWLOCK, READPAST, UPDLOCK)
+        WHERE QueueName = @QueueName AND VisibleAfter <= @now
+        ORDER BY MessageId
+    )
+    UPDATE visible
+    SET VisibleAfter = @until, DeliveryCount = DeliveryCount + 1, LeaseToken = CONVERT(VARCHAR(36), NEWID())
+    OUTPUT inserted.MessageId, inserted.QueueName, inserted.Body, inserted.DeliveryCount, inserted.LeaseToken,
+           inserted.EnqueuedAt
+    INTO @taken (MessageId, QueueName, Body, DeliveryCount, LeaseToken, EnqueuedAt);
+
+    SELECT MessageId, QueueName, Body, DeliveryCount, LOWER(LeaseToken) AS LeaseToken, EnqueuedAt
+    FROM @taken
+    ORDER BY MessageId;
+END;
+GO
+
+-- Removes a leased message. Result: Done = 1, or 0 when the lease was lost.
+CREATE OR ALTER PROCEDURE ops.sp_CompleteMessage
+    @MessageId  BIGINT,
+    @LeaseToken VARCHAR(36)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DELETE FROM ops.QueueMessages WHERE MessageId = @MessageId AND LeaseToken = UPPER(@LeaseToken);
+    SELECT CAST(CASE WHEN @@ROWCOUNT = 1 THEN 1 ELSE 0 END AS BIT) AS Done;
+END;
+GO
+
+-- Makes a leased message visible again at once. Result: Done = 1, or 0 when the lease was lost.
+CREATE OR ALTER PROCEDURE ops.sp_AbandonMessage
+    @MessageId  BIGINT,
+    @LeaseToken VARCHAR(36)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    UPDATE ops.QueueMessages
+    SET VisibleAfter = SYSUTCDATETIME(), LeaseToken = NULL
+    WHERE MessageId = @MessageId AND LeaseToken = UPPER(@LeaseToken);
+    SELECT CAST(CASE WHEN @@ROWCOUNT = 1 THEN 1 ELSE 0 END AS BIT) AS Done;
+END;
+GO
+
+CREATE OR ALTER PROCEDURE ops.sp_QueueDepth
+    @QueueName NVARCHAR(128)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    IF @QueueName IS NULL OR LEN(@QueueName) = 0 OR LEN(@QueueName) > 128
+        THROW 50400, N'a queue name is 1-128 characters', 1;
+    SELECT COUNT_BIG(*) AS Depth FROM ops.QueueMessages WHERE QueueName = @QueueName;
+END;
+GO
+
+-- API keys: looked up by hash before any tenant is known, so these procedures take the tenant as data.
+CREATE OR ALTER PROCEDURE dbo.sp_CreateApiKey
+    @TenantId           VARCHAR(64),
+    @Name               NVARCHAR(128),
+    @KeyHash            BINARY(32),
+    @Scopes             VARCHAR(64),
+    @RateLimitPerMinute INT,
+    @ExpiresAt          DATETIME2(7) = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @KeyId BIGINT;
+    IF @KeyHash IS NULL OR DATALENGTH(@KeyHash) <> 32
+        THROW 50400, N'a key hash is 32 bytes', 1;
+    IF @Scopes IS NULL OR LEN(@Scopes) = 0
+        THROW 50400, N'a key needs a hash and at least one scope', 1;
+    IF @RateLimitPerMinute IS NULL OR @RateLimitPerMinute < 1
+        THROW 50400, N'rateLimitPerMinute must be at least 1', 1;
+    BEGIN TRY
+        INSERT INTO dbo.TenantApiKeys (TenantId, Name, KeyHash, Scopes, RateLimitPerMinute, ExpiresAt)
+        VALUES (@TenantId, @Name, @KeyHash, @Scopes, @RateLimitPerMinute, @ExpiresAt);
+        SET @KeyId = SCOPE_IDENTITY();
+    END TRY
+    BEGIN CATCH
+        IF ERROR_NUMBER() IN (2601, 2627)
+            THROW 50409, N'that key is already registered', 1;
+        THROW;
+    END CATCH;
+    SELECT KeyId, TenantId, Name, KeyHash, Scopes, RateLimitPerMinute, ExpiresAt, RevokedAt, CreatedAt
+    FROM dbo.TenantApiKeys WHERE KeyId = @KeyId;
+END;
+GO
+
+CREATE OR ALTER PROCEDURE dbo.sp_FindApiKeyByHash
+    @KeyHash BINARY(32)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SELECT KeyId, TenantId, Name, KeyHash, Scopes, RateLimitPerMinute, ExpiresAt, RevokedAt, CreatedAt
+    FROM dbo.TenantApiKeys WHERE KeyHash = @KeyHash;
+END;
+GO
+
+-- Result: Revoked = 1, or 0 when there was no such key or it was revoked already.
+CREATE OR ALTER PROCEDURE dbo.sp_RevokeApiKey
+    @KeyId BIGINT
+AS
+BEGIN
+    SET NOCOUNT ON;
+    UPDATE dbo.TenantApiKeys SET RevokedAt = SYSUTCDATETIME() WHERE KeyId = @KeyId AND RevokedAt IS NULL;
+    SELECT CAST(CASE WHEN @@ROWCOUNT = 1 THEN 1 ELSE 0 END AS BIT) AS Revoked;
+END;
+GO
+
+CREATE OR ALTER PROCEDURE dbo.sp_ListApiKeys
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SELECT KeyId, TenantId, Name, KeyHash, Scopes, RateLimitPerMinute, ExpiresAt, RevokedAt, CreatedAt
+    FROM dbo.TenantApiKeys ORDER BY KeyId;
+END;
+GO
+
+-- The ledger insert itself, natively compiled: the hot path of every metered request.
+CREATE OR ALTER PROCEDURE billing.sp_InsertUsageNative
+    @TenantId  VARCHAR(64),
+    @Operation NVARCHAR(64),
+    @Units     BIGINT
+WITH NATIVE_COMPILATION, SCHEMABINDING, EXECUTE AS OWNER
+AS
+BEGIN ATOMIC WITH (TRANSACTION ISOLATION LEVEL = SNAPSHOT, LANGUAGE = N'us_english')
+    INSERT INTO billing.UsageLedger (TenantId, Operation, Units) VALUES (@TenantId, @Operation, @Units);
+END;
+GO
+
+-- Records one metered use for the session tenant (the ledger has no row-level security: see 050_security.sql).
+CREATE OR ALTER PROCEDURE billing.sp_RecordUsage
+    @Operation NVARCHAR(64),
+    @Units     BIGINT
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @TenantId VARCHAR(64) = CAST(SESSION_CONTEXT(N'TenantId') AS VARCHAR(64));
+    IF @TenantId IS NULL
+        THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
+    IF @Operation IS NULL OR LEN(@Operation) = 0 OR LEN(@Operation) > 64
+        THROW 50400, N'a usage operation is 1-64 characters', 1;
+    IF @Units IS NULL OR @Units < 0
+        THROW 50400, N'usage units cannot be negative', 1;
+    EXEC billing.sp_InsertUsageNative @TenantId = @TenantId, @Operation = @Operation, @Units = @Units;
+END;
+GO
+
+-- The session tenant's usage in [@From, @To) (NULL = open), summed per operation or per UTC day (yyyy-mm-dd),
+-- over the in-memory ledger and the columnstore archive together. Result: GroupKey, Requests, Units.
+CREATE OR ALTER PROCEDURE billing.sp_GetUsage
+    @From    DATETIME2(7) = NULL,
+    @To      DATETIME2(7) = NULL,
+    @GroupBy VARCHAR(16)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @TenantId VARCHAR(64) = CAST(SESSION_CONTEXT(N'TenantId') AS VARCHAR(64));
+    IF @TenantId IS NULL
+        THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
+    IF @GroupBy IS NULL OR @GroupBy NOT IN ('OPERATION', 'DAY')
+        THROW 50400, N'groupBy must be OPERATION or DAY', 1;
+    IF @From IS NOT NULL AND @To IS NOT NULL AND @From > @To
+        THROW 50400, N'the usage range ends before it starts', 1;
+
+    SELECT g.GroupKey, COUNT_BIG(*) AS Requests, SUM(g.Units) AS Units
+    FROM (
+        SELECT CASE WHEN @GroupBy = 'DAY' THEN CONVERT(NVARCHAR(64), CAST(u.RecordedAt AS DATE), 23)
+                    ELSE u.Operation END AS GroupKey,
+               u.Units
+        FROM (
+            SELECT Operation, Units, RecordedAt FROM billing.UsageLedger WHERE TenantId = @TenantId
+            UNION ALL
+            SELECT Operation, Units, RecordedAt FROM billing.UsageLedgerAnalytics WHERE TenantId = @TenantId
+        ) AS u
+        WHERE (@From IS NULL OR u.RecordedAt >= @From) AND (@To IS NULL OR u.RecordedAt < @To)
+    ) AS g
+    GROUP BY g.GroupKey
+    ORDER BY g.GroupKey;
+END;
+GO
+
+-- Moves ledger rows older than @OlderThanMinutes into the columnstore archive, in one transaction.
+-- Runs as hart_system: it moves every tenant's rows.
+CREATE OR ALTER PROCEDURE billing.sp_FlushUsageToAnalytics
+    @OlderThanMinutes INT = 60
+WITH EXECUTE AS 'hart_system'
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @cutoff DATETIME2(7) = DATEADD(MINUTE, -@OlderThanMinutes, SYSUTCDATETIME());
+    DECLARE @moved TABLE (UsageId BIGINT NOT NULL PRIMARY KEY);
+    BEGIN TRY
+        BEGIN TRANSACTION;
+        INSERT INTO billing.UsageLedgerAnalytics (UsageId, TenantId, Operation, Units, RecordedAt)
+        OUTPUT inserted.UsageId INTO @moved (UsageId)
+        SELECT UsageId, TenantId, Operation, Units, RecordedAt
+        FROM billing.UsageLedger
+        WHERE RecordedAt < @cutoff;
+        DELETE l
+        FROM billing.UsageLedger AS l
+        INNER JOIN @moved AS m ON m.UsageId = l.UsageId;
+        COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0
+            ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+    SELECT COUNT_BIG(*) AS Moved FROM @moved;
+END;
+GO
+
+-- RUNNING jobs of every tenant: what a restarted ingest tier resumes.
+CREATE OR ALTER PROCEDURE ops.sp_UnfinishedJobs
+WITH EXECUTE AS 'hart_system'
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SELECT JobId, TenantId, Modality, Name, State, ParentAtomId, ContentHash, ChunksCommitted, BytesDone, BytesTotal,
+           DistinctAtoms, NewAtoms, Compositions, Error, SourcePath, CreatedAt, UpdatedAt
+    FROM dbo.IngestionJobs
+    WHERE State = 'RUNNING'
+    ORDER BY JobId;
+END;
+GO
+
+-- Exact row counts of every table the embedded engine also has, under the same names (all tenants).
+CREATE OR ALTER PROCEDURE ops.sp_RowCounts
+WITH EXECUTE AS 'hart_system'
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SELECT TableName, TableRows
+    FROM (VALUES
+        (1, N'Atoms', (SELECT COUNT_BIG(*) FROM dbo.Atoms)),
+        (2, N'AtomOwners', (SELECT COUNT_BIG(*) FROM dbo.AtomOwners)),
+        (3, N'AtomCompositions', (SELECT COUNT_BIG(*) FROM dbo.AtomCompositions)),
+        (4, N'Models', (SELECT COUNT_BIG(*) FROM dbo.Models)),
+        (5, N'ModelLayers', (SELECT COUNT_BIG(*) FROM dbo.ModelLayers)),
+        (6, N'ModelLayersHistory', (SELECT COUNT_BIG(*) FROM dbo.ModelLayersHistory)),
+        (7, N'TensorAtomCoefficients', (SELECT COUNT_BIG(*) FROM dbo.TensorAtomCoefficients)),
+        (8, N'TensorAtomCoefficientsHistory', (SELECT COUNT_BIG(*) FROM dbo.TensorAtomCoefficientsHistory)),
+        (9, N'WeightSnapshots', (SELECT COUNT_BIG(*) FROM dbo.WeightSnapshots)),
+        (10, N'AtomEmbeddings', (SELECT COUNT_BIG(*) FROM dbo.AtomEmbeddings)),
+        (11, N'SpatialLandmarks', (SELECT COUNT_BIG(*) FROM dbo.SpatialLandmarks)),
+        (12, N'AtomGraphNodes', (SELECT COUNT_BIG(*) FROM graph.AtomGraphNodes)),
+        (13, N'AtomGraphEdges', (SELECT COUNT_BIG(*) FROM graph.AtomGraphEdges)),
+        (14, N'IngestionJobs', (SELECT COUNT_BIG(*) FROM dbo.IngestionJobs)),
+        (15, N'QueueMessages', (SELECT COUNT_BIG(*) FROM ops.QueueMessages)),
+        (16, N'TenantApiKeys', (SELECT COUNT_BIG(*) FROM dbo.TenantApiKeys)),
+        (17, N'UsageLedger', (SELECT COUNT_BIG(*) FROM billing.UsageLedger)
+                             + (SELECT COUNT_BIG(*) FROM billing.UsageLedgerAnalytics))
+    ) AS t (Position, TableName, TableRows)
+    ORDER BY Position;
+END;
+GO

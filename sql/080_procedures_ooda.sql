@@ -1,0 +1,608 @@
+-- The self-tuning OODA loop: Analyze (observe) -> Hypothesize (orient, propose) -> Act (decide, apply) -> Learn.
+-- Observations: Query Store plan regressions, index fragmentation, stale statistics and queue depths.
+-- Actions are limited to safe kinds - UPDATE STATISTICS, ALTER INDEX REORGANIZE / REBUILD and forcing the
+-- last-good plan through Query Store - and honour ops.Settings: OodaDryRun (record, change nothing),
+-- OodaRequireApproval (wait for ops.sp_ApproveOodaAction) and OodaMaxChangesPerCycle. Every observation,
+-- proposal, action and outcome is recorded in ops.ImprovementHistory.
+-- Each phase is a procedure of its own (ops.sp_AnalyzeCycle, ...); the phases that read server state or change
+-- indexes, statistics and plans run as the owner (dbo), so operators only need EXECUTE on them. Service Broker chains them: the activation
+-- procedures ops.sp_Analyze, ops.sp_Hypothesize, ops.sp_Act and ops.sp_Learn receive a phase's message, run the
+-- phase and send the cycle on. ops.sp_RunOodaCycle runs all four in line instead (operators, tests).
+
+CREATE OR ALTER FUNCTION ops.fn_Setting (@SettingName VARCHAR(64))
+RETURNS NVARCHAR(256)
+AS
+BEGIN
+    RETURN (SELECT SettingValue FROM ops.Settings WHERE SettingName = @SettingName);
+END;
+GO
+
+-- Sends a cycle to the next phase's service on a new dialog (the receiving phase ends it when done).
+CREATE OR ALTER PROCEDURE ops.sp_SendOodaMessage
+    @Phase   VARCHAR(16),
+    @CycleId UNIQUEIDENTIFIER
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @dialog UNIQUEIDENTIFIER;
+    DECLARE @body NVARCHAR(MAX) = (SELECT @CycleId AS cycleId FOR JSON PATH, WITHOUT_ARRAY_WRAPPER);
+    IF @Phase = 'ANALYZE'
+    BEGIN
+        BEGIN DIALOG CONVERSATION @dialog
+            FROM SERVICE [//hartonomous/ooda/Initiator] TO SERVICE N'//hartonomous/ooda/Analyze'
+            ON CONTRACT [//hartonomous/ooda/Contract] WITH ENCRYPTION = OFF;
+        SEND ON CONVERSATION (@dialog) MESSAGE TYPE [//hartonomous/ooda/Cycle] (@body);
+    END
+    ELSE IF @Phase = 'HYPOTHESIZE'
+    BEGIN
+        BEGIN DIALOG CONVERSATION @dialog
+            FROM SERVICE [//hartonomous/ooda/Initiator] TO SERVICE N'//hartonomous/ooda/Hypothesize'
+            ON CONTRACT [//hartonomous/ooda/Contract] WITH ENCRYPTION = OFF;
+        SEND ON CONVERSATION (@dialog) MESSAGE TYPE [//hartonomous/ooda/Observed] (@body);
+    END
+    ELSE IF @Phase = 'ACT'
+    BEGIN
+        BEGIN DIALOG CONVERSATION @dialog
+            FROM SERVICE [//hartonomous/ooda/Initiator] TO SERVICE N'//hartonomous/ooda/Act'
+            ON CONTRACT [//hartonomous/ooda/Contract] WITH ENCRYPTION = OFF;
+        SEND ON CONVERSATION (@dialog) MESSAGE TYPE [//hartonomous/ooda/Proposed] (@body);
+    END
+    ELSE IF @Phase = 'LEARN'
+    BEGIN
+        BEGIN DIALOG CONVERSATION @dialog
+            FROM SERVICE [//hartonomous/ooda/Initiator] TO SERVICE N'//hartonomous/ooda/Learn'
+            ON CONTRACT [//hartonomous/ooda/Contract] WITH ENCRYPTION = OFF;
+        SEND ON CONVERSATION (@dialog) MESSAGE TYPE [//hartonomous/ooda/Acted] (@body);
+    END
+    ELSE
+        THROW 50400, N'phase must be ANALYZE, HYPOTHESIZE, ACT or LEARN', 1;
+END;
+GO
+
+-- Observe: records what needs attention as ANALYZE / OBSERVED rows of the cycle.
+CREATE OR ALTER PROCEDURE ops.sp_AnalyzeCycle
+    @CycleId UNIQUEIDENTIFIER
+WITH EXECUTE AS OWNER
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @dryRun BIT = COALESCE(TRY_CAST(ops.fn_Setting('OodaDryRun') AS BIT), 1);
+    DECLARE @ratio FLOAT = COALESCE(TRY_CAST(ops.fn_Setting('OodaRegressionRatio') AS FLOAT), 2.0);
+    DECLARE @minExecutions BIGINT = COALESCE(TRY_CAST(ops.fn_Setting('OodaMinExecutions') AS BIGINT), 20);
+    DECLARE @reorganizePercent FLOAT = COALESCE(TRY_CAST(ops.fn_Setting('OodaReorganizePercent') AS FLOAT), 10);
+    DECLARE @minPages BIGINT = COALESCE(TRY_CAST(ops.fn_Setting('OodaMinPageCount') AS BIGINT), 1000);
+    DECLARE @stalePercent FLOAT = COALESCE(TRY_CAST(ops.fn_Setting('OodaStaleStatisticsPercent') AS FLOAT), 20);
+    DECLARE @queueAlert BIGINT = COALESCE(TRY_CAST(ops.fn_Setting('OodaQueueDepthAlert') AS BIGINT), 10000);
+    DECLARE @recentStart DATETIMEOFFSET = DATEADD(HOUR, -1, SYSDATETIMEOFFSET());
+
+    -- Query Store: a query whose plan of the last hour runs slower than @ratio times its best earlier plan.
+    WITH per_plan AS (
+        SELECT p.query_id, p.plan_id,
+               SUM(CASE WHEN i.start_time >= @recentStart THEN rs.avg_duration * rs.count_executions END)
+                   / NULLIF(SUM(CASE WHEN i.start_time >= @recentStart THEN rs.count_executions END), 0) AS recent_avg,
+               SUM(CASE WHEN i.start_time >= @recentStart THEN rs.count_executions ELSE 0 END) AS recent_executions,
+               SUM(CASE WHEN i.start_time < @recentStart THEN rs.avg_duration * rs.count_executions END)
+                   / NULLIF(SUM(CASE WHEN i.start_time < @recentStart THEN rs.count_executions END), 0) AS earlier_avg,
+               SUM(CASE WHEN i.start_time < @recentStart THEN rs.count_executions ELSE 0 END) AS earlier_executions
+        FROM sys.query_store_runtime_stats AS rs
+        INNER JOIN sys.query_store_runtime_stats_interval AS i
+            ON i.runtime_stats_interval_id = rs.runtime_stats_interval_id
+        INNER JOIN sys.query_store_plan AS p ON p.plan_id = rs.plan_id
+        WHERE i.start_time >= DATEADD(DAY, -2, SYSDATETIMEOFFSET())
+        GROUP BY p.query_id, p.plan_id
+    ),
+    recent AS (
+        SELECT query_id, plan_id, recent_avg FROM per_plan WHERE recent_executions >= @minExecutions
+    ),
+    best_earlier AS (
+        SELECT query_id, plan_id, earlier_avg,
+               ROW_NUMBER() OVER (PARTITION BY query_id ORDER BY earlier_avg) AS position
+        FROM per_plan
+        WHERE earlier_executions >= @minExecutions
+    )
+    INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, TargetObject, Detail, DryRun, Outcome, MetricBefore)
+    SELECT @CycleId, 'ANALYZE', 'PLAN_REGRESSION', CONCAT(N'query ', r.query_id),
+           (SELECT r.query_id AS queryId, r.plan_id AS regressedPlanId, b.plan_id AS lastGoodPlanId,
+                   r.recent_avg AS recentAvgDurationUs, b.earlier_avg AS lastGoodAvgDurationUs
+            FOR JSON PATH, WITHOUT_ARRAY_WRAPPER),
+           @dryRun, 'OBSERVED', r.recent_avg
+    FROM recent AS r
+    INNER JOIN best_earlier AS b ON b.query_id = r.query_id AND b.position = 1 AND b.plan_id <> r.plan_id
+    WHERE r.recent_avg > @ratio * b.earlier_avg
+      AND NOT EXISTS (SELECT 1 FROM sys.query_store_plan AS f WHERE f.query_id = r.query_id AND f.is_forced_plan = 1);
+
+    -- Rowstore indexes large and fragmented enough to matter.
+    INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, TargetObject, Detail, DryRun, Outcome, MetricBefore)
+    SELECT @CycleId, 'ANALYZE', 'FRAGMENTATION',
+           CONCAT(QUOTENAME(SCHEMA_NAME(o.schema_id)), N'.', QUOTENAME(o.name), N' ', QUOTENAME(i.name)),
+           (SELECT o.object_id AS objectId, i.index_id AS indexId, SCHEMA_NAME(o.schema_id) AS schemaName,
+                   o.name AS tableName, i.name AS indexName, s.avg_fragmentation_in_percent AS fragmentationPercent,
+                   s.page_count AS pageCount
+            FOR JSON PATH, WITHOUT_ARRAY_WRAPPER),
+           @dryRun, 'OBSERVED', s.avg_fragmentation_in_percent
+    FROM sys.dm_db_index_physical_stats(DB_ID(), NULL, NULL, NULL, 'LIMITED') AS s
+    INNER JOIN sys.indexes AS i ON i.object_id = s.object_id AND i.index_id = s.index_id
+    INNER JOIN sys.objects AS o ON o.object_id = s.object_id
+    WHERE o.type = 'U' AND o.is_ms_shipped = 0 AND i.type IN (1, 2) AND s.alloc_unit_type_desc = N'IN_ROW_DATA'
+      AND s.page_count >= @minPages AND s.avg_fragmentation_in_percent >= @reorganizePercent;
+
+    -- Statistics on which a large share of the rows changed since they were last updated (staging churns by
+    -- design and is left out).
+    INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, TargetObject, Detail, DryRun, Outcome, MetricBefore)
+    SELECT @CycleId, 'ANALYZE', 'STALE_STATISTICS',
+           CONCAT(QUOTENAME(SCHEMA_NAME(o.schema_id)), N'.', QUOTENAME(o.name), N' ', QUOTENAME(st.name)),
+           (SELECT o.object_id AS objectId, st.stats_id AS statsId, SCHEMA_NAME(o.schema_id) AS schemaName,
+                   o.name AS tableName, st.name AS statsName, sp.rows AS tableRows,
+                   sp.modification_counter AS modifications
+            FOR JSON PATH, WITHOUT_ARRAY_WRAPPER),
+           @dryRun, 'OBSERVED', sp.modification_counter * 100.0 / sp.rows
+    FROM sys.stats AS st
+    INNER JOIN sys.objects AS o ON o.object_id = st.object_id
+    CROSS APPLY sys.dm_db_stats_properties(st.object_id, st.stats_id) AS sp
+    WHERE o.type = 'U' AND o.is_ms_shipped = 0 AND o.name NOT LIKE N'Staging%'
+      AND sp.rows > 0 AND sp.modification_counter * 100.0 / sp.rows >= @stalePercent;
+
+    -- Queue depths: Service Broker queues and the lease queue. Reported, never acted on.
+    INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, TargetObject, Detail, DryRun, Outcome, MetricBefore)
+    SELECT @CycleId, 'ANALYZE', 'QUEUE_DEPTH', d.TargetObject,
+           (SELECT d.QueueName AS queueName, d.Depth AS depth FOR JSON PATH, WITHOUT_ARRAY_WRAPPER),
+           @dryRun, 'OBSERVED', d.Depth
+    FROM (
+        SELECT CONCAT(QUOTENAME(SCHEMA_NAME(q.schema_id)), N'.', QUOTENAME(q.name)) COLLATE DATABASE_DEFAULT
+                   AS TargetObject,
+               CAST(q.name AS NVARCHAR(128)) COLLATE DATABASE_DEFAULT AS QueueName, SUM(p.rows) AS Depth
+        FROM sys.service_queues AS q
+        INNER JOIN sys.internal_tables AS it ON it.parent_object_id = q.object_id
+        INNER JOIN sys.partitions AS p ON p.object_id = it.object_id AND p.index_id = 1
+        WHERE q.is_ms_shipped = 0
+        GROUP BY q.schema_id, q.name
+        UNION ALL
+        SELECT CONCAT(N'ops.QueueMessages ', QUOTENAME(m.QueueName)) COLLATE DATABASE_DEFAULT,
+               m.QueueName COLLATE DATABASE_DEFAULT, COUNT_BIG(*)
+        FROM ops.QueueMessages AS m
+        GROUP BY m.QueueName
+    ) AS d
+    WHERE d.Depth >= @queueAlert;
+END;
+GO
+
+-- Orient: turns the cycle's observations into safe actions with exact commands (names come from the catalog and
+-- are quoted), unless the same action is already waiting.
+CREATE OR ALTER PROCEDURE ops.sp_HypothesizeCycle
+    @CycleId UNIQUEIDENTIFIER
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @dryRun BIT = COALESCE(TRY_CAST(ops.fn_Setting('OodaDryRun') AS BIT), 1);
+    DECLARE @requireApproval BIT = COALESCE(TRY_CAST(ops.fn_Setting('OodaRequireApproval') AS BIT), 1);
+    DECLARE @rebuildPercent FLOAT = COALESCE(TRY_CAST(ops.fn_Setting('OodaRebuildPercent') AS FLOAT), 30);
+    -- Online rebuilds need Enterprise or Developer edition (engine edition 3).
+    DECLARE @online BIT = CASE WHEN CAST(SERVERPROPERTY('EngineEdition') AS INT) = 3 THEN 1 ELSE 0 END;
+    DECLARE @state VARCHAR(16) = CASE WHEN @requireApproval = 1 THEN 'PROPOSED' ELSE 'APPROVED' END;
+    DECLARE @proposed TABLE (ActionId BIGINT NOT NULL);
+
+    INSERT INTO ops.OodaActions (CycleId, ActionKind, TargetObject, Command, Evidence, QueryId, PlanId, MetricBefore, State)
+    OUTPUT inserted.ActionId INTO @proposed (ActionId)
+    SELECT @CycleId, a.ActionKind, h.TargetObject, a.Command, h.Detail, a.QueryId, a.PlanId, h.MetricBefore, @state
+    FROM ops.ImprovementHistory AS h
+    CROSS APPLY (
+        SELECT
+            CASE
+                WHEN h.Kind = 'FRAGMENTATION' AND h.MetricBefore >= @rebuildPercent THEN 'REBUILD_INDEX'
+                WHEN h.Kind = 'FRAGMENTATION' THEN 'REORGANIZE_INDEX'
+                WHEN h.Kind = 'STALE_STATISTICS' THEN 'UPDATE_STATISTICS'
+                WHEN h.Kind = 'PLAN_REGRESSION' THEN 'FORCE_PLAN'
+            END AS ActionKind,
+            CASE
+                WHEN h.Kind = 'FRAGMENTATION' THEN
+                    CONCAT(N'ALTER INDEX ', QUOTENAME(JSON_VALUE(h.Detail, '$.indexName')), N' ON ',
+                           QUOTENAME(JSON_VALUE(h.Detail, '$.schemaName')), N'.',
+                           QUOTENAME(JSON_VALUE(h.Detail, '$.tableName')),
+                           CASE WHEN h.MetricBefore < @rebuildPercent THEN N' REORGANIZE'
+                                WHEN @online = 1 THEN N' REBUILD WITH (ONLINE = ON)'
+                                ELSE N' REBUILD' END)
+                WHEN h.Kind = 'STALE_STATISTICS' THEN
+                    CONCAT(N'UPDATE STATISTICS ', QUOTENAME(JSON_VALUE(h.Detail, '$.schemaName')), N'.',
+                           QUOTENAME(JSON_VALUE(h.Detail, '$.tableName')), N' ',
+                           QUOTENAME(JSON_VALUE(h.Detail, '$.statsName')))
+                WHEN h.Kind = 'PLAN_REGRESSION' THEN
+                    CONCAT(N'EXEC sys.sp_query_store_force_plan @query_id = ',
+                           TRY_CAST(JSON_VALUE(h.Detail, '$.queryId') AS BIGINT), N', @plan_id = ',
+                           TRY_CAST(JSON_VALUE(h.Detail, '$.lastGoodPlanId') AS BIGINT), N';')
+            END AS Command,
+            CASE WHEN h.Kind = 'PLAN_REGRESSION' THEN TRY_CAST(JSON_VALUE(h.Detail, '$.queryId') AS BIGINT) END AS QueryId,
+            CASE WHEN h.Kind = 'PLAN_REGRESSION'
+                 THEN TRY_CAST(JSON_VALUE(h.Detail, '$.lastGoodPlanId') AS BIGINT) END AS PlanId
+    ) AS a
+    WHERE h.CycleId = @CycleId AND h.Phase = 'ANALYZE' AND a.ActionKind IS NOT NULL AND a.Command IS NOT NULL
+      AND NOT EXISTS (
+            SELECT 1 FROM ops.OodaActions AS w
+            WHERE w.TargetObject = h.TargetObject AND w.ActionKind = a.ActionKind
+              AND w.State IN ('PROPOSED', 'APPROVED'));
+
+    INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, ActionId, TargetObject, Detail, Command, DryRun, Outcome, MetricBefore)
+    SELECT @CycleId, 'HYPOTHESIZE', x.ActionKind, x.ActionId, x.TargetObject, x.Evidence, x.Command, @dryRun,
+           'PROPOSED', x.MetricBefore
+    FROM ops.OodaActions AS x
+    INNER JOIN @proposed AS p ON p.ActionId = x.ActionId;
+END;
+GO
+
+-- Decide and act: applies approved actions, oldest first, at most OodaMaxChangesPerCycle of them. A dry run
+-- (@DryRun, or the OodaDryRun setting when @DryRun is NULL) records each as SKIPPED and changes nothing.
+CREATE OR ALTER PROCEDURE ops.sp_ActCycle
+    @CycleId UNIQUEIDENTIFIER,
+    @DryRun  BIT = NULL
+WITH EXECUTE AS OWNER
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @dry BIT = COALESCE(@DryRun, TRY_CAST(ops.fn_Setting('OodaDryRun') AS BIT), 1);
+    DECLARE @maxChanges INT = COALESCE(TRY_CAST(ops.fn_Setting('OodaMaxChangesPerCycle') AS INT), 5);
+    DECLARE @actionId BIGINT, @kind VARCHAR(32), @target NVARCHAR(776), @command NVARCHAR(MAX), @done INT = 0;
+
+    SET @actionId = (SELECT MIN(ActionId) FROM ops.OodaActions WHERE State = 'APPROVED');
+    WHILE @actionId IS NOT NULL AND @done < @maxChanges
+    BEGIN
+        SELECT @kind = ActionKind, @target = TargetObject, @command = Command
+        FROM ops.OodaActions WHERE ActionId = @actionId;
+
+        -- Only the command shapes Hypothesize builds are ever executed.
+        IF NOT ((@kind = 'UPDATE_STATISTICS' AND @command LIKE N'UPDATE STATISTICS %')
+                OR (@kind = 'REORGANIZE_INDEX' AND @command LIKE N'ALTER INDEX % REORGANIZE')
+                OR (@kind = 'REBUILD_INDEX' AND @command LIKE N'ALTER INDEX % REBUILD%')
+                OR (@kind = 'FORCE_PLAN' AND @command LIKE N'EXEC sys.sp_query_store_force_plan @query_id = %'))
+        BEGIN
+            UPDATE ops.OodaActions SET State = 'FAILED', AppliedAt = SYSUTCDATETIME() WHERE ActionId = @actionId;
+            INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, ActionId, TargetObject, Command, DryRun, Outcome, ErrorMessage)
+            VALUES (@CycleId, 'ACT', @kind, @actionId, @target, @command, @dry, 'FAILED',
+                    N'the command does not have the shape of a safe action and was not run');
+        END
+        ELSE IF @dry = 1
+            INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, ActionId, TargetObject, Command, DryRun, Outcome)
+            VALUES (@CycleId, 'ACT', @kind, @actionId, @target, @command, 1, 'SKIPPED');
+        ELSE
+        BEGIN
+            BEGIN TRY
+                EXEC sys.sp_executesql @command;
+                UPDATE ops.OodaActions SET State = 'APPLIED', AppliedAt = SYSUTCDATETIME() WHERE ActionId = @actionId;
+                INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, ActionId, TargetObject, Command, DryRun, Outcome)
+                VALUES (@CycleId, 'ACT', @kind, @actionId, @target, @command, 0, 'APPLIED');
+            END TRY
+            BEGIN CATCH
+                UPDATE ops.OodaActions SET State = 'FAILED', AppliedAt = SYSUTCDATETIME() WHERE ActionId = @actionId;
+                INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, ActionId, TargetObject, Command, DryRun, Outcome, ErrorMessage)
+                VALUES (@CycleId, 'ACT', @kind, @actionId, @target, @command, 0, 'FAILED', LEFT(ERROR_MESSAGE(), 4000));
+            END CATCH;
+        END;
+        SET @done = @done + 1;
+        SET @actionId = (SELECT MIN(ActionId) FROM ops.OodaActions WHERE State = 'APPROVED' AND ActionId > @actionId);
+    END;
+END;
+GO
+
+-- Learn: checks applied actions. Index and statistics actions are verified by measuring again; a forced plan
+-- that turned out slower than the regression it answered is unforced (unless running dry) and marked REVERTED.
+CREATE OR ALTER PROCEDURE ops.sp_LearnCycle
+    @CycleId UNIQUEIDENTIFIER,
+    @DryRun  BIT = NULL
+WITH EXECUTE AS OWNER
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @dry BIT = COALESCE(@DryRun, TRY_CAST(ops.fn_Setting('OodaDryRun') AS BIT), 1);
+    DECLARE @minExecutions BIGINT = COALESCE(TRY_CAST(ops.fn_Setting('OodaMinExecutions') AS BIGINT), 20);
+    DECLARE @actionId BIGINT, @kind VARCHAR(32), @target NVARCHAR(776), @evidence NVARCHAR(MAX);
+    DECLARE @before FLOAT, @after FLOAT, @executions BIGINT, @appliedAt DATETIME2(7), @queryId BIGINT, @planId BIGINT;
+
+    SET @actionId = (SELECT MIN(ActionId) FROM ops.OodaActions WHERE State = 'APPLIED');
+    WHILE @actionId IS NOT NULL
+    BEGIN
+        SELECT @kind = ActionKind, @target = TargetObject, @evidence = Evidence, @before = MetricBefore,
+               @appliedAt = AppliedAt, @queryId = QueryId, @planId = PlanId
+        FROM ops.OodaActions WHERE ActionId = @actionId;
+        SELECT @after = NULL, @executions = 0;
+
+        IF @kind IN ('REORGANIZE_INDEX', 'REBUILD_INDEX')
+        BEGIN
+            SELECT @after = MAX(s.avg_fragmentation_in_percent)
+            FROM sys.dm_db_index_physical_stats(
+                DB_ID(), TRY_CAST(JSON_VALUE(@evidence, '$.objectId') AS INT),
+                TRY_CAST(JSON_VALUE(@evidence, '$.indexId') AS INT), NULL, 'LIMITED') AS s
+            WHERE s.alloc_unit_type_desc = N'IN_ROW_DATA';
+            UPDATE ops.OodaActions SET State = 'VERIFIED' WHERE ActionId = @actionId;
+            INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, ActionId, TargetObject, DryRun, Outcome, MetricBefore, MetricAfter)
+            VALUES (@CycleId, 'LEARN', @kind, @actionId, @target, @dry, 'VERIFIED', @before, @after);
+        END
+        ELSE IF @kind = 'UPDATE_STATISTICS'
+        BEGIN
+            SELECT @after = CASE WHEN sp.rows > 0 THEN sp.modification_counter * 100.0 / sp.rows END
+            FROM sys.dm_db_stats_properties(
+                TRY_CAST(JSON_VALUE(@evidence, '$.objectId') AS INT),
+                TRY_CAST(JSON_VALUE(@evidence, '$.statsId') AS INT)) AS sp;
+            UPDATE ops.OodaActions SET State = 'VERIFIED' WHERE ActionId = @actionId;
+            INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, ActionId, TargetObject, DryRun, Outcome, MetricBefore, MetricAfter)
+            VALUES (@CycleId, 'LEARN', @kind, @actionId, @target, @dry, 'VERIFIED', @before, @after);
+        END
+        ELSE IF @kind = 'FORCE_PLAN'
+        BEGIN
+            -- Judge a forced plan only once it has run often enough since it was forced.
+            SELECT @after = SUM(rs.avg_duration * rs.count_executions) / NULLIF(SUM(rs.count_executions), 0),
+                   @executions = COALESCE(SUM(rs.count_executions), 0)
+            FROM sys.query_store_runtime_stats AS rs
+            INNER JOIN sys.query_store_runtime_stats_interval AS i
+                ON i.runtime_stats_interval_id = rs.runtime_stats_interval_id
+            WHERE rs.plan_id = @planId AND i.end_time > TODATETIMEOFFSET(@appliedAt, 0);
+
+            IF @executions >= @minExecutions
+            BEGIN
+                IF @after > @before
+                BEGIN
+                    IF @dry = 0
+                    BEGIN
+                        BEGIN TRY
+                            EXEC sys.sp_query_store_unforce_plan @query_id = @queryId, @plan_id = @planId;
+                            UPDATE ops.OodaActions SET State = 'REVERTED' WHERE ActionId = @actionId;
+                            INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, ActionId, TargetObject, DryRun, Outcome, MetricBefore, MetricAfter)
+                            VALUES (@CycleId, 'LEARN', @kind, @actionId, @target, 0, 'REVERTED', @before, @after);
+                        END TRY
+                        BEGIN CATCH
+                            INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, ActionId, TargetObject, DryRun, Outcome, MetricBefore, MetricAfter, ErrorMessage)
+                            VALUES (@CycleId, 'LEARN', @kind, @actionId, @target, 0, 'FAILED', @before, @after, LEFT(ERROR_MESSAGE(), 4000));
+                        END CATCH;
+                    END
+                    ELSE
+                        INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, ActionId, TargetObject, DryRun, Outcome, MetricBefore, MetricAfter)
+                        VALUES (@CycleId, 'LEARN', @kind, @actionId, @target, 1, 'REGRESSED', @before, @after);
+                END
+                ELSE
+                BEGIN
+                    UPDATE ops.OodaActions SET State = 'VERIFIED' WHERE ActionId = @actionId;
+                    INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, ActionId, TargetObject, DryRun, Outcome, MetricBefore, MetricAfter)
+                    VALUES (@CycleId, 'LEARN', @kind, @actionId, @target, @dry, 'VERIFIED', @before, @after);
+                END;
+            END;
+        END;
+        SET @actionId = (SELECT MIN(ActionId) FROM ops.OodaActions WHERE State = 'APPLIED' AND ActionId > @actionId);
+    END;
+END;
+GO
+
+-- Runs one whole cycle in line (no Service Broker). Result: the cycle's history rows.
+CREATE OR ALTER PROCEDURE ops.sp_RunOodaCycle
+    @DryRun BIT = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @cycleId UNIQUEIDENTIFIER = NEWID();
+    EXEC ops.sp_AnalyzeCycle @CycleId = @cycleId;
+    EXEC ops.sp_HypothesizeCycle @CycleId = @cycleId;
+    EXEC ops.sp_ActCycle @CycleId = @cycleId, @DryRun = @DryRun;
+    EXEC ops.sp_LearnCycle @CycleId = @cycleId, @DryRun = @DryRun;
+    SELECT ImprovementId, CycleId, Phase, Kind, ActionId, TargetObject, Detail, Command, DryRun, Outcome,
+           MetricBefore, MetricAfter, ErrorMessage, RecordedAt
+    FROM ops.ImprovementHistory
+    WHERE CycleId = @cycleId
+    ORDER BY ImprovementId;
+END;
+GO
+
+-- Starts a cycle through Service Broker. Result: CycleId.
+CREATE OR ALTER PROCEDURE ops.sp_StartOodaCycle
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @cycleId UNIQUEIDENTIFIER = NEWID();
+    EXEC ops.sp_SendOodaMessage @Phase = 'ANALYZE', @CycleId = @cycleId;
+    SELECT @cycleId AS CycleId;
+END;
+GO
+
+CREATE OR ALTER PROCEDURE ops.sp_ApproveOodaAction
+    @ActionId   BIGINT,
+    @ApprovedBy NVARCHAR(128)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    UPDATE ops.OodaActions
+    SET State = 'APPROVED', DecidedAt = SYSUTCDATETIME(), DecidedBy = @ApprovedBy
+    WHERE ActionId = @ActionId AND State = 'PROPOSED';
+    SELECT CAST(CASE WHEN @@ROWCOUNT = 1 THEN 1 ELSE 0 END AS BIT) AS Approved;
+END;
+GO
+
+CREATE OR ALTER PROCEDURE ops.sp_RejectOodaAction
+    @ActionId   BIGINT,
+    @RejectedBy NVARCHAR(128)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    UPDATE ops.OodaActions
+    SET State = 'REJECTED', DecidedAt = SYSUTCDATETIME(), DecidedBy = @RejectedBy
+    WHERE ActionId = @ActionId AND State IN ('PROPOSED', 'APPROVED');
+    SELECT CAST(CASE WHEN @@ROWCOUNT = 1 THEN 1 ELSE 0 END AS BIT) AS Rejected;
+END;
+GO
+
+-- The activation procedures. Each drains its queue: for its phase's message it runs the phase, sends the cycle
+-- to the next phase and ends the dialog; end-of-dialog and error messages just end the dialog. A phase that fails
+-- is recorded and the message is not retried (poison messages would otherwise disable the queue).
+CREATE OR ALTER PROCEDURE ops.sp_Analyze
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @handle UNIQUEIDENTIFIER, @type NVARCHAR(256), @body VARBINARY(MAX), @cycleId UNIQUEIDENTIFIER;
+    WHILE 1 = 1
+    BEGIN
+        SET @handle = NULL;
+        WAITFOR (
+            RECEIVE TOP (1) @handle = conversation_handle, @type = message_type_name, @body = message_body
+            FROM ops.OodaAnalyzeQueue
+        ), TIMEOUT 1000;
+        IF @handle IS NULL
+            BREAK;
+        IF @type = N'//hartonomous/ooda/Cycle'
+        BEGIN
+            SET @cycleId = TRY_CAST(JSON_VALUE(CAST(@body AS NVARCHAR(MAX)), '$.cycleId') AS UNIQUEIDENTIFIER);
+            BEGIN TRY
+                EXEC ops.sp_AnalyzeCycle @CycleId = @cycleId;
+                EXEC ops.sp_SendOodaMessage @Phase = 'HYPOTHESIZE', @CycleId = @cycleId;
+            END TRY
+            BEGIN CATCH
+                INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, DryRun, Outcome, ErrorMessage)
+                VALUES (COALESCE(@cycleId, NEWID()), 'ANALYZE', 'PHASE', 1, 'FAILED', LEFT(ERROR_MESSAGE(), 4000));
+            END CATCH;
+        END;
+        END CONVERSATION @handle;
+    END;
+END;
+GO
+
+CREATE OR ALTER PROCEDURE ops.sp_Hypothesize
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @handle UNIQUEIDENTIFIER, @type NVARCHAR(256), @body VARBINARY(MAX), @cycleId UNIQUEIDENTIFIER;
+    WHILE 1 = 1
+    BEGIN
+        SET @handle = NULL;
+        WAITFOR (
+            RECEIVE TOP (1) @handle = conversation_handle, @type = message_type_name, @body = message_body
+            FROM ops.OodaHypothesizeQueue
+        ), TIMEOUT 1000;
+        IF @handle IS NULL
+            BREAK;
+        IF @type = N'//hartonomous/ooda/Observed'
+        BEGIN
+            SET @cycleId = TRY_CAST(JSON_VALUE(CAST(@body AS NVARCHAR(MAX)), '$.cycleId') AS UNIQUEIDENTIFIER);
+            BEGIN TRY
+                EXEC ops.sp_HypothesizeCycle @CycleId = @cycleId;
+                EXEC ops.sp_SendOodaMessage @Phase = 'ACT', @CycleId = @cycleId;
+            END TRY
+            BEGIN CATCH
+                INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, DryRun, Outcome, ErrorMessage)
+                VALUES (COALESCE(@cycleId, NEWID()), 'HYPOTHESIZE', 'PHASE', 1, 'FAILED', LEFT(ERROR_MESSAGE(), 4000));
+            END CATCH;
+        END;
+        END CONVERSATION @handle;
+    END;
+END;
+GO
+
+CREATE OR ALTER PROCEDURE ops.sp_Act
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @handle UNIQUEIDENTIFIER, @type NVARCHAR(256), @body VARBINARY(MAX), @cycleId UNIQUEIDENTIFIER;
+    WHILE 1 = 1
+    BEGIN
+        SET @handle = NULL;
+        WAITFOR (
+            RECEIVE TOP (1) @handle = conversation_handle, @type = message_type_name, @body = message_body
+            FROM ops.OodaActQueue
+        ), TIMEOUT 1000;
+        IF @handle IS NULL
+            BREAK;
+        IF @type = N'//hartonomous/ooda/Proposed'
+        BEGIN
+            SET @cycleId = TRY_CAST(JSON_VALUE(CAST(@body AS NVARCHAR(MAX)), '$.cycleId') AS UNIQUEIDENTIFIER);
+            BEGIN TRY
+                EXEC ops.sp_ActCycle @CycleId = @cycleId;
+                EXEC ops.sp_SendOodaMessage @Phase = 'LEARN', @CycleId = @cycleId;
+            END TRY
+            BEGIN CATCH
+                INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, DryRun, Outcome, ErrorMessage)
+                VALUES (COALESCE(@cycleId, NEWID()), 'ACT', 'PHASE', 1, 'FAILED', LEFT(ERROR_MESSAGE(), 4000));
+            END CATCH;
+        END;
+        END CONVERSATION @handle;
+    END;
+END;
+GO
+
+CREATE OR ALTER PROCEDURE ops.sp_Learn
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @handle UNIQUEIDENTIFIER, @type NVARCHAR(256), @body VARBINARY(MAX), @cycleId UNIQUEIDENTIFIER;
+    WHILE 1 = 1
+    BEGIN
+        SET @handle = NULL;
+        WAITFOR (
+            RECEIVE TOP (1) @handle = conversation_handle, @type = message_type_name, @body = message_body
+            FROM ops.OodaLearnQueue
+        ), TIMEOUT 1000;
+        IF @handle IS NULL
+            BREAK;
+        IF @type = N'//hartonomous/ooda/Acted'
+        BEGIN
+            SET @cycleId = TRY_CAST(JSON_VALUE(CAST(@body AS NVARCHAR(MAX)), '$.cycleId') AS UNIQUEIDENTIFIER);
+            BEGIN TRY
+                EXEC ops.sp_LearnCycle @CycleId = @cycleId;
+            END TRY
+            BEGIN CATCH
+                INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, DryRun, Outcome, ErrorMessage)
+                VALUES (COALESCE(@cycleId, NEWID()), 'LEARN', 'PHASE', 1, 'FAILED', LEFT(ERROR_MESSAGE(), 4000));
+            END CATCH;
+        END;
+        END CONVERSATION @handle;
+    END;
+END;
+GO
+
+-- The initiator side: ends dialogs the phases closed, and on the cycle timer starts the next cycle and re-arms it.
+CREATE OR ALTER PROCEDURE ops.sp_OodaInitiatorActivation
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @handle UNIQUEIDENTIFIER, @type NVARCHAR(256);
+    DECLARE @interval INT = COALESCE(TRY_CAST(ops.fn_Setting('OodaCycleIntervalSeconds') AS INT), 3600);
+    DECLARE @cycleId UNIQUEIDENTIFIER;
+    WHILE 1 = 1
+    BEGIN
+        SET @handle = NULL;
+        WAITFOR (
+            RECEIVE TOP (1) @handle = conversation_handle, @type = message_type_name
+            FROM ops.OodaInitiatorQueue
+        ), TIMEOUT 1000;
+        IF @handle IS NULL
+            BREAK;
+        IF @type = N'http://schemas.microsoft.com/SQL/ServiceBroker/DialogTimer'
+        BEGIN
+            SET @cycleId = NEWID();
+            EXEC ops.sp_SendOodaMessage @Phase = 'ANALYZE', @CycleId = @cycleId;
+            BEGIN CONVERSATION TIMER (@handle) TIMEOUT = @interval;
+        END
+        ELSE IF @type IN (N'http://schemas.microsoft.com/SQL/ServiceBroker/EndDialog',
+                          N'http://schemas.microsoft.com/SQL/ServiceBroker/Error')
+            END CONVERSATION @handle;
+    END;
+END;
+GO
+
+-- Arms the cycle timer: a dialog from the initiator held open only to carry a conversation timer. Running it
+-- again re-arms the existing timer instead of adding a second one.
+CREATE OR ALTER PROCEDURE ops.sp_ScheduleOodaCycles
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @interval INT = COALESCE(TRY_CAST(ops.fn_Setting('OodaCycleIntervalSeconds') AS INT), 3600);
+    DECLARE @handle UNIQUEIDENTIFIER = TRY_CAST(ops.fn_Setting('OodaTimerDialog') AS UNIQUEIDENTIFIER);
+    IF @handle IS NULL
+        OR NOT EXISTS (
+            SELECT 1 FROM sys.conversation_endpoints
+            WHERE conversation_handle = @handle AND state_desc NOT IN (N'CLOSED', N'DISCONNECTED_OUTBOUND', N'ERROR'))
+    BEGIN
+        BEGIN DIALOG CONVERSATION @handle
+            FROM SERVICE [//hartonomous/ooda/Initiator] TO SERVICE N'//hartonomous/ooda/Analyze'
+            ON CONTRACT [//hartonomous/ooda/Contract] WITH ENCRYPTION = OFF;
+        MERGE ops.Settings AS t
+        USING (SELECT 'OodaTimerDialog' AS SettingName) AS s ON t.SettingName = s.SettingName
+        WHEN MATCHED THEN UPDATE SET SettingValue = CONVERT(NVARCHAR(36), @handle), UpdatedAt = SYSUTCDATETIME()
+        WHEN NOT MATCHED THEN INSERT (SettingName, SettingValue, Description)
+            VALUES ('OodaTimerDialog', CONVERT(NVARCHAR(36), @handle),
+                    N'Conversation that carries the OODA cycle timer (managed by ops.sp_ScheduleOodaCycles).');
+    END;
+    BEGIN CONVERSATION TIMER (@handle) TIMEOUT = @interval;
+END;
+GO

@@ -1,0 +1,95 @@
+-- Permissions of the roles from 015_principals.sql. Everything goes through procedures (ownership chaining gives
+-- them the table access they need), except the staging heaps the ingest tier bulk-loads. GRANT is idempotent.
+-- hart_ingest: write procedures and staging only (plus the reads an ingest needs: its jobs, atoms, API keys).
+-- hart_api: read procedures and usage; also client-supplied embeddings (PUT /api/atoms/{id}/embeddings) and the
+--           provenance sync consumer, both of which the API process runs.
+-- hart_admin: operator procedures. A service principal may hold several roles (the API typically hart_api and
+--             hart_admin, for admin-scope requests such as weight rollback).
+
+-- hart_ingest
+GRANT EXECUTE ON OBJECT::dbo.sp_StartIngestionJob TO hart_ingest;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetIngestionJob TO hart_ingest;
+GRANT EXECUTE ON OBJECT::dbo.sp_RegisterModel TO hart_ingest;
+GRANT EXECUTE ON OBJECT::dbo.sp_WriteChunk TO hart_ingest;
+GRANT EXECUTE ON OBJECT::dbo.sp_WriteChunkFromTables TO hart_ingest;
+GRANT EXECUTE ON OBJECT::dbo.sp_CompleteIngestionJob TO hart_ingest;
+GRANT EXECUTE ON OBJECT::dbo.sp_FailIngestionJob TO hart_ingest;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetAtom TO hart_ingest;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetAtomByHash TO hart_ingest;
+GRANT EXECUTE ON OBJECT::dbo.sp_EnsureSpatialLandmarks TO hart_ingest;
+GRANT EXECUTE ON OBJECT::dbo.sp_ComputeSpatialProjection TO hart_ingest;
+GRANT EXECUTE ON OBJECT::dbo.sp_PutEmbedding TO hart_ingest;
+GRANT EXECUTE ON OBJECT::graph.sp_EnsureNode TO hart_ingest;
+GRANT EXECUTE ON OBJECT::graph.sp_EnsureEdge TO hart_ingest;
+GRANT EXECUTE ON OBJECT::billing.sp_RecordUsage TO hart_ingest;
+GRANT EXECUTE ON OBJECT::dbo.sp_FindApiKeyByHash TO hart_ingest;
+GRANT EXECUTE ON OBJECT::ops.sp_UnfinishedJobs TO hart_ingest;
+GRANT EXECUTE ON OBJECT::ops.sp_EnqueueMessage TO hart_ingest;
+GRANT EXECUTE ON OBJECT::ops.sp_ReceiveMessages TO hart_ingest;
+GRANT EXECUTE ON OBJECT::ops.sp_CompleteMessage TO hart_ingest;
+GRANT EXECUTE ON OBJECT::ops.sp_AbandonMessage TO hart_ingest;
+GRANT EXECUTE ON OBJECT::ops.sp_QueueDepth TO hart_ingest;
+-- Bulk copy needs INSERT, and SELECT to read the destination's column metadata.
+GRANT SELECT, INSERT ON OBJECT::dbo.StagingAtoms TO hart_ingest;
+GRANT SELECT, INSERT ON OBJECT::dbo.StagingCompositions TO hart_ingest;
+GRANT SELECT, INSERT ON OBJECT::dbo.StagingCoefficients TO hart_ingest;
+GRANT EXECUTE ON TYPE::dbo.AtomChunkType TO hart_ingest;
+GRANT EXECUTE ON TYPE::dbo.CompositionChunkType TO hart_ingest;
+GRANT EXECUTE ON TYPE::dbo.CoefficientChunkType TO hart_ingest;
+GRANT EXECUTE ON TYPE::dbo.ModelLayerType TO hart_ingest;
+GO
+
+-- hart_api
+GRANT EXECUTE ON OBJECT::dbo.sp_GetAtom TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetAtomByHash TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetCompositions TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetPlacedValues TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetCompositionCount TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetIngestionJob TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_ListModels TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetModel TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetModelLayers TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetTensorAsOf TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_ListWeightSnapshots TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetEmbeddings TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_ComputeSpatialProjection TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_ExactVectorSearch TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_HybridSearch TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_EnsureSpatialLandmarks TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_PutEmbedding TO hart_api;
+GRANT EXECUTE ON OBJECT::graph.sp_QueryLineage TO hart_api;
+GRANT EXECUTE ON OBJECT::billing.sp_RecordUsage TO hart_api;
+GRANT EXECUTE ON OBJECT::billing.sp_GetUsage TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_FindApiKeyByHash TO hart_api;
+GRANT EXECUTE ON OBJECT::ops.sp_RowCounts TO hart_api;
+GRANT EXECUTE ON OBJECT::ops.sp_QueueDepth TO hart_api;
+GRANT EXECUTE ON OBJECT::provenance.sp_ReceiveProvenanceSync TO hart_api;
+GO
+
+-- hart_admin
+GRANT EXECUTE ON OBJECT::dbo.sp_CreateApiKey TO hart_admin;
+GRANT EXECUTE ON OBJECT::dbo.sp_RevokeApiKey TO hart_admin;
+GRANT EXECUTE ON OBJECT::dbo.sp_ListApiKeys TO hart_admin;
+GRANT EXECUTE ON OBJECT::dbo.sp_UpdateWeights TO hart_admin;
+GRANT EXECUTE ON OBJECT::dbo.sp_RollbackWeightsToTimestamp TO hart_admin;
+GRANT EXECUTE ON OBJECT::dbo.sp_CreateWeightSnapshot TO hart_admin;
+GRANT EXECUTE ON OBJECT::dbo.sp_RestoreWeightSnapshot TO hart_admin;
+GRANT EXECUTE ON TYPE::dbo.WeightUpdateType TO hart_admin;
+GRANT EXECUTE ON OBJECT::billing.sp_FlushUsageToAnalytics TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_RunOodaCycle TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_StartOodaCycle TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_ScheduleOodaCycles TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_ApproveOodaAction TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_RejectOodaAction TO hart_admin;
+GRANT SELECT ON OBJECT::ops.ImprovementHistory TO hart_admin;
+GRANT SELECT ON OBJECT::ops.OodaActions TO hart_admin;
+GRANT SELECT, UPDATE ON OBJECT::ops.Settings TO hart_admin;
+GO
+
+-- hart_system: dbo.sp_FailIngestionJob switches system versioning off and on around removing a failed model's
+-- rows and their history, which needs control of the two temporal tables and their history tables.
+GRANT CONTROL ON OBJECT::dbo.TensorAtomCoefficients TO hart_system;
+GRANT CONTROL ON OBJECT::dbo.TensorAtomCoefficientsHistory TO hart_system;
+GRANT CONTROL ON OBJECT::dbo.ModelLayers TO hart_system;
+GRANT CONTROL ON OBJECT::dbo.ModelLayersHistory TO hart_system;
+GO
