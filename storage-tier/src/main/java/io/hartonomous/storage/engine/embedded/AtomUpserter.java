@@ -22,11 +22,26 @@ import java.util.Map;
  */
 final class AtomUpserter {
 
-    /** Ids of the upserted atoms (by ordinal; 0 where the delta was 0 and the atom was skipped) and new-atom count. */
-    record Result(long[] atomIds, int newAtoms, int distinctAtoms) {
+    /**
+     * Ids of the upserted atoms (by ordinal; 0 where the delta was 0 and the atom was skipped), the new-atom count,
+     * and the reference-count increments still owed to atoms that already existed (see {@link #bumpExisting}).
+     */
+    record Result(long[] atomIds, int newAtoms, int distinctAtoms, long[] existingIds, long[] existingDeltas) {
     }
 
+    /** Resolves, inserts the new atoms, and bumps the existing ones at once. */
     Result upsert(Connection c, List<NewAtom> atoms, long[] referenceDelta) throws SQLException {
+        Result result = resolve(c, atoms, referenceDelta);
+        bumpExisting(c, result);
+        return result;
+    }
+
+    /**
+     * Finds the chunk's atoms and inserts the missing ones (with their full reference count), without touching rows
+     * other writers share. The caller writes its rows next and calls {@link #bumpExisting} last, so shared atoms stay
+     * locked only for the end of the transaction.
+     */
+    Result resolve(Connection c, List<NewAtom> atoms, long[] referenceDelta) throws SQLException {
         int n = atoms.size();
         long[] ids = new long[n];
         Integer[] order = new Integer[n];
@@ -39,30 +54,19 @@ final class AtomUpserter {
         Integer[] sorted = Arrays.copyOf(order, used);
         Arrays.sort(sorted, Comparator.comparing(i -> atoms.get(i).contentHash()));
         if (used == 0) {
-            return new Result(ids, 0, 0);
+            return new Result(ids, 0, 0, new long[0], new long[0]);
         }
 
         Map<ContentHash, Long> existing = findExisting(c, atoms, sorted);
-        try (PreparedStatement update = c.prepareStatement(
-                "UPDATE Atoms SET ReferenceCount = ReferenceCount + ? WHERE AtomId = ?")) {
-            int pending = 0;
-            for (int ordinal : sorted) {
-                Long id = existing.get(atoms.get(ordinal).contentHash());
-                if (id != null) {
-                    ids[ordinal] = id;
-                    update.setLong(1, referenceDelta[ordinal]);
-                    update.setLong(2, id);
-                    update.addBatch();
-                    pending++;
-                }
-            }
-            if (pending > 0) {
-                for (int count : update.executeBatch()) {
-                    if (count != 1) {
-                        // A failing job removed the atom after we looked it up.
-                        throw new Transactions.RetryableConflict("atom vanished during upsert");
-                    }
-                }
+        long[] existingIds = new long[existing.size()];
+        long[] existingDeltas = new long[existing.size()];
+        int found = 0;
+        for (int ordinal : sorted) {
+            Long id = existing.get(atoms.get(ordinal).contentHash());
+            if (id != null) {
+                ids[ordinal] = id;
+                existingIds[found] = id;
+                existingDeltas[found++] = referenceDelta[ordinal];
             }
         }
 
@@ -103,7 +107,28 @@ final class AtomUpserter {
                 }
             }
         }
-        return new Result(ids, inserted, used);
+        return new Result(ids, inserted, used, existingIds, existingDeltas);
+    }
+
+    /** Adds the owed increments to atoms that existed before, in ContentHash order (no lock cycles). */
+    void bumpExisting(Connection c, Result result) throws SQLException {
+        if (result.existingIds().length == 0) {
+            return;
+        }
+        try (PreparedStatement update = c.prepareStatement(
+                "UPDATE Atoms SET ReferenceCount = ReferenceCount + ? WHERE AtomId = ?")) {
+            for (int i = 0; i < result.existingIds().length; i++) {
+                update.setLong(1, result.existingDeltas()[i]);
+                update.setLong(2, result.existingIds()[i]);
+                update.addBatch();
+            }
+            for (int count : update.executeBatch()) {
+                if (count != 1) {
+                    // A failing job removed the atom after we looked it up.
+                    throw new Transactions.RetryableConflict("atom vanished during upsert");
+                }
+            }
+        }
     }
 
     private static boolean isUniqueViolationInBatch(SQLException e) {

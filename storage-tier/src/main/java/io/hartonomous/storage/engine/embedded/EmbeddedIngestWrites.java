@@ -200,9 +200,10 @@ final class EmbeddedIngestWrites implements IngestWrites {
                     ? EmbeddedModelStore.modelByJob(c, jobId).orElseThrow(() -> new ConflictException(
                     "job " + jobId + " has coefficient rows but no registered model")).modelId()
                     : 0;
-            AtomUpserter.Result atoms = upserter.upsert(c, chunk.atoms(), delta);
+            AtomUpserter.Result atoms = upserter.resolve(c, chunk.atoms(), delta);
             insertCompositions(c, job.parentAtomId(), chunk.compositions(), atoms.atomIds());
             insertCoefficients(c, modelId, chunk.coefficients(), atoms.atomIds());
+            upserter.bumpExisting(c, atoms);
             try (PreparedStatement ps = c.prepareStatement("UPDATE IngestionJobs SET ChunksCommitted = ?, "
                     + "BytesDone = GREATEST(BytesDone, ?), NewAtoms = NewAtoms + ?, "
                     + "Compositions = Compositions + ?, UpdatedAt = CURRENT_TIMESTAMP WHERE JobId = ?")) {
