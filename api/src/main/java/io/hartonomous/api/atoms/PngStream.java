@@ -1,0 +1,140 @@
+package io.hartonomous.api.atoms;
+
+import io.hartonomous.storage.contract.ConflictException;
+import io.hartonomous.storage.contract.PlacedValue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+
+/**
+ * Writes an RGBA PNG (8 or 16 bits per channel, as stored) row by row: one row of pixels, the deflater's window and
+ * one IDAT chunk are all it holds, whatever the image size. Rows use the Sub filter (lossless; it only changes how
+ * well the rows compress).
+ */
+final class PngStream {
+    private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    private static final int IDAT_BYTES = 1 << 16;
+    private static final int LEVEL = 3;
+
+    private final OutputStream out;
+    private final byte[] idat = new byte[IDAT_BYTES];
+    private int idatLength;
+    private long written;
+
+    private PngStream(OutputStream out) {
+        this.out = out;
+    }
+
+    /** Writes the whole image; returns the bytes written. */
+    static long write(OutputStream out, MediaLayout.Image image, PlacedValueCursor pixels) throws IOException {
+        PngStream png = new PngStream(out);
+        png.writeImage(image, pixels);
+        return png.written;
+    }
+
+    private void writeImage(MediaLayout.Image image, PlacedValueCursor pixels) throws IOException {
+        out.write(SIGNATURE);
+        written += SIGNATURE.length;
+        byte[] header = new byte[13];
+        putInt(header, 0, image.width());
+        putInt(header, 4, image.height());
+        header[8] = (byte) (image.sixteenBit() ? 16 : 8);
+        header[9] = 6; // RGBA
+        chunk("IHDR", header, header.length);
+
+        int bpp = image.sixteenBit() ? 8 : 4;
+        int rowBytes = image.width() * bpp;
+        byte[] raw = new byte[rowBytes];
+        byte[] filtered = new byte[rowBytes + 1];
+        filtered[0] = 1; // Sub
+        byte[] deflated = new byte[IDAT_BYTES];
+        Deflater deflater = new Deflater(LEVEL);
+        try {
+            for (int y = 0; y < image.height(); y++) {
+                for (int x = 0, at = 0; x < image.width(); x++, at += bpp) {
+                    PlacedValue p = pixels.next();
+                    byte[] v = p.value();
+                    if (!p.type().equals(image.type()) || v.length != bpp) {
+                        throw new ConflictException("pixel (" + x + ", " + y + ") is " + p.type()
+                                + " in an image of " + image.type());
+                    }
+                    if (bpp == 4) {
+                        System.arraycopy(v, 0, raw, at, 4);
+                    } else {
+                        for (int c = 0; c < 8; c += 2) { // uint16 little-endian in the atom, big-endian in PNG
+                            raw[at + c] = v[c + 1];
+                            raw[at + c + 1] = v[c];
+                        }
+                    }
+                }
+                for (int i = 0; i < bpp && i < rowBytes; i++) {
+                    filtered[i + 1] = raw[i];
+                }
+                for (int i = bpp; i < rowBytes; i++) {
+                    filtered[i + 1] = (byte) (raw[i] - raw[i - bpp]);
+                }
+                deflater.setInput(filtered, 0, rowBytes + 1);
+                while (!deflater.needsInput()) {
+                    drain(deflater, deflated);
+                }
+            }
+            deflater.finish();
+            while (!deflater.finished()) {
+                drain(deflater, deflated);
+            }
+        } finally {
+            deflater.end();
+        }
+        flushIdat();
+        chunk("IEND", new byte[0], 0);
+        out.flush();
+    }
+
+    private void drain(Deflater deflater, byte[] buffer) throws IOException {
+        int n = deflater.deflate(buffer, 0, buffer.length, Deflater.NO_FLUSH);
+        int from = 0;
+        while (n > 0) {
+            int take = Math.min(n, IDAT_BYTES - idatLength);
+            System.arraycopy(buffer, from, idat, idatLength, take);
+            idatLength += take;
+            from += take;
+            n -= take;
+            if (idatLength == IDAT_BYTES) {
+                flushIdat();
+            }
+        }
+    }
+
+    private void flushIdat() throws IOException {
+        if (idatLength > 0) {
+            chunk("IDAT", idat, idatLength);
+            idatLength = 0;
+        }
+    }
+
+    private void chunk(String type, byte[] data, int length) throws IOException {
+        byte[] head = new byte[8];
+        putInt(head, 0, length);
+        byte[] name = type.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(name, 0, head, 4, 4);
+        CRC32 crc = new CRC32();
+        crc.update(name);
+        crc.update(data, 0, length);
+        byte[] tail = new byte[4];
+        putInt(tail, 0, (int) crc.getValue());
+        out.write(head);
+        out.write(data, 0, length);
+        out.write(tail);
+        written += 12L + length;
+    }
+
+    private static void putInt(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
+    }
+}
