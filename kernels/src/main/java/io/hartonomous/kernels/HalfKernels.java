@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Float#float16ToFloat}): {@code o = (h & 0x7FFF) << 13}; normal numbers add the exponent rebias
  * {@code 112 << 23}; Inf/NaN get exponent 255 with the significand kept; zeros and subnormals are
  * {@code float(mantissa) * 2^-24} (exact); then the sign is or-ed in. bfloat16 is {@code bits << 16}; float32 is a
- * little-endian bulk copy. Loads are byte-vector loads reinterpreted as shorts: short-vector loads straight from a
+ * little-endian copy through byte vectors. Loads are byte-vector loads reinterpreted as shorts: short-vector loads straight from a
  * heap byte segment are not intrinsified by C2 in JDK 25.
  */
 public final class HalfKernels {
@@ -30,6 +30,7 @@ public final class HalfKernels {
     private static final VectorSpecies<Byte> BYTES_H = INTS.vectorBitSize() >= 128
             ? ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(INTS.vectorBitSize() / 2))
             : null;
+    private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_PREFERRED;
     private static final ValueLayout.OfFloat LE_FLOAT = ScalarHalfKernels.LE_FLOAT;
 
     private HalfKernels() {
@@ -80,10 +81,20 @@ public final class HalfKernels {
         }
     }
 
-    /** Little-endian float32: a bulk copy (the JDK's own vectorized copy with byte swapping where needed). */
+    /** Little-endian float32: full-width byte-vector loads reinterpreted as float lanes (a copy). */
     public static void f32(MemorySegment src, long byteOffset, int count, float[] out, int outFrom) {
         check(src, byteOffset, count, 4, out, outFrom);
-        MemorySegment.copy(src, LE_FLOAT, byteOffset, out, outFrom, count);
+        int lanes = FLOATS.length();
+        int i = 0;
+        if (BYTES.length() == 4 * lanes) {
+            for (; i + lanes <= count; i += lanes) {
+                ByteVector.fromMemorySegment(BYTES, src, byteOffset + 4L * i, ByteOrder.LITTLE_ENDIAN)
+                        .reinterpretAsFloats().intoArray(out, outFrom + i);
+            }
+        }
+        if (i < count) {
+            MemorySegment.copy(src, LE_FLOAT, byteOffset + 4L * i, out, outFrom + i, count - i);
+        }
     }
 
     static void check(MemorySegment src, long byteOffset, int count, int bytesPerValue, float[] out, int outFrom) {

@@ -60,6 +60,16 @@ public final class PcmKernels {
         int i = 0;
         switch (bytesPerSample) {
             case 1 -> {
+                if (BYTES.length() == 4 * lanes) {
+                    // one full-width byte load feeds four int vectors
+                    for (; i + 4 * lanes <= samples; i += 4 * lanes) {
+                        ByteVector b = ByteVector.fromArray(BYTES, in, from + i);
+                        for (int part = 0; part < 4; part++) {
+                            ((IntVector) b.convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, part))
+                                    .intoArray(out, outFrom + i + part * lanes);
+                        }
+                    }
+                }
                 if (BYTES_Q != null) {
                     for (; i + lanes <= samples; i += lanes) {
                         ((IntVector) ByteVector.fromArray(BYTES_Q, in, from + i)
