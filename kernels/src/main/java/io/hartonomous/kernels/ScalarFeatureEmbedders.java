@@ -12,6 +12,8 @@ import java.util.Objects;
  * mean saturation (max−min of r,g,b), entropy of a 16-bin luminance histogram / 4. Channels are scaled to [0,1]
  * (8-bit /255, 16-bit /65535) and luminance is Rec.709 {@code 0.2126r + 0.7152g + 0.0722b}. The whole vector is then
  * L2-normalised. A 16-bit image whose samples are 8-bit values ×257 has the same histogram bins as the 8-bit one.
+ * The orientation bin is found without atan2: after folding the gradient into the upper half plane, it is the
+ * number of bin boundaries jπ/16 (j = 1..15) with {@code cos(jπ/16)·gy − sin(jπ/16)·gx ≥ 0}.
  *
  * <p><b>Audio</b> ({@value FeatureEmbedders#AUDIO_DIMENSION} floats): Hann-windowed 2048-point FFT frames, hop
  * 1024 (at most {@value #MAX_FRAMES} frames, evenly spread); [0,32) mean over frames of
@@ -35,6 +37,10 @@ public final class ScalarFeatureEmbedders {
     }
 
     public static float[] image(int[] rgba8, int width, int height) {
+        return image(rgba8, width, height, false);
+    }
+
+    static float[] image(int[] rgba8, int width, int height, boolean simd) {
         int n = checkImage(rgba8.length, width, height);
         float[] r = new float[n];
         float[] g = new float[n];
@@ -52,10 +58,14 @@ public final class ScalarFeatureEmbedders {
             a[i] = (p >>> 24) / 255f;
             bins[i] = (ri >>> 6) << 4 | (gi >>> 6) << 2 | (bi >>> 6);
         }
-        return imageDescriptor(r, g, b, a, bins, width, height);
+        return imageDescriptor(r, g, b, a, bins, width, height, simd);
     }
 
     public static float[] image16(long[] rgba16, int width, int height) {
+        return image16(rgba16, width, height, false);
+    }
+
+    static float[] image16(long[] rgba16, int width, int height, boolean simd) {
         int n = checkImage(rgba16.length, width, height);
         float[] r = new float[n];
         float[] g = new float[n];
@@ -73,7 +83,7 @@ public final class ScalarFeatureEmbedders {
             a[i] = (int) (p >>> 48) / 65535f;
             bins[i] = (ri >>> 14) << 4 | (gi >>> 14) << 2 | (bi >>> 14);
         }
-        return imageDescriptor(r, g, b, a, bins, width, height);
+        return imageDescriptor(r, g, b, a, bins, width, height, simd);
     }
 
     static int checkImage(int length, int width, int height) {
@@ -87,7 +97,8 @@ public final class ScalarFeatureEmbedders {
         return n;
     }
 
-    static float[] imageDescriptor(float[] r, float[] g, float[] b, float[] a, int[] bins, int width, int height) {
+    static float[] imageDescriptor(float[] r, float[] g, float[] b, float[] a, int[] bins, int width, int height,
+                                   boolean simd) {
         int n = width * height;
         float[] out = new float[FeatureEmbedders.IMAGE_DIMENSION];
         if (n == 0) {
@@ -111,18 +122,19 @@ public final class ScalarFeatureEmbedders {
         }
         ChunkStats ls = ScalarStatsKernels.stats(lum, 0, n);
         double[] orient = new double[16];
+        float[] mag = new float[width];
+        int[] bin = new int[width];
         double magSum = 0;
         for (int y = 0; y < height; y++) {
-            int up = Math.max(0, y - 1) * width;
-            int down = Math.min(height - 1, y + 1) * width;
-            int row = y * width;
+            if (simd) {
+                FeatureEmbedders.gradientRow(lum, width, height, y, mag, bin);
+            } else {
+                gradientRow(lum, width, height, y, mag, bin);
+            }
             for (int x = 0; x < width; x++) {
-                float gx = lum[row + Math.min(width - 1, x + 1)] - lum[row + Math.max(0, x - 1)];
-                float gy = lum[down + x] - lum[up + x];
-                float mag = (float) Math.sqrt(gx * gx + gy * gy);
-                if (mag > 0) {
-                    orient[orientationBin(gx, gy)] += mag;
-                    magSum += mag;
+                if (mag[x] > 0) {
+                    orient[bin[x]] += mag[x];
+                    magSum += mag[x];
                 }
             }
         }
@@ -147,14 +159,52 @@ public final class ScalarFeatureEmbedders {
         return l2normalize(out);
     }
 
-    /** Unsigned gradient orientation in [0, π) to one of 16 bins. */
+    /** cos and sin of the 15 inner orientation-bin boundaries jπ/16, j = 1..15. */
+    static final float[] BIN_COS = new float[15];
+    static final float[] BIN_SIN = new float[15];
+
+    static {
+        for (int j = 1; j <= 15; j++) {
+            BIN_COS[j - 1] = (float) Math.cos(j * Math.PI / 16);
+            BIN_SIN[j - 1] = (float) Math.sin(j * Math.PI / 16);
+        }
+    }
+
+    /**
+     * Gradient magnitude and orientation bin of every pixel of row y (central differences, edges clamped).
+     * {@link FeatureEmbedders} computes the same per-pixel float operations with vectors.
+     */
+    static void gradientRow(float[] lum, int width, int height, int y, float[] mag, int[] bin) {
+        int up = Math.max(0, y - 1) * width;
+        int down = Math.min(height - 1, y + 1) * width;
+        int row = y * width;
+        for (int x = 0; x < width; x++) {
+            gradientPixel(lum[row + Math.min(width - 1, x + 1)] - lum[row + Math.max(0, x - 1)],
+                    lum[down + x] - lum[up + x], x, mag, bin);
+        }
+    }
+
+    static void gradientPixel(float gx, float gy, int x, float[] mag, int[] bin) {
+        mag[x] = (float) Math.sqrt(gx * gx + gy * gy);
+        bin[x] = orientationBin(gx, gy);
+    }
+
+    /**
+     * Unsigned gradient orientation in [0, π) to one of 16 bins: fold into the upper half plane, then count the
+     * boundaries jπ/16 at or below the direction ({@code cos θj · gy − sin θj · gx ≥ 0}); no atan2.
+     */
     static int orientationBin(float gx, float gy) {
         if (gy < 0 || (gy == 0 && gx < 0)) {
             gx = -gx;
             gy = -gy;
         }
-        double angle = Math.atan2(gy, gx); // [0, π]
-        return Math.min(15, (int) (angle * (16 / Math.PI)));
+        int bin = 0;
+        for (int j = 0; j < 15; j++) {
+            if (BIN_COS[j] * gy - BIN_SIN[j] * gx >= 0) {
+                bin++;
+            }
+        }
+        return bin;
     }
 
     public static float[] audio(float[] mono, int sampleRate) {

@@ -69,6 +69,42 @@ class FeatureEmbeddersTest {
         assertThatThrownBy(() -> FeatureEmbedders.image(new int[3], 2, 2)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void imageTwinsAgreeOnOddSizesAndFlatOrNoisyPixels() {
+        for (int w : new int[] {1, 2, 3, 4, 17, 33, 100}) {
+            for (int h : new int[] {1, 2, 5}) {
+                for (int kind = 0; kind < 3; kind++) {
+                    int[] px = new int[w * h];
+                    long[] px16 = new long[w * h];
+                    for (int i = 0; i < px.length; i++) {
+                        px[i] = switch (kind) {
+                            case 0 -> rnd.nextInt();
+                            case 1 -> 0xFF000000 | (i % 7 == 0 ? 0xFFFFFF : 0); // edges in every direction
+                            default -> 0x80404040; // flat: zero gradients
+                        };
+                        px16[i] = rnd.nextLong();
+                    }
+                    assertThat(FeatureEmbedders.image(px, w, h)).as("%dx%d kind %d", w, h, kind)
+                            .isEqualTo(ScalarFeatureEmbedders.image(px, w, h));
+                    assertThat(FeatureEmbedders.image16(px16, w, h)).isEqualTo(ScalarFeatureEmbedders.image16(px16, w, h));
+                }
+            }
+        }
+    }
+
+    @Test
+    void orientationBins() {
+        assertThat(ScalarFeatureEmbedders.orientationBin(1, 0)).isZero();
+        assertThat(ScalarFeatureEmbedders.orientationBin(-1, 0)).isZero(); // folded: same orientation
+        assertThat(ScalarFeatureEmbedders.orientationBin(0, 1)).isEqualTo(8);
+        assertThat(ScalarFeatureEmbedders.orientationBin(0, -1)).isEqualTo(8);
+        assertThat(ScalarFeatureEmbedders.orientationBin(-1, 0.001f)).isEqualTo(15);
+        for (int k = 0; k < 16; k++) {
+            double mid = (k + 0.5) * Math.PI / 16;
+            assertThat(ScalarFeatureEmbedders.orientationBin((float) Math.cos(mid), (float) Math.sin(mid))).isEqualTo(k);
+        }
+    }
+
     private static float[] tone(double hz, int rate, int n, double noise, Random rnd) {
         float[] s = new float[n];
         for (int i = 0; i < n; i++) {
