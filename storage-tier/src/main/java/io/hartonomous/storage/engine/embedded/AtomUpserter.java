@@ -3,7 +3,6 @@ package io.hartonomous.storage.engine.embedded;
 import io.hartonomous.storage.contract.ContentHash;
 import io.hartonomous.storage.contract.NewAtom;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -140,17 +139,20 @@ final class AtomUpserter {
         return e.getCause() instanceof SQLException cause && Transactions.isUniqueViolation(cause);
     }
 
+    /**
+     * The chunk's hashes travel as one array joined against the unique index (a lookup per hash); {@code = ANY(?)}
+     * would compare every stored atom with every hash.
+     */
     private static Map<ContentHash, Long> findExisting(Connection c, List<NewAtom> atoms, Integer[] ordinals)
             throws SQLException {
-        Object[] hashes = new Object[ordinals.length];
+        byte[][] hashes = new byte[ordinals.length][];
         for (int i = 0; i < ordinals.length; i++) {
             hashes[i] = atoms.get(ordinals[i]).contentHash().bytes();
         }
         Map<ContentHash, Long> found = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT AtomId, ContentHash FROM Atoms WHERE ContentHash = ANY(?)")) {
-            Array array = c.createArrayOf("BINARY VARYING", hashes);
-            ps.setArray(1, array);
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.AtomId, a.ContentHash FROM TABLE(H BINARY(32) = ?) t "
+                + "INNER JOIN Atoms a ON a.ContentHash = t.H")) {
+            ps.setObject(1, hashes);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     found.put(ContentHash.wrap(rs.getBytes(2)), rs.getLong(1));
