@@ -1,13 +1,13 @@
 package io.hartonomous.api.admin;
 
 import io.hartonomous.api.security.ApiAccessException;
-import io.hartonomous.api.security.ApiKeys;
 import io.hartonomous.api.security.Caller;
 import io.hartonomous.api.security.KeyResolver;
 import io.hartonomous.api.security.Metered;
 import io.hartonomous.api.security.RequiresScope;
 import io.hartonomous.api.storage.Writes;
 import io.hartonomous.api.support.Params;
+import io.hartonomous.storage.contract.BootstrapKeys;
 import io.hartonomous.storage.contract.KeyHash;
 import io.hartonomous.storage.contract.NewApiKey;
 import io.hartonomous.storage.contract.NotFoundException;
@@ -107,7 +107,7 @@ public class AdminKeysResource {
         if (name != null && name.length() > 128) {
             throw new IllegalArgumentException("name is at most 128 characters");
         }
-        String key = ApiKeys.generate();
+        String key = BootstrapKeys.generate();
         TenantApiKey created = storage.apiKeys().create(new NewApiKey(body.tenant(), name, KeyHash.ofKey(key), scopes,
                 rate, expiresAt));
         caller.units(1);

@@ -41,9 +41,8 @@ public final class StorageProducer {
         return StorageEngines.open(new StorageConfig(target, user, password.orElse(""), poolSize, false));
     }
 
-    static String resolve(Optional<String> url, String data) {
-        return url.filter(u -> !u.isBlank())
-                .orElseGet(() -> StorageConfig.embeddedFile(Path.of(data)).url());
+    private static String resolve(Optional<String> url, String data) {
+        return StorageConfig.urlOrEmbedded(url, Path.of(data));
     }
 
     void close(@Disposes StorageEngine engine) {

@@ -24,6 +24,11 @@ public record StorageConfig(String url, String user, String password, int maxPoo
                 false);
     }
 
+    /** The configured URL if there is one, else the embedded engine's file database inside {@code dataDir}. */
+    public static String urlOrEmbedded(java.util.Optional<String> url, Path dataDir) {
+        return url.map(String::strip).filter(u -> !u.isEmpty()).orElseGet(() -> embeddedFile(dataDir).url());
+    }
+
     /** The embedded engine served by {@code ./hart serve} (H2 TCP server) on this port. */
     public static StorageConfig embeddedServer(int port, Path dataDir) {
         return new StorageConfig("jdbc:h2:tcp://localhost:" + port + "/" + dataDir.toAbsolutePath().resolve("hart"),
