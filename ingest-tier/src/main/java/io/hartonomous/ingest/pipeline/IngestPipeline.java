@@ -1,0 +1,225 @@
+package io.hartonomous.ingest.pipeline;
+
+import io.hartonomous.ingest.atomize.AtomizedFile;
+import io.hartonomous.ingest.atomize.Atomizers;
+import io.hartonomous.ingest.atomize.ChildPart;
+import io.hartonomous.ingest.atomize.Embedding;
+import io.hartonomous.ingest.detect.DetectedFormat;
+import io.hartonomous.ingest.detect.FormatDetector;
+import io.hartonomous.ingest.detect.UnsupportedFormatException;
+import io.hartonomous.storage.contract.GraphNode;
+import io.hartonomous.storage.contract.IngestionJob;
+import io.hartonomous.storage.contract.JobStart;
+import io.hartonomous.storage.contract.JobState;
+import io.hartonomous.storage.contract.Modality;
+import io.hartonomous.storage.contract.NewEmbedding;
+import io.hartonomous.storage.contract.NewJob;
+import io.hartonomous.storage.contract.NodeKind;
+import io.hartonomous.storage.contract.StorageEngine;
+import io.hartonomous.storage.contract.TenantStorage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * detect → validate headers and limits → start job (file-level dedup) → atomize chunk by chunk, each chunk committed
+ * with the job's watermark → built-in embedding and provenance → complete. Everything that can be checked is checked
+ * before the job exists, so bad input leaves no rows; a failure after that fails the job, which removes its rows.
+ */
+public final class IngestPipeline {
+    private static final String CHILD_MARK = "#child=";
+
+    private final StorageEngine engine;
+    private final IngestSettings settings;
+
+    public IngestPipeline(StorageEngine engine, IngestSettings settings) {
+        this.engine = engine;
+        this.settings = settings;
+    }
+
+    public IngestSettings settings() {
+        return settings;
+    }
+
+    /** Ingests the whole body now; convenient for tests and the CLI. */
+    public IngestOutcome ingest(String tenantId, Modality modalityOrNull, String name, InputStream body)
+            throws IOException {
+        Prepared prepared = prepare(tenantId, modalityOrNull, name, body);
+        return prepared.finished() != null ? prepared.finished() : run(prepared);
+    }
+
+    /**
+     * Spools, detects, validates and starts the job. Returns a finished outcome at once when the file is a duplicate
+     * (or is being ingested right now by this tenant); otherwise a prepared job for {@link #run}.
+     */
+    public Prepared prepare(String tenantId, Modality modalityOrNull, String name, InputStream body)
+            throws IOException {
+        SpooledFile spooled = SpooledFile.write(body, settings.spoolDir(), modalityOrNull,
+                settings.limits().maxBytes());
+        AtomizedFile atomized = null;
+        try {
+            DetectedFormat format = FormatDetector.detect(spooled.path());
+            if (modalityOrNull != null && format.modality() != modalityOrNull) {
+                throw new UnsupportedFormatException("the body is " + format.formatName() + " ("
+                        + format.modality().wireName() + "), not " + modalityOrNull.wireName() + ": post it to /ingest/"
+                        + format.modality().wireName());
+            }
+            spooled = spooled.withHash(format.modality());
+            atomized = Atomizers.open(spooled.path(), format.modality(), settings.limits(), settings.chunkRows());
+            TenantStorage tenant = engine.forTenant(tenantId);
+            JobStart start = tenant.ingest().startJob(new NewJob(format.modality(), displayName(name, format),
+                    spooled.hash(), spooled.size(), atomized.metadataJson(), spooled.path().toString()));
+            if (start.deduplicated() || start.inProgress()) {
+                atomized.close();
+                spooled.delete();
+                return new Prepared(tenant, start.job(), null, IngestOutcome.of(start.job(), start.deduplicated(),
+                        List.of()));
+            }
+            return new Prepared(tenant, start.job(), atomized, null);
+        } catch (IOException | RuntimeException e) {
+            if (atomized != null) {
+                atomized.close();
+            }
+            spooled.delete();
+            throw e;
+        }
+    }
+
+    private static String displayName(String name, DetectedFormat format) {
+        if (name == null || name.isBlank()) {
+            return "unnamed." + format.formatName().toLowerCase();
+        }
+        return name.length() > 512 ? name.substring(0, 512) : name;
+    }
+
+    /** A job that passed every up-front check and is ready to atomize. */
+    public record Prepared(TenantStorage tenant, IngestionJob job, AtomizedFile atomized, IngestOutcome finished) {
+    }
+
+    /** Atomizes and writes a prepared job to completion; on failure the job is failed (its rows removed). */
+    public IngestOutcome run(Prepared prepared) throws IOException {
+        try (AtomizedFile atomized = prepared.atomized()) {
+            IngestOutcome outcome = complete(prepared.tenant(), prepared.job(), atomized);
+            Files.deleteIfExists(Path.of(prepared.job().sourcePath()));
+            return outcome;
+        }
+    }
+
+    /** Continues a job left RUNNING by a crash, from its committed watermark. */
+    public IngestOutcome resume(IngestionJob job) throws IOException {
+        TenantStorage tenant = engine.forTenant(job.tenantId());
+        String source = job.sourcePath();
+        int child = -1;
+        if (source != null && source.contains(CHILD_MARK)) {
+            child = Integer.parseInt(source.substring(source.indexOf(CHILD_MARK) + CHILD_MARK.length()));
+            source = source.substring(0, source.indexOf(CHILD_MARK));
+        }
+        if (source == null || !Files.exists(Path.of(source))) {
+            tenant.ingest().failJob(job.jobId(), "the spooled upload was lost before the job finished; ingest the "
+                    + "file again");
+            throw new IOException("spool of job " + job.jobId() + " is gone");
+        }
+        try (AtomizedFile whole = Atomizers.open(Path.of(source), job.modality(), settings.limits(),
+                settings.chunkRows())) {
+            if (child >= 0) {
+                try (AtomizedFile part = whole.child(child)) {
+                    return complete(tenant, job, part);
+                }
+            }
+            IngestOutcome outcome = complete(tenant, job, whole);
+            Files.deleteIfExists(Path.of(source));
+            return outcome;
+        }
+    }
+
+    private IngestOutcome complete(TenantStorage tenant, IngestionJob job, AtomizedFile atomized) throws IOException {
+        long jobId = job.jobId();
+        try {
+            Optional<io.hartonomous.storage.contract.Model> model;
+            try (ChunkWriter writer = new ChunkWriter(tenant.ingest(), jobId, settings.queuedChunks())) {
+                if (atomized.model().isPresent()) {
+                    writer.model(atomized.model().get());
+                }
+                atomized.emit(job.chunksCommitted(), writer);
+                writer.finish();
+                model = writer.registeredModel();
+            }
+            IngestionJob done = tenant.ingest().completeJob(jobId, atomized.metadataJson());
+            record(tenant, done, atomized, model);
+            List<IngestOutcome> children = new ArrayList<>();
+            for (ChildPart part : atomized.children()) {
+                children.add(child(tenant, done, job.sourcePath(), atomized, part));
+            }
+            return IngestOutcome.of(done, false, children);
+        } catch (IOException | RuntimeException e) {
+            failQuietly(tenant, jobId, e);
+            throw e;
+        }
+    }
+
+    /** Built-in embedding and provenance of a completed parent. */
+    private static void record(TenantStorage tenant, IngestionJob done, AtomizedFile atomized,
+                               Optional<io.hartonomous.storage.contract.Model> model) throws IOException {
+        GraphNode file = tenant.graph().node(NodeKind.FILE, done.parentAtomId(), done.name());
+        Optional<Embedding> embedding = atomized.embedding();
+        if (embedding.isPresent()) {
+            tenant.vectors().put(new NewEmbedding(done.parentAtomId(), embedding.get().embeddingType(),
+                    embedding.get().vector(), true));
+            GraphNode node = tenant.graph().node(NodeKind.EMBEDDING, done.parentAtomId(),
+                    embedding.get().embeddingType());
+            tenant.graph().edge(file.nodeId(), node.nodeId(), "embedded-as");
+        }
+        if (model.isPresent()) {
+            GraphNode node = tenant.graph().node(NodeKind.MODEL, model.get().modelId(), model.get().name());
+            tenant.graph().edge(file.nodeId(), node.nodeId(), "atomized-as");
+        }
+    }
+
+    private IngestOutcome child(TenantStorage tenant, IngestionJob parent, String source, AtomizedFile atomized,
+                                ChildPart part) throws IOException {
+        try (AtomizedFile child = atomized.child(part.index())) {
+            JobStart start = tenant.ingest().startJob(new NewJob(parent.modality(), parent.name() + part.nameSuffix(),
+                    part.fileHash(), child.bytesTotal(), child.metadataJson(), source + CHILD_MARK + part.index()));
+            IngestionJob job = start.job();
+            IngestOutcome outcome = start.deduplicated() || start.inProgress()
+                    ? IngestOutcome.of(job, start.deduplicated(), List.of())
+                    : complete(tenant, job, child);
+            GraphNode from = tenant.graph().node(NodeKind.FILE, job.parentAtomId(), job.name());
+            GraphNode to = tenant.graph().node(NodeKind.FILE, parent.parentAtomId(), parent.name());
+            tenant.graph().edge(from.nodeId(), to.nodeId(), part.relation());
+            return outcome;
+        }
+    }
+
+    private static void failQuietly(TenantStorage tenant, long jobId, Exception cause) {
+        try {
+            IngestionJob current = tenant.ingest().job(jobId).orElse(null);
+            if (current != null && current.state() == JobState.RUNNING) {
+                tenant.ingest().failJob(jobId, cause.getMessage() == null ? cause.toString() : cause.getMessage());
+            }
+        } catch (RuntimeException failure) {
+            cause.addSuppressed(failure);
+        }
+    }
+
+    /** Resumes every job a crash left RUNNING; returns how many completed. */
+    public int resumeUnfinished(java.util.function.Consumer<String> log) {
+        int resumed = 0;
+        for (IngestionJob job : engine.unfinishedJobs()) {
+            try {
+                IngestOutcome outcome = resume(job);
+                log.accept("resumed job " + job.jobId() + " (" + job.name() + ") from chunk " + job.chunksCommitted()
+                        + ": " + outcome.state());
+                resumed++;
+            } catch (IOException | RuntimeException e) {
+                log.accept("could not resume job " + job.jobId() + ": " + e.getMessage());
+            }
+        }
+        return resumed;
+    }
+}

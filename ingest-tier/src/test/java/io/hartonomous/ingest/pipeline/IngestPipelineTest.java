@@ -1,0 +1,130 @@
+package io.hartonomous.ingest.pipeline;
+
+import io.hartonomous.ingest.detect.BadInputException;
+import io.hartonomous.ingest.detect.UnsupportedFormatException;
+import io.hartonomous.storage.contract.JobState;
+import io.hartonomous.storage.contract.LineageDirection;
+import io.hartonomous.storage.contract.Modality;
+import io.hartonomous.storage.contract.NodeKind;
+import io.hartonomous.storage.contract.StorageConfig;
+import io.hartonomous.storage.contract.StorageEngine;
+import io.hartonomous.storage.contract.StorageEngines;
+import io.hartonomous.storage.contract.TenantStorage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The pipeline end to end on real files and a real embedded engine. */
+class IngestPipelineTest {
+    @TempDir
+    Path dir;
+
+    private StorageEngine engine;
+    private IngestPipeline pipeline;
+
+    @BeforeEach
+    void open() {
+        engine = StorageEngines.open(StorageConfig.embeddedFile(dir.resolve("db")));
+        pipeline = new IngestPipeline(engine, IngestSettings.defaults(dir.resolve("spool")).withChunkRows(4096));
+    }
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    private IngestOutcome ingest(String tenant, Modality modality, Path file) throws Exception {
+        try (InputStream in = Files.newInputStream(file)) {
+            return pipeline.ingest(tenant, modality, file.getFileName().toString(), in);
+        }
+    }
+
+    @Test
+    void imageIsAtomizedOnceAndIdenticalFileIsDeduplicated() throws Exception {
+        Path png = TestFiles.get("images/snake.png");
+        IngestOutcome first = ingest("acme", Modality.IMAGE, png);
+        assertThat(first.state()).isEqualTo(JobState.COMPLETED);
+        assertThat(first.deduplicated()).isFalse();
+        assertThat(first.compositions()).isPositive();
+        assertThat(first.newAtoms()).isEqualTo(first.distinctAtoms()).isPositive();
+        TenantStorage acme = engine.forTenant("acme");
+        assertThat(acme.atoms().compositionCount(first.atomId())).isEqualTo(first.compositions());
+        References.assertExact(acme, List.of(first.atomId()));
+
+        IngestOutcome again = ingest("acme", Modality.IMAGE, png);
+        assertThat(again.deduplicated()).isTrue();
+        assertThat(again.atomId()).isEqualTo(first.atomId());
+        assertThat(again.newAtoms()).isZero();
+        assertThat(acme.atoms().compositionCount(first.atomId())).isEqualTo(first.compositions());
+        References.assertExact(acme, List.of(first.atomId()));
+
+        assertThat(acme.vectors().embeddings(first.atomId())).as("built-in embedding").isNotEmpty();
+        assertThat(acme.graph().lineage(NodeKind.FILE, first.atomId(), 1, LineageDirection.DOWNSTREAM))
+                .extracting(s -> s.node().kind()).contains(NodeKind.EMBEDDING);
+        try (Stream<Path> spool = Files.list(dir.resolve("spool"))) {
+            assertThat(spool).as("spool cleaned up").isEmpty();
+        }
+    }
+
+    @Test
+    void badInputLeavesNoRowsAndNoSpool() throws Exception {
+        Map<String, Long> before = engine.rowCounts();
+        List<Path> corrupt;
+        try (Stream<Path> files = Files.list(TestFiles.get("images/pngsuite/corrupted"))) {
+            corrupt = files.filter(f -> f.toString().endsWith(".png")).sorted().toList();
+        }
+        assertThat(corrupt).hasSizeGreaterThanOrEqualTo(10);
+        for (Path file : corrupt) {
+            assertThatThrownBy(() -> ingest("acme", Modality.IMAGE, file)).as(file.getFileName().toString())
+                    .isInstanceOf(BadInputException.class);
+        }
+        assertThatThrownBy(() -> ingest("acme", Modality.IMAGE, TestFiles.get("audio/alsa/Noise.wav")))
+                .isInstanceOf(UnsupportedFormatException.class).hasMessageContaining("/ingest/audio");
+        assertThat(engine.rowCounts()).isEqualTo(before);
+        try (Stream<Path> spool = Files.list(dir.resolve("spool"))) {
+            assertThat(spool).isEmpty();
+        }
+    }
+
+    @Test
+    void eightParallelOverlappingIngestsKeepExactReferenceCounts() throws Exception {
+        // Eight real images, several sharing colours (the snake variants, PngSuite basics with common greys).
+        List<Path> files = List.of(TestFiles.get("images/snake.png"), TestFiles.get("images/snake.bmp"),
+                TestFiles.get("images/snake-palette.png"), TestFiles.get("images/snake-grayscale.png"),
+                TestFiles.get("images/snake.tiff"), TestFiles.get("images/pngsuite/basic/basn0g08.png"),
+                TestFiles.get("images/pngsuite/basic/basn2c08.png"), TestFiles.get("images/pngsuite/basic/basn0g04.png"));
+        ExecutorService ingesters = Executors.newFixedThreadPool(8);
+        List<Long> parents = new ArrayList<>();
+        try {
+            List<Future<IngestOutcome>> done = new ArrayList<>();
+            for (Path file : files) {
+                done.add(ingesters.submit(() -> ingest("acme", Modality.IMAGE, file)));
+            }
+            for (Future<IngestOutcome> f : done) {
+                IngestOutcome o = f.get();
+                assertThat(o.state()).isEqualTo(JobState.COMPLETED);
+                parents.add(o.atomId());
+            }
+        } finally {
+            ingesters.shutdownNow();
+        }
+        Map<Long, Long> references = References.assertExact(engine.forTenant("acme"), parents);
+        // snake.png and snake.bmp hold the same pixels: the overlap is real.
+        assertThat(references.values()).anyMatch(count -> count > 1);
+    }
+}
