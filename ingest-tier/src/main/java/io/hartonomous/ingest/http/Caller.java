@@ -1,0 +1,12 @@
+package io.hartonomous.ingest.http;
+
+import io.hartonomous.storage.contract.TenantApiKey;
+
+/** Who is calling: the API key the request authenticated with. Set by {@link ApiKeyFilter}. */
+public record Caller(TenantApiKey key) {
+    static final String PROPERTY = Caller.class.getName();
+
+    public String tenantId() {
+        return key.tenantId();
+    }
+}
