@@ -1,0 +1,55 @@
+package io.hartonomous.api.billing;
+
+import io.hartonomous.api.security.Caller;
+import io.hartonomous.api.security.Metered;
+import io.hartonomous.api.security.RequiresScope;
+import io.hartonomous.api.support.Params;
+import io.hartonomous.storage.contract.Scope;
+import io.hartonomous.storage.contract.UsageGroup;
+import io.hartonomous.storage.contract.UsageGrouping;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/** The caller's tenant's usage, summed per operation or per UTC day within [from, to). */
+@Path("/api/billing")
+@Tag(name = "billing")
+@Produces(MediaType.APPLICATION_JSON)
+public class BillingResource {
+    @Inject
+    Caller caller;
+
+    public record Usage(String tenant, Instant from, Instant to, String groupBy, long requests, long units,
+                        List<UsageGroup> groups) {
+    }
+
+    @GET
+    @Path("/usage")
+    @RequiresScope(Scope.QUERY)
+    @Metered("billing.usage")
+    @Operation(summary = "Usage of the caller's tenant: requests and units per operation (or per day)")
+    public Usage usage(@QueryParam("from") String fromText, @QueryParam("to") String toText,
+                       @QueryParam("groupBy") String groupByText) {
+        Instant from = Params.instant("from", fromText);
+        Instant to = Params.instant("to", toText);
+        if (from != null && to != null && from.isAfter(to)) {
+            throw new IllegalArgumentException("from " + from + " is after to " + to);
+        }
+        UsageGrouping groupBy = groupByText == null || groupByText.isBlank() ? UsageGrouping.OPERATION
+                : UsageGrouping.parse(groupByText);
+        List<UsageGroup> groups = caller.reads().usage().usage(from, to, groupBy);
+        caller.units(groups.size());
+        return new Usage(caller.tenant(), from, to, groupBy.name().toLowerCase(Locale.ROOT),
+                groups.stream().mapToLong(UsageGroup::requests).sum(), groups.stream().mapToLong(UsageGroup::units).sum(),
+                groups);
+    }
+}
