@@ -1,13 +1,14 @@
 package io.hartonomous.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector distances with the Vector API at the machine's preferred width; {@link ScalarVectorDistance} is the twin
- * they are tested against. Lanes accumulate in float and are reduced once at the end, so results may differ from
- * the scalar twin in the last bits (tests allow a relative tolerance).
+ * they are tested against. Lanes accumulate in float and are summed once at the end, so results may differ from
+ * the scalar twin in the last bits (tests allow a relative tolerance). The lanes are summed in lane order rather than
+ * with {@code reduceLanes(ADD)}, whose order is unspecified and differs between interpreted and compiled code: the
+ * same inputs must always give the same distance (hybrid and exact search rank by it).
  */
 public final class VectorDistance {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -23,7 +24,7 @@ public final class VectorDistance {
         for (; i < bound; i += SPECIES.length()) {
             acc = FloatVector.fromArray(SPECIES, a, i).fma(FloatVector.fromArray(SPECIES, b, i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = sumInLaneOrder(acc);
         for (; i < length; i++) {
             sum += a[i] * b[i];
         }
@@ -39,7 +40,7 @@ public final class VectorDistance {
             FloatVector d = FloatVector.fromArray(SPECIES, a, i).sub(FloatVector.fromArray(SPECIES, b, i));
             acc = d.fma(d, acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = sumInLaneOrder(acc);
         for (; i < length; i++) {
             float d = a[i] - b[i];
             sum += d * d;
@@ -66,15 +67,29 @@ public final class VectorDistance {
             na = va.fma(va, na);
             nb = vb.fma(vb, nb);
         }
-        float d = dot.reduceLanes(VectorOperators.ADD);
-        float x = na.reduceLanes(VectorOperators.ADD);
-        float y = nb.reduceLanes(VectorOperators.ADD);
+        float d = sumInLaneOrder(dot);
+        float x = sumInLaneOrder(na);
+        float y = sumInLaneOrder(nb);
         for (; i < length; i++) {
             d += a[i] * b[i];
             x += a[i] * a[i];
             y += b[i] * b[i];
         }
         return ScalarVectorDistance.cosineFromSums(d, x, y);
+    }
+
+    /** Lane 0 + lane 1 + ... in that order: deterministic, unlike {@code reduceLanes(ADD)}. */
+    static float sumInLaneOrder(FloatVector v) {
+        float sum = 0f;
+        for (float lane : v.toArray()) {
+            sum += lane;
+        }
+        return sum;
+    }
+
+    /** Lanes of the preferred species, for tests that replay the kernels' order of operations. */
+    static int laneCount() {
+        return SPECIES.length();
     }
 
     static void checkLengths(float[] a, float[] b, int length) {

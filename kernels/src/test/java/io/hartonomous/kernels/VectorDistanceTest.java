@@ -48,6 +48,44 @@ class VectorDistanceTest {
         }
     }
 
+    /**
+     * The kernels' results are fully determined by their inputs: equal, bit for bit, to a replay of their order of
+     * operations (per-lane FMA chains, lanes summed in order, then the tail) however often they run, interpreted or
+     * compiled. reduceLanes(ADD) would not be: its order differs between the interpreter and C2.
+     */
+    @Test
+    void resultsAreDeterministicAcrossRunsAndCompilation() {
+        Random rnd = new Random(5);
+        int lanes = VectorDistance.laneCount();
+        for (int n : new int[] {64, 1998, 256, 1000, 17, 3}) {
+            float[] a = TestData.floats(rnd, n, false);
+            float[] b = TestData.floats(rnd, n, false);
+            float[] dotLanes = new float[lanes];
+            float[] sqLanes = new float[lanes];
+            int bound = n - n % lanes;
+            for (int i = 0; i < bound; i++) {
+                dotLanes[i % lanes] = Math.fma(a[i], b[i], dotLanes[i % lanes]);
+                float d = a[i] - b[i];
+                sqLanes[i % lanes] = Math.fma(d, d, sqLanes[i % lanes]);
+            }
+            float dot = 0f;
+            float sq = 0f;
+            for (int l = 0; l < lanes; l++) {
+                dot += dotLanes[l];
+                sq += sqLanes[l];
+            }
+            for (int i = bound; i < n; i++) {
+                dot += a[i] * b[i];
+                float d = a[i] - b[i];
+                sq += d * d;
+            }
+            for (int run = 0; run < 20_000; run++) { // long enough for C2 to compile the kernels mid-loop
+                assertThat(VectorDistance.dot(a, b, n)).as("dot n=%d run %d", n, run).isEqualTo(dot);
+                assertThat(VectorDistance.squaredEuclidean(a, b, n)).as("sq n=%d run %d", n, run).isEqualTo(sq);
+            }
+        }
+    }
+
     @Test
     void edgeValues() {
         int n = 37;

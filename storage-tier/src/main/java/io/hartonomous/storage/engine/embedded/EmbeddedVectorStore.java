@@ -188,10 +188,11 @@ final class EmbeddedVectorStore implements VectorStore {
             long reranked = 0;
             for (int from = 0; from < candidates.size(); from += 512) {
                 List<Long> slice = candidates.subList(from, Math.min(candidates.size(), from + 512));
+                // The candidate ids join the primary key (a lookup each); = ANY(?) would scan every embedding.
                 try (PreparedStatement ps = c.prepareStatement("SELECT e.AtomId, e.EmbeddingType, "
-                        + "e.EmbeddingVector FROM AtomEmbeddings e JOIN Atoms a ON a.AtomId = e.AtomId "
-                        + "WHERE e.EmbeddingId = ANY(?) AND " + filter.sql())) {
-                    ps.setArray(1, c.createArrayOf("BIGINT", slice.toArray()));
+                        + "e.EmbeddingVector FROM TABLE(I BIGINT = ?) t JOIN AtomEmbeddings e ON e.EmbeddingId = t.I "
+                        + "JOIN Atoms a ON a.AtomId = e.AtomId WHERE " + filter.sql())) {
+                    ps.setObject(1, slice.toArray(Long[]::new));
                     filter.bind(ps, 2);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
