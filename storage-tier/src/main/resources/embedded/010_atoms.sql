@@ -35,6 +35,5 @@ CREATE TABLE IF NOT EXISTS AtomCompositions (
 GO
 CREATE INDEX IF NOT EXISTS IX_AtomCompositions_Component ON AtomCompositions (ComponentAtomId)
 GO
--- No R-tree on composition points here: every image and sound repeats the same small coordinates, which makes
--- H2's R-tree degenerate (inserts slowed by orders of magnitude, see docs/decisions.md). Region queries are always
--- within one parent and go through the primary key; SQL Server keeps its spatial index (sql/).
+CREATE SPATIAL INDEX IF NOT EXISTS SIX_AtomCompositions_SpatialKey ON AtomCompositions (SpatialKey)
+GO

@@ -1,0 +1,96 @@
+package io.hartonomous.storage.engine.embedded;
+
+import io.hartonomous.storage.contract.AtomType;
+import io.hartonomous.storage.contract.Chunk;
+import io.hartonomous.storage.contract.CompositionBatch;
+import io.hartonomous.storage.contract.ContentHash;
+import io.hartonomous.storage.contract.JobStart;
+import io.hartonomous.storage.contract.Modality;
+import io.hartonomous.storage.contract.NewAtom;
+import io.hartonomous.storage.contract.NewJob;
+import io.hartonomous.storage.contract.StorageConfig;
+import io.hartonomous.storage.contract.StorageEngine;
+import io.hartonomous.storage.contract.StorageEngines;
+import io.hartonomous.storage.contract.TenantStorage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.locationtech.jts.geom.Point;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The embedded engine's spatial side: JTS points for compositions (derived), an R-tree on embedding points. */
+class EmbeddedSpatialTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void compositionPointsAreJtsGeometryAndAnswerRegionQueries() throws Exception {
+        StorageConfig config = StorageConfig.embeddedFile(dir);
+        long parent;
+        try (StorageEngine engine = StorageEngines.open(config)) {
+            TenantStorage t = engine.forTenant("acme");
+            JobStart start = t.ingest().startJob(new NewJob(Modality.IMAGE, "4x4.png",
+                    ContentHash.of(AtomType.file(Modality.IMAGE), "4x4".getBytes(StandardCharsets.UTF_8)), 16, "{}",
+                    null));
+            NewAtom red = NewAtom.of(AtomType.of(Modality.IMAGE, "rgba8"), new byte[] {(byte) 255, 0, 0, (byte) 255});
+            long[] seq = new long[16];
+            long[] x = new long[16];
+            long[] y = new long[16];
+            for (int i = 0; i < 16; i++) {
+                seq[i] = i;
+                x[i] = i % 4;
+                y[i] = i / 4;
+            }
+            t.ingest().writeChunk(start.job().jobId(), new Chunk(0, List.of(red),
+                    new CompositionBatch(16, seq, x, y, new int[16]), null, 16));
+            parent = start.parent().atomId();
+        }
+        try (Connection c = DriverManager.getConnection(config.url(), config.user(), config.password());
+             PreparedStatement ps = c.prepareStatement("SELECT SequenceIndex, SpatialKey FROM AtomCompositionPoints "
+                     + "WHERE ParentAtomId = ? AND SpatialKey && CAST('POLYGON((1 1, 2 1, 2 2, 1 2, 1 1))' AS GEOMETRY) "
+                     + "ORDER BY SequenceIndex")) {
+            ps.setLong(1, parent);
+            List<Long> inside = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    inside.add(rs.getLong(1));
+                    Point p = rs.getObject(2, Point.class);
+                    assertThat(p.getX()).isEqualTo(rs.getLong(1) % 4);
+                    assertThat(p.getY()).isEqualTo(rs.getLong(1) / 4);
+                }
+            }
+            assertThat(inside).containsExactly(5L, 6L, 9L, 10L);
+        }
+    }
+
+    @Test
+    void embeddingPointsHaveASpatialIndexAndCompositionsDoNotStoreOne() throws Exception {
+        StorageConfig config = StorageConfig.embeddedFile(dir);
+        try (StorageEngine engine = StorageEngines.open(config)) {
+            assertThat(engine.isReachable()).isTrue();
+        }
+        try (Connection c = DriverManager.getConnection(config.url(), config.user(), config.password());
+             PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME, INDEX_TYPE_NAME FROM "
+                     + "INFORMATION_SCHEMA.INDEXES WHERE INDEX_TYPE_NAME = 'SPATIAL INDEX'");
+             ResultSet rs = ps.executeQuery()) {
+            List<String> tables = new ArrayList<>();
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+            assertThat(tables).containsExactly("ATOMEMBEDDINGS");
+        }
+        try (Connection c = DriverManager.getConnection(config.url(), config.user(), config.password());
+             ResultSet rs = c.getMetaData().getColumns(null, null, "ATOMCOMPOSITIONS", "SPATIALKEY")) {
+            assertThat(rs.next()).as("no stored geometry column on compositions").isFalse();
+        }
+    }
+}
