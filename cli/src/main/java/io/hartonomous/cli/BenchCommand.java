@@ -2,15 +2,34 @@ package io.hartonomous.cli;
 
 import picocli.CommandLine.Command;
 
-import java.util.concurrent.Callable;
+/**
+ * {@code ./hart bench NAME}: the benchmarks, each writing its figures into its own section of docs/benchmarks.md.
+ * Not tests: run them on a quiet machine, read the figures, commit the document.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Run a benchmark and write its figures into docs/benchmarks.md.",
+        subcommands = {BenchCommand.Kernels.class, IngestBenchCommand.class})
+final class BenchCommand {
 
-/** {@code ./hart bench}: end-to-end figures for docs/benchmarks.md. */
-@Command(name = "bench", description = "Run the end-to-end benchmarks and write docs/benchmarks.md.")
-final class BenchCommand implements Callable<Integer> {
-    @Override
-    public Integer call() {
-        System.err.println("bench: the end-to-end benchmarks arrive with the ingest pipeline; the kernel "
-                + "benchmarks run with JMH (see docs/benchmarks.md)");
-        return 2;
+    /** JMH over every SIMD kernel and its scalar twin; extra arguments go to JMH (e.g. a benchmark regex). */
+    @Command(name = "kernels", mixinStandardHelpOptions = true,
+            description = "JMH: every SIMD kernel against its scalar twin (takes a while; pass a regex to narrow).")
+    static final class Kernels implements java.util.concurrent.Callable<Integer> {
+        @picocli.CommandLine.Parameters(arity = "0..*", paramLabel = "JMH-ARG")
+        java.util.List<String> jmhArgs = new java.util.ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            Layout layout = Layout.current();
+            java.nio.file.Path json = layout.root().resolve("benchmarks/target/jmh-results.json");
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("-rf", "json", "-rff",
+                    json.toString()));
+            args.addAll(jmhArgs);
+            int exit = BenchJvm.run(layout, "org.openjdk.jmh.Main", java.util.List.of(), args);
+            if (exit == 0) {
+                System.out.println("JMH results in " + json + "; tables: python3 benchmarks/jmh-table.py " + json);
+            }
+            return exit;
+        }
     }
 }

@@ -22,6 +22,11 @@ record Layout(Path root, Path java) {
         return require(root.resolve("api/target/quarkus-app/quarkus-run.jar"));
     }
 
+    /** The benchmarks module's shaded jar: JMH kernels and the end-to-end benchmark mains. */
+    Path benchmarksJar() {
+        return require(root.resolve("benchmarks/target/benchmarks.jar"));
+    }
+
     /** The console's own classpath: it carries the storage tier, so the storage server runs from it. */
     String cliClasspath() {
         Path jar = require(root.resolve("cli/target/hart-cli.jar"));

@@ -1,0 +1,182 @@
+package io.hartonomous.benchmarks.ingest;
+
+import io.hartonomous.benchmarks.report.BenchmarkDoc;
+import io.hartonomous.ingest.pipeline.IngestOutcome;
+import io.hartonomous.ingest.pipeline.IngestPipeline;
+import io.hartonomous.ingest.pipeline.IngestSettings;
+import io.hartonomous.storage.contract.StorageConfig;
+import io.hartonomous.storage.contract.StorageEngine;
+import io.hartonomous.storage.contract.StorageEngines;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Ingest benchmarks of issue 3, run by {@code ./hart bench ingest}:
+ * <ul>
+ *   <li>{@code end-to-end}: real files ingested through the pipeline into a fresh embedded engine, against H2's own
+ *   JDBC batch insert of the very same rows into the same tables (goal: within 1.3x);</li>
+ *   <li>{@code large-model}: model files larger than the JVM's heap (run with a small -Xmx), peak heap recorded.</li>
+ * </ul>
+ */
+public final class IngestBench {
+    private static final int RUNS = 3;
+    private static final String LARGE_HEADER = """
+            | model file | size | heap | file/heap | weights (rows) | peak heap used | time | throughput |
+            |---|---:|---:|---:|---:|---:|---:|---:|
+            """;
+
+    private IngestBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(System.getProperty("hart.root", ".")).toAbsolutePath();
+        Path docs = option(args, "--docs", root.resolve("docs/benchmarks.md"));
+        switch (args.length == 0 ? "" : args[0]) {
+            case "end-to-end" -> BenchmarkDoc.replaceSection(docs, "ingest-end-to-end", endToEnd(root));
+            case "large-sparse" -> BenchmarkDoc.replaceSection(docs, "ingest-large-sparse",
+                    LARGE_HEADER + LargeModel.run(Files.createTempDirectory("hart-bench-large"), "sparse", 0));
+            case "large-dense" -> BenchmarkDoc.replaceSection(docs, "ingest-large-dense",
+                    LARGE_HEADER + LargeModel.run(Files.createTempDirectory("hart-bench-large"), "dense",
+                            Long.parseLong(option(args, "--mb", Path.of("256")).toString()) << 20));
+            default -> {
+                System.err.println("usage: IngestBench end-to-end|large-sparse|large-dense [--mb N] [--docs FILE]");
+                System.exit(2);
+            }
+        }
+    }
+
+    static String endToEnd(Path root) throws Exception {
+        Path cache = root.resolve("testdata/cache");
+        List<Path> files = List.of(cache.resolve("images/snake.png"), cache.resolve("images/snake-palette.png"),
+                cache.resolve("audio/derived/s16-6ch.wav"), cache.resolve("models/gguf/chunks.gguf"));
+        for (Path f : files) {
+            if (!Files.exists(f)) {
+                throw new IllegalStateException(f + " is missing: run testdata/fetch");
+            }
+        }
+        Path work = Files.createTempDirectory("hart-bench-ingest");
+        StringBuilder md = new StringBuilder("""
+                | file | rows | distinct atoms | H2 raw batch insert | end-to-end ingest | ratio (goal <= 1.3) |
+                |---|---:|---:|---:|---:|---:|
+                """);
+        try {
+            for (Path file : files) {
+                RawRows rows = RawRows.of(file, IngestSettings.DEFAULT_CHUNK_ROWS);
+                measure(work, file, rows); // warm-up: JIT, page cache
+                double[] raw = new double[RUNS];
+                double[] e2e = new double[RUNS];
+                IngestOutcome outcome = null;
+                for (int run = 0; run < RUNS; run++) {
+                    Measured m = measure(work, file, rows);
+                    raw[run] = m.rawMillis();
+                    e2e[run] = m.endToEndMillis();
+                    outcome = m.outcome();
+                }
+                double r = median(raw);
+                double e = median(e2e);
+                String line = String.format(Locale.ROOT, "| %s | %,d | %,d | %,.0f ms | %,.0f ms | %.2fx |%n",
+                        file.getFileName(), rows.rows(), outcome.distinctAtoms(), r, e, e / r);
+                System.out.print(line);
+                md.append(line);
+            }
+        } finally {
+            delete(work);
+        }
+        md.append(String.format(Locale.ROOT, "%nMedian of %d runs each on fresh file databases, after one warm-up; "
+                + "JDK %s, %d cores, %s. `./hart bench ingest` regenerates this table.%n", RUNS,
+                Runtime.version(), Runtime.getRuntime().availableProcessors(), cpu()));
+        return md.toString();
+    }
+
+    private record Measured(double rawMillis, double endToEndMillis, IngestOutcome outcome) {
+    }
+
+    private static Measured measure(Path work, Path file, RawRows rows) throws Exception {
+        Path rawDir = Files.createTempDirectory(work, "raw");
+        double raw;
+        try (StorageEngine schema = StorageEngines.open(StorageConfig.embeddedFile(rawDir))) {
+            StorageConfig config = StorageConfig.embeddedFile(rawDir);
+            try (Connection c = DriverManager.getConnection(config.url(), config.user(), config.password())) {
+                long t0 = System.nanoTime();
+                RawInsert.insert(c, rows);
+                raw = (System.nanoTime() - t0) / 1e6;
+            }
+        }
+        Path e2eDir = Files.createTempDirectory(work, "e2e");
+        double e2e;
+        IngestOutcome outcome;
+        try (StorageEngine engine = StorageEngines.open(StorageConfig.embeddedFile(e2eDir))) {
+            IngestPipeline pipeline = new IngestPipeline(engine, IngestSettings.defaults(e2eDir.resolve("spool")));
+            long t0 = System.nanoTime();
+            try (InputStream in = Files.newInputStream(file)) {
+                outcome = pipeline.ingest("bench", null, file.getFileName().toString(), in);
+            }
+            e2e = (System.nanoTime() - t0) / 1e6;
+        }
+        delete(rawDir);
+        delete(e2eDir);
+        return new Measured(raw, e2e, outcome);
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v[v.length / 2];
+    }
+
+    /** Peak use of the heap pools since start (an upper bound of the live heap at any moment). */
+    static long peakHeapBytes() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    static String cpu() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+
+    static Path option(String[] args, String name, Path fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return Path.of(args[i + 1]);
+            }
+        }
+        return fallback;
+    }
+
+    static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            List<Path> all = new ArrayList<>(walk.toList());
+            all.sort(Comparator.reverseOrder());
+            for (Path p : all) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
