@@ -15,9 +15,11 @@ import io.hartonomous.storage.contract.RollbackReport;
 import io.hartonomous.storage.contract.Scope;
 import io.hartonomous.storage.contract.Snapshot;
 import io.hartonomous.storage.contract.TensorCell;
+import io.hartonomous.storage.contract.WeightUpdate;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -71,6 +73,19 @@ public class ModelsResource {
 
     public record SnapshotBody(String name) {
     }
+
+    /** One weight to set: its index in the tensor's shape (C order) and the new value. */
+    public record WeightBody(long[] index, Double value) {
+    }
+
+    /** {@code updates}: 1-10000 weights of one tensor, applied in one transaction. */
+    public record WeightsBody(List<WeightBody> updates) {
+    }
+
+    public record WeightsResult(long modelId, String tensor, int requested, int changed, Instant appliedAt) {
+    }
+
+    static final int MAX_WEIGHT_UPDATES = 10_000;
 
     @GET
     @RequiresScope(Scope.QUERY)
@@ -138,6 +153,39 @@ public class ModelsResource {
         String file = layer.name().replaceAll("[^A-Za-z0-9._-]", "_") + ".npy";
         return Response.ok(body, NPY).header(HttpHeaders.CONTENT_LENGTH, length)
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + file + "\"").build();
+    }
+
+    @PATCH
+    @Path("/{id}/tensors/{name: .+}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RequiresScope(Scope.INGEST)
+    @Metered("models.weights.update")
+    @Operation(summary = "Set weights of a tensor (the old values stay in history for asOf and rollback)")
+    public WeightsResult updateWeights(@PathParam("id") String id, @PathParam("name") String name, WeightsBody body) {
+        long modelId = Params.id("model id", id);
+        if (body == null || body.updates() == null || body.updates().isEmpty()) {
+            throw new IllegalArgumentException("a JSON body {updates: [{index: [...], value: n}, ...]} is required");
+        }
+        if (body.updates().size() > MAX_WEIGHT_UPDATES) {
+            throw new IllegalArgumentException("at most " + MAX_WEIGHT_UPDATES + " updates per request, got "
+                    + body.updates().size());
+        }
+        ModelStore models = caller.writes().models();
+        model(models, modelId);
+        ModelLayer layer = models.layers(modelId).stream().filter(l -> l.name().equals(name)).findFirst()
+                .orElseThrow(() -> new NotFoundException("model " + modelId + " has no tensor named '" + name + "'"));
+        List<WeightUpdate> updates = new java.util.ArrayList<>(body.updates().size());
+        for (WeightBody w : body.updates()) {
+            if (w == null || w.value() == null) {
+                throw new IllegalArgumentException("every update needs an index and a value");
+            }
+            long[] xyz = WeightValues.position(layer.shape(), w.index());
+            updates.add(new WeightUpdate(xyz[0], xyz[1], xyz[2], WeightValues.atom(layer, w.value())));
+        }
+        Instant at = Instant.now();
+        int changed = models.updateWeights(modelId, layer.layerIdx(), updates);
+        caller.units(changed);
+        return new WeightsResult(modelId, layer.name(), updates.size(), changed, at);
     }
 
     @POST

@@ -2,12 +2,8 @@ package io.hartonomous.api.models;
 
 import io.hartonomous.api.testing.Api;
 import io.hartonomous.api.testing.Seed;
-import io.hartonomous.storage.contract.AtomType;
-import io.hartonomous.storage.contract.Modality;
 import io.hartonomous.storage.contract.Model;
-import io.hartonomous.storage.contract.NewAtom;
 import io.hartonomous.storage.contract.StorageEngine;
-import io.hartonomous.storage.contract.WeightUpdate;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
@@ -144,11 +140,11 @@ class ModelsTest {
         as(m.key()).when().get("/api/models/" + id + "/snapshots").then().statusCode(200)
                 .body("name", hasItem("before-tuning"));
 
-        AtomType f32 = AtomType.of(Modality.MODEL, "f32");
-        int changed = engine.forTenant(m.tenant()).models().updateWeights(id, 0, List.of(
-                new WeightUpdate(1, 0, 0, NewAtom.of(f32, Seed.f32(42f))),
-                new WeightUpdate(2, 1, 0, NewAtom.of(f32, Seed.f32(-7f)))));
-        assertThat(changed).isEqualTo(2);
+        as(m.key()).contentType(ContentType.JSON)
+                .body(Map.of("updates", List.of(Map.of("index", List.of(0, 1), "value", 42),
+                        Map.of("index", List.of(1, 2), "value", -7.0))))
+                .when().patch("/api/models/" + id + "/tensors/w")
+                .then().statusCode(200).body("requested", equalTo(2), "changed", equalTo(2), "tensor", equalTo("w"));
 
         float[] now = tensor(m.key(), id, "w", null).values();
         assertThat(now[1]).isEqualTo(42f);
@@ -176,5 +172,45 @@ class ModelsTest {
         String reader = Api.keyFor(m.tenant(), "query");
         as(reader).contentType(ContentType.JSON).body(Map.of("snapshot", "before-tuning"))
                 .when().post("/api/models/" + id + "/rollback").then().statusCode(403);
+    }
+
+    @Test
+    void weightUpdatesKeepTheTensorsPrecisionAndRefuseBadIndexes() {
+        Loaded m = load();
+        long id = m.model().modelId();
+        String path = "/api/models/" + id + "/tensors/";
+        // f16: 1 + 2^-10 is exact; bf16: 1 + 2^-8 lies halfway between 1 and 1 + 2^-7 and rounds to even (1.0).
+        as(m.key()).contentType(ContentType.JSON)
+                .body(Map.of("updates", List.of(Map.of("index", List.of(1, 0, 2), "value", 1.0009765625))))
+                .when().patch(path + "blk.0/attn.weight").then().statusCode(200).body("changed", equalTo(1));
+        as(m.key()).contentType(ContentType.JSON)
+                .body(Map.of("updates", List.of(Map.of("index", List.of(2), "value", 1.00390625))))
+                .when().patch(path + "norm").then().statusCode(200);
+        as(m.key()).contentType(ContentType.JSON).body(Map.of("updates", List.of(Map.of("index", List.of(),
+                "value", 2.5)))).when().patch(path + "scale").then().statusCode(200);
+        float[] half = tensor(m.key(), id, "blk.0/attn.weight", null).values();
+        assertThat(half[8]).isEqualTo(1.0009765625f);
+        float[] expectedHalf = m.half().clone();
+        expectedHalf[8] = 1.0009765625f;
+        assertThat(half).containsExactly(expectedHalf);
+        assertThat(tensor(m.key(), id, "norm", null).values()[2]).isEqualTo(1.0f);
+        assertThat(tensor(m.key(), id, "scale", null).values()).containsExactly(2.5f);
+
+        as(m.key()).contentType(ContentType.JSON).body(Map.of("updates", List.of(Map.of("index", List.of(1),
+                "value", 1)))).when().patch(path + "w").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("must have 2 coordinates"));
+        as(m.key()).contentType(ContentType.JSON).body(Map.of("updates", List.of(Map.of("index", List.of(2, 0),
+                "value", 1)))).when().patch(path + "w").then().statusCode(400)
+                .body("detail", containsString("outside shape [2, 3]"));
+        as(m.key()).contentType(ContentType.JSON).body(Map.of("updates", List.of()))
+                .when().patch(path + "w").then().statusCode(400).body("detail", containsString("updates"));
+        as(m.key()).contentType(ContentType.JSON).body(Map.of("updates", List.of(Map.of("index", List.of(0, 0)))))
+                .when().patch(path + "w").then().statusCode(400).body("detail", containsString("value"));
+        as(m.key()).contentType(ContentType.JSON).body(Map.of("updates", List.of(Map.of("index", List.of(0, 0),
+                "value", 1)))).when().patch(path + "nope").then().statusCode(404);
+        as(Api.keyFor(m.tenant(), "query")).contentType(ContentType.JSON).body(Map.of("updates",
+                List.of(Map.of("index", List.of(0, 0), "value", 1)))).when().patch(path + "w").then().statusCode(403);
+        assertThat(tensor(m.key(), id, "w", null).values()).as("refused updates changed nothing")
+                .containsExactly(m.w());
     }
 }
