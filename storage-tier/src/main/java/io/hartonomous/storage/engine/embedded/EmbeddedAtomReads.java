@@ -47,12 +47,22 @@ final class EmbeddedAtomReads implements AtomReads {
         }
     }
 
+    /*
+     * Pages of a parent's rows. ORDER BY names the whole key prefix (ParentAtomId, SequenceIndex): H2 then reads the
+     * primary key in order and stops at the LIMIT; ordered by SequenceIndex alone it sorts every remaining row of the
+     * parent for each page (reconstructing a 270k-pixel image took 4.5 s instead of 0.3 s).
+     */
+    static final String COMPOSITIONS_PAGE = "SELECT ParentAtomId, ComponentAtomId, SequenceIndex, PositionX, "
+            + "PositionY FROM AtomCompositions WHERE ParentAtomId = ? AND SequenceIndex >= ? "
+            + "ORDER BY ParentAtomId, SequenceIndex LIMIT ?";
+    static final String PLACED_VALUES_PAGE = "SELECT c.SequenceIndex, c.PositionX, c.PositionY, a.Modality, "
+            + "a.Subtype, a.AtomicValue FROM AtomCompositions c JOIN Atoms a ON a.AtomId = c.ComponentAtomId "
+            + "WHERE c.ParentAtomId = ? AND c.SequenceIndex >= ? ORDER BY c.ParentAtomId, c.SequenceIndex LIMIT ?";
+
     @Override
     public Stream<AtomComposition> compositions(long parentAtomId, long fromSequence, long limit) {
         requireVisibleParent(parentAtomId);
-        return ResultStreams.stream(tx.dataSource(),
-                "SELECT ParentAtomId, ComponentAtomId, SequenceIndex, PositionX, PositionY FROM AtomCompositions "
-                        + "WHERE ParentAtomId = ? AND SequenceIndex >= ? ORDER BY SequenceIndex LIMIT ?",
+        return ResultStreams.stream(tx.dataSource(), COMPOSITIONS_PAGE,
                 ps -> {
                     ps.setLong(1, parentAtomId);
                     ps.setLong(2, fromSequence);
@@ -64,10 +74,7 @@ final class EmbeddedAtomReads implements AtomReads {
     @Override
     public Stream<PlacedValue> placedValues(long parentAtomId, long fromSequence, long limit) {
         requireVisibleParent(parentAtomId);
-        return ResultStreams.stream(tx.dataSource(),
-                "SELECT c.SequenceIndex, c.PositionX, c.PositionY, a.Modality, a.Subtype, a.AtomicValue "
-                        + "FROM AtomCompositions c JOIN Atoms a ON a.AtomId = c.ComponentAtomId "
-                        + "WHERE c.ParentAtomId = ? AND c.SequenceIndex >= ? ORDER BY c.SequenceIndex LIMIT ?",
+        return ResultStreams.stream(tx.dataSource(), PLACED_VALUES_PAGE,
                 ps -> {
                     ps.setLong(1, parentAtomId);
                     ps.setLong(2, fromSequence);

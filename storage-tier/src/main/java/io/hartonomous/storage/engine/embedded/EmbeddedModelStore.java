@@ -120,21 +120,25 @@ final class EmbeddedModelStore implements ModelStore {
         });
     }
 
+    /** A tensor now, ordered by the whole primary key: H2 walks the index in order instead of sorting it. */
+    static final String TENSOR_NOW = "SELECT t.PositionX, t.PositionY, t.PositionZ, a.Subtype, a.AtomicValue "
+            + "FROM TensorAtomCoefficients t JOIN Atoms a ON a.AtomId = t.TensorAtomId WHERE t.ModelId = ? "
+            + "AND t.LayerIdx = ? ORDER BY t.ModelId, t.LayerIdx, t.PositionZ, t.PositionY, t.PositionX";
+
     @Override
     public Stream<TensorCell> tensor(long modelId, int layerIdx, Instant asOf) {
         tx.read(c -> requireModel(c, modelId));
-        String current = "SELECT PositionZ, PositionY, PositionX, TensorAtomId FROM TensorAtomCoefficients "
-                + "WHERE ModelId = ? AND LayerIdx = ?";
-        String cells;
+        String sql;
         if (asOf == null) {
-            cells = current;
+            sql = TENSOR_NOW;
         } else {
-            cells = current + " AND ValidFrom <= ? UNION ALL SELECT PositionZ, PositionY, PositionX, TensorAtomId "
-                    + "FROM TensorAtomCoefficientsHistory WHERE ModelId = ? AND LayerIdx = ? AND ValidFrom <= ? "
-                    + "AND ValidTo > ?";
+            String cells = "SELECT PositionZ, PositionY, PositionX, TensorAtomId FROM TensorAtomCoefficients "
+                    + "WHERE ModelId = ? AND LayerIdx = ? AND ValidFrom <= ? UNION ALL SELECT PositionZ, PositionY, "
+                    + "PositionX, TensorAtomId FROM TensorAtomCoefficientsHistory WHERE ModelId = ? AND LayerIdx = ? "
+                    + "AND ValidFrom <= ? AND ValidTo > ?";
+            sql = "SELECT t.PositionX, t.PositionY, t.PositionZ, a.Subtype, a.AtomicValue FROM (" + cells
+                    + ") t JOIN Atoms a ON a.AtomId = t.TensorAtomId ORDER BY t.PositionZ, t.PositionY, t.PositionX";
         }
-        String sql = "SELECT t.PositionX, t.PositionY, t.PositionZ, a.Subtype, a.AtomicValue FROM (" + cells
-                + ") t JOIN Atoms a ON a.AtomId = t.TensorAtomId ORDER BY t.PositionZ, t.PositionY, t.PositionX";
         return ResultStreams.stream(tx.dataSource(), sql, ps -> {
             ps.setLong(1, modelId);
             ps.setInt(2, layerIdx);
