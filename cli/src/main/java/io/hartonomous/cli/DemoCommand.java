@@ -1,89 +1,276 @@
 package io.hartonomous.cli;
 
-import io.hartonomous.storage.contract.Atom;
-import io.hartonomous.storage.contract.AtomType;
-import io.hartonomous.storage.contract.Chunk;
-import io.hartonomous.storage.contract.CompositionBatch;
-import io.hartonomous.storage.contract.ContentHash;
-import io.hartonomous.storage.contract.JobStart;
-import io.hartonomous.storage.contract.Modality;
-import io.hartonomous.storage.contract.NewAtom;
-import io.hartonomous.storage.contract.NewJob;
-import io.hartonomous.storage.contract.PlacedValue;
-import io.hartonomous.storage.contract.StorageConfig;
-import io.hartonomous.storage.contract.StorageEngine;
-import io.hartonomous.storage.contract.StorageEngines;
-import io.hartonomous.storage.contract.TenantStorage;
+import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
- * The main job on the embedded engine. Until the ingest tier and the API land it shows the storage engine
- * round-tripping atoms, and says so.
+ * The main job, end to end on the embedded engine: storage, ingest tier and API as three processes (as in
+ * production), real files ingested over HTTP, reconstructed through the API and compared bit for bit with the
+ * originals, then a hybrid search, an AS OF query with a rollback dry run, a lineage walk and a usage report.
+ * Everything it starts is stopped before it returns; its data lives in a temporary folder unless --keep-data.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Run the main job on the embedded engine.")
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the whole two-tier flow on the embedded engine, check it, report, stop everything.")
 final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--keep-data", description = "Keep the demo's data folder (printed at the end).")
+    boolean keepData;
 
-    @Override
-    public Integer call() throws Exception {
-        Path data = Files.createTempDirectory("hart-demo");
-        System.out.println("Hartonomous demo (storage round trip; the two-tier flow arrives with the ingest tier "
-                + "and the API)");
-        long started = System.nanoTime();
-        try (StorageEngine engine = StorageEngines.open(StorageConfig.embeddedFile(data))) {
-            TenantStorage tenant = engine.forTenant("demo");
-            // A 4x2 "image" with three distinct pixel values: one atom each, eight composition rows.
-            int[] pixels = {0xff0000ff, 0xff0000ff, 0xff00ff00, 0xffff0000, 0xff0000ff, 0xff00ff00, 0xff00ff00,
-                    0xff0000ff};
-            AtomType rgba8 = AtomType.of(Modality.IMAGE, "rgba8");
-            List<Integer> distinct = Arrays.stream(pixels).boxed().distinct().toList();
-            List<NewAtom> atoms = new ArrayList<>();
-            for (int p : distinct) {
-                atoms.add(NewAtom.of(rgba8, littleEndian(p)));
-            }
-            int n = pixels.length;
-            long[] seq = new long[n];
-            long[] x = new long[n];
-            long[] y = new long[n];
-            int[] ordinal = new int[n];
-            for (int i = 0; i < n; i++) {
-                seq[i] = i;
-                x[i] = i % 4;
-                y[i] = i / 4;
-                ordinal[i] = distinct.indexOf(pixels[i]);
-            }
-            byte[] file = new byte[n * 4];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(littleEndian(pixels[i]), 0, file, i * 4, 4);
-            }
-            JobStart job = tenant.ingest().startJob(new NewJob(Modality.IMAGE, "demo.raw",
-                    ContentHash.of(AtomType.file(Modality.IMAGE), file), file.length, "{\"width\":4,\"height\":2}",
-                    null));
-            tenant.ingest().writeChunk(job.job().jobId(), new Chunk(0, atoms, new CompositionBatch(n, seq, x, y,
-                    ordinal), null, file.length));
-            tenant.ingest().completeJob(job.job().jobId(), null);
-            byte[] rebuilt = new byte[n * 4];
-            try (Stream<PlacedValue> values = tenant.atoms().placedValues(job.parent().atomId(), 0, n)) {
-                values.forEach(v -> System.arraycopy(v.value(), 0, rebuilt, (int) v.sequenceIndex() * 4, 4));
-            }
-            Atom parent = tenant.atoms().byId(job.parent().atomId()).orElseThrow();
-            System.out.printf("  parent atom %d  %s%n", parent.atomId(), parent.contentHash());
-            System.out.printf("  %d pixels -> %d distinct atoms, %d compositions%n", n, atoms.size(), n);
-            System.out.printf("  reconstruction bit-exact: %s%n", Arrays.equals(file, rebuilt) ? "yes" : "NO");
-            System.out.printf("  row counts: %s%n", engine.rowCounts());
-            System.out.printf("  done in %d ms%n", (System.nanoTime() - started) / 1_000_000);
-            return Arrays.equals(file, rebuilt) ? 0 : 1;
+    private final List<String> failures = new ArrayList<>();
+    private long started;
+
+    /** A real third-party file from the test-data cache and the endpoint it goes to. */
+    private record Sample(String relative, String kind) {
+    }
+
+    private static final List<Sample> SAMPLES = List.of(
+            new Sample("images/snake.png", "image"),
+            new Sample("images/pngsuite/basic/basn6a16.png", "image"),
+            new Sample("audio/alsa/Front_Center.wav", "audio"),
+            new Sample("models/gguf/types.gguf", "model"));
+
+    private record Ingested(Path file, String kind, JsonNode result) {
+        long atomId() {
+            return result.path("atomId").asLong();
         }
     }
 
-    private static byte[] littleEndian(int v) {
-        return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
+    @Override
+    public Integer call() throws Exception {
+        started = System.nanoTime();
+        Layout layout = Layout.current();
+        Path cache = layout.root().resolve("testdata/cache");
+        for (Sample s : SAMPLES) {
+            if (!Files.exists(cache.resolve(s.relative()))) {
+                throw new IllegalStateException(cache.resolve(s.relative()) + " is missing: run testdata/fetch "
+                        + "(./hart demo does so itself)");
+            }
+        }
+        Path data = Files.createTempDirectory("hart-demo-");
+        String key = "hk_demo_" + Long.toHexString(System.nanoTime());
+        int[] ports = freePorts(3);
+        System.out.printf("Hartonomous demo: storage, ingest tier and API as three processes on the embedded engine%n"
+                + "  data folder %s%n%n", data);
+        long t = System.nanoTime();
+        try (Stack stack = Stack.start(layout, data, ports[0], ports[1], ports[2], key)) {
+            System.out.printf("  started storage (H2 TCP :%d), ingest tier (:%d), API (:%d)%s%n%n", ports[0],
+                    ports[1], ports[2], took(t));
+            ApiClient api = ApiClient.of(stack.apiUrl(), key);
+            List<Ingested> ingested = ingest(stack, key, cache);
+            reconstruct(api, ingested);
+            Ingested image = ingested.getFirst();
+            search(api, image);
+            asOf(api, ingested.get(3));
+            lineage(api, image);
+            usage(api);
+            System.out.printf("%n  stopping the three processes ...%n");
+        } finally {
+            if (!keepData) {
+                deleteTree(data);
+            }
+        }
+        System.out.printf("%n%s in %.1f s%s%n", failures.isEmpty() ? "Every check passed" : "FAILED: " + failures,
+                (System.nanoTime() - started) / 1e9, keepData ? " (data kept in " + data + ")" : "");
+        System.out.printf("""
+
+                Try it yourself: ./hart serve   (storage :9092, ingest :8081, API :8080; key in data/api-key)
+                  curl -H "X-Api-Key: $(cat data/api-key)" --data-binary @photo.png http://localhost:8081/ingest/image
+                  curl -H "X-Api-Key: $(cat data/api-key)" http://localhost:8080/api/atoms/ID/content -o copy.png
+                  curl -H "X-Api-Key: $(cat data/api-key)" http://localhost:8080/api/stats
+                  open http://localhost:8080/q/swagger-ui for every endpoint
+                """);
+        return failures.isEmpty() ? 0 : 1;
     }
+
+    private List<Ingested> ingest(Stack stack, String key, Path cache) throws Exception {
+        System.out.println("1. Ingest over HTTP (POST /ingest/{kind}: detect, SIMD atomize, dedup, chunked writes)");
+        IngestCommand.IngestClient client = new IngestCommand.IngestClient(stack.http(), stack.ingestUrl(), key);
+        List<Ingested> done = new ArrayList<>();
+        for (Sample s : SAMPLES) {
+            Path file = cache.resolve(s.relative());
+            long t = System.nanoTime();
+            JsonNode r = client.ingest(file, s.kind(), new ProgressBar(file.getFileName().toString(), Files.size(file)));
+            System.out.printf(Locale.ROOT, "   %-18s %-5s atom %-6d %,9d rows -> %,7d distinct atoms (%,d new)%s%n",
+                    file.getFileName(), s.kind(), r.path("atomId").asLong(), r.path("compositions").asLong(),
+                    r.path("distinctAtoms").asLong(), r.path("newAtoms").asLong(), took(t));
+            done.add(new Ingested(file, s.kind(), r));
+        }
+        Ingested first = done.getFirst();
+        long t = System.nanoTime();
+        JsonNode again = client.ingest(first.file(), first.kind(), new ProgressBar("again", Files.size(first.file())));
+        boolean dedup = again.path("deduplicated").asBoolean() && again.path("atomId").asLong() == first.atomId();
+        check(dedup, "re-ingesting " + first.file().getFileName() + " returns the existing parent atom");
+        System.out.printf("   %-18s again -> %s atom %d%s%n%n", first.file().getFileName(),
+                dedup ? "deduplicated, same" : "NOT deduplicated,", again.path("atomId").asLong(), took(t));
+        return done;
+    }
+
+    private void reconstruct(ApiClient api, List<Ingested> ingested) throws Exception {
+        System.out.println("2. Reconstruct from atoms (GET /api/atoms/{id}/content), compare with the originals");
+        for (Ingested i : ingested) {
+            if (i.kind().equals("model")) {
+                continue;
+            }
+            long t = System.nanoTime();
+            byte[] rebuilt = api.bytes("/api/atoms/" + i.atomId() + "/content");
+            byte[] original = Files.readAllBytes(i.file());
+            boolean same = i.kind().equals("image") ? SameContent.image(original, rebuilt)
+                    : SameContent.wavSamples(original, rebuilt);
+            check(same, i.file().getFileName() + " reconstructs bit-exact");
+            System.out.printf(Locale.ROOT, "   %-18s -> %s %,d bytes, %s%s%n", i.file().getFileName(),
+                    i.kind().equals("image") ? "PNG" : "WAV", rebuilt.length,
+                    same ? "bit-exact (" + (i.kind().equals("image") ? "every pixel" : "every sample") + ")"
+                            : "DIFFERS", took(t));
+        }
+        System.out.println();
+    }
+
+    private void search(ApiClient api, Ingested image) throws Exception {
+        System.out.println("3. Hybrid search (POST /api/search: spatial candidates, exact SIMD rerank)");
+        JsonNode embeddings = api.get("/api/atoms/" + image.atomId() + "/embeddings?withVectors=true");
+        check(embeddings.size() > 0, "the image has a built-in embedding");
+        if (embeddings.isEmpty()) {
+            return;
+        }
+        JsonNode e = embeddings.get(0);
+        float[] vector = new float[e.path("vector").size()];
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] = (float) e.path("vector").get(i).asDouble();
+        }
+        long t = System.nanoTime();
+        JsonNode r = api.post("/api/search", Map.of("vector", vector, "k", 3, "mode", "hybrid",
+                "embeddingType", e.path("embeddingType").asText()));
+        JsonNode top = r.path("hits").path(0);
+        check(top.path("atomId").asLong() == image.atomId() && top.path("distance").asDouble() == 0.0,
+                "the image is its own nearest neighbour");
+        System.out.printf(Locale.ROOT, "   query: %s's %s embedding (%d dims); %d candidates reranked%s%n",
+                image.file().getFileName(), e.path("embeddingType").asText(), e.path("dimension").asInt(),
+                r.path("candidatesReranked").asLong(), took(t));
+        for (JsonNode hit : r.path("hits")) {
+            System.out.printf(Locale.ROOT, "     atom %-6d distance %.4f%n", hit.path("atomId").asLong(),
+                    hit.path("distance").asDouble());
+        }
+        System.out.println();
+    }
+
+    private void asOf(ApiClient api, Ingested model) throws Exception {
+        System.out.println("4. Weights AS OF a time (PATCH a weight, GET the tensor ?asOf=before, rollback dry run)");
+        JsonNode models = api.get("/api/models");
+        long modelId = -1;
+        for (JsonNode m : models) {
+            if (m.path("parentAtomId").asLong() == model.atomId()) {
+                modelId = m.path("modelId").asLong();
+            }
+        }
+        check(modelId > 0, "the model is listed");
+        JsonNode tensor = null;
+        for (JsonNode t : api.get("/api/models/" + modelId + "/tensors")) {
+            if (t.path("storedAs").asText().equals("f32") && t.path("elementCount").asLong() > 0) {
+                tensor = t;
+                break;
+            }
+        }
+        check(tensor != null, "the model has an f32 tensor");
+        if (tensor == null) {
+            return;
+        }
+        String path = "/api/models/" + modelId + "/tensors/" + tensor.path("name").asText();
+        List<Long> index = new ArrayList<>();
+        tensor.path("shape").forEach(d -> index.add(0L));
+        float before = firstValue(api.bytes(path));
+        Instant beforeTuning = Instant.now();
+        Thread.sleep(5);
+        float tuned = before + 1.5f;
+        long t = System.nanoTime();
+        api.patch(path, Map.of("updates", List.of(Map.of("index", index, "value", tuned))));
+        float now = firstValue(api.bytes(path));
+        float then = firstValue(api.bytes(path + "?asOf=" + beforeTuning));
+        JsonNode dryRun = api.post("/api/models/" + modelId + "/rollback", Map.of("to", beforeTuning.toString(),
+                "dryRun", true));
+        check(now == tuned && then == before && dryRun.path("coefficientsChanged").asLong() == 1,
+                "AS OF returns the weight before tuning and the dry run counts one change");
+        System.out.printf(Locale.ROOT, "   %s%s: was %s, tuned to %s; asOf %s -> %s; rollback dry run: %d weight%s%n",
+                tensor.path("name").asText(), index, before, now, beforeTuning, then,
+                dryRun.path("coefficientsChanged").asLong(), took(t));
+        System.out.println();
+    }
+
+    /** The first value of a float32 .npy (the header length is at bytes 8-9). */
+    private static float firstValue(byte[] npy) {
+        int headerLen = (npy[8] & 0xFF) | (npy[9] & 0xFF) << 8;
+        return ByteBuffer.wrap(npy, 10 + headerLen, 4).order(ByteOrder.LITTLE_ENDIAN).getFloat();
+    }
+
+    private void lineage(ApiClient api, Ingested image) throws Exception {
+        System.out.println("5. Lineage (GET /api/provenance/atoms/{id}/lineage)");
+        JsonNode r = api.get("/api/provenance/atoms/" + image.atomId() + "/lineage?depth=3");
+        check(r.path("steps").size() > 0, "the image has recorded provenance");
+        for (JsonNode step : r.path("steps")) {
+            JsonNode node = step.path("node");
+            System.out.printf("   depth %d  -%s->  %s %s (%d)%n", step.path("depth").asInt(),
+                    step.path("relation").asText(), node.path("kind").asText(), node.path("label").asText(),
+                    node.path("refId").asLong());
+        }
+        System.out.println();
+    }
+
+    private void usage(ApiClient api) throws Exception {
+        System.out.println("6. Usage (GET /api/billing/usage?groupBy=operation): every API request is metered");
+        JsonNode r = api.get("/api/billing/usage?groupBy=operation");
+        check(r.path("requests").asLong() > 0, "usage was recorded");
+        for (JsonNode g : r.path("groups")) {
+            System.out.printf(Locale.ROOT, "   %-26s %4d requests %,10d units%n", g.path("key").asText(),
+                    g.path("requests").asLong(), g.path("units").asLong());
+        }
+    }
+
+    private void check(boolean ok, String what) {
+        if (!ok) {
+            failures.add(what);
+            System.out.println("   CHECK FAILED: " + what);
+        }
+    }
+
+    private static String took(long startNanos) {
+        return String.format(Locale.ROOT, "  (%.2f s)", (System.nanoTime() - startNanos) / 1e9);
+    }
+
+    private static int[] freePorts(int n) throws IOException {
+        int[] ports = new int[n];
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0);
+                held.add(s);
+                ports[i] = s.getLocalPort();
+            }
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
+        }
+        return ports;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
 }
