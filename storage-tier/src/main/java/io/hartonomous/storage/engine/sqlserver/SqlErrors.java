@@ -20,6 +20,10 @@ final class SqlErrors {
     /** Every number the procedures THROW that the engine maps (50500 is the deployer's verification failure). */
     static final Set<Integer> PROCEDURE_ERRORS = Set.of(INVALID_ARGUMENT, NO_TENANT, NOT_FOUND, CONFLICT);
 
+    /** Could not find stored procedure; permission denied on an object. */
+    static final int MISSING_PROCEDURE = 2812;
+    static final int PERMISSION_DENIED = 229;
+
     /** Cannot insert duplicate key row (unique index) / violation of PRIMARY KEY or UNIQUE constraint. */
     static final Set<Integer> UNIQUE_VIOLATIONS = Set.of(2601, 2627);
     /**
@@ -66,6 +70,9 @@ final class SqlErrors {
             case CONFLICT -> withCause(new ConflictException(message), e);
             case 2601, 2627 -> withCause(new ConflictException(what + ": " + message), e);
             case NO_TENANT -> new StorageException(what + ": the session had no tenant (an engine bug): " + message, e);
+            case MISSING_PROCEDURE, PERMISSION_DENIED -> new StorageException(what + ": " + message
+                    + " (is sql/ deployed with ./hart deploy-schema, and is this login in the role that may run it: "
+                    + "hart_ingest, hart_api or hart_admin?)", e);
             default -> new StorageException("SQL Server storage failed (" + what + "): " + message
                     + (number != 0 ? " [error " + number + "]" : ""), e);
         };

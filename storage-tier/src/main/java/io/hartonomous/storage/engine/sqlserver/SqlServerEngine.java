@@ -24,8 +24,14 @@ import java.util.Map;
  * SESSION_CONTEXT(N'TenantId'); chunks are bulk-copied into staging and merged by dbo.sp_WriteChunk.
  */
 public final class SqlServerEngine implements StorageEngine {
-    /** A procedure every deployed schema has; its absence means sql/ was never deployed to this database. */
-    static final String SCHEMA_PROBE = "SELECT OBJECT_ID(N'dbo.sp_WriteChunk', N'P')";
+    /**
+     * Procedures every deployed schema has, one each that hart_ingest / hart_api (dbo.sp_GetAtom) and hart_admin
+     * (dbo.sp_ListApiKeys) may execute: metadata is visible only where a permission is, so a login in any of the
+     * roles sees one of them, and neither exists before sql/ is deployed.
+     */
+    static final List<Procedure> SCHEMA_PROBES = List.of(Procedures.GET_ATOM, Procedures.LIST_API_KEYS);
+    static final String SCHEMA_PROBE = "SELECT COALESCE(" + String.join(", ", SCHEMA_PROBES.stream()
+            .map(p -> "OBJECT_ID(N'" + p.name() + "', N'P')").toList()) + ")";
 
     private final HikariDataSource pool;
     private final SqlServerSettings settings;
@@ -58,8 +64,9 @@ public final class SqlServerEngine implements StorageEngine {
         try (Connection c = pool.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(SCHEMA_PROBE)) {
             if (!rs.next() || rs.getObject(1) == null) {
-                throw new StorageException("the database at " + config.url() + " has no Hartonomous schema: run "
-                        + "./hart deploy-schema --url ... first");
+                throw new StorageException("the database at " + config.url() + " has no Hartonomous schema (or "
+                        + "login " + config.user() + " is in none of the roles hart_ingest, hart_api, hart_admin): "
+                        + "run ./hart deploy-schema --url ... first");
             }
         } catch (SQLException | RuntimeException e) {
             pool.close();

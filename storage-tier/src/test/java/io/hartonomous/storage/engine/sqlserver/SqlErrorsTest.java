@@ -38,6 +38,10 @@ class SqlErrorsTest {
                 .isExactlyInstanceOf(StorageException.class)
                 .hasMessage("SQL Server storage failed (dbo.sp_X): String or binary data would be truncated "
                         + "[error 8152]");
+        assertThat(SqlErrors.map("dbo.sp_X", server(2812, "Could not find stored procedure 'dbo.sp_X'.")))
+                .isExactlyInstanceOf(StorageException.class).hasMessageContaining("deploy-schema");
+        assertThat(SqlErrors.map("dbo.sp_X", server(229, "The EXECUTE permission was denied on the object 'sp_X'")))
+                .hasMessageContaining("hart_ingest, hart_api or hart_admin");
         assertThat(SqlErrors.map("dbo.sp_X", new SQLException("connection reset")))
                 .hasMessage("SQL Server storage failed (dbo.sp_X): connection reset");
     }

@@ -531,15 +531,25 @@ class SqlScriptsStructureTest {
         Script grants = scripts.stream().filter(s -> s.name().equals("095_permissions.sql")).findFirst()
                 .orElseThrow();
         Map<String, Set<String>> granted = new HashMap<>();
+        Map<String, Set<String>> grantees = new HashMap<>();
         for (Batch batch : grants.batches()) {
             Matcher g = GRANT.matcher(batch.identifiers());
             while (g.find()) {
+                String securable = g.group(2).toUpperCase(Locale.ROOT) + "::" + TsqlText.key(g.group(3));
                 for (String permission : g.group(1).split(",")) {
-                    granted.computeIfAbsent(g.group(2).toUpperCase(Locale.ROOT) + "::" + TsqlText.key(g.group(3)),
-                            k -> new TreeSet<>()).add(permission.strip().toUpperCase(Locale.ROOT));
+                    granted.computeIfAbsent(securable, k -> new TreeSet<>())
+                            .add(permission.strip().toUpperCase(Locale.ROOT));
                 }
+                grantees.computeIfAbsent(securable, k -> new TreeSet<>()).add(g.group(4).toLowerCase(Locale.ROOT));
             }
         }
+        // The engine's schema probe must be visible to a login in any one role (metadata follows permissions).
+        Set<String> probeRoles = new TreeSet<>();
+        for (Procedure probe : SqlServerEngine.SCHEMA_PROBES) {
+            probeRoles.addAll(grantees.getOrDefault("OBJECT::" + TsqlText.key(probe.name()), Set.of()));
+            assertThat(SqlServerEngine.SCHEMA_PROBE).contains("N'" + probe.name() + "'");
+        }
+        assertThat(probeRoles).containsAll(List.of("hart_ingest", "hart_api", "hart_admin"));
         List<String> missing = new ArrayList<>();
         for (Procedure p : Procedures.ALL) {
             if (!granted.getOrDefault("OBJECT::" + TsqlText.key(p.name()), Set.of()).contains("EXECUTE")) {
