@@ -78,7 +78,8 @@ class SqlScriptsStructureTest {
     record Param(String name, String type, boolean hasDefault, boolean output, boolean readOnly) {
     }
 
-    record ProcedureDefinition(String name, String script, List<Param> params, String body) {
+    /** {@code options}: what stands between the parameters and the body (WITH EXECUTE AS ..., AS). */
+    record ProcedureDefinition(String name, String script, List<Param> params, String options, String body) {
         Param param(String name) {
             return params.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
         }
@@ -365,8 +366,10 @@ class SqlScriptsStructureTest {
                             Pattern.compile("\\bOUT(PUT)?\\b", I).matcher(rest).find(),
                             Pattern.compile("\\bREADONLY\\b", I).matcher(rest).find()));
                 }
+                Matcher begin = Pattern.compile("\\bBEGIN\\b", I).matcher(batch.code());
+                String options = begin.find(headerEnd) ? batch.code().substring(headerEnd, begin.start()) : "";
                 procs.put(TsqlText.key(code.group(3)), new ProcedureDefinition(code.group(3), script.name(),
-                        List.copyOf(params), batch.code()));
+                        List.copyOf(params), options, batch.code()));
             }
         }
         return procs;
@@ -428,10 +431,9 @@ class SqlScriptsStructureTest {
         assertThat(problems).isEmpty();
     }
 
-    @Test
-    void theErrorsTheProceduresThrowAreTheOnesTheEngineMaps() {
-        Map<String, ProcedureDefinition> procs = procedures();
-        Set<Integer> thrown = new TreeSet<>();
+    /** The procedures the engine calls and every procedure they EXEC, transitively. */
+    private static List<ProcedureDefinition> reachableFromTheEngine(Map<String, ProcedureDefinition> procs) {
+        List<ProcedureDefinition> reached = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         List<ProcedureDefinition> todo = new ArrayList<>();
         for (Procedure p : Procedures.ALL) {
@@ -442,17 +444,52 @@ class SqlScriptsStructureTest {
             if (def == null || !seen.add(TsqlText.key(def.name()))) {
                 continue;
             }
-            Matcher t = THROW.matcher(TsqlText.identifiers(def.body()));
-            while (t.find()) {
-                thrown.add(Integer.parseInt(t.group(1)));
-            }
+            reached.add(def);
             Matcher e = EXEC_PROC.matcher(TsqlText.identifiers(def.body()));
             while (e.find()) {
                 todo.add(procs.get(TsqlText.key(e.group(1))));
             }
         }
+        return reached;
+    }
+
+    @Test
+    void theErrorsTheProceduresThrowAreTheOnesTheEngineMaps() {
+        Set<Integer> thrown = new TreeSet<>();
+        for (ProcedureDefinition def : reachableFromTheEngine(procedures())) {
+            Matcher t = THROW.matcher(TsqlText.identifiers(def.body()));
+            while (t.find()) {
+                thrown.add(Integer.parseInt(t.group(1)));
+            }
+        }
         assertThat(thrown).as("THROW numbers reachable from the engine's calls")
                 .containsExactlyInAnyOrderElementsOf(SqlErrors.PROCEDURE_ERRORS);
+    }
+
+    /**
+     * The engine's login holds only role grants. Ownership chaining covers the tables and procedures a procedure
+     * touches, but not Service Broker: BEGIN DIALOG needs REFERENCES on the contract and RECEIVE on the initiator's
+     * queue, SEND needs RECEIVE on the sender's queue, END CONVERSATION needs the conversation's owner, all checked
+     * against the current user (Microsoft's "Permissions" sections). A procedure the engine reaches that talks to
+     * Service Broker must therefore run as its owner (or a named user).
+     */
+    @Test
+    void proceduresTheEngineReachesThatUseServiceBrokerRunAsTheirOwner() {
+        Pattern broker = Pattern.compile("\\bBEGIN\\s+DIALOG\\b|\\bSEND\\s+ON\\s+CONVERSATION\\b|\\bEND\\s+CONVERSATION\\b"
+                + "|\\bRECEIVE\\b", I);
+        Pattern executeAs = Pattern.compile("\\bWITH\\b.*\\bEXECUTE\\s+AS\\s+(OWNER|SELF|'\\w+')", I | Pattern.DOTALL);
+        List<String> callerContext = new ArrayList<>();
+        int brokerProcedures = 0;
+        for (ProcedureDefinition def : reachableFromTheEngine(procedures())) {
+            if (broker.matcher(TsqlText.identifiers(def.body())).find()) {
+                brokerProcedures++;
+                if (!executeAs.matcher(def.options()).find()) {
+                    callerContext.add(def.name() + " (" + def.script() + ")");
+                }
+            }
+        }
+        assertThat(brokerProcedures).as("the provenance sync is reached (graph nodes and edges)").isPositive();
+        assertThat(callerContext).as("Service Broker statements run with the caller's permissions").isEmpty();
     }
 
     // ---------------------------------------------------------------------------------------------------------
