@@ -3,8 +3,12 @@
 
 -- Sends one graph change to the provenance sync service (part of the caller's transaction: the message exists
 -- exactly when the change commits). One dialog per change; the consumer ends it after receiving.
+-- Runs as its owner: BEGIN DIALOG needs REFERENCES on the contract and RECEIVE on the initiator's queue, SEND needs
+-- RECEIVE on that queue, and ownership chaining does not cover these Service Broker permissions, so callers that
+-- hold only their role (hart_ingest creates nodes and edges) could not send otherwise. It sends nothing but @Body.
 CREATE OR ALTER PROCEDURE provenance.sp_EnqueueProvenanceSync
     @Body NVARCHAR(MAX)
+WITH EXECUTE AS OWNER
 AS
 BEGIN
     SET NOCOUNT ON;

@@ -1,7 +1,7 @@
 package io.hartonomous.storage.engine.embedded;
 
 import io.hartonomous.kernels.VectorDistance;
-import io.hartonomous.storage.contract.EmbeddingVector;
+import io.hartonomous.storage.engine.LandmarkSeeds;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Landmarks are created per type on first use from a fixed seed, so every engine derives the same ones.
  */
 final class LandmarkProjection {
-    static final int AXES = 2;
+    static final int AXES = LandmarkSeeds.AXES;
 
     private final Transactions tx;
     private final Map<String, float[][]> cache = new ConcurrentHashMap<>();
@@ -86,15 +85,8 @@ final class LandmarkProjection {
         }
     }
 
-    /** Deterministic landmarks: uniform in [-1, 1) per coordinate from a seed derived from the type name. */
+    /** Deterministic landmarks from a seed per type, the same on every engine ({@link LandmarkSeeds}). */
     static float[][] seeded(String embeddingType) {
-        SplittableRandom random = new SplittableRandom(embeddingType.hashCode() * 0x9E3779B97F4A7C15L);
-        float[][] landmarks = new float[AXES][EmbeddingVector.MAX_DIMENSION];
-        for (float[] landmark : landmarks) {
-            for (int i = 0; i < landmark.length; i++) {
-                landmark[i] = (float) (random.nextDouble() * 2 - 1);
-            }
-        }
-        return landmarks;
+        return LandmarkSeeds.landmarks(embeddingType);
     }
 }

@@ -1,0 +1,107 @@
+package io.hartonomous.storage.engine.sqlserver;
+
+import io.hartonomous.storage.contract.CoefficientBatch;
+import io.hartonomous.storage.contract.CompositionBatch;
+import io.hartonomous.storage.contract.ModelLayer;
+import io.hartonomous.storage.contract.NewAtom;
+import io.hartonomous.storage.contract.WeightUpdate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Row sources over the contract's data, column for column as {@link TableType} and {@link StagingTable} declare them.
+ * Chunk rows read the columnar batches in place; rows refer to atoms by ordinal (ids exist only after the merge).
+ */
+final class ChunkRows {
+    /** The per-attempt staging key; {@code null} for table-valued parameters, which carry no key. */
+    record StagingKey(UUID batchId, long jobId) {
+    }
+
+    private ChunkRows() {
+    }
+
+    static ColumnarRows atoms(List<NewAtom> atoms, StagingKey key) {
+        List<ColumnarRows.Cell> cells = List.of(
+                row -> row,
+                row -> atoms.get(row).contentHash().bytes(),
+                row -> atoms.get(row).type().modality().wireName(),
+                row -> atoms.get(row).type().subtype(),
+                row -> atoms.get(row).value());
+        return rows(TableType.ATOM_CHUNK, StagingTable.ATOMS, key, cells, atoms.size());
+    }
+
+    static ColumnarRows compositions(CompositionBatch batch, StagingKey key) {
+        List<ColumnarRows.Cell> cells = List.of(
+                row -> batch.sequenceIndex()[row],
+                row -> batch.positionX()[row],
+                row -> batch.positionY()[row],
+                row -> batch.atomOrdinal()[row]);
+        return rows(TableType.COMPOSITION_CHUNK, StagingTable.COMPOSITIONS, key, cells, batch.size());
+    }
+
+    static ColumnarRows coefficients(CoefficientBatch batch, StagingKey key) {
+        List<ColumnarRows.Cell> cells = List.of(
+                row -> batch.layerIdx()[row],
+                row -> batch.positionZ()[row],
+                row -> batch.positionY()[row],
+                row -> batch.positionX()[row],
+                row -> batch.atomOrdinal()[row]);
+        return rows(TableType.COEFFICIENT_CHUNK, StagingTable.COEFFICIENTS, key, cells, batch.size());
+    }
+
+    /** A model's tensor table for dbo.sp_RegisterModel; the shape is stored as text "[a,b,c]", outermost first. */
+    static ColumnarRows layers(List<ModelLayer> layers) {
+        return new ColumnarRows(TableType.MODEL_LAYER.columns(), List.of(
+                row -> layers.get(row).layerIdx(),
+                row -> layers.get(row).name(),
+                row -> shapeText(layers.get(row).shape()),
+                row -> layers.get(row).dtype(),
+                row -> layers.get(row).storedAs(),
+                row -> layers.get(row).elementCount()), layers.size());
+    }
+
+    /** Weight replacements for dbo.sp_UpdateWeights, numbered in the caller's order. */
+    static ColumnarRows weightUpdates(List<WeightUpdate> updates) {
+        return new ColumnarRows(TableType.WEIGHT_UPDATE.columns(), List.of(
+                row -> row,
+                row -> updates.get(row).positionZ(),
+                row -> updates.get(row).positionY(),
+                row -> updates.get(row).positionX(),
+                row -> updates.get(row).value().contentHash().bytes(),
+                row -> updates.get(row).value().type().modality().wireName(),
+                row -> updates.get(row).value().type().subtype(),
+                row -> updates.get(row).value().value()), updates.size());
+    }
+
+    static String shapeText(List<Long> shape) {
+        return shape.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
+    }
+
+    static List<Long> parseShape(String text) {
+        String inner = text.substring(1, text.length() - 1).trim();
+        List<Long> shape = new ArrayList<>();
+        if (!inner.isEmpty()) {
+            for (String part : inner.split(",")) {
+                shape.add(Long.parseLong(part.trim()));
+            }
+        }
+        return List.copyOf(shape);
+    }
+
+    private static ColumnarRows rows(TableType type, StagingTable table, StagingKey key, List<ColumnarRows.Cell> cells,
+                                     int rowCount) {
+        if (key == null) {
+            return new ColumnarRows(type.columns(), cells, rowCount);
+        }
+        String batchId = key.batchId().toString();
+        Long jobId = key.jobId();
+        List<ColumnarRows.Cell> staged = new ArrayList<>(cells.size() + 2);
+        staged.add(row -> batchId);
+        staged.add(row -> jobId);
+        staged.addAll(cells);
+        return new ColumnarRows(table.columns(), staged, rowCount);
+    }
+}

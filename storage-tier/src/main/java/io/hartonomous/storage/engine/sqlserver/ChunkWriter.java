@@ -1,0 +1,148 @@
+package io.hartonomous.storage.engine.sqlserver;
+
+import com.microsoft.sqlserver.jdbc.SQLServerBulkCopy;
+import com.microsoft.sqlserver.jdbc.SQLServerBulkCopyOptions;
+import com.microsoft.sqlserver.jdbc.SQLServerConnection;
+import io.hartonomous.storage.contract.Chunk;
+import io.hartonomous.storage.contract.ChunkReceipt;
+import io.hartonomous.storage.contract.CoefficientBatch;
+import io.hartonomous.storage.contract.CompositionBatch;
+import io.hartonomous.storage.contract.ContentHash;
+import io.hartonomous.storage.contract.NewAtom;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Writes one chunk. Large chunks stream their distinct atoms and their composition / coefficient rows into the
+ * staging heaps with {@code SQLServerBulkCopy} (TABLOCK: concurrent loads into a heap share it through bulk-update
+ * locks), tagged with a BatchId of this attempt, then {@code dbo.sp_WriteChunk} merges the batch and advances the
+ * job's watermark in one transaction. Small chunks go as table-valued parameters to
+ * {@code dbo.sp_WriteChunkFromTables}, one round trip instead of three bulk loads. A retried attempt stages under a
+ * new BatchId; rows of an attempt that never reached the merge are swept when the job completes or fails.
+ */
+final class ChunkWriter {
+    private final SqlServerSettings settings;
+
+    ChunkWriter(SqlServerSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Checks what the server would refuse anyway, with the messages the embedded engine gives. */
+    static void validate(Chunk chunk) {
+        List<NewAtom> atoms = chunk.atoms();
+        Set<ContentHash> seen = new HashSet<>(atoms.size() * 2);
+        for (NewAtom atom : atoms) {
+            if (!seen.add(atom.contentHash())) {
+                throw new IllegalArgumentException("chunk " + chunk.chunkIndex() + " lists atom "
+                        + atom.contentHash() + " twice; a chunk's atoms must be distinct");
+            }
+        }
+        CompositionBatch comps = chunk.compositions();
+        for (int i = 0; i < comps.size(); i++) {
+            checkOrdinal(comps.atomOrdinal()[i], atoms.size());
+        }
+        CoefficientBatch coeffs = chunk.coefficients();
+        for (int i = 0; i < coeffs.size(); i++) {
+            checkOrdinal(coeffs.atomOrdinal()[i], atoms.size());
+        }
+    }
+
+    private static void checkOrdinal(int ordinal, int atomCount) {
+        if (ordinal < 0 || ordinal >= atomCount) {
+            throw new IllegalArgumentException("row refers to atom ordinal " + ordinal + " but the chunk has "
+                    + atomCount + " atoms");
+        }
+    }
+
+    static long rows(Chunk chunk) {
+        return (long) chunk.atoms().size() + chunk.compositions().size() + chunk.coefficients().size();
+    }
+
+    /** Whether this chunk goes through table-valued parameters rather than bulk copy. */
+    boolean viaTableValuedParameters(Chunk chunk) {
+        return rows(chunk) <= settings.tvpMaxRows();
+    }
+
+    /** One attempt, on a connection whose session already carries the tenant. */
+    ChunkReceipt write(Connection connection, long jobId, Chunk chunk) throws SQLException {
+        return viaTableValuedParameters(chunk) ? writeViaTables(connection, jobId, chunk)
+                : writeViaBulkCopy(connection, jobId, chunk);
+    }
+
+    private ChunkReceipt writeViaTables(Connection connection, long jobId, Chunk chunk) throws SQLException {
+        try (ProcedureCall call = ProcedureCall.prepare(connection, Procedures.WRITE_CHUNK_FROM_TABLES)) {
+            call.setLong("JobId", jobId)
+                    .setInt("ChunkIndex", chunk.chunkIndex())
+                    .setLong("BytesDone", chunk.bytesDone())
+                    .setTable("Atoms", ChunkRows.atoms(chunk.atoms(), null))
+                    .setTable("Compositions", ChunkRows.compositions(chunk.compositions(), null))
+                    .setTable("Coefficients", ChunkRows.coefficients(chunk.coefficients(), null));
+            return receipt(call);
+        }
+    }
+
+    private ChunkReceipt writeViaBulkCopy(Connection connection, long jobId, Chunk chunk) throws SQLException {
+        ChunkRows.StagingKey key = new ChunkRows.StagingKey(UUID.randomUUID(), jobId);
+        // The driver's bulk copy needs its own connection class, not the pool's proxy.
+        try (SQLServerBulkCopy bulk = new SQLServerBulkCopy(connection.unwrap(SQLServerConnection.class))) {
+            bulk.setBulkCopyOptions(bulkOptions());
+            load(bulk, StagingTable.ATOMS, ChunkRows.atoms(chunk.atoms(), key));
+            load(bulk, StagingTable.COMPOSITIONS, ChunkRows.compositions(chunk.compositions(), key));
+            load(bulk, StagingTable.COEFFICIENTS, ChunkRows.coefficients(chunk.coefficients(), key));
+        }
+        try (ProcedureCall call = ProcedureCall.prepare(connection, Procedures.WRITE_CHUNK)) {
+            call.setLong("JobId", jobId)
+                    .setInt("ChunkIndex", chunk.chunkIndex())
+                    .setGuid("BatchId", key.batchId())
+                    .setLong("BytesDone", chunk.bytesDone());
+            return receipt(call);
+        }
+    }
+
+    SQLServerBulkCopyOptions bulkOptions() throws SQLException {
+        SQLServerBulkCopyOptions options = new SQLServerBulkCopyOptions();
+        options.setTableLock(true);
+        options.setBatchSize(settings.bulkBatchRows());
+        options.setBulkCopyTimeout(settings.bulkTimeoutSeconds());
+        // Each batch commits on its own: the staged rows mean nothing until sp_WriteChunk merges them in its
+        // transaction, and a failed attempt's rows are swept by BatchId / JobId.
+        options.setUseInternalTransaction(false);
+        return options;
+    }
+
+    /** Streams the rows into a staging heap; columns are mapped by name, in the table's order. */
+    static void load(SQLServerBulkCopy bulk, StagingTable table, ColumnarRows rows) throws SQLException {
+        if (!rows.columns().equals(table.columns())) {
+            throw new IllegalArgumentException("rows for " + table.tableName() + " do not have its columns");
+        }
+        if (rows.rowCount() == 0) {
+            return;
+        }
+        bulk.clearColumnMappings();
+        bulk.setDestinationTableName(table.tableName());
+        for (int i = 0; i < rows.columns().size(); i++) {
+            bulk.addColumnMapping(i + 1, table.columns().get(i).name());
+        }
+        bulk.writeToServer(rows);
+    }
+
+    private static ChunkReceipt receipt(ProcedureCall call) throws SQLException {
+        List<ChunkReceipt> receipts = call.query(ChunkWriter::receipt);
+        if (receipts.size() != 1) {
+            throw new SQLException(call.procedure().name() + " returned " + receipts.size() + " receipts");
+        }
+        return receipts.getFirst();
+    }
+
+    static ChunkReceipt receipt(ResultSet rs) throws SQLException {
+        return new ChunkReceipt(rs.getInt("ChunkIndex"), rs.getBoolean("AlreadyCommitted"),
+                rs.getInt("DistinctAtoms"), rs.getInt("NewAtoms"), rs.getLong("CompositionRows"),
+                rs.getLong("CoefficientRows"));
+    }
+}

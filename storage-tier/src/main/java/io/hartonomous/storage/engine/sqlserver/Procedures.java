@@ -1,0 +1,95 @@
+package io.hartonomous.storage.engine.sqlserver;
+
+import java.util.List;
+
+/**
+ * Every procedure of sql/ the engine calls, with the parameters it passes. One place, so the structural test can
+ * check the whole list against sql/ and the unit tests can pin each statement's text.
+ */
+final class Procedures {
+    // Ingest (070)
+    static final Procedure START_INGESTION_JOB = Procedure.of("dbo.sp_StartIngestionJob",
+            "Modality", "Name", "ContentHash", "BytesTotal", "Metadata", "SourcePath");
+    static final Procedure GET_INGESTION_JOB = Procedure.of("dbo.sp_GetIngestionJob", "JobId");
+    static final Procedure REGISTER_MODEL = Procedure.of("dbo.sp_RegisterModel",
+            "JobId", "Name", "Format", "Metadata", "Layers").withTable("Layers", TableType.MODEL_LAYER);
+    static final Procedure WRITE_CHUNK = Procedure.of("dbo.sp_WriteChunk", "JobId", "ChunkIndex", "BatchId",
+            "BytesDone");
+    static final Procedure WRITE_CHUNK_FROM_TABLES = Procedure.of("dbo.sp_WriteChunkFromTables",
+                    "JobId", "ChunkIndex", "BytesDone", "Atoms", "Compositions", "Coefficients")
+            .withTable("Atoms", TableType.ATOM_CHUNK)
+            .withTable("Compositions", TableType.COMPOSITION_CHUNK)
+            .withTable("Coefficients", TableType.COEFFICIENT_CHUNK);
+    static final Procedure COMPLETE_INGESTION_JOB = Procedure.of("dbo.sp_CompleteIngestionJob", "JobId", "Metadata");
+    static final Procedure FAIL_INGESTION_JOB = Procedure.of("dbo.sp_FailIngestionJob", "JobId", "Error");
+
+    // Atoms (071)
+    static final Procedure GET_ATOM = Procedure.of("dbo.sp_GetAtom", "AtomId");
+    static final Procedure GET_ATOM_BY_HASH = Procedure.of("dbo.sp_GetAtomByHash", "ContentHash");
+    static final Procedure GET_COMPOSITIONS = Procedure.of("dbo.sp_GetCompositions",
+            "ParentAtomId", "FromSequence", "Limit");
+    static final Procedure GET_PLACED_VALUES = Procedure.of("dbo.sp_GetPlacedValues",
+            "ParentAtomId", "FromSequence", "Limit");
+    static final Procedure GET_COMPOSITION_COUNT = Procedure.of("dbo.sp_GetCompositionCount", "ParentAtomId");
+
+    // Models (072)
+    static final Procedure LIST_MODELS = Procedure.of("dbo.sp_ListModels");
+    static final Procedure GET_MODEL = Procedure.of("dbo.sp_GetModel", "ModelId");
+    static final Procedure GET_MODEL_LAYERS = Procedure.of("dbo.sp_GetModelLayers", "ModelId");
+    static final Procedure GET_TENSOR_AS_OF = Procedure.of("dbo.sp_GetTensorAsOf", "ModelId", "LayerIdx", "AsOf");
+    static final Procedure UPDATE_WEIGHTS = Procedure.of("dbo.sp_UpdateWeights", "ModelId", "LayerIdx", "Updates")
+            .withTable("Updates", TableType.WEIGHT_UPDATE);
+    static final Procedure ROLLBACK_WEIGHTS = Procedure.of("dbo.sp_RollbackWeightsToTimestamp",
+            "ModelId", "To", "DryRun");
+    static final Procedure CREATE_WEIGHT_SNAPSHOT = Procedure.of("dbo.sp_CreateWeightSnapshot", "ModelId", "Name");
+    static final Procedure LIST_WEIGHT_SNAPSHOTS = Procedure.of("dbo.sp_ListWeightSnapshots", "ModelId");
+
+    // Vectors (073)
+    static final Procedure ENSURE_SPATIAL_LANDMARKS = Procedure.of("dbo.sp_EnsureSpatialLandmarks",
+            "EmbeddingType", "Axis0", "Axis1");
+    static final Procedure PUT_EMBEDDING = Procedure.of("dbo.sp_PutEmbedding",
+            "AtomId", "EmbeddingType", "Dimension", "Vector", "BuiltIn");
+    static final Procedure GET_EMBEDDINGS = Procedure.of("dbo.sp_GetEmbeddings", "AtomId");
+    static final Procedure EXACT_VECTOR_SEARCH = Procedure.of("dbo.sp_ExactVectorSearch",
+            "Vector", "K", "Metric", "EmbeddingType", "Modality", "Subtype", "CreatedFrom", "CreatedTo");
+    static final Procedure HYBRID_SEARCH = Procedure.of("dbo.sp_HybridSearch",
+            "Vector", "K", "Metric", "EmbeddingType", "Modality", "Subtype", "CreatedFrom", "CreatedTo", "Candidates");
+
+    // Graph (074)
+    static final Procedure ENSURE_NODE = Procedure.of("graph.sp_EnsureNode", "NodeKind", "RefId", "Label");
+    static final Procedure ENSURE_EDGE = Procedure.of("graph.sp_EnsureEdge", "FromNodeId", "ToNodeId", "Relation");
+    static final Procedure QUERY_LINEAGE = Procedure.of("graph.sp_QueryLineage",
+            "NodeKind", "RefId", "MaxDepth", "Direction");
+
+    // Queue, API keys, usage, engine-wide views (075)
+    static final Procedure ENQUEUE_MESSAGE = Procedure.of("ops.sp_EnqueueMessage", "QueueName", "Body");
+    static final Procedure RECEIVE_MESSAGES = Procedure.of("ops.sp_ReceiveMessages",
+            "QueueName", "MaxMessages", "LeaseMilliseconds");
+    static final Procedure COMPLETE_MESSAGE = Procedure.of("ops.sp_CompleteMessage", "MessageId", "LeaseToken");
+    static final Procedure ABANDON_MESSAGE = Procedure.of("ops.sp_AbandonMessage", "MessageId", "LeaseToken");
+    static final Procedure QUEUE_DEPTH = Procedure.of("ops.sp_QueueDepth", "QueueName");
+    static final Procedure CREATE_API_KEY = Procedure.of("dbo.sp_CreateApiKey",
+            "TenantId", "Name", "KeyHash", "Scopes", "RateLimitPerMinute", "ExpiresAt");
+    static final Procedure FIND_API_KEY_BY_HASH = Procedure.of("dbo.sp_FindApiKeyByHash", "KeyHash");
+    static final Procedure REVOKE_API_KEY = Procedure.of("dbo.sp_RevokeApiKey", "KeyId");
+    static final Procedure LIST_API_KEYS = Procedure.of("dbo.sp_ListApiKeys");
+    static final Procedure RECORD_USAGE = Procedure.of("billing.sp_RecordUsage", "Operation", "Units");
+    static final Procedure GET_USAGE = Procedure.of("billing.sp_GetUsage", "From", "To", "GroupBy");
+    static final Procedure UNFINISHED_JOBS = Procedure.of("ops.sp_UnfinishedJobs");
+    static final Procedure ROW_COUNTS = Procedure.of("ops.sp_RowCounts");
+
+    static final List<Procedure> ALL = List.of(
+            START_INGESTION_JOB, GET_INGESTION_JOB, REGISTER_MODEL, WRITE_CHUNK, WRITE_CHUNK_FROM_TABLES,
+            COMPLETE_INGESTION_JOB, FAIL_INGESTION_JOB,
+            GET_ATOM, GET_ATOM_BY_HASH, GET_COMPOSITIONS, GET_PLACED_VALUES, GET_COMPOSITION_COUNT,
+            LIST_MODELS, GET_MODEL, GET_MODEL_LAYERS, GET_TENSOR_AS_OF, UPDATE_WEIGHTS, ROLLBACK_WEIGHTS,
+            CREATE_WEIGHT_SNAPSHOT, LIST_WEIGHT_SNAPSHOTS,
+            ENSURE_SPATIAL_LANDMARKS, PUT_EMBEDDING, GET_EMBEDDINGS, EXACT_VECTOR_SEARCH, HYBRID_SEARCH,
+            ENSURE_NODE, ENSURE_EDGE, QUERY_LINEAGE,
+            ENQUEUE_MESSAGE, RECEIVE_MESSAGES, COMPLETE_MESSAGE, ABANDON_MESSAGE, QUEUE_DEPTH,
+            CREATE_API_KEY, FIND_API_KEY_BY_HASH, REVOKE_API_KEY, LIST_API_KEYS,
+            RECORD_USAGE, GET_USAGE, UNFINISHED_JOBS, ROW_COUNTS);
+
+    private Procedures() {
+    }
+}

@@ -1,0 +1,48 @@
+package io.hartonomous.storage.engine.sqlserver;
+
+import io.hartonomous.storage.contract.ApiKeyStore;
+import io.hartonomous.storage.contract.KeyHash;
+import io.hartonomous.storage.contract.NewApiKey;
+import io.hartonomous.storage.contract.TenantApiKey;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * API keys through sql/075, by SHA-256 hash. Keys are looked up before any tenant is known, so these procedures
+ * take the tenant as data and the session carries none.
+ */
+final class SqlServerApiKeyStore implements ApiKeyStore {
+    private final Session session;
+
+    SqlServerApiKeyStore(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public TenantApiKey create(NewApiKey key) {
+        return session.single(Procedures.CREATE_API_KEY, call -> call.setString("TenantId", key.tenantId())
+                .setString("Name", key.name())
+                .setBytes("KeyHash", key.keyHash().bytes())
+                .setString("Scopes", SqlRows.scopesText(key.scopes()))
+                .setInt("RateLimitPerMinute", key.rateLimitPerMinute())
+                .setInstant("ExpiresAt", key.expiresAt()), SqlRows::apiKey);
+    }
+
+    @Override
+    public Optional<TenantApiKey> findByHash(KeyHash hash) {
+        return session.one(Procedures.FIND_API_KEY_BY_HASH, call -> call.setBytes("KeyHash", hash.bytes()),
+                SqlRows::apiKey);
+    }
+
+    @Override
+    public boolean revoke(long keyId) {
+        return session.single(Procedures.REVOKE_API_KEY, call -> call.setLong("KeyId", keyId),
+                rs -> rs.getBoolean("Revoked"));
+    }
+
+    @Override
+    public List<TenantApiKey> list() {
+        return session.list(Procedures.LIST_API_KEYS, call -> { }, SqlRows::apiKey);
+    }
+}

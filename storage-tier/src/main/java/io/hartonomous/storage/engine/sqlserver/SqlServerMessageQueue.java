@@ -1,0 +1,73 @@
+package io.hartonomous.storage.engine.sqlserver;
+
+import io.hartonomous.storage.contract.MessageQueue;
+import io.hartonomous.storage.contract.QueueMessage;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The lease queue through sql/075: receivers skip rows others hold (READPAST) and lease what they take under a
+ * fresh token. Engine-wide: queues are not tenant data, so the session carries no tenant.
+ */
+final class SqlServerMessageQueue implements MessageQueue {
+    private static final int MAX_BATCH = 1000;
+
+    private final Session session;
+
+    SqlServerMessageQueue(Session session) {
+        this.session = session;
+    }
+
+    private static String requireQueue(String queue) {
+        if (queue == null || queue.isBlank() || queue.length() > 128) {
+            throw new IllegalArgumentException("a queue name is 1-128 characters");
+        }
+        return queue;
+    }
+
+    @Override
+    public long enqueue(String queue, String body) {
+        requireQueue(queue);
+        if (body == null) {
+            throw new IllegalArgumentException("a message needs a body");
+        }
+        return session.single(Procedures.ENQUEUE_MESSAGE, call -> call.setString("QueueName", queue)
+                .setString("Body", body), rs -> rs.getLong("MessageId"));
+    }
+
+    @Override
+    public List<QueueMessage> receive(String queue, int maxMessages, Duration lease) {
+        requireQueue(queue);
+        if (maxMessages < 1 || maxMessages > MAX_BATCH) {
+            throw new IllegalArgumentException("maxMessages must be between 1 and " + MAX_BATCH);
+        }
+        if (lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("a lease must be positive");
+        }
+        long millis = Math.max(1, lease.toMillis());
+        return session.list(Procedures.RECEIVE_MESSAGES, call -> call.setString("QueueName", queue)
+                        .setInt("MaxMessages", maxMessages).setLong("LeaseMilliseconds", millis),
+                rs -> new QueueMessage(rs.getLong("MessageId"), rs.getString("QueueName"), rs.getString("Body"),
+                        rs.getInt("DeliveryCount"), rs.getString("LeaseToken"), SqlRows.instant(rs, "EnqueuedAt")));
+    }
+
+    @Override
+    public boolean complete(QueueMessage message) {
+        return session.single(Procedures.COMPLETE_MESSAGE, call -> call.setLong("MessageId", message.messageId())
+                .setString("LeaseToken", message.leaseToken()), rs -> rs.getBoolean("Done"));
+    }
+
+    @Override
+    public boolean abandon(QueueMessage message) {
+        return session.single(Procedures.ABANDON_MESSAGE, call -> call.setLong("MessageId", message.messageId())
+                .setString("LeaseToken", message.leaseToken()), rs -> rs.getBoolean("Done"));
+    }
+
+    @Override
+    public long depth(String queue) {
+        requireQueue(queue);
+        return session.single(Procedures.QUEUE_DEPTH, call -> call.setString("QueueName", queue),
+                rs -> rs.getLong("Depth"));
+    }
+}

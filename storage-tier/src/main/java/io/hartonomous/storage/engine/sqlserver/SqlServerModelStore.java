@@ -1,0 +1,83 @@
+package io.hartonomous.storage.engine.sqlserver;
+
+import io.hartonomous.storage.contract.AtomType;
+import io.hartonomous.storage.contract.Modality;
+import io.hartonomous.storage.contract.Model;
+import io.hartonomous.storage.contract.ModelLayer;
+import io.hartonomous.storage.contract.ModelStore;
+import io.hartonomous.storage.contract.RollbackReport;
+import io.hartonomous.storage.contract.Snapshot;
+import io.hartonomous.storage.contract.TensorCell;
+import io.hartonomous.storage.contract.WeightUpdate;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** Models and weight history through sql/072: system-versioned tables give AS OF, rollback and snapshots. */
+final class SqlServerModelStore implements ModelStore {
+    private final Session session;
+
+    SqlServerModelStore(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public List<Model> list() {
+        return session.list(Procedures.LIST_MODELS, call -> { }, SqlRows::model);
+    }
+
+    @Override
+    public Optional<Model> byId(long modelId) {
+        return session.one(Procedures.GET_MODEL, call -> call.setLong("ModelId", modelId), SqlRows::model);
+    }
+
+    @Override
+    public List<ModelLayer> layers(long modelId) {
+        return session.list(Procedures.GET_MODEL_LAYERS, call -> call.setLong("ModelId", modelId), SqlRows::layer);
+    }
+
+    @Override
+    public Stream<TensorCell> tensor(long modelId, int layerIdx, Instant asOf) {
+        return session.stream(Procedures.GET_TENSOR_AS_OF, call -> call.setLong("ModelId", modelId)
+                        .setInt("LayerIdx", layerIdx).setInstant("AsOf", asOf),
+                rs -> new TensorCell(rs.getLong("PositionX"), rs.getLong("PositionY"), rs.getLong("PositionZ"),
+                        AtomType.of(Modality.MODEL, rs.getString("Subtype")), rs.getBytes("AtomicValue")));
+    }
+
+    @Override
+    public int updateWeights(long modelId, int layerIdx, List<WeightUpdate> updates) {
+        if (updates.isEmpty()) {
+            return 0;
+        }
+        return session.single(Procedures.UPDATE_WEIGHTS, call -> call.setLong("ModelId", modelId)
+                .setInt("LayerIdx", layerIdx)
+                .setTable("Updates", ChunkRows.weightUpdates(updates)), rs -> rs.getInt("Changed"));
+    }
+
+    @Override
+    public RollbackReport rollback(long modelId, Instant to, boolean dryRun) {
+        if (to.isAfter(Instant.now())) {
+            throw new IllegalArgumentException("cannot roll back to " + to + ": it is in the future");
+        }
+        long changed = session.single(Procedures.ROLLBACK_WEIGHTS, call -> call.setLong("ModelId", modelId)
+                .setInstant("To", to).setBoolean("DryRun", dryRun), rs -> rs.getLong("CoefficientsChanged"));
+        return new RollbackReport(modelId, to, changed, dryRun);
+    }
+
+    @Override
+    public Snapshot createSnapshot(long modelId, String name) {
+        if (name == null || name.isBlank() || name.length() > 128) {
+            throw new IllegalArgumentException("a snapshot needs a name of 1-128 characters");
+        }
+        return session.single(Procedures.CREATE_WEIGHT_SNAPSHOT, call -> call.setLong("ModelId", modelId)
+                .setString("Name", name), SqlRows::snapshot);
+    }
+
+    @Override
+    public List<Snapshot> snapshots(long modelId) {
+        return session.list(Procedures.LIST_WEIGHT_SNAPSHOTS, call -> call.setLong("ModelId", modelId),
+                SqlRows::snapshot);
+    }
+}

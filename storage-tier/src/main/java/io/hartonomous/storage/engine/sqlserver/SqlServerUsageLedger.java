@@ -1,0 +1,39 @@
+package io.hartonomous.storage.engine.sqlserver;
+
+import io.hartonomous.storage.contract.UsageGroup;
+import io.hartonomous.storage.contract.UsageGrouping;
+import io.hartonomous.storage.contract.UsageLedger;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Usage through sql/075: the memory-optimized ledger plus its columnstore archive, for the session tenant. */
+final class SqlServerUsageLedger implements UsageLedger {
+    private final Session session;
+
+    SqlServerUsageLedger(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public void record(String operation, long units) {
+        if (operation == null || operation.isBlank() || operation.length() > 64) {
+            throw new IllegalArgumentException("a usage operation is 1-64 characters");
+        }
+        if (units < 0) {
+            throw new IllegalArgumentException("usage units cannot be negative");
+        }
+        session.execute(Procedures.RECORD_USAGE, call -> call.setString("Operation", operation)
+                .setLong("Units", units));
+    }
+
+    @Override
+    public List<UsageGroup> usage(Instant from, Instant to, UsageGrouping groupBy) {
+        if (from != null && to != null && from.isAfter(to)) {
+            throw new IllegalArgumentException("the usage range ends before it starts");
+        }
+        return session.list(Procedures.GET_USAGE, call -> call.setInstant("From", from).setInstant("To", to)
+                        .setString("GroupBy", groupBy.name()),
+                rs -> new UsageGroup(rs.getString("GroupKey"), rs.getLong("Requests"), rs.getLong("Units")));
+    }
+}

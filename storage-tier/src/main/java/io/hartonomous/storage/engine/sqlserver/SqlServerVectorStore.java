@@ -1,0 +1,92 @@
+package io.hartonomous.storage.engine.sqlserver;
+
+import io.hartonomous.storage.contract.AtomEmbedding;
+import io.hartonomous.storage.contract.NewEmbedding;
+import io.hartonomous.storage.contract.SearchHit;
+import io.hartonomous.storage.contract.SearchMode;
+import io.hartonomous.storage.contract.SearchRequest;
+import io.hartonomous.storage.contract.SearchResult;
+import io.hartonomous.storage.contract.StorageException;
+import io.hartonomous.storage.contract.VectorStore;
+import microsoft.sql.Vector;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Embeddings and search through sql/073: exact search is VECTOR_DISTANCE over every visible embedding
+ * (dbo.sp_ExactVectorSearch); hybrid search takes the embeddings whose projected points lie nearest the query's
+ * on the spatial index and reranks them exactly (dbo.sp_HybridSearch). Projections are computed by the server
+ * against the shared seeded landmarks, the embedded engine's algorithm.
+ */
+final class SqlServerVectorStore implements VectorStore {
+    private final Session session;
+    private final Landmarks landmarks;
+
+    SqlServerVectorStore(Session session, Landmarks landmarks) {
+        this.session = session;
+        this.landmarks = landmarks;
+    }
+
+    @Override
+    public AtomEmbedding put(NewEmbedding embedding) {
+        Procedure p = Procedures.PUT_EMBEDDING;
+        return session.run(p.name(), c -> {
+            landmarks.ensure(c, embedding.embeddingType());
+            try (ProcedureCall call = ProcedureCall.prepare(c, p)) {
+                call.setLong("AtomId", embedding.atomId())
+                        .setString("EmbeddingType", embedding.embeddingType())
+                        .setInt("Dimension", embedding.vector().length)
+                        .setVector("Vector", embedding.vector())
+                        .setBoolean("BuiltIn", embedding.builtIn());
+                List<AtomEmbedding> stored = call.query(SqlServerVectorStore::embedding);
+                if (stored.size() != 1) {
+                    throw new StorageException(p.name() + " returned " + stored.size() + " embeddings");
+                }
+                return stored.getFirst();
+            }
+        });
+    }
+
+    @Override
+    public List<AtomEmbedding> embeddings(long atomId) {
+        return session.list(Procedures.GET_EMBEDDINGS, call -> call.setLong("AtomId", atomId),
+                SqlServerVectorStore::embedding);
+    }
+
+    static AtomEmbedding embedding(ResultSet rs) throws SQLException {
+        int dimension = rs.getInt("Dimension");
+        float[] vector = Vectors.fromVector(rs.getObject("EmbeddingVector", Vector.class), dimension);
+        return new AtomEmbedding(rs.getLong("AtomId"), rs.getString("EmbeddingType"), dimension, vector,
+                rs.getString("TenantId"), rs.getDouble("ProjectionX"), rs.getDouble("ProjectionY"),
+                SqlRows.instant(rs, "CreatedAt"));
+    }
+
+    /** A result row: the hit and how many distances the procedure computed (the same on every row). */
+    private record Ranked(SearchHit hit, long examined) {
+    }
+
+    @Override
+    public SearchResult search(SearchRequest r) {
+        boolean exact = r.mode() == SearchMode.EXACT;
+        Procedure p = exact ? Procedures.EXACT_VECTOR_SEARCH : Procedures.HYBRID_SEARCH;
+        List<Ranked> rows = session.list(p, call -> {
+            call.setVector("Vector", r.vector())
+                    .setInt("K", r.k())
+                    .setString("Metric", r.metric().name().toLowerCase(Locale.ROOT))
+                    .setString("EmbeddingType", r.embeddingType())
+                    .setString("Modality", r.modality() == null ? null : r.modality().wireName())
+                    .setString("Subtype", r.subtype())
+                    .setInstant("CreatedFrom", r.createdFrom())
+                    .setInstant("CreatedTo", r.createdTo());
+            if (!exact) {
+                call.setInt("Candidates", r.candidates());
+            }
+        }, rs -> new Ranked(new SearchHit(rs.getLong("AtomId"), rs.getString("EmbeddingType"),
+                rs.getDouble("Distance")), rs.getLong("Examined")));
+        long examined = rows.isEmpty() ? 0 : rows.getFirst().examined();
+        return new SearchResult(rows.stream().map(Ranked::hit).toList(), examined, r.mode());
+    }
+}

@@ -1,0 +1,198 @@
+package io.hartonomous.storage.engine.sqlserver;
+
+import com.microsoft.sqlserver.jdbc.SQLServerMetaData;
+import io.hartonomous.storage.contract.AtomType;
+import io.hartonomous.storage.contract.Chunk;
+import io.hartonomous.storage.contract.CoefficientBatch;
+import io.hartonomous.storage.contract.CompositionBatch;
+import io.hartonomous.storage.contract.Modality;
+import io.hartonomous.storage.contract.ModelLayer;
+import io.hartonomous.storage.contract.NewAtom;
+import io.hartonomous.storage.contract.WeightUpdate;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The bulk-data / table-valued-parameter adapters over the columnar batches, without a server. */
+class ColumnarRowsTest {
+    private static final UUID BATCH = UUID.fromString("7c9e6679-7425-40de-944b-e07fc1f90ae7");
+    private static final ChunkRows.StagingKey KEY = new ChunkRows.StagingKey(BATCH, 31);
+    private static final AtomType RGBA8 = AtomType.of(Modality.IMAGE, "rgba8");
+
+    private static List<Object[]> drain(ColumnarRows rows) {
+        List<Object[]> all = new ArrayList<>();
+        while (rows.next()) {
+            all.add(rows.getRowData().clone());
+        }
+        return all;
+    }
+
+    private static List<String> names(ColumnarRows rows) {
+        List<String> names = new ArrayList<>();
+        for (int ordinal : rows.getColumnOrdinals()) {
+            names.add(rows.getColumnName(ordinal));
+        }
+        return names;
+    }
+
+    @Test
+    void stagedAtomsCarryTheKeyThenEachAtomByOrdinal() {
+        NewAtom a = NewAtom.of(RGBA8, new byte[] {1, 2, 3, 4});
+        NewAtom b = NewAtom.of(RGBA8, new byte[] {5, 6, 7, 8});
+        ColumnarRows rows = ChunkRows.atoms(List.of(a, b), KEY);
+
+        assertThat(names(rows)).containsExactly("BatchId", "JobId", "Ordinal", "ContentHash", "Modality", "Subtype",
+                "AtomicValue");
+        assertThat(rows.getColumnOrdinals()).containsExactly(1, 2, 3, 4, 5, 6, 7);
+        assertThat(rows.getColumnType(1)).isEqualTo(microsoft.sql.Types.GUID);
+        assertThat(rows.getPrecision(1)).isEqualTo(36);
+        assertThat(rows.getColumnType(2)).isEqualTo(Types.BIGINT);
+        assertThat(rows.getColumnType(4)).isEqualTo(Types.BINARY);
+        assertThat(rows.getPrecision(4)).isEqualTo(32);
+        assertThat(rows.getColumnType(5)).isEqualTo(Types.VARCHAR);
+        assertThat(rows.getPrecision(5)).isEqualTo(16);
+        assertThat(rows.getColumnType(7)).isEqualTo(Types.VARBINARY);
+        assertThat(rows.getPrecision(7)).isEqualTo(64);
+        assertThat(rows.getScale(7)).isZero();
+        assertThat(rows.rowCount()).isEqualTo(2);
+
+        List<Object[]> data = drain(rows);
+        assertThat(data).hasSize(2);
+        assertThat(data.get(0)).containsExactly(BATCH.toString(), 31L, 0, a.contentHash().bytes(), "image", "rgba8",
+                a.value());
+        assertThat(data.get(1)[2]).isEqualTo(1);
+        assertThat(data.get(1)[3]).isEqualTo(b.contentHash().bytes());
+        assertThat(rows.next()).as("stays exhausted").isFalse();
+    }
+
+    @Test
+    void compositionRowsReadTheColumnsInPlace() {
+        CompositionBatch batch = new CompositionBatch(3, new long[] {10, 11, 12, 99}, new long[] {0, 1, 2, 99},
+                new long[] {5, 5, 5, 99}, new int[] {2, 0, 1, 99});
+        ColumnarRows staged = ChunkRows.compositions(batch, KEY);
+        assertThat(names(staged)).containsExactly("BatchId", "JobId", "SequenceIndex", "PositionX", "PositionY",
+                "AtomOrdinal");
+        List<Object[]> data = drain(staged);
+        assertThat(data).as("only size rows, not the arrays' spare capacity").hasSize(3);
+        assertThat(data.get(0)).containsExactly(BATCH.toString(), 31L, 10L, 0L, 5L, 2);
+        assertThat(data.get(2)).containsExactly(BATCH.toString(), 31L, 12L, 2L, 5L, 1);
+
+        ColumnarRows tvp = ChunkRows.compositions(batch, null);
+        assertThat(tvp.columns()).isEqualTo(TableType.COMPOSITION_CHUNK.columns());
+        assertThat(drain(tvp).get(1)).containsExactly(11L, 1L, 5L, 0);
+    }
+
+    @Test
+    void coefficientRowsFollowTheStagingOrderLayerZYX() {
+        CoefficientBatch batch = new CoefficientBatch(2, new int[] {4, 4}, new long[] {1, 2}, new long[] {3, 4},
+                new long[] {5, 6}, new int[] {0, 1});
+        ColumnarRows staged = ChunkRows.coefficients(batch, KEY);
+        assertThat(names(staged)).containsExactly("BatchId", "JobId", "LayerIdx", "PositionZ", "PositionY",
+                "PositionX", "AtomOrdinal");
+        assertThat(drain(staged).get(1)).containsExactly(BATCH.toString(), 31L, 4, 6L, 4L, 2L, 1);
+        assertThat(staged.getColumnType(3)).isEqualTo(Types.INTEGER);
+        assertThat(staged.getColumnType(4)).isEqualTo(Types.BIGINT);
+    }
+
+    @Test
+    void emptyBatchesHaveMetadataButNoRows() {
+        ColumnarRows atoms = ChunkRows.atoms(List.of(), KEY);
+        ColumnarRows comps = ChunkRows.compositions(CompositionBatch.EMPTY, null);
+        ColumnarRows coeffs = ChunkRows.coefficients(CoefficientBatch.EMPTY, KEY);
+        for (ColumnarRows rows : List.of(atoms, comps, coeffs)) {
+            assertThat(rows.rowCount()).isZero();
+            assertThat(rows.getColumnCount()).isPositive();
+            assertThat(rows.next()).isFalse();
+            assertThatThrownBy(rows::getRowData).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void ordinalsOutsideTheColumnsAndReadsBeforeTheFirstRowAreRefused() {
+        ColumnarRows rows = ChunkRows.atoms(List.of(NewAtom.of(RGBA8, new byte[4])), KEY);
+        assertThatThrownBy(() -> rows.getColumnName(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("outside 1..7");
+        assertThatThrownBy(() -> rows.getColumnType(8)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> rows.getColumnMetaData(8)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(rows::getRowData).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("call next() first");
+        assertThatThrownBy(() -> new ColumnarRows(TableType.ATOM_CHUNK.columns(), List.of(r -> r), 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void tableValuedParameterMetadataCarriesSizes() {
+        ColumnarRows rows = ChunkRows.atoms(List.of(), null);
+        assertThat(rows.getColumnCount()).isEqualTo(5);
+        SQLServerMetaData ordinal = rows.getColumnMetaData(1);
+        assertThat(ordinal.getColumName()).isEqualTo("Ordinal");
+        assertThat(ordinal.getSqlType()).isEqualTo(Types.INTEGER);
+        SQLServerMetaData hash = rows.getColumnMetaData(2);
+        assertThat(hash.getSqlType()).isEqualTo(Types.BINARY);
+        assertThat(hash.getPrecision()).isEqualTo(32);
+        assertThat(rows.getColumnMetaData(5).getPrecision()).isEqualTo(64);
+    }
+
+    @Test
+    void modelLayersAndWeightUpdatesFillTheirTableTypes() {
+        ColumnarRows layers = ChunkRows.layers(List.of(
+                new ModelLayer(0, 0, "blk.0.attn_q.weight", List.of(4096L, 4096L), "Q4_K", "f32", 4096L * 4096)));
+        assertThat(layers.columns()).isEqualTo(TableType.MODEL_LAYER.columns());
+        assertThat(drain(layers).getFirst()).containsExactly(0, "blk.0.attn_q.weight", "[4096,4096]", "Q4_K", "f32",
+                16_777_216L);
+
+        NewAtom w = NewAtom.of(AtomType.of(Modality.MODEL, "f32"), new byte[] {0, 0, (byte) 0x80, 0x3f});
+        ColumnarRows updates = ChunkRows.weightUpdates(List.of(new WeightUpdate(7, 8, 9, w)));
+        assertThat(drain(updates).getFirst()).containsExactly(0, 9L, 8L, 7L, w.contentHash().bytes(), "model", "f32",
+                w.value());
+        assertThat(ChunkRows.parseShape("[2, 3]")).containsExactly(2L, 3L);
+        assertThat(ChunkRows.parseShape("[]")).isEmpty();
+        assertThat(ChunkRows.shapeText(List.of())).isEqualTo("[]");
+    }
+
+    @Test
+    void chunksWithRepeatedAtomsOrOrdinalsOutOfRangeNeverReachTheServer() {
+        NewAtom a = NewAtom.of(RGBA8, new byte[] {1, 1, 1, 1});
+        Chunk outOfRange = new Chunk(0, List.of(a), new CompositionBatch(1, new long[] {0}, new long[] {0},
+                new long[] {0}, new int[] {5}), null, 0);
+        assertThatThrownBy(() -> ChunkWriter.validate(outOfRange)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ordinal 5");
+        Chunk negative = new Chunk(0, List.of(a), null, new CoefficientBatch(1, new int[] {0}, new long[] {0},
+                new long[] {0}, new long[] {0}, new int[] {-1}), 0);
+        assertThatThrownBy(() -> ChunkWriter.validate(negative)).hasMessageContaining("ordinal -1");
+        Chunk twice = new Chunk(0, List.of(a, a), null, null, 0);
+        assertThatThrownBy(() -> ChunkWriter.validate(twice)).hasMessageContaining("twice");
+        ChunkWriter.validate(new Chunk(0, List.of(), null, null, 0));
+    }
+
+    @Test
+    void smallChunksTakeTableValuedParametersAndLargeOnesBulkCopy() {
+        ChunkWriter writer = new ChunkWriter(new SqlServerSettings(3, 10, 60, 2));
+        NewAtom a = NewAtom.of(RGBA8, new byte[] {2, 2, 2, 2});
+        Chunk small = new Chunk(0, List.of(a), new CompositionBatch(2, new long[] {0, 1}, new long[] {0, 1},
+                new long[] {0, 0}, new int[] {0, 0}), null, 0);
+        Chunk large = new Chunk(0, List.of(a), new CompositionBatch(3, new long[] {0, 1, 2}, new long[] {0, 1, 2},
+                new long[] {0, 0, 0}, new int[] {0, 0, 0}), null, 0);
+        assertThat(writer.viaTableValuedParameters(small)).isTrue();
+        assertThat(writer.viaTableValuedParameters(large)).isFalse();
+        assertThat(new ChunkWriter(SqlServerSettings.DEFAULTS.alwaysBulkCopy()).viaTableValuedParameters(small))
+                .isFalse();
+        assertThat(new ChunkWriter(SqlServerSettings.DEFAULTS.alwaysTableValuedParameters())
+                .viaTableValuedParameters(large)).isTrue();
+    }
+
+    @Test
+    void bulkCopyRunsWithTableLockAndTheTunedBatchSize() throws Exception {
+        var options = new ChunkWriter(SqlServerSettings.DEFAULTS).bulkOptions();
+        assertThat(options.isTableLock()).isTrue();
+        assertThat(options.getBatchSize()).isEqualTo(65_536);
+        assertThat(options.isUseInternalTransaction()).isFalse();
+        assertThat(options.getBulkCopyTimeout()).isEqualTo(600);
+    }
+}

@@ -1,0 +1,202 @@
+package io.hartonomous.storage.engine.sqlserver;
+
+import microsoft.sql.Vector;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.sql.PreparedStatement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The exact statement the engine sends for every procedure, and how parameters reach their slots. */
+class ProceduresTest {
+
+    /** Every statement, spelled out: a changed parameter list or order must show up here. */
+    private static final Map<Procedure, String> EXPECTED = new LinkedHashMap<>();
+
+    static {
+        EXPECTED.put(Procedures.START_INGESTION_JOB, "EXEC dbo.sp_StartIngestionJob @Modality = ?, @Name = ?, "
+                + "@ContentHash = ?, @BytesTotal = ?, @Metadata = ?, @SourcePath = ?");
+        EXPECTED.put(Procedures.GET_INGESTION_JOB, "EXEC dbo.sp_GetIngestionJob @JobId = ?");
+        EXPECTED.put(Procedures.REGISTER_MODEL, "EXEC dbo.sp_RegisterModel @JobId = ?, @Name = ?, @Format = ?, "
+                + "@Metadata = ?, @Layers = ?");
+        EXPECTED.put(Procedures.WRITE_CHUNK, "EXEC dbo.sp_WriteChunk @JobId = ?, @ChunkIndex = ?, @BatchId = ?, "
+                + "@BytesDone = ?");
+        EXPECTED.put(Procedures.WRITE_CHUNK_FROM_TABLES, "EXEC dbo.sp_WriteChunkFromTables @JobId = ?, "
+                + "@ChunkIndex = ?, @BytesDone = ?, @Atoms = ?, @Compositions = ?, @Coefficients = ?");
+        EXPECTED.put(Procedures.COMPLETE_INGESTION_JOB, "EXEC dbo.sp_CompleteIngestionJob @JobId = ?, @Metadata = ?");
+        EXPECTED.put(Procedures.FAIL_INGESTION_JOB, "EXEC dbo.sp_FailIngestionJob @JobId = ?, @Error = ?");
+        EXPECTED.put(Procedures.GET_ATOM, "EXEC dbo.sp_GetAtom @AtomId = ?");
+        EXPECTED.put(Procedures.GET_ATOM_BY_HASH, "EXEC dbo.sp_GetAtomByHash @ContentHash = ?");
+        EXPECTED.put(Procedures.GET_COMPOSITIONS, "EXEC dbo.sp_GetCompositions @ParentAtomId = ?, "
+                + "@FromSequence = ?, @Limit = ?");
+        EXPECTED.put(Procedures.GET_PLACED_VALUES, "EXEC dbo.sp_GetPlacedValues @ParentAtomId = ?, "
+                + "@FromSequence = ?, @Limit = ?");
+        EXPECTED.put(Procedures.GET_COMPOSITION_COUNT, "EXEC dbo.sp_GetCompositionCount @ParentAtomId = ?");
+        EXPECTED.put(Procedures.LIST_MODELS, "EXEC dbo.sp_ListModels");
+        EXPECTED.put(Procedures.GET_MODEL, "EXEC dbo.sp_GetModel @ModelId = ?");
+        EXPECTED.put(Procedures.GET_MODEL_LAYERS, "EXEC dbo.sp_GetModelLayers @ModelId = ?");
+        EXPECTED.put(Procedures.GET_TENSOR_AS_OF, "EXEC dbo.sp_GetTensorAsOf @ModelId = ?, @LayerIdx = ?, @AsOf = ?");
+        EXPECTED.put(Procedures.UPDATE_WEIGHTS, "EXEC dbo.sp_UpdateWeights @ModelId = ?, @LayerIdx = ?, "
+                + "@Updates = ?");
+        EXPECTED.put(Procedures.ROLLBACK_WEIGHTS, "EXEC dbo.sp_RollbackWeightsToTimestamp @ModelId = ?, @To = ?, "
+                + "@DryRun = ?");
+        EXPECTED.put(Procedures.CREATE_WEIGHT_SNAPSHOT, "EXEC dbo.sp_CreateWeightSnapshot @ModelId = ?, @Name = ?");
+        EXPECTED.put(Procedures.LIST_WEIGHT_SNAPSHOTS, "EXEC dbo.sp_ListWeightSnapshots @ModelId = ?");
+        EXPECTED.put(Procedures.ENSURE_SPATIAL_LANDMARKS, "EXEC dbo.sp_EnsureSpatialLandmarks @EmbeddingType = ?, "
+                + "@Axis0 = ?, @Axis1 = ?");
+        EXPECTED.put(Procedures.PUT_EMBEDDING, "EXEC dbo.sp_PutEmbedding @AtomId = ?, @EmbeddingType = ?, "
+                + "@Dimension = ?, @Vector = ?, @BuiltIn = ?");
+        EXPECTED.put(Procedures.GET_EMBEDDINGS, "EXEC dbo.sp_GetEmbeddings @AtomId = ?");
+        EXPECTED.put(Procedures.EXACT_VECTOR_SEARCH, "EXEC dbo.sp_ExactVectorSearch @Vector = ?, @K = ?, "
+                + "@Metric = ?, @EmbeddingType = ?, @Modality = ?, @Subtype = ?, @CreatedFrom = ?, @CreatedTo = ?");
+        EXPECTED.put(Procedures.HYBRID_SEARCH, "EXEC dbo.sp_HybridSearch @Vector = ?, @K = ?, @Metric = ?, "
+                + "@EmbeddingType = ?, @Modality = ?, @Subtype = ?, @CreatedFrom = ?, @CreatedTo = ?, "
+                + "@Candidates = ?");
+        EXPECTED.put(Procedures.ENSURE_NODE, "EXEC graph.sp_EnsureNode @NodeKind = ?, @RefId = ?, @Label = ?");
+        EXPECTED.put(Procedures.ENSURE_EDGE, "EXEC graph.sp_EnsureEdge @FromNodeId = ?, @ToNodeId = ?, "
+                + "@Relation = ?");
+        EXPECTED.put(Procedures.QUERY_LINEAGE, "EXEC graph.sp_QueryLineage @NodeKind = ?, @RefId = ?, "
+                + "@MaxDepth = ?, @Direction = ?");
+        EXPECTED.put(Procedures.ENQUEUE_MESSAGE, "EXEC ops.sp_EnqueueMessage @QueueName = ?, @Body = ?");
+        EXPECTED.put(Procedures.RECEIVE_MESSAGES, "EXEC ops.sp_ReceiveMessages @QueueName = ?, @MaxMessages = ?, "
+                + "@LeaseMilliseconds = ?");
+        EXPECTED.put(Procedures.COMPLETE_MESSAGE, "EXEC ops.sp_CompleteMessage @MessageId = ?, @LeaseToken = ?");
+        EXPECTED.put(Procedures.ABANDON_MESSAGE, "EXEC ops.sp_AbandonMessage @MessageId = ?, @LeaseToken = ?");
+        EXPECTED.put(Procedures.QUEUE_DEPTH, "EXEC ops.sp_QueueDepth @QueueName = ?");
+        EXPECTED.put(Procedures.CREATE_API_KEY, "EXEC dbo.sp_CreateApiKey @TenantId = ?, @Name = ?, @KeyHash = ?, "
+                + "@Scopes = ?, @RateLimitPerMinute = ?, @ExpiresAt = ?");
+        EXPECTED.put(Procedures.FIND_API_KEY_BY_HASH, "EXEC dbo.sp_FindApiKeyByHash @KeyHash = ?");
+        EXPECTED.put(Procedures.REVOKE_API_KEY, "EXEC dbo.sp_RevokeApiKey @KeyId = ?");
+        EXPECTED.put(Procedures.LIST_API_KEYS, "EXEC dbo.sp_ListApiKeys");
+        EXPECTED.put(Procedures.RECORD_USAGE, "EXEC billing.sp_RecordUsage @Operation = ?, @Units = ?");
+        EXPECTED.put(Procedures.GET_USAGE, "EXEC billing.sp_GetUsage @From = ?, @To = ?, @GroupBy = ?");
+        EXPECTED.put(Procedures.UNFINISHED_JOBS, "EXEC ops.sp_UnfinishedJobs");
+        EXPECTED.put(Procedures.ROW_COUNTS, "EXEC ops.sp_RowCounts");
+    }
+
+    @Test
+    void everyProcedureHasItsExactStatementText() {
+        assertThat(Procedures.ALL).containsExactlyInAnyOrderElementsOf(EXPECTED.keySet());
+        for (Map.Entry<Procedure, String> e : EXPECTED.entrySet()) {
+            assertThat(e.getKey().sql()).as(e.getKey().name()).isEqualTo(e.getValue());
+        }
+    }
+
+    @Test
+    void allListsEveryProcedureConstantOnce() throws IllegalAccessException {
+        List<Procedure> declared = new ArrayList<>();
+        for (Field f : Procedures.class.getDeclaredFields()) {
+            if (f.getType() == Procedure.class && Modifier.isStatic(f.getModifiers())) {
+                declared.add((Procedure) f.get(null));
+            }
+        }
+        assertThat(Procedures.ALL).containsExactlyInAnyOrderElementsOf(declared).doesNotHaveDuplicates();
+        assertThat(Procedures.ALL.stream().map(Procedure::name)).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void tableValuedParametersNameTheirTableTypes() {
+        assertThat(Procedures.WRITE_CHUNK_FROM_TABLES.tables()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "Atoms", TableType.ATOM_CHUNK, "Compositions", TableType.COMPOSITION_CHUNK,
+                "Coefficients", TableType.COEFFICIENT_CHUNK));
+        assertThat(Procedures.REGISTER_MODEL.tables()).containsExactly(Map.entry("Layers", TableType.MODEL_LAYER));
+        assertThat(Procedures.UPDATE_WEIGHTS.tables()).containsExactly(Map.entry("Updates", TableType.WEIGHT_UPDATE));
+        assertThat(TableType.ATOM_CHUNK.typeName()).isEqualTo("dbo.AtomChunkType");
+    }
+
+    @Test
+    void parametersMapToTheirOneBasedSlotsAndUnknownOnesAreRefused() {
+        Procedure p = Procedures.WRITE_CHUNK;
+        assertThat(p.index("JobId")).isEqualTo(1);
+        assertThat(p.index("ChunkIndex")).isEqualTo(2);
+        assertThat(p.index("BatchId")).isEqualTo(3);
+        assertThat(p.index("BytesDone")).isEqualTo(4);
+        assertThatThrownBy(() -> p.index("jobId")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dbo.sp_WriteChunk has no parameter @jobId");
+        assertThatThrownBy(() -> Procedure.of("sp_NoSchema")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Procedure.of("dbo.sp_X", "A", "A")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Procedure.of("dbo.sp_X", "@A")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Procedure.of("dbo.sp_X", "A").withTable("B", TableType.ATOM_CHUNK))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static PreparedStatement recorded(RecordingJdbc jdbc, Procedure p) throws Exception {
+        return jdbc.dataSource().getConnection().prepareStatement(p.sql());
+    }
+
+    @Test
+    void callsBindByNameIntoTheProcedureSlots() throws Exception {
+        RecordingJdbc jdbc = new RecordingJdbc();
+        UUID batch = UUID.fromString("0f8fad5b-d9cb-469f-a165-70867728950e");
+        try (ProcedureCall call = new ProcedureCall(Procedures.WRITE_CHUNK, recorded(jdbc, Procedures.WRITE_CHUNK))) {
+            // Set out of order on purpose: the slots come from the names.
+            call.setLong("BytesDone", 99).setGuid("BatchId", batch).setInt("ChunkIndex", 3).setLong("JobId", 7);
+            call.execute();
+        }
+        RecordingJdbc.Statement s = jdbc.statements.getFirst();
+        assertThat(s.sql).isEqualTo("EXEC dbo.sp_WriteChunk @JobId = ?, @ChunkIndex = ?, @BatchId = ?, @BytesDone = ?");
+        assertThat(s.values()).containsExactly(7L, 3, batch.toString(), 99L);
+    }
+
+    @Test
+    void nullsAreTypedTimesAreUtcAndVectorsArePadded() throws Exception {
+        RecordingJdbc jdbc = new RecordingJdbc();
+        Procedure p = Procedures.EXACT_VECTOR_SEARCH;
+        Instant from = Instant.parse("2026-03-01T10:15:30.123456789Z");
+        try (ProcedureCall call = new ProcedureCall(p, recorded(jdbc, p))) {
+            call.setVector("Vector", new float[] {1.5f, -2f}).setInt("K", 5).setString("Metric", "cosine")
+                    .setString("EmbeddingType", null).setString("Modality", "image").setString("Subtype", null)
+                    .setInstant("CreatedFrom", from).setInstant("CreatedTo", null);
+            call.execute();
+        }
+        RecordingJdbc.Statement s = jdbc.statements.getFirst();
+        Vector vector = (Vector) s.parameters.get(1);
+        assertThat(vector.getDimensionCount()).isEqualTo(1998);
+        assertThat(vector.getVectorDimensionType()).isEqualTo(Vector.VectorDimensionType.FLOAT32);
+        assertThat(vector.getData()[0]).isEqualTo(1.5f);
+        assertThat(vector.getData()[1]).isEqualTo(-2f);
+        assertThat(vector.getData()[1997]).isEqualTo(0f);
+        assertThat(s.setters.getFirst()).isEqualTo("setObject");
+        assertThat(s.parameters.get(2)).isEqualTo(5);
+        assertThat(s.parameters.get(4)).isEqualTo(new RecordingJdbc.Null(Types.NVARCHAR));
+        assertThat(s.parameters.get(7)).isEqualTo(LocalDateTime.parse("2026-03-01T10:15:30.123456789"));
+        assertThat(s.parameters.get(8)).isEqualTo(new RecordingJdbc.Null(Types.TIMESTAMP));
+    }
+
+    @Test
+    void aCallWithAnUnsetParameterIsRefusedBeforeItRuns() throws Exception {
+        RecordingJdbc jdbc = new RecordingJdbc();
+        Procedure p = Procedures.COMPLETE_MESSAGE;
+        try (ProcedureCall call = new ProcedureCall(p, recorded(jdbc, p))) {
+            call.setLong("MessageId", 1);
+            assertThatThrownBy(call::execute).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("@LeaseToken was not set");
+            assertThatThrownBy(() -> call.setTable("LeaseToken", ChunkRows.layers(List.of())))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not table-valued");
+        }
+        Procedure tvp = Procedures.UPDATE_WEIGHTS;
+        try (ProcedureCall call = new ProcedureCall(tvp, recorded(jdbc, tvp))) {
+            assertThatThrownBy(() -> call.setString("Updates", "x")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("table-valued");
+            assertThatThrownBy(() -> call.setTable("Updates", ChunkRows.layers(List.of())))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dbo.WeightUpdateType");
+        }
+        assertThat(jdbc.executions).as("nothing ran").isZero();
+    }
+
+    @Test
+    void theTenantStatementIsTheDocumentedSessionContextCall() {
+        assertThat(Session.SET_TENANT).isEqualTo("EXEC sys.sp_set_session_context @key = N'TenantId', @value = ?");
+    }
+}
