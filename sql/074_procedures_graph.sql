@@ -25,9 +25,12 @@ GO
 -- What the Java provenance sync calls, inside its own transaction: waits up to @TimeoutMilliseconds for changes,
 -- returns at most @MaxMessages of them in queue order and ends their dialogs. Committing removes them from the
 -- queue; rolling back (the Neo4j write failed) puts them back. Result: MessageOrder, Body (JSON).
+-- EXECUTE AS OWNER: RECEIVE and END CONVERSATION are checked against the current user (no ownership chaining), and
+-- END CONVERSATION needs the conversation's owner; the consumer's login only holds hart_api.
 CREATE OR ALTER PROCEDURE provenance.sp_ReceiveProvenanceSync
     @MaxMessages         INT = 100,
     @TimeoutMilliseconds INT = 5000
+WITH EXECUTE AS OWNER
 AS
 BEGIN
     SET NOCOUNT ON;
