@@ -55,6 +55,47 @@ class SafetensorsAtomizerTest {
         }
     }
 
+    /**
+     * A 4.3 GB file (sparse on disk) whose second tensor starts past 2^32: the FFM mapping must address it, where a
+     * ByteBuffer mapping stops at 2 GB. The heap holds none of it.
+     */
+    @Test
+    void tensorsBeyondFourGibibytesAreReadThroughTheMapping() throws IOException {
+        Path file = dir.resolve("sparse.safetensors");
+        long far = (1L << 32) + 4096;
+        String header = "{\"near\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,12]},"
+                + "\"far\":{\"dtype\":\"F16\",\"shape\":[2,2],\"data_offsets\":[" + far + "," + (far + 8) + "]}}";
+        byte[] json = header.getBytes(StandardCharsets.UTF_8);
+        long dataStart = 8 + json.length;
+        try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ByteBuffer head = ByteBuffer.allocate(8 + json.length + 12).order(ByteOrder.LITTLE_ENDIAN);
+            head.putLong(json.length).put(json).putFloat(1.5f).putFloat(-2f).putFloat(0.25f).flip();
+            ch.write(head, 0);
+            ByteBuffer tail = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            for (float v : new float[] {0.5f, -1f, 3f, 65504f}) {
+                tail.putShort(Float.floatToFloat16(v));
+            }
+            ch.write(tail.flip(), dataStart + far);
+        }
+        assertThat(Files.size(file)).isGreaterThan(1L << 32);
+        try (AtomizedFile f = Atomizers.open(file, IngestLimits.DEFAULT)) {
+            io.hartonomous.ingest.atomize.Captured c = io.hartonomous.ingest.atomize.Captured.emit(f, 0, false);
+            assertThat(c.model.layers()).extracting(l -> l.name()).containsExactly("near", "far");
+            ByteBuffer far16 = ByteBuffer.wrap(c.tensorBytes(1)).order(ByteOrder.LITTLE_ENDIAN);
+            float[] values = new float[4];
+            for (int i = 0; i < 4; i++) {
+                values[i] = Float.float16ToFloat(far16.getShort());
+            }
+            assertThat(values).containsExactly(0.5f, -1f, 3f, 65504f);
+            ByteBuffer near32 = ByteBuffer.wrap(c.tensorBytes(0)).order(ByteOrder.LITTLE_ENDIAN);
+            assertThat(new float[] {near32.getFloat(), near32.getFloat(), near32.getFloat()})
+                    .containsExactly(1.5f, -2f, 0.25f);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     @Test
     void metadataKeepsDunderMetadata() throws IOException {
         try (AtomizedFile f = Atomizers.open(TestData.file("models/safetensors/types.safetensors"),
