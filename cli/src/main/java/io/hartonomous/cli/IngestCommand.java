@@ -55,6 +55,14 @@ final class IngestCommand implements Callable<Integer> {
             } catch (IngestClient.IngestFailure e) {
                 failures++;
                 System.err.println(file.getFileName() + ": " + e.getMessage());
+            } catch (java.net.ConnectException | java.net.http.HttpTimeoutException e) {
+                System.err.println("cannot reach the ingest tier at " + url + " (" + e.getClass().getSimpleName()
+                        + "): is it running? './hart serve' starts it");
+                return 1;
+            } catch (IOException e) {
+                failures++;
+                System.err.println(file.getFileName() + ": the ingest tier at " + url + " broke off the upload ("
+                        + e.getMessage() + "); see its log");
             }
         }
         return failures == 0 ? 0 : 1;

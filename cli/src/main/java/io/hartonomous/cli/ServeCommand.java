@@ -28,12 +28,20 @@ final class ServeCommand implements Callable<Integer> {
             System.out.println("api      " + stack.apiUrl() + "/api   (Swagger UI: " + stack.apiUrl() + "/q/swagger-ui)");
             System.out.println("api key  in " + layout.dataDir().resolve("api-key") + " (header X-Api-Key)");
             System.out.println("logs     " + layout.dataDir().resolve("logs") + "   -- Ctrl-C stops all three");
-            Thread main = Thread.currentThread();
-            Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "serve-shutdown"));
-            while (stack.allAlive() && !main.isInterrupted()) {
+            java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopping.set(true);
+                System.err.println("stopping the API, the ingest tier and the storage ...");
+                stack.close();
+            }, "serve-shutdown"));
+            while (stack.allAlive() && !stopping.get()) {
                 ServiceProcess.sleep(500);
             }
-            System.err.println("a process exited; stopping the others (see the logs)");
+            if (stopping.get()) {
+                return 0;
+            }
+            System.err.println("a process exited; stopping the others (see the logs in "
+                    + layout.dataDir().resolve("logs") + ")");
             return 1;
         }
     }
