@@ -9,6 +9,7 @@ import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageException;
 import io.hartonomous.storage.contract.TenantStorage;
+import io.hartonomous.storage.contract.TenantStores;
 import io.hartonomous.storage.contract.Tenants;
 import io.hartonomous.storage.deploy.Dialect;
 import io.hartonomous.storage.deploy.SchemaDeployer;
@@ -100,7 +101,13 @@ public final class EmbeddedEngine implements StorageEngine {
 
     @Override
     public TenantStorage forTenant(String tenantId) {
-        return new EmbeddedTenantStorage(Tenants.requireValid(tenantId), tx, projection);
+        // Every store applies this tenant's visibility (see Visibility) to what it reads and writes.
+        String tenant = Tenants.requireValid(tenantId);
+        AtomUpserter upserter = new AtomUpserter();
+        return new TenantStores(tenant, new EmbeddedAtomReads(tenant, tx),
+                new EmbeddedIngestWrites(tenant, tx, upserter), new EmbeddedModelStore(tenant, tx, upserter),
+                new EmbeddedVectorStore(tenant, tx, projection), new EmbeddedProvenanceGraph(tenant, tx),
+                new EmbeddedUsageLedger(tenant, tx));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.hartonomous.storage.engine.embedded;
 
 import io.hartonomous.storage.contract.MessageQueue;
+import io.hartonomous.storage.contract.QueueArguments;
 import io.hartonomous.storage.contract.QueueMessage;
 
 import java.sql.PreparedStatement;
@@ -17,27 +18,16 @@ import java.util.UUID;
  * never wait on or take each other's messages, then lease them until completed, abandoned or the lease runs out.
  */
 final class EmbeddedMessageQueue implements MessageQueue {
-    private static final int MAX_BATCH = 1000;
-
     private final Transactions tx;
 
     EmbeddedMessageQueue(Transactions tx) {
         this.tx = tx;
     }
 
-    private static String requireQueue(String queue) {
-        if (queue == null || queue.isBlank() || queue.length() > 128) {
-            throw new IllegalArgumentException("a queue name is 1-128 characters");
-        }
-        return queue;
-    }
-
     @Override
     public long enqueue(String queue, String body) {
-        requireQueue(queue);
-        if (body == null) {
-            throw new IllegalArgumentException("a message needs a body");
-        }
+        QueueArguments.requireQueue(queue);
+        QueueArguments.requireBody(body);
         return tx.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO QueueMessages (QueueName, Body) VALUES (?, ?)",
                     Statement.RETURN_GENERATED_KEYS)) {
@@ -51,13 +41,7 @@ final class EmbeddedMessageQueue implements MessageQueue {
 
     @Override
     public List<QueueMessage> receive(String queue, int maxMessages, Duration lease) {
-        requireQueue(queue);
-        if (maxMessages < 1 || maxMessages > MAX_BATCH) {
-            throw new IllegalArgumentException("maxMessages must be between 1 and " + MAX_BATCH);
-        }
-        if (lease.isNegative() || lease.isZero()) {
-            throw new IllegalArgumentException("a lease must be positive");
-        }
+        QueueArguments.requireReceive(queue, maxMessages, lease);
         return tx.inTransaction(c -> {
             Instant now = Rows.micros(Instant.now());
             List<QueueMessage> taken = new ArrayList<>();
@@ -114,7 +98,7 @@ final class EmbeddedMessageQueue implements MessageQueue {
 
     @Override
     public long depth(String queue) {
-        requireQueue(queue);
+        QueueArguments.requireQueue(queue);
         return tx.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM QueueMessages WHERE QueueName = ?")) {
                 ps.setString(1, queue);

@@ -22,12 +22,7 @@ final class EmbeddedUsageLedger implements UsageLedger {
 
     @Override
     public void record(String operation, long units) {
-        if (operation == null || operation.isBlank() || operation.length() > 64) {
-            throw new IllegalArgumentException("a usage operation is 1-64 characters");
-        }
-        if (units < 0) {
-            throw new IllegalArgumentException("usage units cannot be negative");
-        }
+        UsageLedger.requireEntry(operation, units);
         tx.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO UsageLedger (TenantId, Operation, Units) VALUES (?, ?, ?)")) {

@@ -8,6 +8,7 @@ import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageException;
 import io.hartonomous.storage.contract.TenantStorage;
+import io.hartonomous.storage.contract.TenantStores;
 import io.hartonomous.storage.contract.Tenants;
 
 import java.sql.Connection;
@@ -95,8 +96,11 @@ public final class SqlServerEngine implements StorageEngine {
 
     @Override
     public TenantStorage forTenant(String tenantId) {
+        // Every unit of work of these stores runs with this tenant in SESSION_CONTEXT (row-level security).
         Session session = new Session(pool, Tenants.requireValid(tenantId), settings.maxAttempts());
-        return new SqlServerTenantStorage(session, landmarks, chunks);
+        return new TenantStores(tenantId, new SqlServerAtomReads(session), new SqlServerIngestWrites(session, chunks),
+                new SqlServerModelStore(session), new SqlServerVectorStore(session, landmarks),
+                new SqlServerProvenanceGraph(session), new SqlServerUsageLedger(session));
     }
 
     @Override

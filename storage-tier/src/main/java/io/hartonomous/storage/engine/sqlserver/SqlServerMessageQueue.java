@@ -1,6 +1,7 @@
 package io.hartonomous.storage.engine.sqlserver;
 
 import io.hartonomous.storage.contract.MessageQueue;
+import io.hartonomous.storage.contract.QueueArguments;
 import io.hartonomous.storage.contract.QueueMessage;
 
 import java.time.Duration;
@@ -11,40 +12,23 @@ import java.util.List;
  * fresh token. Engine-wide: queues are not tenant data, so the session carries no tenant.
  */
 final class SqlServerMessageQueue implements MessageQueue {
-    private static final int MAX_BATCH = 1000;
-
     private final Session session;
 
     SqlServerMessageQueue(Session session) {
         this.session = session;
     }
 
-    private static String requireQueue(String queue) {
-        if (queue == null || queue.isBlank() || queue.length() > 128) {
-            throw new IllegalArgumentException("a queue name is 1-128 characters");
-        }
-        return queue;
-    }
-
     @Override
     public long enqueue(String queue, String body) {
-        requireQueue(queue);
-        if (body == null) {
-            throw new IllegalArgumentException("a message needs a body");
-        }
+        QueueArguments.requireQueue(queue);
+        QueueArguments.requireBody(body);
         return session.single(Procedures.ENQUEUE_MESSAGE, call -> call.setString("QueueName", queue)
                 .setString("Body", body), rs -> rs.getLong("MessageId"));
     }
 
     @Override
     public List<QueueMessage> receive(String queue, int maxMessages, Duration lease) {
-        requireQueue(queue);
-        if (maxMessages < 1 || maxMessages > MAX_BATCH) {
-            throw new IllegalArgumentException("maxMessages must be between 1 and " + MAX_BATCH);
-        }
-        if (lease.isNegative() || lease.isZero()) {
-            throw new IllegalArgumentException("a lease must be positive");
-        }
+        QueueArguments.requireReceive(queue, maxMessages, lease);
         long millis = Math.max(1, lease.toMillis());
         return session.list(Procedures.RECEIVE_MESSAGES, call -> call.setString("QueueName", queue)
                         .setInt("MaxMessages", maxMessages).setLong("LeaseMilliseconds", millis),
@@ -66,7 +50,7 @@ final class SqlServerMessageQueue implements MessageQueue {
 
     @Override
     public long depth(String queue) {
-        requireQueue(queue);
+        QueueArguments.requireQueue(queue);
         return session.single(Procedures.QUEUE_DEPTH, call -> call.setString("QueueName", queue),
                 rs -> rs.getLong("Depth"));
     }

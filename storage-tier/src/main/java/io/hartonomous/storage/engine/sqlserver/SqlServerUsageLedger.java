@@ -17,12 +17,7 @@ final class SqlServerUsageLedger implements UsageLedger {
 
     @Override
     public void record(String operation, long units) {
-        if (operation == null || operation.isBlank() || operation.length() > 64) {
-            throw new IllegalArgumentException("a usage operation is 1-64 characters");
-        }
-        if (units < 0) {
-            throw new IllegalArgumentException("usage units cannot be negative");
-        }
+        UsageLedger.requireEntry(operation, units);
         session.execute(Procedures.RECORD_USAGE, call -> call.setString("Operation", operation)
                 .setLong("Units", units));
     }

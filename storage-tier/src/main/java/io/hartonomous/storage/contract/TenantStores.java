@@ -1,0 +1,12 @@
+package io.hartonomous.storage.contract;
+
+/** An engine's stores for one tenant, each already bound to it; what {@link StorageEngine#forTenant} returns. */
+public record TenantStores(String tenantId, AtomReads atoms, IngestWrites ingest, ModelStore models,
+                           VectorStore vectors, ProvenanceGraph graph, UsageLedger usage) implements TenantStorage {
+    public TenantStores {
+        Tenants.requireValid(tenantId);
+        if (atoms == null || ingest == null || models == null || vectors == null || graph == null || usage == null) {
+            throw new IllegalArgumentException("every store of a tenant is required");
+        }
+    }
+}
