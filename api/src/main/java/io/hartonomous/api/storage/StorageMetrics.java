@@ -1,30 +1,42 @@
 package io.hartonomous.api.storage;
 
+import io.hartonomous.storage.contract.PoolStats;
+import io.hartonomous.storage.contract.StorageEngine;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 
 /**
- * Storage pool gauges. The contract exposes no pool statistics, so the API reports what it knows: each pool's
- * configured size and how many requests are using storage right now (streamed responses count until their body
- * ends) — each such request holds at most one connection at a time.
+ * Storage gauges: each pool's live connections (in use, idle, open, maximum, callers waiting) as the engine reports
+ * them, and how many requests are using storage right now (streamed responses count until their body ends).
  */
 @ApplicationScoped
 public class StorageMetrics {
     private final AtomicInteger inUse = new AtomicInteger();
 
-    StorageMetrics(MeterRegistry registry,
-                   @ConfigProperty(name = "hart.storage.pool-size", defaultValue = "8") int readPool,
-                   @ConfigProperty(name = "hart.storage.write-pool-size", defaultValue = "4") int writePool) {
-        Gauge.builder("hart.storage.pool.max", () -> readPool).tag("pool", "read")
-                .description("configured connections of the read-intent pool").register(registry);
-        Gauge.builder("hart.storage.pool.max", () -> writePool).tag("pool", "write")
-                .description("configured connections of the read-write pool").register(registry);
+    StorageMetrics(MeterRegistry registry, StorageEngine reads, @Writes StorageEngine writes) {
+        pool(registry, "read", reads);
+        pool(registry, "write", writes);
         Gauge.builder("hart.storage.requests.active", inUse, AtomicInteger::get)
                 .description("requests using the storage tier right now").register(registry);
+    }
+
+    private static void pool(MeterRegistry registry, String name, StorageEngine engine) {
+        gauge(registry, "hart.storage.pool.active", name, engine, PoolStats::active, "connections in use");
+        gauge(registry, "hart.storage.pool.idle", name, engine, PoolStats::idle, "idle connections");
+        gauge(registry, "hart.storage.pool.total", name, engine, PoolStats::total, "open connections");
+        gauge(registry, "hart.storage.pool.max", name, engine, PoolStats::max, "configured maximum");
+        gauge(registry, "hart.storage.pool.waiting", name, engine, PoolStats::waiting,
+                "callers waiting for a connection");
+    }
+
+    private static void gauge(MeterRegistry registry, String metric, String pool, StorageEngine engine,
+                              ToIntFunction<PoolStats> figure, String description) {
+        Gauge.builder(metric, engine, e -> figure.applyAsInt(e.poolStats())).tag("pool", pool)
+                .description(description + " of the " + pool + " pool").register(registry);
     }
 
     public void begin() {

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.matchesPattern;
 
 /** Row counts, health, OpenAPI + Swagger UI, and Prometheus metrics. */
 @QuarkusTest
@@ -47,7 +48,11 @@ class OperationsTest {
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("http_server_requests_seconds_count"))
                 .body(containsString("hart_api_units"))
-                .body(containsString("hart_storage_pool_max{pool=\"read\"}"))
+                .body(containsString("hart_storage_pool_max{pool=\"read\"} 8.0"))
+                .body(containsString("hart_storage_pool_max{pool=\"write\"} 4.0"))
+                .body(matchesPattern("(?s).*hart_storage_pool_total\\{pool=\"read\"} [1-9].*"))
+                .body(containsString("hart_storage_pool_active{pool=\"write\"}"))
+                .body(containsString("hart_storage_pool_waiting{pool=\"read\"}"))
                 .body(containsString("hart_storage_requests_active"));
     }
 }

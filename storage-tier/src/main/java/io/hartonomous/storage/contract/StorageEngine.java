@@ -20,6 +20,9 @@ public interface StorageEngine extends AutoCloseable {
     /** Row counts per table, for operators. */
     Map<String, Long> rowCounts();
 
+    /** The engine's connection pool right now (for operators' metrics). */
+    PoolStats poolStats();
+
     /** True when the storage answers a trivial query. */
     boolean isReachable();
 

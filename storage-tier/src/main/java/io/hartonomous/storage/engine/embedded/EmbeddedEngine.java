@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.hartonomous.storage.contract.ApiKeyStore;
 import io.hartonomous.storage.contract.IngestionJob;
 import io.hartonomous.storage.contract.MessageQueue;
+import io.hartonomous.storage.contract.PoolStats;
+import io.hartonomous.storage.engine.HikariPoolStats;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageException;
@@ -149,6 +151,11 @@ public final class EmbeddedEngine implements StorageEngine {
             }
             return counts;
         });
+    }
+
+    @Override
+    public PoolStats poolStats() {
+        return HikariPoolStats.of(pool);
     }
 
     @Override
