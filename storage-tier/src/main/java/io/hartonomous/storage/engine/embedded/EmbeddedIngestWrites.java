@@ -13,7 +13,6 @@ import io.hartonomous.storage.contract.JobStart;
 import io.hartonomous.storage.contract.JobState;
 import io.hartonomous.storage.contract.Model;
 import io.hartonomous.storage.contract.ModelLayer;
-import io.hartonomous.storage.contract.NewAtom;
 import io.hartonomous.storage.contract.NewJob;
 import io.hartonomous.storage.contract.NewModel;
 import io.hartonomous.storage.contract.NotFoundException;
@@ -23,10 +22,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /** Jobs and chunk writes on H2: each chunk is one transaction together with the job's watermark. */
 final class EmbeddedIngestWrites implements IngestWrites {
@@ -219,34 +215,18 @@ final class EmbeddedIngestWrites implements IngestWrites {
         });
     }
 
-    /** How many rows of the chunk point at each atom; also validates ordinals and distinctness. */
+    /** How many rows of the chunk point at each atom. */
     static long[] referenceDeltas(Chunk chunk) {
-        List<NewAtom> atoms = chunk.atoms();
-        Set<ContentHash> seen = new HashSet<>(atoms.size() * 2);
-        for (NewAtom atom : atoms) {
-            if (!seen.add(atom.contentHash())) {
-                throw new IllegalArgumentException("chunk " + chunk.chunkIndex() + " lists atom "
-                        + atom.contentHash() + " twice; a chunk's atoms must be distinct");
-            }
-        }
-        long[] delta = new long[atoms.size()];
+        long[] delta = new long[chunk.atoms().size()];
         CompositionBatch comps = chunk.compositions();
         for (int i = 0; i < comps.size(); i++) {
-            delta[checkOrdinal(comps.atomOrdinal()[i], atoms.size())]++;
+            delta[comps.atomOrdinal()[i]]++;
         }
         CoefficientBatch coeffs = chunk.coefficients();
         for (int i = 0; i < coeffs.size(); i++) {
-            delta[checkOrdinal(coeffs.atomOrdinal()[i], atoms.size())]++;
+            delta[coeffs.atomOrdinal()[i]]++;
         }
         return delta;
-    }
-
-    private static int checkOrdinal(int ordinal, int atomCount) {
-        if (ordinal < 0 || ordinal >= atomCount) {
-            throw new IllegalArgumentException("row refers to atom ordinal " + ordinal + " but the chunk has "
-                    + atomCount + " atoms");
-        }
-        return ordinal;
     }
 
     /**

@@ -5,17 +5,11 @@ import com.microsoft.sqlserver.jdbc.SQLServerBulkCopyOptions;
 import com.microsoft.sqlserver.jdbc.SQLServerConnection;
 import io.hartonomous.storage.contract.Chunk;
 import io.hartonomous.storage.contract.ChunkReceipt;
-import io.hartonomous.storage.contract.CoefficientBatch;
-import io.hartonomous.storage.contract.CompositionBatch;
-import io.hartonomous.storage.contract.ContentHash;
-import io.hartonomous.storage.contract.NewAtom;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -31,33 +25,6 @@ final class ChunkWriter {
 
     ChunkWriter(SqlServerSettings settings) {
         this.settings = settings;
-    }
-
-    /** Checks what the server would refuse anyway, with the messages the embedded engine gives. */
-    static void validate(Chunk chunk) {
-        List<NewAtom> atoms = chunk.atoms();
-        Set<ContentHash> seen = new HashSet<>(atoms.size() * 2);
-        for (NewAtom atom : atoms) {
-            if (!seen.add(atom.contentHash())) {
-                throw new IllegalArgumentException("chunk " + chunk.chunkIndex() + " lists atom "
-                        + atom.contentHash() + " twice; a chunk's atoms must be distinct");
-            }
-        }
-        CompositionBatch comps = chunk.compositions();
-        for (int i = 0; i < comps.size(); i++) {
-            checkOrdinal(comps.atomOrdinal()[i], atoms.size());
-        }
-        CoefficientBatch coeffs = chunk.coefficients();
-        for (int i = 0; i < coeffs.size(); i++) {
-            checkOrdinal(coeffs.atomOrdinal()[i], atoms.size());
-        }
-    }
-
-    private static void checkOrdinal(int ordinal, int atomCount) {
-        if (ordinal < 0 || ordinal >= atomCount) {
-            throw new IllegalArgumentException("row refers to atom ordinal " + ordinal + " but the chunk has "
-                    + atomCount + " atoms");
-        }
     }
 
     static long rows(Chunk chunk) {

@@ -72,7 +72,6 @@ final class SqlServerIngestWrites implements IngestWrites {
 
     @Override
     public ChunkReceipt writeChunk(long jobId, Chunk chunk) {
-        ChunkWriter.validate(chunk);
         return session.run(Procedures.WRITE_CHUNK.name(), c -> {
             try {
                 return chunks.write(c, jobId, chunk);
