@@ -73,6 +73,12 @@ json_string() {
     printf '"%s"' "$s"
 }
 
+# A comma/space separated list (as given or as `azcmagent config get` prints it,
+# possibly with brackets and quotes) -> sorted, comma-separated, no blanks.
+normalize_list() {
+    tr -d '[]"' | tr ' ,' '\n' | sed '/^$/d' | sort -u | paste -sd, -
+}
+
 agent_status() {
     # `azcmagent show --json` prints e.g. "status": "Connected"; empty when not installed.
     [[ -x "$AZCMAGENT" ]] || return 0
@@ -119,8 +125,19 @@ if [[ -x "$AZCMAGENT" ]]; then
             "$AZCMAGENT" config clear proxy.url
         fi
     fi
-    if [[ -n "$proxy_bypass" && $check_only -eq 0 ]]; then
-        "$AZCMAGENT" config set proxy.bypass "$proxy_bypass"
+    # proxy.bypass is a list (e.g. Arc,AAD); compare it as a sorted set.
+    current_bypass=$("$AZCMAGENT" config get proxy.bypass 2>/dev/null | normalize_list || true)
+    wanted_bypass=$(printf '%s' "$proxy_bypass" | normalize_list)
+    if [[ "$current_bypass" != "$wanted_bypass" ]]; then
+        if [[ $check_only -eq 1 ]]; then
+            log "would set proxy.bypass to '${wanted_bypass:-<none>}' (now '${current_bypass:-<none>}')"
+        elif [[ -n "$wanted_bypass" ]]; then
+            log "setting proxy.bypass"
+            "$AZCMAGENT" config set proxy.bypass "$wanted_bypass"
+        else
+            log "clearing proxy.bypass"
+            "$AZCMAGENT" config clear proxy.bypass
+        fi
     fi
 fi
 

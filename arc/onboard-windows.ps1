@@ -80,6 +80,14 @@ if (-not $Check -and -not $principal.IsInRole([Security.Principal.WindowsBuiltIn
 
 $azcmagent = Join-Path $env:ProgramFiles 'AzureConnectedMachineAgent\azcmagent.exe'
 
+# A comma/space separated list (as given or as `azcmagent config get` prints it,
+# possibly with brackets and quotes) -> sorted, comma-separated, no blanks.
+function ConvertTo-SortedList {
+    param([string] $Text)
+    $items = @(($Text -replace '[\[\]"]', '') -split '[,\s]+' | Where-Object { $_ } | Sort-Object -Unique)
+    return ($items -join ',')
+}
+
 function Get-AgentState {
     if (-not (Test-Path -LiteralPath $azcmagent)) { return $null }
     $json = (& $azcmagent show --json 2>$null) -join "`n"
@@ -126,8 +134,19 @@ if (Test-Path -LiteralPath $azcmagent) {
             & $azcmagent config clear proxy.url
         }
     }
-    if ($ProxyBypass -and -not $Check) {
-        & $azcmagent config set proxy.bypass $ProxyBypass
+    # proxy.bypass is a list (e.g. Arc,AAD); compare it as a sorted set.
+    $currentBypass = ConvertTo-SortedList ((& $azcmagent config get proxy.bypass 2>$null) -join ',')
+    $wantedBypass = ConvertTo-SortedList $ProxyBypass
+    if ($currentBypass -ne $wantedBypass) {
+        if ($Check) {
+            Write-Step "would set proxy.bypass to '$wantedBypass' (now '$currentBypass')"
+        } elseif ($wantedBypass) {
+            Write-Step 'setting proxy.bypass'
+            & $azcmagent config set proxy.bypass $wantedBypass
+        } else {
+            Write-Step 'clearing proxy.bypass'
+            & $azcmagent config clear proxy.bypass
+        }
     }
 }
 

@@ -350,9 +350,14 @@ function Get-HartSecretText {
             TestScript = {
                 $rule = Get-NetFirewallRule -Name $using:firewallRuleName -ErrorAction SilentlyContinue
                 if (-not $rule) { return $false }
-                $port = ($rule | Get-NetFirewallPortFilter).LocalPort
+                $ports = $rule | Get-NetFirewallPortFilter
+                # Windows stores 10.20.0.0/24 as 10.20.0.0/255.255.255.0: compare the count and rule
+                # out "Any"; the description records the exact list this rule was made from.
+                $remote = @(($rule | Get-NetFirewallAddressFilter).RemoteAddress)
                 ($rule.Enabled -eq 'True') -and ($rule.Action -eq 'Allow') -and ($rule.Direction -eq 'Inbound') -and
-                    ($rule.Description -eq $using:firewallDescription) -and ("$port" -eq "$($using:ingestPort)")
+                    ($rule.Description -eq $using:firewallDescription) -and ("$($ports.LocalPort)" -eq "$($using:ingestPort)") -and
+                    ($ports.Protocol -eq 'TCP') -and ($remote -notcontains 'Any') -and
+                    ($remote.Count -eq @($using:sourcesText -split ',').Count)
             }
             SetScript  = {
                 Get-NetFirewallRule -Name $using:firewallRuleName -ErrorAction SilentlyContinue | Remove-NetFirewallRule

@@ -104,6 +104,13 @@ $required = @('JdkMsiPath', 'JdkHome', 'ReleaseVersion', 'IngestZipPath', 'Insta
     'SecretSource', 'ArcAgentMsiPath')
 $absent = $required | Where-Object { -not $node.ContainsKey($_) -or -not $node[$_] }
 if ($absent) { throw ('Configuration data {0} lacks: {1}' -f $ConfigurationDataPath, ($absent -join ', ')) }
+$open = @($node.AllowedSources | Where-Object { $_ -in @('Any', '*', '0.0.0.0/0', '::/0', '0.0.0.0/0.0.0.0') })
+if ($open) {
+    throw ('AllowedSources must list the networks allowed to reach the ingest port, not {0}.' -f ($open -join ', '))
+}
+if ($node.ServiceAccount -in @('LocalSystem', 'NT AUTHORITY\SYSTEM', '.\LocalSystem')) {
+    throw 'ServiceAccount must be a dedicated account (NT SERVICE\<service name> or a gMSA), not LocalSystem.'
+}
 if ($node.SecretSource -notin @('Environment', 'KeyVault')) {
     throw "SecretSource must be 'Environment' or 'KeyVault' (got '$($node.SecretSource)')."
 }
