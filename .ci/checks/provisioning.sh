@@ -3,7 +3,7 @@
 #   - ansible-syntax     ansible-playbook --syntax-check of site.yml (example and ci inventories)
 #   - ansible-lint       ansible-lint with the strictest profile the installed version knows
 #   - ansible-check-mode site.yml --check against localhost with the ci inventory
-#   - shellcheck         every *.sh under arc/ ansible/ .ci/ (+ .ci/install-provisioning-tools)
+#   - shellcheck         every *.sh under arc/ ansible/ .ci/, the launcher, .ci/run, .ci/install-*, testdata/fetch
 #   - pwsh-parse         tree-sitter-powershell parse of every .ps1/.psm1/.psd1 under dsc/ arc/
 #   - pwsh-parse-broken  a deliberately broken copy of a .ps1 must be reported by the parser
 #   - arm-templates      arc/**/*.json are valid JSON with the template fields
@@ -190,7 +190,8 @@ check_ansible_check_mode() {
 check_shellcheck() {
     local files=()
     mapfile -t files < <(find arc ansible .ci -name node_modules -prune -o -type f -name '*.sh' -print 2>/dev/null | sort)
-    files+=(.ci/install-provisioning-tools)
+    # The launcher, the CI entry point, every installer and the test-data script are shell too.
+    files+=(hart .ci/run .ci/install-build-tools .ci/install-provisioning-tools .ci/install-sql-tools testdata/fetch)
     echo "shellcheck $(shellcheck --version | sed -n 's/^version: //p'): ${#files[@]} files"
     printf '  %s\n' "${files[@]}"
     shellcheck -x "${files[@]}"
