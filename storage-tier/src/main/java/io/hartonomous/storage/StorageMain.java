@@ -9,6 +9,7 @@ import io.hartonomous.storage.deploy.Dialect;
 import io.hartonomous.storage.deploy.SchemaDeployer;
 import io.hartonomous.storage.deploy.SchemaScript;
 import io.hartonomous.storage.deploy.ScriptSource;
+import io.hartonomous.storage.engine.embedded.EmbeddedEngine;
 import org.h2.tools.Server;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -96,7 +97,11 @@ public final class StorageMain {
             // Loopback only (no -tcpAllowOthers): the tiers on this host share it, nothing else reaches it.
             Server server = Server.createTcpServer("-tcpPort", Integer.toString(port), "-ifNotExists").start();
             StorageConfig config = StorageConfig.embeddedServer(server.getPort(), dataDir);
-            try (StorageEngine engine = StorageEngines.open(config.withPoolSize(1))) {
+            // This process holds the database open (DB_CLOSE_DELAY=-1) with a page cache of a quarter of its own heap
+            // (H2's default is 16 MB); the tiers' connections leave both as they are.
+            StorageConfig own = new StorageConfig(config.url() + ";DB_CLOSE_DELAY=-1;CACHE_SIZE="
+                    + EmbeddedEngine.cacheKilobytes(), config.user(), config.password(), 1, false);
+            try (StorageEngine engine = StorageEngines.open(own)) {
                 System.out.println("storage ready " + config.url() + " tables=" + engine.rowCounts().size());
             }
             CountDownLatch stopped = new CountDownLatch(1);

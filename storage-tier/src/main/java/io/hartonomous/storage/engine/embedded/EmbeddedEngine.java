@@ -45,7 +45,7 @@ public final class EmbeddedEngine implements StorageEngine {
         this.tx = new Transactions(pool);
         this.queue = new EmbeddedMessageQueue(tx);
         this.apiKeys = new EmbeddedApiKeyStore(tx);
-        this.projection = new LandmarkProjection(tx);
+        this.projection = new LandmarkProjection();
     }
 
     public static EmbeddedEngine open(StorageConfig config) {
@@ -82,7 +82,19 @@ public final class EmbeddedEngine implements StorageEngine {
         if (url.startsWith("jdbc:h2:file:") && !url.toUpperCase().contains("DB_CLOSE_ON_EXIT")) {
             u.append(";DB_CLOSE_ON_EXIT=FALSE");
         }
+        if (url.startsWith("jdbc:h2:file:") && !url.toUpperCase().contains("CACHE_SIZE")) {
+            u.append(";CACHE_SIZE=").append(cacheKilobytes());
+        }
         return u.toString();
+    }
+
+    /**
+     * H2's page cache for a database this process opens: a quarter of the heap (at least H2's own 16 MB default).
+     * With the default, every rerank lookup of an 8 KB embedding row deserializes its page from the file again
+     * (docs/benchmarks.md, "search").
+     */
+    public static long cacheKilobytes() {
+        return Math.max(16 * 1024, Runtime.getRuntime().maxMemory() / 4 / 1024);
     }
 
     private static String rootMessage(Throwable e) {
