@@ -26,8 +26,8 @@ import java.util.concurrent.CountDownLatch;
 
 /** The storage tier's own command line: the schema deployer and the embedded engine's server. */
 @Command(name = "hart-storage", mixinStandardHelpOptions = true,
-        subcommands = {StorageMain.DeploySchema.class, StorageMain.Serve.class},
-        description = "Hartonomous storage tier: deploy the schema, or serve the embedded engine.")
+        subcommands = {StorageMain.DeploySchema.class, StorageMain.Serve.class, StorageMain.RebuildProjection.class},
+        description = "Hartonomous storage tier: deploy the schema, serve the embedded engine, rebuild a projection.")
 public final class StorageMain {
 
     public static void main(String[] args) {
@@ -111,6 +111,36 @@ public final class StorageMain {
             }, "storage-shutdown"));
             stopped.await();
             return 0;
+        }
+    }
+
+    /**
+     * Re-derives an embedding type's landmarks from its embeddings and re-projects them (VectorStore.rebuildProjection):
+     * run after a type's first bulk load and when it has grown a lot. Needs {@code --add-modules jdk.incubator.vector}.
+     */
+    @Command(name = "rebuild-projection", mixinStandardHelpOptions = true,
+            description = "Derive an embedding type's hybrid-search landmarks from its embeddings and re-project them.")
+    static final class RebuildProjection implements Callable<Integer> {
+        @Option(names = "--url", required = true, description = "JDBC URL of the storage tier")
+        String url;
+
+        @Option(names = "--user", defaultValue = StorageConfig.DEFAULT_USER)
+        String user;
+
+        @Option(names = "--type", required = true, description = "The embedding type")
+        String type;
+
+        @Override
+        public Integer call() {
+            String password = System.getenv().getOrDefault("HART_STORAGE_PASSWORD", "");
+            long t0 = System.nanoTime();
+            try (StorageEngine engine = StorageEngines.open(new StorageConfig(url, user, password, 2, false))) {
+                var rebuild = engine.forTenant("system").vectors().rebuildProjection(type);
+                System.out.printf(java.util.Locale.ROOT, "rebuilt %s: generation %d, %d landmarks from %d embeddings, "
+                        + "%d re-projected in %.1f s%n", rebuild.embeddingType(), rebuild.generation(),
+                        rebuild.landmarks(), rebuild.trainedOn(), rebuild.reprojected(), (System.nanoTime() - t0) / 1e9);
+                return 0;
+            }
         }
     }
 }

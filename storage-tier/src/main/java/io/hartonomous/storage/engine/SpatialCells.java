@@ -32,12 +32,15 @@ public final class SpatialCells {
     private SpatialCells() {
     }
 
-    /** Cells for a type of {@code count} embeddings: about sqrt(count), so a cell holds about as many again. */
+    /**
+     * Cells for a type of {@code count} embeddings: 4 sqrt(count), the low end of the usual inverted-file rule
+     * (4 to 16 sqrt(n) lists), at most {@link #MAX_CELLS} so that ranking a query's cells stays cheap.
+     */
     public static int cellsFor(long count) {
         if (count <= 1) {
             return 1;
         }
-        return (int) Math.min(MAX_CELLS, Math.max(1, Math.round(Math.sqrt(count))));
+        return (int) Math.min(Math.min(MAX_CELLS, count), Math.max(1, Math.round(4 * Math.sqrt(count))));
     }
 
     /** The provisional landmark of a type that has not been built yet (the first seeded landmark of before). */

@@ -65,12 +65,13 @@ class SpatialCellsTest {
     }
 
     @Test
-    void cellCountGrowsAsTheSquareRootAndIsBounded() {
+    void cellCountGrowsAsFourTimesTheSquareRootAndIsBounded() {
         assertThat(SpatialCells.cellsFor(0)).isEqualTo(1);
         assertThat(SpatialCells.cellsFor(1)).isEqualTo(1);
-        assertThat(SpatialCells.cellsFor(100)).isEqualTo(10);
-        assertThat(SpatialCells.cellsFor(100_000)).isEqualTo(316);
-        assertThat(SpatialCells.cellsFor(10_000_000)).isEqualTo(SpatialCells.MAX_CELLS);
+        assertThat(SpatialCells.cellsFor(4)).isEqualTo(4);
+        assertThat(SpatialCells.cellsFor(100)).isEqualTo(40);
+        assertThat(SpatialCells.cellsFor(10_000)).isEqualTo(400);
+        assertThat(SpatialCells.cellsFor(100_000)).isEqualTo(SpatialCells.MAX_CELLS);
         assertThat(SpatialCells.train("few", clustered(1, 3, 3), 10)).as("no more cells than rows").hasNumberOfRows(3);
         assertThatThrownBy(() -> SpatialCells.train("none", List.of(), 3))
                 .isInstanceOf(IllegalArgumentException.class);
