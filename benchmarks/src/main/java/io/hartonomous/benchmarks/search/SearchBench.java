@@ -173,8 +173,8 @@ public final class SearchBench {
         md.append(table(tuned, n, budgets));
         md.append("""
 
-                With H2's default page cache of 16 MB (every rerank lookup then reads and deserializes its page \
-                from the file again):
+                The same with H2's default page cache of 16 MB instead (the vectors' pages then come from the \
+                operating system's file cache rather than H2's own):
 
                 """);
         md.append(table(h2Default, n, budgets));
@@ -185,8 +185,8 @@ public final class SearchBench {
 
                 **Projection alternatives** — recall@10 of the candidates each spatial filter would hand to the \
                 rerank, by candidate budget, computed in memory on the same vectors and queries (the rerank is \
-                exact, so these are the recall the engine gets; the engine's latency at a budget is the rerank's, \
-                the hybrid rows above):
+                exact, so these are the recall the engine gets - the cells row is the engine's own figure again - \
+                and the engine's latency at a budget is the rerank's, the hybrid rows above):
 
                 | projection | what X, Y are | %s |
                 |---|---|%s

@@ -89,9 +89,9 @@ public final class EmbeddedEngine implements StorageEngine {
     }
 
     /**
-     * H2's page cache for a database this process opens: a quarter of the heap (at least H2's own 16 MB default).
-     * With the default, every rerank lookup of an 8 KB embedding row deserializes its page from the file again
-     * (docs/benchmarks.md, "search").
+     * H2's page cache for a database this process opens: a quarter of the heap (at least H2's own 16 MB default), so
+     * that the pages of 8 KB embedding rows a search touches can stay deserialized in H2 rather than be read back
+     * from the operating system's file cache (docs/benchmarks.md, "search", measures both).
      */
     public static long cacheKilobytes() {
         return Math.max(16 * 1024, Runtime.getRuntime().maxMemory() / 4 / 1024);
