@@ -33,8 +33,9 @@ IF NOT EXISTS (
     CREATE NONCLUSTERED INDEX IX_AtomEmbeddings_Type ON dbo.AtomEmbeddings (EmbeddingType) INCLUDE (AtomId, TenantId);
 GO
 
--- Two reference vectors per embedding type: axis 0 gives X, axis 1 gives Y (Euclidean distance to each).
--- The storage engine derives them from a fixed seed per type, so every engine projects identically.
+-- The landmarks of each embedding type (Axis = landmark number): an embedding's point is (the Axis of its nearest
+-- landmark, its distance to it). One provisional landmark seeded from the type name until the engine derives them
+-- from the type's embeddings (dbo.sp_ReplaceSpatialLandmarks); see sql/073 and docs/decisions.md.
 IF OBJECT_ID(N'dbo.SpatialLandmarks', N'U') IS NULL
     CREATE TABLE dbo.SpatialLandmarks (
         EmbeddingType  NVARCHAR(64) COLLATE Latin1_General_100_BIN2 NOT NULL,
@@ -43,6 +44,18 @@ IF OBJECT_ID(N'dbo.SpatialLandmarks', N'U') IS NULL
         LandmarkVector VECTOR(1998) NOT NULL,
         CreatedAt      DATETIME2(7) NOT NULL CONSTRAINT DF_SpatialLandmarks_CreatedAt DEFAULT SYSUTCDATETIME(),
         CONSTRAINT PK_SpatialLandmarks PRIMARY KEY CLUSTERED (EmbeddingType, Axis),
-        CONSTRAINT CK_SpatialLandmarks_Axis CHECK (Axis IN (0, 1))
+        CONSTRAINT CK_SpatialLandmarks_Axis CHECK (Axis BETWEEN 0 AND 1023)
     );
+GO
+
+-- Databases created when a type had exactly two landmarks (axes 0 and 1).
+IF EXISTS (
+    SELECT 1 FROM sys.check_constraints
+    WHERE name = N'CK_SpatialLandmarks_Axis' AND parent_object_id = OBJECT_ID(N'dbo.SpatialLandmarks')
+      AND definition NOT LIKE N'%1023%'
+)
+BEGIN
+    ALTER TABLE dbo.SpatialLandmarks DROP CONSTRAINT CK_SpatialLandmarks_Axis;
+    ALTER TABLE dbo.SpatialLandmarks ADD CONSTRAINT CK_SpatialLandmarks_Axis CHECK (Axis BETWEEN 0 AND 1023);
+END;
 GO

@@ -1,17 +1,21 @@
 -- Embeddings and nearest-neighbour search. Same algorithm as the embedded engine (EmbeddedVectorStore,
--- LandmarkProjection, SpatialCandidates): an embedding is projected to the 2-D point (Euclidean distance to
--- landmark 0, to landmark 1) of its type; hybrid search takes the embeddings whose projections lie nearest the
--- query's projection (a nearest-neighbour query on the spatial index) and reranks them with exact VECTOR_DISTANCE;
--- exact search computes VECTOR_DISTANCE for every visible embedding. By the triangle inequality the projection
--- never moves two vectors further apart than they are, so near neighbours stay near (geometry distance is planar,
--- hence two landmarks). Vectors are zero-padded to 1998, which changes none of the three distances.
+-- SpatialCandidates, io.hartonomous.storage.engine.SpatialCells; docs/decisions.md "Hybrid search projection"):
+-- a type's landmarks (dbo.SpatialLandmarks, Axis = landmark number) partition its embeddings into cells, and an
+-- embedding's 2-D point is (X, Y) = (the Axis of its nearest landmark, its Euclidean distance to that landmark).
+-- Hybrid search ranks the type's landmarks by distance to the query, reads whole cells nearest first through the
+-- spatial index (a box around X = cell) until it has the candidates it wants - in the last cell, those whose Y is
+-- nearest the query's own distance to that landmark - and reranks them with exact VECTOR_DISTANCE; exact search
+-- computes VECTOR_DISTANCE for every visible embedding. Until a type is rebuilt it has one provisional landmark
+-- (seeded from the type name by the engine); dbo.sp_ReplaceSpatialLandmarks installs landmarks the engine derived
+-- from the type's embeddings (k-means over dbo.sp_GetSpatialLandmarkSample) and re-projects every embedding of the
+-- type. Vectors are zero-padded to 1998, which changes none of the three distances.
 -- @Metric is 'cosine', 'euclidean' or 'dot' (the negated dot product, smaller is closer, as VECTOR_DISTANCE).
 
--- Stores the landmarks of a type unless they exist; the engine derives them from a fixed seed per type.
+-- Stores the provisional landmark of a type unless it has landmarks: the engine's seeded landmark (SpatialCells),
+-- until dbo.sp_ReplaceSpatialLandmarks replaces it with landmarks derived from the data.
 CREATE OR ALTER PROCEDURE dbo.sp_EnsureSpatialLandmarks
     @EmbeddingType NVARCHAR(64),
-    @Axis0         VECTOR(1998),
-    @Axis1         VECTOR(1998)
+    @Landmark      VECTOR(1998)
 AS
 BEGIN
     SET NOCOUNT ON;
@@ -19,12 +23,70 @@ BEGIN
     BEGIN TRANSACTION;
     IF NOT EXISTS (SELECT 1 FROM dbo.SpatialLandmarks WITH (UPDLOCK, HOLDLOCK) WHERE EmbeddingType = @EmbeddingType)
         INSERT INTO dbo.SpatialLandmarks (EmbeddingType, Axis, Dimension, LandmarkVector)
-        VALUES (@EmbeddingType, 0, 1998, @Axis0), (@EmbeddingType, 1, 1998, @Axis1);
+        VALUES (@EmbeddingType, 0, 1998, @Landmark);
     COMMIT TRANSACTION;
 END;
 GO
 
--- The 2-D point of a (zero-padded) vector for its type's landmarks.
+-- The first @Top embeddings (by id, every tenant's) of a type and how many the type has: what the engine derives the
+-- type's landmarks from. Runs as hart_system so that row-level security does not narrow the sample to the caller's
+-- tenant; the vectors go to the engine only, never to a client.
+CREATE OR ALTER PROCEDURE dbo.sp_GetSpatialLandmarkSample
+    @EmbeddingType NVARCHAR(64),
+    @Top           INT
+WITH EXECUTE AS 'hart_system'
+AS
+BEGIN
+    SET NOCOUNT ON;
+    IF @Top IS NULL OR @Top < 1
+        THROW 50400, N'@Top must be positive', 1;
+    SELECT TOP (@Top) EmbeddingId, Dimension, EmbeddingVector, COUNT_BIG(*) OVER () AS TypeCount
+    FROM dbo.AtomEmbeddings
+    WHERE EmbeddingType = @EmbeddingType
+    ORDER BY EmbeddingId;
+END;
+GO
+
+-- Replaces the landmarks of a type with @Landmarks, a JSON array of landmarks, each a JSON array of 1998 numbers
+-- (landmark i becomes Axis i), and re-projects every embedding of the type (every tenant's, hence hart_system) in
+-- the same transaction. Result: Landmarks, Reprojected.
+CREATE OR ALTER PROCEDURE dbo.sp_ReplaceSpatialLandmarks
+    @EmbeddingType NVARCHAR(64),
+    @Landmarks     NVARCHAR(MAX)
+WITH EXECUTE AS 'hart_system'
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    IF @Landmarks IS NULL OR ISJSON(@Landmarks) = 0
+        THROW 50400, N'@Landmarks must be a JSON array of landmark vectors', 1;
+    DECLARE @count INT, @reprojected BIGINT;
+    BEGIN TRANSACTION;
+    DELETE FROM dbo.SpatialLandmarks WITH (HOLDLOCK) WHERE EmbeddingType = @EmbeddingType;
+    INSERT INTO dbo.SpatialLandmarks (EmbeddingType, Axis, Dimension, LandmarkVector)
+    SELECT @EmbeddingType, CAST(j.[key] AS INT), 1998, CAST(j.[value] AS VECTOR(1998))
+    FROM OPENJSON(@Landmarks) AS j;
+    SET @count = @@ROWCOUNT;
+    IF @count < 1 OR @count > 1024
+        THROW 50400, N'a type has 1 to 1024 landmarks', 1;
+    UPDATE e
+    SET ProjectionX = n.Axis, ProjectionY = n.Distance
+    FROM dbo.AtomEmbeddings AS e WITH (TABLOCKX)
+    CROSS APPLY (
+        SELECT TOP (1) l.Axis, VECTOR_DISTANCE('euclidean', l.LandmarkVector, e.EmbeddingVector) AS Distance
+        FROM dbo.SpatialLandmarks AS l
+        WHERE l.EmbeddingType = @EmbeddingType
+        ORDER BY VECTOR_DISTANCE('euclidean', l.LandmarkVector, e.EmbeddingVector), l.Axis
+    ) AS n
+    WHERE e.EmbeddingType = @EmbeddingType;
+    SET @reprojected = @@ROWCOUNT;
+    COMMIT TRANSACTION;
+    SELECT @count AS Landmarks, @reprojected AS Reprojected;
+END;
+GO
+
+-- The 2-D point of a (zero-padded) vector for its type's landmarks: X = the Axis of the nearest landmark (the lowest
+-- on a tie), Y = the Euclidean distance to it.
 CREATE OR ALTER PROCEDURE dbo.sp_ComputeSpatialProjection
     @EmbeddingType NVARCHAR(64),
     @Vector        VECTOR(1998),
@@ -35,10 +97,9 @@ BEGIN
     SET NOCOUNT ON;
     DECLARE @message NVARCHAR(2048);
     SELECT @ProjectionX = NULL, @ProjectionY = NULL;
-    SELECT @ProjectionX = VECTOR_DISTANCE('euclidean', LandmarkVector, @Vector)
-    FROM dbo.SpatialLandmarks WHERE EmbeddingType = @EmbeddingType AND Axis = 0;
-    SELECT @ProjectionY = VECTOR_DISTANCE('euclidean', LandmarkVector, @Vector)
-    FROM dbo.SpatialLandmarks WHERE EmbeddingType = @EmbeddingType AND Axis = 1;
+    SELECT TOP (1) @ProjectionX = Axis, @ProjectionY = VECTOR_DISTANCE('euclidean', LandmarkVector, @Vector)
+    FROM dbo.SpatialLandmarks WHERE EmbeddingType = @EmbeddingType
+    ORDER BY VECTOR_DISTANCE('euclidean', LandmarkVector, @Vector), Axis;
     IF @ProjectionX IS NULL OR @ProjectionY IS NULL
     BEGIN
         SET @message = CONCAT(N'no spatial landmarks for embedding type ''', @EmbeddingType,
@@ -156,9 +217,10 @@ BEGIN
 END;
 GO
 
--- Hybrid k nearest neighbours: for the requested type (or every type with landmarks) the @Candidates embeddings
--- whose projected points lie nearest the query's projection - through the spatial index's nearest-neighbour
--- search - are reranked with the exact distance and filtered. @Candidates = 0 means max(1000, 20 * k).
+-- Hybrid k nearest neighbours: for the requested type (or every type with landmarks) the @Candidates embeddings of
+-- the cells nearest the query - whole cells, nearest landmark first, each read through the spatial index as the box
+-- around X = cell; in the last cell needed, those whose Y is nearest the query's distance to that landmark - are
+-- reranked with the exact distance and filtered. @Candidates = 0 means max(1000, 20 * k).
 -- Result: AtomId, EmbeddingType, Distance, Examined (candidates reranked), nearest first.
 CREATE OR ALTER PROCEDURE dbo.sp_HybridSearch
     @Vector        VECTOR(1998),
@@ -191,16 +253,31 @@ BEGIN
         INSERT INTO @Types (EmbeddingType) SELECT DISTINCT EmbeddingType FROM dbo.SpatialLandmarks;
 
     DECLARE @type NVARCHAR(64) = (SELECT MIN(EmbeddingType) FROM @Types);
-    DECLARE @qx FLOAT, @qy FLOAT, @q GEOMETRY;
+    DECLARE @cells TABLE (Ordinal INT NOT NULL PRIMARY KEY, Axis INT NOT NULL, Distance FLOAT NOT NULL);
+    DECLARE @have INT, @ordinal INT, @cellCount INT, @axis INT, @dq FLOAT, @box GEOMETRY;
     WHILE @type IS NOT NULL
     BEGIN
-        EXEC dbo.sp_ComputeSpatialProjection @type, @Vector, @qx OUTPUT, @qy OUTPUT;
-        SET @q = geometry::Point(@qx, @qy, 0);
-        INSERT INTO #Candidates (EmbeddingId)
-        SELECT TOP (@Wanted) e.EmbeddingId
-        FROM dbo.AtomEmbeddings AS e
-        WHERE e.EmbeddingType = @type AND e.SpatialKey.STDistance(@q) IS NOT NULL
-        ORDER BY e.SpatialKey.STDistance(@q);
+        DELETE FROM @cells;
+        INSERT INTO @cells (Ordinal, Axis, Distance)
+        SELECT ROW_NUMBER() OVER (ORDER BY d.Distance, l.Axis), l.Axis, d.Distance
+        FROM dbo.SpatialLandmarks AS l
+        CROSS APPLY (SELECT VECTOR_DISTANCE('euclidean', l.LandmarkVector, @Vector) AS Distance) AS d
+        WHERE l.EmbeddingType = @type;
+        SELECT @have = 0, @ordinal = 1, @cellCount = (SELECT COUNT(*) FROM @cells);
+        WHILE @have < @Wanted AND @ordinal <= @cellCount
+        BEGIN
+            SELECT @axis = Axis, @dq = Distance FROM @cells WHERE Ordinal = @ordinal;
+            -- Y is a distance (>= 0) between float32 vectors, below 1e40: the box covers every Y of the cell.
+            SET @box = geometry::STGeomFromText(CONCAT(N'POLYGON((', @axis - 0.25, N' -1, ', @axis + 0.25,
+                       N' -1, ', @axis + 0.25, N' 1e40, ', @axis - 0.25, N' 1e40, ', @axis - 0.25, N' -1))'), 0);
+            INSERT INTO #Candidates (EmbeddingId)
+            SELECT TOP (@Wanted - @have) e.EmbeddingId
+            FROM dbo.AtomEmbeddings AS e
+            WHERE e.SpatialKey.STIntersects(@box) = 1 AND e.EmbeddingType = @type
+            ORDER BY ABS(e.ProjectionY - @dq), e.EmbeddingId;
+            SET @have += @@ROWCOUNT;
+            SET @ordinal += 1;
+        END;
         SET @type = (SELECT MIN(EmbeddingType) FROM @Types WHERE EmbeddingType > @type);
     END;
 

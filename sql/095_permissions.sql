@@ -68,6 +68,9 @@ GO
 
 -- hart_admin
 GRANT EXECUTE ON OBJECT::dbo.sp_CreateApiKey TO hart_admin;
+-- Rebuilding a type's projection (VectorStore.rebuildProjection): a maintenance operation.
+GRANT EXECUTE ON OBJECT::dbo.sp_GetSpatialLandmarkSample TO hart_admin;
+GRANT EXECUTE ON OBJECT::dbo.sp_ReplaceSpatialLandmarks TO hart_admin;
 GRANT EXECUTE ON OBJECT::dbo.sp_RevokeApiKey TO hart_admin;
 GRANT EXECUTE ON OBJECT::dbo.sp_ListApiKeys TO hart_admin;
 GRANT EXECUTE ON OBJECT::dbo.sp_UpdateWeights TO hart_admin;

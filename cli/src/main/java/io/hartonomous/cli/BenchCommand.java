@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and write its figures into docs/benchmarks.md.",
-        subcommands = {BenchCommand.Kernels.class, IngestBenchCommand.class})
+        subcommands = {BenchCommand.Kernels.class, IngestBenchCommand.class, SearchBenchCommand.class,
+                ApiBenchCommand.class})
 final class BenchCommand {
 
     /** JMH over every SIMD kernel and its scalar twin; extra arguments go to JMH (e.g. a benchmark regex). */

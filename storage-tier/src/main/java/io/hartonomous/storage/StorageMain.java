@@ -9,6 +9,7 @@ import io.hartonomous.storage.deploy.Dialect;
 import io.hartonomous.storage.deploy.SchemaDeployer;
 import io.hartonomous.storage.deploy.SchemaScript;
 import io.hartonomous.storage.deploy.ScriptSource;
+import io.hartonomous.storage.engine.embedded.EmbeddedEngine;
 import org.h2.tools.Server;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,8 +26,8 @@ import java.util.concurrent.CountDownLatch;
 
 /** The storage tier's own command line: the schema deployer and the embedded engine's server. */
 @Command(name = "hart-storage", mixinStandardHelpOptions = true,
-        subcommands = {StorageMain.DeploySchema.class, StorageMain.Serve.class},
-        description = "Hartonomous storage tier: deploy the schema, or serve the embedded engine.")
+        subcommands = {StorageMain.DeploySchema.class, StorageMain.Serve.class, StorageMain.RebuildProjection.class},
+        description = "Hartonomous storage tier: deploy the schema, serve the embedded engine, rebuild a projection.")
 public final class StorageMain {
 
     public static void main(String[] args) {
@@ -96,7 +97,11 @@ public final class StorageMain {
             // Loopback only (no -tcpAllowOthers): the tiers on this host share it, nothing else reaches it.
             Server server = Server.createTcpServer("-tcpPort", Integer.toString(port), "-ifNotExists").start();
             StorageConfig config = StorageConfig.embeddedServer(server.getPort(), dataDir);
-            try (StorageEngine engine = StorageEngines.open(config.withPoolSize(1))) {
+            // This process holds the database open (DB_CLOSE_DELAY=-1) with a page cache of a quarter of its own heap
+            // (H2's default is 16 MB); the tiers' connections leave both as they are.
+            StorageConfig own = new StorageConfig(config.url() + ";DB_CLOSE_DELAY=-1;CACHE_SIZE="
+                    + EmbeddedEngine.cacheKilobytes(), config.user(), config.password(), 1, false);
+            try (StorageEngine engine = StorageEngines.open(own)) {
                 System.out.println("storage ready " + config.url() + " tables=" + engine.rowCounts().size());
             }
             CountDownLatch stopped = new CountDownLatch(1);
@@ -106,6 +111,36 @@ public final class StorageMain {
             }, "storage-shutdown"));
             stopped.await();
             return 0;
+        }
+    }
+
+    /**
+     * Re-derives an embedding type's landmarks from its embeddings and re-projects them (VectorStore.rebuildProjection):
+     * run after a type's first bulk load and when it has grown a lot. Needs {@code --add-modules jdk.incubator.vector}.
+     */
+    @Command(name = "rebuild-projection", mixinStandardHelpOptions = true,
+            description = "Derive an embedding type's hybrid-search landmarks from its embeddings and re-project them.")
+    static final class RebuildProjection implements Callable<Integer> {
+        @Option(names = "--url", required = true, description = "JDBC URL of the storage tier")
+        String url;
+
+        @Option(names = "--user", defaultValue = StorageConfig.DEFAULT_USER)
+        String user;
+
+        @Option(names = "--type", required = true, description = "The embedding type")
+        String type;
+
+        @Override
+        public Integer call() {
+            String password = System.getenv().getOrDefault("HART_STORAGE_PASSWORD", "");
+            long t0 = System.nanoTime();
+            try (StorageEngine engine = StorageEngines.open(new StorageConfig(url, user, password, 2, false))) {
+                var rebuild = engine.forTenant("system").vectors().rebuildProjection(type);
+                System.out.printf(java.util.Locale.ROOT, "rebuilt %s: generation %d, %d landmarks from %d embeddings, "
+                        + "%d re-projected in %.1f s%n", rebuild.embeddingType(), rebuild.generation(),
+                        rebuild.landmarks(), rebuild.trainedOn(), rebuild.reprojected(), (System.nanoTime() - t0) / 1e9);
+                return 0;
+            }
         }
     }
 }

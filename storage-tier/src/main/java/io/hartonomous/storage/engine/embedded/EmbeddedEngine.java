@@ -48,7 +48,7 @@ public final class EmbeddedEngine implements StorageEngine {
         this.tx = new Transactions(pool);
         this.queue = new EmbeddedMessageQueue(tx);
         this.apiKeys = new EmbeddedApiKeyStore(tx);
-        this.projection = new LandmarkProjection(tx);
+        this.projection = new LandmarkProjection();
     }
 
     public static EmbeddedEngine open(StorageConfig config) {
@@ -85,7 +85,19 @@ public final class EmbeddedEngine implements StorageEngine {
         if (url.startsWith("jdbc:h2:file:") && !url.toUpperCase().contains("DB_CLOSE_ON_EXIT")) {
             u.append(";DB_CLOSE_ON_EXIT=FALSE");
         }
+        if (url.startsWith("jdbc:h2:file:") && !url.toUpperCase().contains("CACHE_SIZE")) {
+            u.append(";CACHE_SIZE=").append(cacheKilobytes());
+        }
         return u.toString();
+    }
+
+    /**
+     * H2's page cache for a database this process opens: a quarter of the heap (at least H2's own 16 MB default), so
+     * that the pages of 8 KB embedding rows a search touches can stay deserialized in H2 rather than be read back
+     * from the operating system's file cache (docs/benchmarks.md, "search", measures both).
+     */
+    public static long cacheKilobytes() {
+        return Math.max(16 * 1024, Runtime.getRuntime().maxMemory() / 4 / 1024);
     }
 
     private static String rootMessage(Throwable e) {

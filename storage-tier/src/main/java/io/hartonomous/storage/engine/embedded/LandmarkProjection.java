@@ -1,92 +1,134 @@
 package io.hartonomous.storage.engine.embedded;
 
-import io.hartonomous.kernels.VectorDistance;
-import io.hartonomous.storage.engine.LandmarkSeeds;
+import io.hartonomous.storage.engine.SpatialCells;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Projects an embedding to a 2-D point: its Euclidean distances to two landmark vectors of its embedding type.
- * By the triangle inequality |d(q,L) - d(v,L)| <= d(q,v), so points near the query's projection are the only
- * candidates that can be near it in Euclidean terms (geometry distance is planar, hence two landmarks).
- * Landmarks are created per type on first use from a fixed seed, so every engine derives the same ones.
+ * The landmarks of each embedding type ({@link SpatialCells}): an embedding's point is (cell of its nearest
+ * landmark, distance to it). A type's first put stores its provisional seeded landmark; a rebuild replaces them
+ * and bumps the type's generation, which every process checks (one primary-key read) before using its cache.
  */
 final class LandmarkProjection {
-    static final int AXES = LandmarkSeeds.AXES;
-
-    private final Transactions tx;
-    private final Map<String, float[][]> cache = new ConcurrentHashMap<>();
-
-    LandmarkProjection(Transactions tx) {
-        this.tx = tx;
+    /** A type's landmarks as of one generation. */
+    record Landmarks(long generation, float[][] vectors) {
     }
 
-    double[] project(Connection c, String embeddingType, float[] vector) throws SQLException {
-        float[][] landmarks = landmarks(c, embeddingType);
-        double[] point = new double[AXES];
-        for (int axis = 0; axis < AXES; axis++) {
-            point[axis] = distance(landmarks[axis], vector);
-        }
-        return point;
-    }
+    private final Map<String, Landmarks> cache = new ConcurrentHashMap<>();
 
-    double[] project(String embeddingType, float[] vector) {
-        return tx.read(c -> project(c, embeddingType, vector));
-    }
-
-    private static double distance(float[] landmark, float[] vector) {
-        float[] v = vector.length == landmark.length ? vector : Arrays.copyOf(vector, landmark.length);
-        return VectorDistance.euclidean(landmark, v, landmark.length);
-    }
-
-    private float[][] landmarks(Connection c, String embeddingType) throws SQLException {
-        float[][] known = cache.get(embeddingType);
-        if (known != null) {
-            return known;
-        }
-        float[][] stored = load(c, embeddingType);
-        if (stored == null) {
-            stored = seeded(embeddingType);
-            try (PreparedStatement ps = c.prepareStatement("MERGE INTO SpatialLandmarks (EmbeddingType, Axis, "
-                    + "Dimension, LandmarkVector) KEY (EmbeddingType, Axis) VALUES (?, ?, ?, ?)")) {
-                for (int axis = 0; axis < AXES; axis++) {
-                    ps.setString(1, embeddingType);
-                    ps.setInt(2, axis);
-                    ps.setInt(3, stored[axis].length);
-                    ps.setBytes(4, FloatCodec.encode(stored[axis]));
-                    ps.addBatch();
+    /**
+     * The type's current landmarks for a writer: locks the type's landmark set (puts of a type and its rebuild
+     * serialize on it) and stores the provisional landmark if the type has none yet.
+     */
+    Landmarks forWrite(Connection c, String embeddingType) throws SQLException {
+        Long generation = generation(c, embeddingType, true);
+        if (generation == null) {
+            float[] seeded = SpatialCells.seeded(embeddingType);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO SpatialLandmarkSets (EmbeddingType, "
+                    + "Generation, Landmarks, TrainedOn) VALUES (?, 0, 1, 0)")) {
+                ps.setString(1, embeddingType);
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (Transactions.isUniqueViolation(e)) {
+                    throw new Transactions.RetryableConflict("landmarks of " + embeddingType + " created concurrently");
                 }
-                ps.executeBatch();
+                throw e;
+            }
+            store(c, embeddingType, new float[][] {seeded});
+            Landmarks provisional = new Landmarks(0, new float[][] {seeded});
+            cache.put(embeddingType, provisional);
+            return provisional;
+        }
+        return load(c, embeddingType, generation);
+    }
+
+    /** The type's current landmarks for a reader, or null if the type has none (no embedding of it was stored). */
+    Landmarks forRead(Connection c, String embeddingType) throws SQLException {
+        Long generation = generation(c, embeddingType, false);
+        return generation == null ? null : load(c, embeddingType, generation);
+    }
+
+    /** Every type that has landmarks. */
+    static List<String> types(Connection c) throws SQLException {
+        List<String> types = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT EmbeddingType FROM SpatialLandmarkSets "
+                + "ORDER BY EmbeddingType"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                types.add(rs.getString(1));
             }
         }
-        cache.put(embeddingType, stored);
-        return stored;
+        return types;
     }
 
-    private static float[][] load(Connection c, String embeddingType) throws SQLException {
-        float[][] landmarks = new float[AXES][];
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT Axis, LandmarkVector FROM SpatialLandmarks WHERE EmbeddingType = ? ORDER BY Axis")) {
+    /** Replaces the type's landmarks (the caller holds the set's lock from {@link #forWrite}). */
+    Landmarks replace(Connection c, String embeddingType, float[][] landmarks, long trainedOn) throws SQLException {
+        long generation;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE SpatialLandmarkSets SET Generation = Generation + 1, "
+                + "Landmarks = ?, TrainedOn = ?, BuiltAt = CURRENT_TIMESTAMP WHERE EmbeddingType = ?")) {
+            ps.setInt(1, landmarks.length);
+            ps.setLong(2, trainedOn);
+            ps.setString(3, embeddingType);
+            ps.executeUpdate();
+        }
+        generation = generation(c, embeddingType, false);
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM SpatialLandmarks WHERE EmbeddingType = ?")) {
+            ps.setString(1, embeddingType);
+            ps.executeUpdate();
+        }
+        store(c, embeddingType, landmarks);
+        Landmarks replaced = new Landmarks(generation, landmarks);
+        cache.put(embeddingType, replaced);
+        return replaced;
+    }
+
+    private static Long generation(Connection c, String embeddingType, boolean forUpdate) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT Generation FROM SpatialLandmarkSets "
+                + "WHERE EmbeddingType = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
             ps.setString(1, embeddingType);
             try (ResultSet rs = ps.executeQuery()) {
-                int found = 0;
-                while (rs.next()) {
-                    landmarks[rs.getInt(1)] = FloatCodec.decode(rs.getBytes(2));
-                    found++;
-                }
-                return found == AXES ? landmarks : null;
+                return rs.next() ? rs.getLong(1) : null;
             }
         }
     }
 
-    /** Deterministic landmarks from a seed per type, the same on every engine ({@link LandmarkSeeds}). */
-    static float[][] seeded(String embeddingType) {
-        return LandmarkSeeds.landmarks(embeddingType);
+    private Landmarks load(Connection c, String embeddingType, long generation) throws SQLException {
+        Landmarks known = cache.get(embeddingType);
+        if (known != null && known.generation() == generation) {
+            return known;
+        }
+        List<float[]> vectors = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT LandmarkVector FROM SpatialLandmarks WHERE EmbeddingType = ? ORDER BY Axis")) {
+            ps.setString(1, embeddingType);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    vectors.add(FloatCodec.decode(rs.getBytes(1)));
+                }
+            }
+        }
+        Landmarks loaded = new Landmarks(generation, vectors.toArray(float[][]::new));
+        cache.put(embeddingType, loaded);
+        return loaded;
+    }
+
+    private static void store(Connection c, String embeddingType, float[][] landmarks) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO SpatialLandmarks (EmbeddingType, Axis, "
+                + "Dimension, LandmarkVector) VALUES (?, ?, ?, ?)")) {
+            for (int i = 0; i < landmarks.length; i++) {
+                ps.setString(1, embeddingType);
+                ps.setInt(2, i);
+                ps.setInt(3, landmarks[i].length);
+                ps.setBytes(4, FloatCodec.encode(landmarks[i]));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 }

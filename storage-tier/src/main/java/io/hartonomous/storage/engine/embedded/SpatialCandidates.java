@@ -1,6 +1,7 @@
 package io.hartonomous.storage.engine.embedded;
 
 import io.hartonomous.storage.contract.SearchRequest;
+import io.hartonomous.storage.engine.SpatialCells;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,17 +10,14 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * The spatial half of hybrid search: grows a box around the query's projected point (through the spatial index)
- * until it holds enough embeddings, then keeps the ones whose projections lie nearest.
+ * The spatial half of hybrid search ({@link SpatialCells}): the query's cells nearest first, each read as the points
+ * with X = cell (the B-tree on EmbeddingPoints), whole until {@code wanted} are collected; in the last cell needed,
+ * the embeddings whose Y (distance to the cell's landmark) is nearest the query's own distance to it.
  */
 final class SpatialCandidates {
-    private static final int MAX_ROUNDS = 40;
-
-    /** An embedding's projected point. */
-    private record Point(long embeddingId, double x, double y) {
+    private record Point(long embeddingId, double y) {
     }
 
     private SpatialCandidates() {
@@ -27,73 +25,49 @@ final class SpatialCandidates {
 
     static List<Long> nearest(Connection c, LandmarkProjection projection, SearchRequest r, int wanted)
             throws SQLException {
-        String type = r.embeddingType();
-        double[] q = r.embeddingType() != null ? projection.project(c, type, r.vector()) : null;
-        if (q == null) {
-            // Without a type the query cannot be projected onto one set of landmarks: rank by every type's.
-            return allTypes(c, projection, r, wanted);
-        }
-        return within(c, q, type, wanted);
-    }
-
-    private static List<Long> allTypes(Connection c, LandmarkProjection projection, SearchRequest r, int wanted)
-            throws SQLException {
-        List<String> types = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT EmbeddingType FROM SpatialLandmarks");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                types.add(rs.getString(1));
-            }
-        }
+        List<String> types = r.embeddingType() != null ? List.of(r.embeddingType()) : LandmarkProjection.types(c);
         List<Long> all = new ArrayList<>();
         for (String type : types) {
-            all.addAll(within(c, projection.project(c, type, r.vector()), type, wanted));
+            LandmarkProjection.Landmarks landmarks = projection.forRead(c, type);
+            if (landmarks != null) {
+                all.addAll(within(c, landmarks.vectors(), type, r.vector(), wanted));
+            }
         }
         return all;
     }
 
-    private static List<Long> within(Connection c, double[] q, String type, int wanted) throws SQLException {
-        double radius = Math.max(1e-6, 0.01 * Math.hypot(q[0], q[1]));
-        List<Point> found = List.of();
-        long total = count(c, type);
-        for (int round = 0; round < MAX_ROUNDS; round++) {
-            found = box(c, q, radius, type);
-            if (found.size() >= wanted || found.size() >= total) {
-                break;
+    private static List<Long> within(Connection c, float[][] landmarks, String type, float[] query, int wanted)
+            throws SQLException {
+        double[] distances = SpatialCells.distances(landmarks, query);
+        List<Long> ids = new ArrayList<>(wanted);
+        try (PreparedStatement ps = c.prepareStatement("SELECT EmbeddingId, ProjectionY FROM EmbeddingPoints "
+                + "WHERE EmbeddingType = ? AND ProjectionX = ?")) {
+            for (int cell : SpatialCells.order(distances)) {
+                List<Point> members = cell(ps, cell, type);
+                if (ids.size() + members.size() > wanted) {
+                    double dq = distances[cell];
+                    members.sort(Comparator.comparingDouble((Point p) -> Math.abs(p.y() - dq))
+                            .thenComparingLong(Point::embeddingId));
+                    members = members.subList(0, wanted - ids.size());
+                }
+                for (Point p : members) {
+                    ids.add(p.embeddingId());
+                }
+                if (ids.size() >= wanted) {
+                    break;
+                }
             }
-            radius *= 2;
-        }
-        List<Point> sorted = new ArrayList<>(found);
-        sorted.sort(Comparator.comparingDouble(p -> Math.hypot(p.x() - q[0], p.y() - q[1])));
-        List<Long> ids = new ArrayList<>(Math.min(wanted, sorted.size()));
-        for (int i = 0; i < sorted.size() && i < wanted; i++) {
-            ids.add(sorted.get(i).embeddingId());
         }
         return ids;
     }
 
-    private static long count(Connection c, String type) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM AtomEmbeddings WHERE EmbeddingType = ?")) {
-            ps.setString(1, type);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    private static List<Point> box(Connection c, double[] q, double radius, String type) throws SQLException {
-        String polygon = String.format(Locale.ROOT, "POLYGON((%1$.17g %2$.17g, %3$.17g %2$.17g, %3$.17g %4$.17g, "
-                + "%1$.17g %4$.17g, %1$.17g %2$.17g))", q[0] - radius, q[1] - radius, q[0] + radius, q[1] + radius);
+    private static List<Point> cell(PreparedStatement ps, int cell, String type) throws SQLException {
+        ps.setString(1, type);
+        ps.setDouble(2, cell);
         List<Point> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT EmbeddingId, ProjectionX, ProjectionY FROM AtomEmbeddings "
-                + "WHERE SpatialKey && CAST(? AS GEOMETRY) AND EmbeddingType = ?")) {
-            ps.setString(1, polygon);
-            ps.setString(2, type);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new Point(rs.getLong(1), rs.getDouble(2), rs.getDouble(3)));
-                }
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new Point(rs.getLong(1), rs.getDouble(2)));
             }
         }
         return rows;

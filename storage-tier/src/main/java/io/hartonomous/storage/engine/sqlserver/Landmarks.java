@@ -1,6 +1,6 @@
 package io.hartonomous.storage.engine.sqlserver;
 
-import io.hartonomous.storage.engine.LandmarkSeeds;
+import io.hartonomous.storage.engine.SpatialCells;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -8,10 +8,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Makes sure the landmarks of an embedding type are stored before an embedding of that type is projected
- * (dbo.sp_ComputeSpatialProjection measures against dbo.SpatialLandmarks). They are the seeded landmarks every
- * engine derives ({@link LandmarkSeeds}); the procedure inserts them only if the type has none, so concurrent
- * engines agree. Types already ensured by this engine are remembered (per engine, never static).
+ * Makes sure an embedding type has a landmark before an embedding of it is projected
+ * (dbo.sp_ComputeSpatialProjection measures against dbo.SpatialLandmarks): the provisional seeded landmark every
+ * engine derives ({@link SpatialCells#seeded}), inserted only if the type has none, until a rebuild replaces it with
+ * landmarks derived from the data. Types already ensured by this engine are remembered (per engine, never static).
  */
 final class Landmarks {
     private final Set<String> ensured = ConcurrentHashMap.newKeySet();
@@ -20,11 +20,9 @@ final class Landmarks {
         if (ensured.contains(embeddingType)) {
             return;
         }
-        float[][] axes = LandmarkSeeds.landmarks(embeddingType);
         try (ProcedureCall call = ProcedureCall.prepare(connection, Procedures.ENSURE_SPATIAL_LANDMARKS)) {
             call.setString("EmbeddingType", embeddingType)
-                    .setVector("Axis0", axes[0])
-                    .setVector("Axis1", axes[1])
+                    .setVector("Landmark", SpatialCells.seeded(embeddingType))
                     .execute();
         }
         ensured.add(embeddingType);

@@ -46,7 +46,11 @@ final class Procedures {
 
     // Vectors (073)
     static final Procedure ENSURE_SPATIAL_LANDMARKS = Procedure.of("dbo.sp_EnsureSpatialLandmarks",
-            "EmbeddingType", "Axis0", "Axis1");
+            "EmbeddingType", "Landmark");
+    static final Procedure GET_SPATIAL_LANDMARK_SAMPLE = Procedure.of("dbo.sp_GetSpatialLandmarkSample",
+            "EmbeddingType", "Top");
+    static final Procedure REPLACE_SPATIAL_LANDMARKS = Procedure.of("dbo.sp_ReplaceSpatialLandmarks",
+            "EmbeddingType", "Landmarks");
     static final Procedure PUT_EMBEDDING = Procedure.of("dbo.sp_PutEmbedding",
             "AtomId", "EmbeddingType", "Dimension", "Vector", "BuiltIn");
     static final Procedure GET_EMBEDDINGS = Procedure.of("dbo.sp_GetEmbeddings", "AtomId");
@@ -84,7 +88,7 @@ final class Procedures {
             GET_ATOM, GET_ATOM_BY_HASH, GET_COMPOSITIONS, GET_PLACED_VALUES, GET_COMPOSITION_COUNT,
             LIST_MODELS, GET_MODEL, GET_MODEL_LAYERS, GET_TENSOR_AS_OF, UPDATE_WEIGHTS, ROLLBACK_WEIGHTS,
             CREATE_WEIGHT_SNAPSHOT, LIST_WEIGHT_SNAPSHOTS,
-            ENSURE_SPATIAL_LANDMARKS, PUT_EMBEDDING, GET_EMBEDDINGS, EXACT_VECTOR_SEARCH, HYBRID_SEARCH,
+            ENSURE_SPATIAL_LANDMARKS, GET_SPATIAL_LANDMARK_SAMPLE, REPLACE_SPATIAL_LANDMARKS, PUT_EMBEDDING, GET_EMBEDDINGS, EXACT_VECTOR_SEARCH, HYBRID_SEARCH,
             ENSURE_NODE, ENSURE_EDGE, QUERY_LINEAGE,
             ENQUEUE_MESSAGE, RECEIVE_MESSAGES, COMPLETE_MESSAGE, ABANDON_MESSAGE, QUEUE_DEPTH,
             CREATE_API_KEY, FIND_API_KEY_BY_HASH, REVOKE_API_KEY, LIST_API_KEYS,

@@ -1,13 +1,17 @@
 package io.hartonomous.storage.engine.sqlserver;
 
 import io.hartonomous.storage.contract.AtomEmbedding;
+import io.hartonomous.storage.contract.EmbeddingVector;
 import io.hartonomous.storage.contract.NewEmbedding;
+import io.hartonomous.storage.contract.NotFoundException;
+import io.hartonomous.storage.contract.ProjectionRebuild;
 import io.hartonomous.storage.contract.SearchHit;
 import io.hartonomous.storage.contract.SearchMode;
 import io.hartonomous.storage.contract.SearchRequest;
 import io.hartonomous.storage.contract.SearchResult;
 import io.hartonomous.storage.contract.StorageException;
 import io.hartonomous.storage.contract.VectorStore;
+import io.hartonomous.storage.engine.SpatialCells;
 import microsoft.sql.Vector;
 
 import java.sql.ResultSet;
@@ -18,8 +22,9 @@ import java.util.Locale;
 /**
  * Embeddings and search through sql/073: exact search is VECTOR_DISTANCE over every visible embedding
  * (dbo.sp_ExactVectorSearch); hybrid search takes the embeddings whose projected points lie nearest the query's
- * on the spatial index and reranks them exactly (dbo.sp_HybridSearch). Projections are computed by the server
- * against the shared seeded landmarks, the embedded engine's algorithm.
+ * on the spatial index and reranks them exactly (dbo.sp_HybridSearch). Projections (cell of the nearest landmark,
+ * distance to it) are computed by the server; landmarks are derived from the data by {@link #rebuildProjection} with
+ * the embedded engine's algorithm ({@link SpatialCells}), so both engines derive the same ones from the same rows.
  */
 final class SqlServerVectorStore implements VectorStore {
     private final Session session;
@@ -88,5 +93,50 @@ final class SqlServerVectorStore implements VectorStore {
                 rs.getDouble("Distance")), rs.getLong("Examined")));
         long examined = rows.isEmpty() ? 0 : rows.getFirst().examined();
         return new SearchResult(rows.stream().map(Ranked::hit).toList(), examined, r.mode());
+    }
+
+    /**
+     * Samples the type's first embeddings (every tenant's, on the server), trains the landmarks here with the shared
+     * algorithm and hands them to the server, which replaces them and re-projects the whole type in one transaction.
+     */
+    @Override
+    public ProjectionRebuild rebuildProjection(String embeddingType) {
+        if (embeddingType == null || embeddingType.isBlank()) {
+            throw new IllegalArgumentException("embeddingType is required");
+        }
+        long[] typeCount = new long[1];
+        List<float[]> sample = session.list(Procedures.GET_SPATIAL_LANDMARK_SAMPLE,
+                call -> call.setString("EmbeddingType", embeddingType).setInt("Top", SpatialCells.SAMPLE), rs -> {
+                    typeCount[0] = rs.getLong("TypeCount");
+                    return Vectors.fromVector(rs.getObject("EmbeddingVector", Vector.class),
+                            EmbeddingVector.MAX_DIMENSION);
+                });
+        if (sample.isEmpty()) {
+            throw new NotFoundException("no embeddings of type '" + embeddingType + "'");
+        }
+        float[][] trained = SpatialCells.train(embeddingType, sample, SpatialCells.cellsFor(typeCount[0]));
+        String json = landmarksJson(trained);
+        long[] result = session.single(Procedures.REPLACE_SPATIAL_LANDMARKS,
+                call -> call.setString("EmbeddingType", embeddingType).setString("Landmarks", json),
+                rs -> new long[] {rs.getLong("Landmarks"), rs.getLong("Reprojected")});
+        return new ProjectionRebuild(embeddingType, 0, (int) result[0], sample.size(), result[1]);
+    }
+
+    /** Landmarks as the JSON array of 1998-number arrays that dbo.sp_ReplaceSpatialLandmarks casts to VECTOR. */
+    static String landmarksJson(float[][] landmarks) {
+        StringBuilder json = new StringBuilder(landmarks.length * EmbeddingVector.MAX_DIMENSION * 12);
+        json.append('[');
+        for (int l = 0; l < landmarks.length; l++) {
+            json.append(l == 0 ? "[" : ",[");
+            float[] padded = java.util.Arrays.copyOf(landmarks[l], EmbeddingVector.MAX_DIMENSION);
+            for (int i = 0; i < padded.length; i++) {
+                if (i > 0) {
+                    json.append(',');
+                }
+                json.append(padded[i]);
+            }
+            json.append(']');
+        }
+        return json.append(']').toString();
     }
 }

@@ -27,7 +27,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The embedded engine's spatial side: JTS points for compositions (derived), an R-tree on embedding points. */
+/** The embedded engine's spatial side: JTS points for compositions (derived), embedding points read by cell. */
 class EmbeddedSpatialTest {
     @TempDir
     Path dir;
@@ -73,7 +73,7 @@ class EmbeddedSpatialTest {
     }
 
     @Test
-    void embeddingPointsHaveASpatialIndexAndCompositionsDoNotStoreOne() throws Exception {
+    void cellsAreReadThroughABTreeAndCompositionsDoNotStoreAGeometry() throws Exception {
         StorageConfig config = StorageConfig.embeddedFile(dir);
         try (StorageEngine engine = StorageEngines.open(config)) {
             assertThat(engine.isReachable()).isTrue();
@@ -86,11 +86,46 @@ class EmbeddedSpatialTest {
             while (rs.next()) {
                 tables.add(rs.getString(1));
             }
-            assertThat(tables).containsExactly("ATOMEMBEDDINGS");
+            assertThat(tables).as("cells are equalities on X; compositions derive their points").isEmpty();
         }
         try (Connection c = DriverManager.getConnection(config.url(), config.user(), config.password());
              ResultSet rs = c.getMetaData().getColumns(null, null, "ATOMCOMPOSITIONS", "SPATIALKEY")) {
             assertThat(rs.next()).as("no stored geometry column on compositions").isFalse();
+        }
+        try (Connection c = DriverManager.getConnection(config.url(), config.user(), config.password());
+             PreparedStatement ps = c.prepareStatement("EXPLAIN SELECT EmbeddingId, ProjectionY FROM EmbeddingPoints "
+                     + "WHERE EmbeddingType = 'x' AND ProjectionX = 1");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            assertThat(rs.getString(1)).as("hybrid search reads a cell through the index")
+                    .contains("IX_EMBEDDINGPOINTS_CELL");
+        }
+    }
+
+    @Test
+    void embeddingPointsAreJtsGeometryThroughTheirView() throws Exception {
+        StorageConfig config = StorageConfig.embeddedFile(dir);
+        long atom;
+        try (StorageEngine engine = StorageEngines.open(config)) {
+            TenantStorage t = engine.forTenant("acme");
+            JobStart start = t.ingest().startJob(new NewJob(Modality.IMAGE, "e.png",
+                    ContentHash.of(AtomType.file(Modality.IMAGE), "e".getBytes(StandardCharsets.UTF_8)), 1, "{}",
+                    null));
+            atom = start.parent().atomId();
+            t.vectors().put(new io.hartonomous.storage.contract.NewEmbedding(atom, "geo", new float[] {3f, 4f},
+                    false));
+        }
+        try (Connection c = DriverManager.getConnection(config.url(), config.user(), config.password());
+             PreparedStatement ps = c.prepareStatement("SELECT g.ProjectionX, g.ProjectionY, g.SpatialKey "
+                     + "FROM EmbeddingPointGeometry g JOIN AtomEmbeddings e ON e.EmbeddingId = g.EmbeddingId "
+                     + "WHERE e.AtomId = ?")) {
+            ps.setLong(1, atom);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                Point p = rs.getObject(3, Point.class);
+                assertThat(p.getX()).isEqualTo(rs.getDouble(1));
+                assertThat(p.getY()).isEqualTo(rs.getDouble(2)).isPositive();
+            }
         }
     }
 }

@@ -54,7 +54,11 @@ class ProceduresTest {
         EXPECTED.put(Procedures.CREATE_WEIGHT_SNAPSHOT, "EXEC dbo.sp_CreateWeightSnapshot @ModelId = ?, @Name = ?");
         EXPECTED.put(Procedures.LIST_WEIGHT_SNAPSHOTS, "EXEC dbo.sp_ListWeightSnapshots @ModelId = ?");
         EXPECTED.put(Procedures.ENSURE_SPATIAL_LANDMARKS, "EXEC dbo.sp_EnsureSpatialLandmarks @EmbeddingType = ?, "
-                + "@Axis0 = ?, @Axis1 = ?");
+                + "@Landmark = ?");
+        EXPECTED.put(Procedures.GET_SPATIAL_LANDMARK_SAMPLE, "EXEC dbo.sp_GetSpatialLandmarkSample "
+                + "@EmbeddingType = ?, @Top = ?");
+        EXPECTED.put(Procedures.REPLACE_SPATIAL_LANDMARKS, "EXEC dbo.sp_ReplaceSpatialLandmarks "
+                + "@EmbeddingType = ?, @Landmarks = ?");
         EXPECTED.put(Procedures.PUT_EMBEDDING, "EXEC dbo.sp_PutEmbedding @AtomId = ?, @EmbeddingType = ?, "
                 + "@Dimension = ?, @Vector = ?, @BuiltIn = ?");
         EXPECTED.put(Procedures.GET_EMBEDDINGS, "EXEC dbo.sp_GetEmbeddings @AtomId = ?");

@@ -26,4 +26,17 @@ class VectorsTest {
         assertThatThrownBy(() -> Vectors.fromVector(v, 1999)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Vectors.fromVector(null, 1)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** The landmarks dbo.sp_ReplaceSpatialLandmarks takes: a JSON array of 1998-number arrays, Java's float text. */
+    @Test
+    void landmarksTravelAsAJsonArrayOfPaddedVectors() throws Exception {
+        String json = SqlServerVectorStore.landmarksJson(new float[][] {{0.5f, -1f}, {1e-7f}});
+        com.fasterxml.jackson.databind.JsonNode parsed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        assertThat(parsed.size()).isEqualTo(2);
+        assertThat(parsed.get(0).size()).isEqualTo(1998);
+        assertThat(parsed.get(1).size()).isEqualTo(1998);
+        assertThat((float) parsed.get(0).get(1).asDouble()).isEqualTo(-1f);
+        assertThat((float) parsed.get(1).get(0).asDouble()).isEqualTo(1e-7f);
+        assertThat(parsed.get(1).get(1997).asDouble()).isZero();
+    }
 }
