@@ -140,8 +140,9 @@ public final class FeedPump implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new NotApplied("not applied: " + describe(e.getCause()), e.getCause());
         } catch (TimeoutException e) {
-            batch.nack(new TimeoutException("not acknowledged within " + settings.ackTimeout()));
-            throw new NotApplied("not acknowledged within " + settings.ackTimeout(), e);
+            TimeoutException late = new TimeoutException("not acknowledged within " + settings.ackTimeout());
+            batch.nack(late);
+            throw new NotApplied(late.getMessage(), late);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NotApplied("interrupted while waiting for the acknowledgement", e);
