@@ -576,9 +576,9 @@ def check_arc(root):
 
 
 # --- contract: what provisioning hands the tiers is what they read -------------------------------
-# Set by provisioning for parts of the design the API does not read yet (ARCHITECTURE.md:
-# the API's provenance sync consumer writes to Neo4j); listed so that it stays a decision.
-NOT_READ_YET = {"api": {"HART_NEO4J_URI", "HART_NEO4J_USER", "HART_NEO4J_PASSWORD"}, "ingest-tier": set()}
+# Set by provisioning for parts of the design a tier does not read yet; listed so that it stays a decision.
+# (The API reads HART_NEO4J_URI/USER/PASSWORD since its provenance sync consumer writes to Neo4j.)
+NOT_READ_YET = {"api": set(), "ingest-tier": set()}
 
 
 def tier_reads(root, tier):

@@ -2,7 +2,11 @@ package io.hartonomous.storage.contract;
 
 import java.util.List;
 
-/** The hot provenance graph (node/edge tables); Neo4j is fed from it as the cold tier. */
+/**
+ * The hot provenance graph (node/edge tables); Neo4j is fed from it as the cold tier through the
+ * {@link ProvenanceFeed}: every node or edge created, and every label replaced, is queued for it in the same
+ * transaction.
+ */
 public interface ProvenanceGraph {
     /** The node standing for (kind, refId), created if absent. */
     GraphNode node(NodeKind kind, long refId, String label);

@@ -12,6 +12,9 @@ public interface StorageEngine extends AutoCloseable {
 
     MessageQueue queue();
 
+    /** Every change of every tenant's provenance graph, for the cold tier (at least once; see the interface). */
+    ProvenanceFeed provenanceFeed();
+
     ApiKeyStore apiKeys();
 
     /** RUNNING jobs of every tenant: what a restarted ingest tier resumes. */

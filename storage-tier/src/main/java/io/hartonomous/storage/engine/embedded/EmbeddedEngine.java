@@ -6,6 +6,7 @@ import io.hartonomous.storage.contract.ApiKeyStore;
 import io.hartonomous.storage.contract.IngestionJob;
 import io.hartonomous.storage.contract.MessageQueue;
 import io.hartonomous.storage.contract.PoolStats;
+import io.hartonomous.storage.contract.ProvenanceFeed;
 import io.hartonomous.storage.engine.HikariPoolStats;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
@@ -40,6 +41,7 @@ public final class EmbeddedEngine implements StorageEngine {
     private final HikariDataSource pool;
     private final Transactions tx;
     private final EmbeddedMessageQueue queue;
+    private final EmbeddedProvenanceFeed provenanceFeed;
     private final EmbeddedApiKeyStore apiKeys;
     private final LandmarkProjection projection;
 
@@ -47,6 +49,7 @@ public final class EmbeddedEngine implements StorageEngine {
         this.pool = pool;
         this.tx = new Transactions(pool);
         this.queue = new EmbeddedMessageQueue(tx);
+        this.provenanceFeed = new EmbeddedProvenanceFeed(pool);
         this.apiKeys = new EmbeddedApiKeyStore(tx);
         this.projection = new LandmarkProjection();
     }
@@ -127,6 +130,11 @@ public final class EmbeddedEngine implements StorageEngine {
     @Override
     public MessageQueue queue() {
         return queue;
+    }
+
+    @Override
+    public ProvenanceFeed provenanceFeed() {
+        return provenanceFeed;
     }
 
     @Override

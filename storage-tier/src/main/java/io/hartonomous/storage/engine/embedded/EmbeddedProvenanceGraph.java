@@ -12,13 +12,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Node/edge tables with lineage walks as recursive CTEs (SQL Server uses MATCH / SHORTEST_PATH). */
+/**
+ * Node/edge tables with lineage walks as recursive CTEs (SQL Server uses MATCH / SHORTEST_PATH). Every node or edge
+ * created, and every label replaced, is queued for the cold tier in the same transaction ({@link ProvenanceChanges}).
+ */
 final class EmbeddedProvenanceGraph implements ProvenanceGraph {
     static final int MAX_DEPTH = 32;
 
@@ -33,29 +37,45 @@ final class EmbeddedProvenanceGraph implements ProvenanceGraph {
     @Override
     public GraphNode node(NodeKind kind, long refId, String label) {
         return tx.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("MERGE INTO AtomGraphNodes t USING (VALUES (?, ?, ?, ?)) "
-                    + "s(TenantId, NodeKind, RefId, Label) ON t.TenantId = s.TenantId AND t.NodeKind = s.NodeKind "
-                    + "AND t.RefId = s.RefId WHEN MATCHED AND s.Label IS NOT NULL THEN UPDATE SET Label = s.Label "
-                    + "WHEN NOT MATCHED THEN INSERT (TenantId, NodeKind, RefId, Label) "
-                    + "VALUES (s.TenantId, s.NodeKind, s.RefId, s.Label)")) {
+            Optional<GraphNode> existing = find(c, kind, refId, true);
+            if (existing.isPresent()) {
+                GraphNode node = existing.get();
+                if (label == null || label.equals(node.label())) {
+                    return node;
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE AtomGraphNodes SET Label = ? WHERE NodeId = ?")) {
+                    ps.setString(1, label);
+                    ps.setLong(2, node.nodeId());
+                    ps.executeUpdate();
+                }
+                GraphNode relabelled = new GraphNode(node.nodeId(), kind, refId, label);
+                ProvenanceChanges.enqueue(c, tenantId, relabelled);
+                return relabelled;
+            }
+            long nodeId;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO AtomGraphNodes (TenantId, NodeKind, RefId, "
+                    + "Label) VALUES (?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
                 ps.setString(1, tenantId);
                 ps.setString(2, kind.name());
                 ps.setLong(3, refId);
                 ps.setString(4, label);
                 ps.executeUpdate();
+                nodeId = EmbeddedIngestWrites.generatedKey(ps);
             } catch (SQLException e) {
                 if (Transactions.isUniqueViolation(e)) {
                     throw new Transactions.RetryableConflict("node created concurrently");
                 }
                 throw e;
             }
-            return find(c, kind, refId).orElseThrow();
+            GraphNode created = new GraphNode(nodeId, kind, refId, label);
+            ProvenanceChanges.enqueue(c, tenantId, created);
+            return created;
         });
     }
 
-    private Optional<GraphNode> find(Connection c, NodeKind kind, long refId) throws SQLException {
+    private Optional<GraphNode> find(Connection c, NodeKind kind, long refId, boolean forUpdate) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT NodeId, NodeKind, RefId, Label FROM AtomGraphNodes "
-                + "WHERE TenantId = ? AND NodeKind = ? AND RefId = ?")) {
+                + "WHERE TenantId = ? AND NodeKind = ? AND RefId = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
             ps.setString(1, tenantId);
             ps.setString(2, kind.name());
             ps.setLong(3, refId);
@@ -88,17 +108,6 @@ final class EmbeddedProvenanceGraph implements ProvenanceGraph {
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("MERGE INTO AtomGraphEdges t USING (VALUES (?, ?, ?, ?)) "
-                    + "s(TenantId, FromNodeId, ToNodeId, Relation) ON t.TenantId = s.TenantId AND "
-                    + "t.FromNodeId = s.FromNodeId AND t.ToNodeId = s.ToNodeId AND t.Relation = s.Relation "
-                    + "WHEN NOT MATCHED THEN INSERT (TenantId, FromNodeId, ToNodeId, Relation) "
-                    + "VALUES (s.TenantId, s.FromNodeId, s.ToNodeId, s.Relation)")) {
-                ps.setString(1, tenantId);
-                ps.setLong(2, fromNodeId);
-                ps.setLong(3, toNodeId);
-                ps.setString(4, relation);
-                ps.executeUpdate();
-            }
             try (PreparedStatement ps = c.prepareStatement("SELECT EdgeId FROM AtomGraphEdges WHERE TenantId = ? "
                     + "AND FromNodeId = ? AND ToNodeId = ? AND Relation = ?")) {
                 ps.setString(1, tenantId);
@@ -106,10 +115,29 @@ final class EmbeddedProvenanceGraph implements ProvenanceGraph {
                 ps.setLong(3, toNodeId);
                 ps.setString(4, relation);
                 try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return new GraphEdge(rs.getLong(1), fromNodeId, toNodeId, relation);
+                    if (rs.next()) {
+                        return new GraphEdge(rs.getLong(1), fromNodeId, toNodeId, relation);
+                    }
                 }
             }
+            long edgeId;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO AtomGraphEdges (TenantId, FromNodeId, "
+                    + "ToNodeId, Relation) VALUES (?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, tenantId);
+                ps.setLong(2, fromNodeId);
+                ps.setLong(3, toNodeId);
+                ps.setString(4, relation);
+                ps.executeUpdate();
+                edgeId = EmbeddedIngestWrites.generatedKey(ps);
+            } catch (SQLException e) {
+                if (Transactions.isUniqueViolation(e)) {
+                    throw new Transactions.RetryableConflict("edge created concurrently");
+                }
+                throw e;
+            }
+            GraphEdge created = new GraphEdge(edgeId, fromNodeId, toNodeId, relation);
+            ProvenanceChanges.enqueue(c, tenantId, created);
+            return created;
         });
     }
 
@@ -119,7 +147,7 @@ final class EmbeddedProvenanceGraph implements ProvenanceGraph {
             throw new IllegalArgumentException("depth must be between 1 and " + MAX_DEPTH + ", got " + maxDepth);
         }
         return tx.read(c -> {
-            GraphNode start = find(c, kind, refId).orElseThrow(() -> new NotFoundException(
+            GraphNode start = find(c, kind, refId, false).orElseThrow(() -> new NotFoundException(
                     "no provenance recorded for " + kind.name().toLowerCase() + " " + refId));
             Map<Long, LineageStep> reached = new LinkedHashMap<>();
             if (direction != LineageDirection.UPSTREAM) {

@@ -59,11 +59,13 @@ final class Procedures {
     static final Procedure HYBRID_SEARCH = Procedure.of("dbo.sp_HybridSearch",
             "Vector", "K", "Metric", "EmbeddingType", "Modality", "Subtype", "CreatedFrom", "CreatedTo", "Candidates");
 
-    // Graph (074)
+    // Graph and its provenance sync (074, 078)
     static final Procedure ENSURE_NODE = Procedure.of("graph.sp_EnsureNode", "NodeKind", "RefId", "Label");
     static final Procedure ENSURE_EDGE = Procedure.of("graph.sp_EnsureEdge", "FromNodeId", "ToNodeId", "Relation");
     static final Procedure QUERY_LINEAGE = Procedure.of("graph.sp_QueryLineage",
             "NodeKind", "RefId", "MaxDepth", "Direction");
+    static final Procedure RECEIVE_PROVENANCE_SYNC = Procedure.of("provenance.sp_ReceiveProvenanceSync",
+            "MaxMessages", "TimeoutMilliseconds");
 
     // Queue, API keys, usage, engine-wide views (075)
     static final Procedure ENQUEUE_MESSAGE = Procedure.of("ops.sp_EnqueueMessage", "QueueName", "Body");
@@ -88,8 +90,9 @@ final class Procedures {
             GET_ATOM, GET_ATOM_BY_HASH, GET_COMPOSITIONS, GET_PLACED_VALUES, GET_COMPOSITION_COUNT,
             LIST_MODELS, GET_MODEL, GET_MODEL_LAYERS, GET_TENSOR_AS_OF, UPDATE_WEIGHTS, ROLLBACK_WEIGHTS,
             CREATE_WEIGHT_SNAPSHOT, LIST_WEIGHT_SNAPSHOTS,
-            ENSURE_SPATIAL_LANDMARKS, GET_SPATIAL_LANDMARK_SAMPLE, REPLACE_SPATIAL_LANDMARKS, PUT_EMBEDDING, GET_EMBEDDINGS, EXACT_VECTOR_SEARCH, HYBRID_SEARCH,
-            ENSURE_NODE, ENSURE_EDGE, QUERY_LINEAGE,
+            ENSURE_SPATIAL_LANDMARKS, GET_SPATIAL_LANDMARK_SAMPLE, REPLACE_SPATIAL_LANDMARKS, PUT_EMBEDDING,
+            GET_EMBEDDINGS, EXACT_VECTOR_SEARCH, HYBRID_SEARCH,
+            ENSURE_NODE, ENSURE_EDGE, QUERY_LINEAGE, RECEIVE_PROVENANCE_SYNC,
             ENQUEUE_MESSAGE, RECEIVE_MESSAGES, COMPLETE_MESSAGE, ABANDON_MESSAGE, QUEUE_DEPTH,
             CREATE_API_KEY, FIND_API_KEY_BY_HASH, REVOKE_API_KEY, LIST_API_KEYS,
             RECORD_USAGE, GET_USAGE, UNFINISHED_JOBS, ROW_COUNTS);

@@ -97,6 +97,39 @@ final class Session {
                 lastRace);
     }
 
+    /**
+     * Runs work in one explicit transaction on one connection, for callers that must keep it open around their own
+     * code (the provenance feed: RECEIVE, the caller's handler, then COMMIT). Commits when the work returns; rolls
+     * back and rethrows when it throws, SQL failures mapped like every unit's. Not retried: the work is not the
+     * engine's to run twice. The connection goes back to the pool in auto-commit, as every unit expects it.
+     */
+    <T> T inTransaction(String what, Work<T> work) {
+        try (Connection connection = pool.getConnection()) {
+            setTenant(connection, tenantId);
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailure) {
+                    e.addSuppressed(rollbackFailure);
+                }
+                throw e;
+            } finally {
+                try {
+                    connection.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // a broken connection: the pool discards it
+                }
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.map(what, e);
+        }
+    }
+
     /** Calls a procedure and maps every row of its first result set. */
     <T> List<T> list(Procedure procedure, Binder binder, RowMapper<T> mapper) {
         return run(procedure.name(), c -> {

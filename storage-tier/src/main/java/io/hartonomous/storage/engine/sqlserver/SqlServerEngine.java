@@ -5,6 +5,7 @@ import io.hartonomous.storage.contract.ApiKeyStore;
 import io.hartonomous.storage.contract.IngestionJob;
 import io.hartonomous.storage.contract.MessageQueue;
 import io.hartonomous.storage.contract.PoolStats;
+import io.hartonomous.storage.contract.ProvenanceFeed;
 import io.hartonomous.storage.engine.HikariPoolStats;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
@@ -42,6 +43,7 @@ public final class SqlServerEngine implements StorageEngine {
     private final Landmarks landmarks = new Landmarks();
     private final ChunkWriter chunks;
     private final SqlServerMessageQueue queue;
+    private final SqlServerProvenanceFeed provenanceFeed;
     private final SqlServerApiKeyStore apiKeys;
 
     private SqlServerEngine(HikariDataSource pool, SqlServerSettings settings) {
@@ -50,6 +52,7 @@ public final class SqlServerEngine implements StorageEngine {
         this.engineWide = new Session(pool, null, settings.maxAttempts());
         this.chunks = new ChunkWriter(settings);
         this.queue = new SqlServerMessageQueue(engineWide);
+        this.provenanceFeed = new SqlServerProvenanceFeed(engineWide);
         this.apiKeys = new SqlServerApiKeyStore(engineWide);
     }
 
@@ -108,6 +111,11 @@ public final class SqlServerEngine implements StorageEngine {
     @Override
     public MessageQueue queue() {
         return queue;
+    }
+
+    @Override
+    public ProvenanceFeed provenanceFeed() {
+        return provenanceFeed;
     }
 
     @Override

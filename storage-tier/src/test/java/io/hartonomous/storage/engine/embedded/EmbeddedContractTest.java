@@ -6,6 +6,7 @@ import io.hartonomous.storage.contract.GraphContract;
 import io.hartonomous.storage.contract.JobsContract;
 import io.hartonomous.storage.contract.ModelsContract;
 import io.hartonomous.storage.contract.OperationsContract;
+import io.hartonomous.storage.contract.ProvenanceFeedContract;
 import io.hartonomous.storage.contract.QueueContract;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
@@ -71,6 +72,14 @@ class EmbeddedContractTest {
 
     @Nested
     class Graph extends GraphContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return fresh();
+        }
+    }
+
+    @Nested
+    class ProvenanceFeed extends ProvenanceFeedContract {
         @Override
         protected StorageEngine openEngine() {
             return fresh();

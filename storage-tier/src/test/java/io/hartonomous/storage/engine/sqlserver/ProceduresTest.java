@@ -72,6 +72,8 @@ class ProceduresTest {
                 + "@Relation = ?");
         EXPECTED.put(Procedures.QUERY_LINEAGE, "EXEC graph.sp_QueryLineage @NodeKind = ?, @RefId = ?, "
                 + "@MaxDepth = ?, @Direction = ?");
+        EXPECTED.put(Procedures.RECEIVE_PROVENANCE_SYNC, "EXEC provenance.sp_ReceiveProvenanceSync @MaxMessages = ?, "
+                + "@TimeoutMilliseconds = ?");
         EXPECTED.put(Procedures.ENQUEUE_MESSAGE, "EXEC ops.sp_EnqueueMessage @QueueName = ?, @Body = ?");
         EXPECTED.put(Procedures.RECEIVE_MESSAGES, "EXEC ops.sp_ReceiveMessages @QueueName = ?, @MaxMessages = ?, "
                 + "@LeaseMilliseconds = ?");

@@ -47,6 +47,8 @@ final class RecordingJdbc {
     }
 
     final List<Statement> statements = new ArrayList<>();
+    /** Transaction control per connection, in order: "#1 autoCommit=false", "#1 commit", "#1 rollback". */
+    final List<String> transactions = new ArrayList<>();
     final Deque<Object> answers = new ArrayDeque<>();
     int executions;
     int connectionsOpened;
@@ -89,6 +91,14 @@ final class RecordingJdbc {
                 yield null;
             }
             case "isClosed" -> closed[0];
+            case "setAutoCommit" -> {
+                transactions.add("#" + id + " autoCommit=" + a[0]);
+                yield null;
+            }
+            case "commit", "rollback" -> {
+                transactions.add("#" + id + " " + m.getName());
+                yield null;
+            }
             case "toString" -> "connection#" + id;
             default -> throw new UnsupportedOperationException("Connection." + m.getName());
         });

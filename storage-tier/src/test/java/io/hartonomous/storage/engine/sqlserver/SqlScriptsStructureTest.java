@@ -492,6 +492,60 @@ class SqlScriptsStructureTest {
         assertThat(callerContext).as("Service Broker statements run with the caller's permissions").isEmpty();
     }
 
+    /**
+     * What SqlServerProvenanceFeed and ProvenanceSyncBodies rely on, in the definitions deployed last: the receive
+     * procedure goes on past the one conversation group a RECEIVE returns (every change is its own dialog), the
+     * queue it reads has no automatic poison-message handling (the feed rolls back while Neo4j is down, and five
+     * rollbacks would disable the queue), and every body sent names the fields the engine reads, stamped with
+     * changedAt.
+     */
+    @Test
+    void theProvenanceSyncSendsWhatTheFeedReads() {
+        Map<String, ProcedureDefinition> procs = procedures();
+        ProcedureDefinition receive = procs.get(TsqlText.key(Procedures.RECEIVE_PROVENANCE_SYNC.name()));
+        String receiving = TsqlText.identifiers(receive.body());
+        assertThat(receiving).as(receive.script() + ": RECEIVE again in a loop")
+                .containsPattern(Pattern.compile("\\bWHILE\\b[\\s\\S]*\\bRECEIVE\\b", I))
+                .containsPattern(Pattern.compile("\\bWAITFOR\\s*\\(\\s*RECEIVE\\b", I))
+                .containsPattern(Pattern.compile("\\bEND\\s+CONVERSATION\\b", I));
+        assertThat(receive.body()).contains("AS MessageOrder").contains("AS Body");
+
+        ProcedureDefinition enqueue = procs.get("provenance.sp_enqueueprovenancesync");
+        assertThat(enqueue.body()).as(enqueue.script() + ": stamps the time of the change")
+                .containsPattern(Pattern.compile("JSON_MODIFY\\s*\\(\\s*@Body\\s*,\\s*N?'\\$\\.changedAt'", I))
+                .containsPattern(Pattern.compile("\\bSYSUTCDATETIME\\s*\\(\\s*\\)", I));
+
+        Map<String, List<String>> fields = Map.of(
+                "node", List.of("tenantId", "nodeId", "kind", "refId", "label"),
+                "edge", List.of("tenantId", "edgeId", "fromNodeId", "toNodeId", "relation"));
+        Set<String> sent = new TreeSet<>();
+        for (ProcedureDefinition def : procs.values()) {
+            if (!Pattern.compile("\\bEXEC(UTE)?\\s+provenance\\.sp_EnqueueProvenanceSync\\b", I)
+                    .matcher(def.body()).find()) {
+                continue;
+            }
+            Matcher change = Pattern.compile("'(\\w+)'\\s+AS\\s+change\\b", I).matcher(def.body());
+            assertThat(change.find()).as(def.name() + " names its change").isTrue();
+            String kind = change.group(1);
+            assertThat(fields).as(def.name() + " sends a change the engine knows").containsKey(kind);
+            for (String field : fields.get(kind)) {
+                assertThat(def.body()).as(def.name() + " (" + def.script() + ") sends " + field)
+                        .containsPattern(Pattern.compile("\\bAS\\s+" + field + "\\b"));
+            }
+            assertThat(def.body()).containsPattern(Pattern.compile("FOR\\s+JSON\\s+PATH\\s*,\\s*WITHOUT_ARRAY_WRAPPER", I));
+            sent.add(kind + " from " + def.name());
+        }
+        assertThat(sent).containsExactly("edge from graph.sp_EnsureEdge", "node from graph.sp_EnsureNode");
+        assertThat(procs.get("graph.sp_ensurenode").script()).as("relabels are sent too").isEqualTo(
+                "078_provenance_sync.sql");
+
+        Pattern poisonOff = Pattern.compile("\\bALTER\\s+QUEUE\\s+provenance\\.ProvenanceSyncQueue\\s+WITH\\s+"
+                + "POISON_MESSAGE_HANDLING\\s*\\(\\s*STATUS\\s*=\\s*OFF\\s*\\)", I);
+        assertThat(scripts).as("a script switches poison-message handling off for the sync queue")
+                .anySatisfy(script -> assertThat(script.batches()).anySatisfy(
+                        b -> assertThat(b.code()).containsPattern(poisonOff)));
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Columns of staging tables and table types
 

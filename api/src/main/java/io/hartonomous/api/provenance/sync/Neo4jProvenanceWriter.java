@@ -1,0 +1,163 @@
+package io.hartonomous.api.provenance.sync;
+
+import io.hartonomous.storage.contract.GraphChange;
+import io.hartonomous.storage.contract.NodeKind;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.Session;
+import org.neo4j.driver.SessionConfig;
+import org.neo4j.driver.TransactionContext;
+
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Applies provenance graph changes to Neo4j, idempotently and in any order, one batch per write transaction.
+ * <ul>
+ * <li>A node is {@code (:ProvenanceNode:<Kind> {nodeId})}, keyed by the hot graph's node id (unique constraint), with
+ * {@code tenantId, kind, refId, label, changedAt}; {@code (tenantId, kind, refId)} is indexed for look-ups by what
+ * the node stands for. Its label is replaced only by a change at least as recent as the one that set it, so a late
+ * redelivery of an old change cannot undo a rename.</li>
+ * <li>An edge is a relationship {@code [:<RELATION> {edgeId}]} (the relation upper-cased, other characters as
+ * {@code _}: {@code derived-from} becomes {@code DERIVED_FROM}), keyed by the hot graph's edge id (a uniqueness
+ * constraint per type), with the relation as written, the tenant and the time it was created. An edge that arrives
+ * before its nodes creates them bare; their own change fills them in.</li>
+ * </ul>
+ * Everything is MERGE: applying a batch twice, or two consumers applying overlapping batches, leaves one node per
+ * node id and one relationship per edge id.
+ */
+public final class Neo4jProvenanceWriter {
+    static final String NODE_LABEL = "ProvenanceNode";
+    private static final Map<NodeKind, String> KIND_LABELS = new EnumMap<>(NodeKind.class);
+
+    static {
+        for (NodeKind kind : NodeKind.values()) {
+            String name = kind.name();
+            KIND_LABELS.put(kind, name.charAt(0) + name.substring(1).toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private final Driver driver;
+    private final SessionConfig sessionConfig;
+    private final Set<String> constrainedTypes = ConcurrentHashMap.newKeySet();
+    private volatile boolean schemaReady;
+
+    public Neo4jProvenanceWriter(Driver driver, String database) {
+        this.driver = driver;
+        this.sessionConfig = database == null || database.isBlank() ? SessionConfig.defaultConfig()
+                : SessionConfig.forDatabase(database);
+    }
+
+    /** The Neo4j label of a node kind: FILE is {@code File}, EMBEDDING is {@code Embedding}. */
+    static String kindLabel(NodeKind kind) {
+        return KIND_LABELS.get(kind);
+    }
+
+    /** The relationship type of a relation: upper case, anything but letters and digits as {@code _}. */
+    static String relationshipType(String relation) {
+        StringBuilder type = new StringBuilder(relation.length());
+        for (char c : relation.toUpperCase(Locale.ROOT).toCharArray()) {
+            type.append((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c : '_');
+        }
+        return type.toString();
+    }
+
+    /** Creates the constraints and the index once (each statement is IF NOT EXISTS, so concurrent callers agree). */
+    public void ensureSchema() {
+        if (schemaReady) {
+            return;
+        }
+        try (Session session = driver.session(sessionConfig)) {
+            session.run("CREATE CONSTRAINT hart_provenance_node_id IF NOT EXISTS FOR (n:" + NODE_LABEL
+                    + ") REQUIRE n.nodeId IS UNIQUE").consume();
+            session.run("CREATE INDEX hart_provenance_node_ref IF NOT EXISTS FOR (n:" + NODE_LABEL
+                    + ") ON (n.tenantId, n.kind, n.refId)").consume();
+        }
+        schemaReady = true;
+    }
+
+    private void ensureRelationshipConstraint(String type) {
+        if (constrainedTypes.contains(type)) {
+            return;
+        }
+        try (Session session = driver.session(sessionConfig)) {
+            session.run("CREATE CONSTRAINT `hart_provenance_edge_" + type + "` IF NOT EXISTS FOR ()-[r:`" + type
+                    + "`]-() REQUIRE r.edgeId IS UNIQUE").consume();
+        }
+        constrainedTypes.add(type);
+    }
+
+    /** Applies a batch in one write transaction (retried by the driver on transient errors); throws if it failed. */
+    public void apply(List<GraphChange> changes) {
+        ensureSchema();
+        // The newest change per node and one change per edge: a batch never sets the same thing twice.
+        Map<Long, GraphChange.NodeUpserted> nodes = new LinkedHashMap<>();
+        Map<Long, GraphChange.EdgeCreated> edges = new LinkedHashMap<>();
+        for (GraphChange change : changes) {
+            switch (change) {
+                case GraphChange.NodeUpserted n -> nodes.merge(n.nodeId(), n,
+                        (old, fresh) -> fresh.changedAt().isBefore(old.changedAt()) ? old : fresh);
+                case GraphChange.EdgeCreated e -> edges.putIfAbsent(e.edgeId(), e);
+            }
+        }
+        Map<NodeKind, List<Map<String, Object>>> nodeRows = new EnumMap<>(NodeKind.class);
+        for (GraphChange.NodeUpserted n : nodes.values()) {
+            Map<String, Object> row = new HashMap<>();
+            row.put("nodeId", n.nodeId());
+            row.put("tenantId", n.tenantId());
+            row.put("kind", n.kind().name());
+            row.put("refId", n.refId());
+            row.put("label", n.label());
+            row.put("changedAt", n.changedAt().atOffset(ZoneOffset.UTC));
+            nodeRows.computeIfAbsent(n.kind(), k -> new ArrayList<>()).add(row);
+        }
+        Map<String, List<Map<String, Object>>> edgeRows = new TreeMap<>();
+        for (GraphChange.EdgeCreated e : edges.values()) {
+            Map<String, Object> row = new HashMap<>();
+            row.put("edgeId", e.edgeId());
+            row.put("tenantId", e.tenantId());
+            row.put("fromNodeId", e.fromNodeId());
+            row.put("toNodeId", e.toNodeId());
+            row.put("relation", e.relation());
+            row.put("changedAt", e.changedAt().atOffset(ZoneOffset.UTC));
+            edgeRows.computeIfAbsent(relationshipType(e.relation()), k -> new ArrayList<>()).add(row);
+        }
+        edgeRows.keySet().forEach(this::ensureRelationshipConstraint);
+        try (Session session = driver.session(sessionConfig)) {
+            session.executeWriteWithoutResult(tx -> {
+                nodeRows.forEach((kind, rows) -> writeNodes(tx, kind, rows));
+                edgeRows.forEach((type, rows) -> writeEdges(tx, type, rows));
+            });
+        }
+    }
+
+    private static void writeNodes(TransactionContext tx, NodeKind kind, List<Map<String, Object>> rows) {
+        tx.run("UNWIND $rows AS row "
+                + "MERGE (n:" + NODE_LABEL + " {nodeId: row.nodeId}) "
+                + "SET n:" + kindLabel(kind) + ", n.tenantId = row.tenantId, n.kind = row.kind, n.refId = row.refId "
+                + "WITH n, row WHERE n.changedAt IS NULL OR n.changedAt <= row.changedAt "
+                + "SET n.label = row.label, n.changedAt = row.changedAt", Map.of("rows", rows)).consume();
+    }
+
+    private static void writeEdges(TransactionContext tx, String type, List<Map<String, Object>> rows) {
+        tx.run("UNWIND $rows AS row "
+                + "MERGE (a:" + NODE_LABEL + " {nodeId: row.fromNodeId}) ON CREATE SET a.tenantId = row.tenantId "
+                + "MERGE (b:" + NODE_LABEL + " {nodeId: row.toNodeId}) ON CREATE SET b.tenantId = row.tenantId "
+                + "MERGE (a)-[r:`" + type + "` {edgeId: row.edgeId}]->(b) "
+                + "ON CREATE SET r.createdAt = row.changedAt "
+                + "SET r.relation = row.relation, r.tenantId = row.tenantId", Map.of("rows", rows)).consume();
+    }
+
+    /** True when the server answers (for the readiness check). */
+    public void verifyConnectivity() {
+        driver.verifyConnectivity();
+    }
+}

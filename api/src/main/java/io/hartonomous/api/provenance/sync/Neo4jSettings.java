@@ -1,0 +1,50 @@
+package io.hartonomous.api.provenance.sync;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.Optional;
+
+/**
+ * Where the cold tier is: {@code hart.neo4j.uri} ({@code HART_NEO4J_URI}, e.g. {@code bolt://127.0.0.1:7687}),
+ * {@code hart.neo4j.user} / {@code hart.neo4j.password} ({@code HART_NEO4J_USER}, {@code HART_NEO4J_PASSWORD}) and
+ * optionally {@code hart.neo4j.database}. Without a URI the provenance sync is off.
+ */
+@ApplicationScoped
+public class Neo4jSettings {
+    private final Optional<String> uri;
+    private final String user;
+    private final Optional<String> password;
+    private final Optional<String> database;
+
+    Neo4jSettings(@ConfigProperty(name = "hart.neo4j.uri") Optional<String> uri,
+                  @ConfigProperty(name = "hart.neo4j.user", defaultValue = "neo4j") String user,
+                  @ConfigProperty(name = "hart.neo4j.password") Optional<String> password,
+                  @ConfigProperty(name = "hart.neo4j.database") Optional<String> database) {
+        this.uri = uri.map(String::strip).filter(u -> !u.isEmpty());
+        this.user = user;
+        this.password = password.filter(p -> !p.isEmpty());
+        this.database = database.map(String::strip).filter(d -> !d.isEmpty());
+    }
+
+    public boolean configured() {
+        return uri.isPresent();
+    }
+
+    public String uri() {
+        return uri.orElseThrow(() -> new IllegalStateException("hart.neo4j.uri is not set"));
+    }
+
+    public String user() {
+        return user;
+    }
+
+    /** Empty: connect without authentication (a server with auth disabled, as in the tests). */
+    public Optional<String> password() {
+        return password;
+    }
+
+    public String database() {
+        return database.orElse(null);
+    }
+}

@@ -1,0 +1,74 @@
+package io.hartonomous.storage.engine.embedded;
+
+import io.hartonomous.storage.contract.GraphChange;
+import io.hartonomous.storage.contract.GraphEdge;
+import io.hartonomous.storage.contract.GraphNode;
+import io.hartonomous.storage.contract.NodeKind;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/**
+ * Rows of the embedded provenance sync queue (table ProvenanceSyncQueue, script 080): written by the graph in the
+ * transaction of each change, read back as {@link GraphChange}s by the feed.
+ */
+final class ProvenanceChanges {
+    static final String COLUMNS = "ChangeId, ChangeType, TenantId, NodeId, NodeKind, RefId, Label, EdgeId, FromNodeId, "
+            + "ToNodeId, Relation, ChangedAt";
+
+    private ProvenanceChanges() {
+    }
+
+    /** Queues a created or relabelled node; call inside the transaction that wrote it, after its row is locked. */
+    static void enqueue(Connection c, String tenantId, GraphNode node) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ProvenanceSyncQueue (ChangeType, TenantId, NodeId, "
+                + "NodeKind, RefId, Label, ChangedAt) VALUES ('NODE', ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, tenantId);
+            ps.setLong(2, node.nodeId());
+            ps.setString(3, node.kind().name());
+            ps.setLong(4, node.refId());
+            ps.setString(5, node.label());
+            Rows.setInstant(ps, 6, now());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Queues a created edge; call inside the transaction that wrote it. */
+    static void enqueue(Connection c, String tenantId, GraphEdge edge) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ProvenanceSyncQueue (ChangeType, TenantId, EdgeId, "
+                + "FromNodeId, ToNodeId, Relation, ChangedAt) VALUES ('EDGE', ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, tenantId);
+            ps.setLong(2, edge.edgeId());
+            ps.setLong(3, edge.fromNodeId());
+            ps.setLong(4, edge.toNodeId());
+            ps.setString(5, edge.relation());
+            Rows.setInstant(ps, 6, now());
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * The time of a change, taken while the writer holds the row (so a later change of the same node is not earlier);
+     * the statement time, not H2's CURRENT_TIMESTAMP, which is fixed at the start of the transaction.
+     */
+    private static Instant now() {
+        return Rows.micros(Instant.now());
+    }
+
+    /** A row selected with {@link #COLUMNS}. */
+    static GraphChange change(ResultSet rs) throws SQLException {
+        String type = rs.getString(2);
+        String tenant = rs.getString(3);
+        Instant at = Rows.instant(rs, 12);
+        return switch (type) {
+            case "NODE" -> new GraphChange.NodeUpserted(tenant, rs.getLong(4), NodeKind.valueOf(rs.getString(5)),
+                    rs.getLong(6), rs.getString(7), at);
+            case "EDGE" -> new GraphChange.EdgeCreated(tenant, rs.getLong(8), rs.getLong(9), rs.getLong(10),
+                    rs.getString(11), at);
+            default -> throw new SQLException("unknown provenance change type " + type);
+        };
+    }
+}

@@ -1,0 +1,92 @@
+package io.hartonomous.storage.engine.sqlserver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hartonomous.storage.contract.GraphChange;
+import io.hartonomous.storage.contract.NodeKind;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.function.Supplier;
+
+/**
+ * The JSON bodies of the Service Broker message type {@code //hartonomous/provenance/GraphChange}, as graph.sp_EnsureNode
+ * and graph.sp_EnsureEdge write them ({@code FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES}) and
+ * provenance.sp_EnqueueProvenanceSync stamps them ({@code changedAt}, UTC, sql/078):
+ * <pre>
+ * {"change":"node","tenantId":"acme","nodeId":7,"kind":"FILE","refId":42,"label":"a.png","changedAt":"2026-..."}
+ * {"change":"edge","tenantId":"acme","edgeId":3,"fromNodeId":7,"toNodeId":8,"relation":"derived-from","changedAt":"..."}
+ * </pre>
+ * A body sent before sql/078 has no {@code changedAt}: it gets the time it is read.
+ */
+final class ProvenanceSyncBodies {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ProvenanceSyncBodies() {
+    }
+
+    /** The change a body describes; IllegalArgumentException when it is not one. */
+    static GraphChange parse(String body, Supplier<Instant> readTime) {
+        JsonNode json;
+        try {
+            json = JSON.readTree(body);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
+        }
+        if (json == null || !json.isObject()) {
+            throw new IllegalArgumentException("not a JSON object");
+        }
+        String change = text(json, "change", true);
+        String tenant = text(json, "tenantId", true);
+        Instant at = time(json.get("changedAt"), readTime);
+        return switch (change) {
+            case "node" -> new GraphChange.NodeUpserted(tenant, number(json, "nodeId"),
+                    NodeKind.valueOf(text(json, "kind", true)), number(json, "refId"), text(json, "label", false), at);
+            case "edge" -> new GraphChange.EdgeCreated(tenant, number(json, "edgeId"), number(json, "fromNodeId"),
+                    number(json, "toNodeId"), text(json, "relation", true), at);
+            default -> throw new IllegalArgumentException("unknown change '" + change + "'");
+        };
+    }
+
+    private static String text(JsonNode json, String field, boolean required) {
+        JsonNode value = json.get(field);
+        if (value == null || value.isNull()) {
+            if (required) {
+                throw new IllegalArgumentException("no " + field);
+            }
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new IllegalArgumentException(field + " is not text");
+        }
+        return value.asText();
+    }
+
+    private static long number(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        if (value == null || !value.canConvertToLong() || !value.isIntegralNumber()) {
+            throw new IllegalArgumentException("no whole number " + field);
+        }
+        return value.asLong();
+    }
+
+    /** ISO 8601 with or without an offset; without one it is UTC (the database's DATETIME2 convention). */
+    private static Instant time(JsonNode value, Supplier<Instant> readTime) {
+        if (value == null || value.isNull()) {
+            return readTime.get();
+        }
+        String text = value.asText();
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException withoutOffset) {
+            try {
+                return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("changedAt '" + text + "' is not an ISO 8601 time", e);
+            }
+        }
+    }
+}
