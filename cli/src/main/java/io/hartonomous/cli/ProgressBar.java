@@ -8,9 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** A one-line progress bar on stderr: upload first, then atomization when the server reports it. */
+/**
+ * A one-line progress bar on stderr: upload first, then atomization when the server reports it. Drawn only on a
+ * terminal; piped or logged output gets the result lines alone.
+ */
 final class ProgressBar {
     private static final int WIDTH = 30;
+    private static final boolean TERMINAL = System.console() != null && System.console().isTerminal();
     private final String label;
     private final long total;
     private long lastDraw;
@@ -35,11 +39,16 @@ final class ProgressBar {
     }
 
     void done() {
-        System.err.print("\r\033[K");
-        System.err.flush();
+        if (TERMINAL) {
+            System.err.print("\r\033[K");
+            System.err.flush();
+        }
     }
 
     private void draw(String phase, long done, long of) {
+        if (!TERMINAL) {
+            return;
+        }
         long now = System.nanoTime();
         if (now - lastDraw < 100_000_000L && done < of) {
             return;
