@@ -75,7 +75,18 @@ GO
 
 -- Consumed by the Java provenance sync (no activation: the consumer waits on it with WAITFOR (RECEIVE ...)).
 IF OBJECT_ID(N'provenance.ProvenanceSyncQueue', N'SQ') IS NULL
-    CREATE QUEUE provenance.ProvenanceSyncQueue WITH STATUS = ON, RETENTION = OFF, POISON_MESSAGE_HANDLING (STATUS = ON);
+    CREATE QUEUE provenance.ProvenanceSyncQueue WITH STATUS = ON, RETENTION = OFF, POISON_MESSAGE_HANDLING (STATUS = OFF);
+GO
+
+-- No automatic poison-message handling on the sync queue: the Java consumer receives inside its own transaction and
+-- rolls back while Neo4j is down, and Service Broker would disable the queue after five such rollbacks (every later
+-- RECEIVE failing until an operator re-enabled it). The consumer backs off by itself and drops a body it can never
+-- parse, so a retried message is not poison. The guard converges a queue created with the handling on.
+IF EXISTS (
+    SELECT 1 FROM sys.service_queues
+    WHERE object_id = OBJECT_ID(N'provenance.ProvenanceSyncQueue') AND is_poison_message_handling_enabled = 1
+)
+    ALTER QUEUE provenance.ProvenanceSyncQueue WITH POISON_MESSAGE_HANDLING (STATUS = OFF);
 GO
 IF OBJECT_ID(N'provenance.ProvenanceSyncInitiatorQueue', N'SQ') IS NULL
     CREATE QUEUE provenance.ProvenanceSyncInitiatorQueue WITH STATUS = ON, RETENTION = OFF, POISON_MESSAGE_HANDLING (STATUS = ON);

@@ -1,8 +1,9 @@
 -- Provenance graph: nodes and edges of the session tenant, lineage walks with MATCH / SHORTEST_PATH, and the
 -- Service Broker sync that feeds the cold tier (Neo4j). Same results as the embedded EmbeddedProvenanceGraph.
 
--- Sends one graph change to the provenance sync service (part of the caller's transaction: the message exists
--- exactly when the change commits). One dialog per change; the consumer ends it after receiving.
+-- Sends one graph change to the provenance sync service, stamped with the time it is sent (changedAt, UTC), as part
+-- of the caller's transaction (the message exists exactly when the change commits; the caller locked the changed
+-- row, so a later change of the same node has a later time). One dialog per change; the consumer ends it.
 -- Runs as its owner: BEGIN DIALOG needs REFERENCES on the contract and RECEIVE on the initiator's queue, SEND needs
 -- RECEIVE on that queue, and ownership chaining does not cover these Service Broker permissions, so callers that
 -- hold only their role (hart_ingest creates nodes and edges) could not send otherwise. It sends nothing but @Body.
@@ -13,20 +14,20 @@ AS
 BEGIN
     SET NOCOUNT ON;
     DECLARE @dialog UNIQUEIDENTIFIER;
+    DECLARE @stamped NVARCHAR(MAX) = JSON_MODIFY(@Body, N'$.changedAt', CONVERT(NVARCHAR(33), SYSUTCDATETIME(), 126));
     BEGIN DIALOG CONVERSATION @dialog
         FROM SERVICE [//hartonomous/provenance/SyncInitiator]
         TO SERVICE N'//hartonomous/provenance/SyncTarget'
         ON CONTRACT [//hartonomous/provenance/SyncContract]
         WITH ENCRYPTION = OFF;
-    SEND ON CONVERSATION (@dialog) MESSAGE TYPE [//hartonomous/provenance/GraphChange] (@Body);
+    SEND ON CONVERSATION (@dialog) MESSAGE TYPE [//hartonomous/provenance/GraphChange] (@stamped);
 END;
 GO
 
--- What the Java provenance sync calls, inside its own transaction: waits up to @TimeoutMilliseconds for changes,
--- returns at most @MaxMessages of them in queue order and ends their dialogs. Committing removes them from the
--- queue; rolling back (the Neo4j write failed) puts them back. Result: MessageOrder, Body (JSON).
--- EXECUTE AS OWNER: RECEIVE and END CONVERSATION are checked against the current user (no ownership chaining), and
--- END CONVERSATION needs the conversation's owner; the consumer's login only holds hart_api.
+-- Waits up to @TimeoutMilliseconds for a first change, then takes what else is there without waiting, up to
+-- @MaxMessages messages in all, and ends their dialogs. Call it inside a transaction: committing removes the
+-- messages, rolling back returns them. RECEIVE skips conversation groups another transaction holds, so concurrent
+-- callers never get the same message. Result: MessageOrder, Body (JSON), in queue order.
 CREATE OR ALTER PROCEDURE provenance.sp_ReceiveProvenanceSync
     @MaxMessages         INT = 100,
     @TimeoutMilliseconds INT = 5000
@@ -40,11 +41,32 @@ BEGIN
         MessageBody        VARBINARY(MAX)   NULL,
         QueuingOrder       BIGINT           NOT NULL
     );
-    WAITFOR (
-        RECEIVE TOP (@MaxMessages) conversation_handle, message_type_name, message_body, queuing_order
+    DECLARE @taken INT = 0, @before INT, @wanted INT;
+    IF @MaxMessages IS NULL OR @MaxMessages < 1 OR @MaxMessages > 1000
+        THROW 50400, N'@MaxMessages must be between 1 and 1000', 1;
+    IF @TimeoutMilliseconds IS NULL OR @TimeoutMilliseconds < 0
+        THROW 50400, N'@TimeoutMilliseconds must be zero or more', 1;
+
+    IF @TimeoutMilliseconds > 0
+        WAITFOR (
+            RECEIVE TOP (@MaxMessages) conversation_handle, message_type_name, message_body, queuing_order
+            FROM provenance.ProvenanceSyncQueue
+            INTO @received
+        ), TIMEOUT @TimeoutMilliseconds;
+    SET @taken = (SELECT COUNT(*) FROM @received);
+    SET @before = -1;
+
+    -- Each RECEIVE returns one conversation group: go on without waiting while the last one found something and
+    -- room is left (with no wait asked for, this is where receiving starts).
+    WHILE @taken > @before AND @taken < @MaxMessages
+    BEGIN
+        SET @before = @taken;
+        SET @wanted = @MaxMessages - @taken;
+        RECEIVE TOP (@wanted) conversation_handle, message_type_name, message_body, queuing_order
         FROM provenance.ProvenanceSyncQueue
-        INTO @received
-    ), TIMEOUT @TimeoutMilliseconds;
+        INTO @received;
+        SET @taken = (SELECT COUNT(*) FROM @received);
+    END;
 
     DECLARE @handle UNIQUEIDENTIFIER = (SELECT MIN(ConversationHandle) FROM @received);
     WHILE @handle IS NOT NULL
@@ -59,6 +81,7 @@ BEGIN
     ORDER BY QueuingOrder;
 END;
 GO
+
 
 -- Activation of the initiator queue: the consumer ended the dialog (or it failed); end our side too.
 CREATE OR ALTER PROCEDURE provenance.sp_ProvenanceInitiatorActivation
@@ -82,7 +105,8 @@ BEGIN
 END;
 GO
 
--- The session tenant's node standing for (kind, refId), created if absent; a non-null label replaces the old one.
+-- The session tenant's node standing for (kind, refId), created if absent; a non-null label that differs from the
+-- stored one replaces it. Either change is sent to the provenance sync in the same transaction.
 -- Result: NodeId, NodeKind, RefId, Label.
 CREATE OR ALTER PROCEDURE graph.sp_EnsureNode
     @NodeKind VARCHAR(16),
@@ -93,7 +117,7 @@ BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
     DECLARE @TenantId VARCHAR(64) = CAST(SESSION_CONTEXT(N'TenantId') AS VARCHAR(64));
-    DECLARE @NodeId BIGINT, @body NVARCHAR(MAX);
+    DECLARE @NodeId BIGINT, @OldLabel NVARCHAR(512), @changed BIT = 0, @body NVARCHAR(MAX);
     IF @TenantId IS NULL
         THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
     IF @NodeKind IS NULL OR @NodeKind NOT IN ('FILE', 'ATOM', 'MODEL', 'TENSOR', 'EMBEDDING', 'JOB')
@@ -101,7 +125,7 @@ BEGIN
 
     BEGIN TRY
         BEGIN TRANSACTION;
-        SELECT @NodeId = NodeId
+        SELECT @NodeId = NodeId, @OldLabel = Label
         FROM graph.AtomGraphNodes WITH (UPDLOCK, HOLDLOCK)
         WHERE TenantId = @TenantId AND NodeKind = @NodeKind AND RefId = @RefId;
         IF @NodeId IS NULL
@@ -109,14 +133,21 @@ BEGIN
             INSERT INTO graph.AtomGraphNodes (TenantId, NodeKind, RefId, Label)
             VALUES (@TenantId, @NodeKind, @RefId, @Label);
             SET @NodeId = SCOPE_IDENTITY();
+            SET @changed = 1;
+        END
+        ELSE IF @Label IS NOT NULL AND (@OldLabel IS NULL OR @OldLabel <> @Label COLLATE Latin1_General_100_BIN2)
+        BEGIN
+            UPDATE graph.AtomGraphNodes SET Label = @Label WHERE NodeId = @NodeId;
+            SET @changed = 1;
+        END;
+        IF @changed = 1
+        BEGIN
             SET @body = (
                 SELECT 'node' AS change, @TenantId AS tenantId, @NodeId AS nodeId, @NodeKind AS kind,
-                       @RefId AS refId, @Label AS label
+                       @RefId AS refId, COALESCE(@Label, @OldLabel) AS label
                 FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES);
             EXEC provenance.sp_EnqueueProvenanceSync @Body = @body;
-        END
-        ELSE IF @Label IS NOT NULL
-            UPDATE graph.AtomGraphNodes SET Label = @Label WHERE NodeId = @NodeId;
+        END;
         COMMIT TRANSACTION;
     END TRY
     BEGIN CATCH
@@ -128,6 +159,7 @@ BEGIN
     SELECT NodeId, NodeKind, RefId, Label FROM graph.AtomGraphNodes WHERE NodeId = @NodeId;
 END;
 GO
+
 
 -- A directed edge between two of the session tenant's nodes, created if absent.
 -- Result: EdgeId, FromNodeId, ToNodeId, Relation.

@@ -59,7 +59,7 @@ final class Procedures {
     static final Procedure HYBRID_SEARCH = Procedure.of("dbo.sp_HybridSearch",
             "Vector", "K", "Metric", "EmbeddingType", "Modality", "Subtype", "CreatedFrom", "CreatedTo", "Candidates");
 
-    // Graph and its provenance sync (074, 078)
+    // Graph and its provenance sync (074)
     static final Procedure ENSURE_NODE = Procedure.of("graph.sp_EnsureNode", "NodeKind", "RefId", "Label");
     static final Procedure ENSURE_EDGE = Procedure.of("graph.sp_EnsureEdge", "FromNodeId", "ToNodeId", "Relation");
     static final Procedure QUERY_LINEAGE = Procedure.of("graph.sp_QueryLineage",

@@ -15,12 +15,12 @@ import java.util.function.Supplier;
 /**
  * The JSON bodies of the Service Broker message type {@code //hartonomous/provenance/GraphChange}, as graph.sp_EnsureNode
  * and graph.sp_EnsureEdge write them ({@code FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES}) and
- * provenance.sp_EnqueueProvenanceSync stamps them ({@code changedAt}, UTC, sql/078):
+ * provenance.sp_EnqueueProvenanceSync stamps them ({@code changedAt}, UTC, sql/074):
  * <pre>
  * {"change":"node","tenantId":"acme","nodeId":7,"kind":"FILE","refId":42,"label":"a.png","changedAt":"2026-..."}
  * {"change":"edge","tenantId":"acme","edgeId":3,"fromNodeId":7,"toNodeId":8,"relation":"derived-from","changedAt":"..."}
  * </pre>
- * A body sent before sql/078 has no {@code changedAt}: it gets the time it is read.
+ * A body without {@code changedAt} gets the time it is read.
  */
 final class ProvenanceSyncBodies {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The SQL Server provenance feed against {@link RecordingJdbc} (no server here): one connection, no tenant, the
  * receive procedure inside an explicit transaction that commits after the handler and rolls back when it throws,
- * and the JSON bodies sql/074 and sql/078 write mapped to {@link GraphChange}s.
+ * and the JSON bodies sql/074 writes mapped to {@link GraphChange}s.
  */
 class SqlServerProvenanceFeedTest {
     private static final String NODE = "{\"change\":\"node\",\"tenantId\":\"acme\",\"nodeId\":7,\"kind\":\"FILE\","
@@ -97,7 +97,7 @@ class SqlServerProvenanceFeedTest {
         Instant read = Instant.parse("2030-01-01T00:00:00Z");
         String unlabelled = "{\"change\":\"node\",\"tenantId\":\"t-1\",\"nodeId\":1,\"kind\":\"MODEL\",\"refId\":9,"
                 + "\"label\":null}";
-        assertThat(ProvenanceSyncBodies.parse(unlabelled, () -> read)).as("sent before sql/078: read time")
+        assertThat(ProvenanceSyncBodies.parse(unlabelled, () -> read)).as("no changedAt: read time")
                 .isEqualTo(new GraphChange.NodeUpserted("t-1", 1, NodeKind.MODEL, 9, null, read));
         String offset = EDGE.replace("2026-03-01T10:15:31", "2026-03-01T12:15:31+02:00");
         assertThat(ProvenanceSyncBodies.parse(offset, () -> read).changedAt())
