@@ -14,11 +14,11 @@ import java.util.concurrent.Callable;
 final class IngestBenchCommand implements Callable<Integer> {
     private static final String MAIN = "io.hartonomous.benchmarks.ingest.IngestBench";
 
-    @picocli.CommandLine.Option(names = "--dense-file-mb", defaultValue = "256",
+    @picocli.CommandLine.Option(names = "--dense-file-mb", defaultValue = "320",
             description = "Size of the dense model file (default ${DEFAULT-VALUE} MB).")
     int denseFileMb;
 
-    @picocli.CommandLine.Option(names = "--dense-heap-mb", defaultValue = "96",
+    @picocli.CommandLine.Option(names = "--dense-heap-mb", defaultValue = "256",
             description = "-Xmx for the dense model run (default ${DEFAULT-VALUE} MB).")
     int denseHeapMb;
 

@@ -8,17 +8,40 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code ./hart deploy-schema}: the storage tier's deployer (same options). */
-@Command(name = "deploy-schema", description = "Apply sql/ to SQL Server 2025 (--url URL [--user U "
-        + "--password-env VAR] [--dry-run]); run with --help for all options.")
-final class DeploySchemaCommand implements Callable<Integer> {
-    @CommandLine.Unmatched
-    List<String> args = new ArrayList<>();
+/** The storage tier's own operator commands ({@code hart-storage}), run from the console with the same options. */
+final class StorageCommands {
+    private StorageCommands() {
+    }
 
-    @Override
-    public Integer call() {
-        List<String> all = new ArrayList<>(List.of("deploy-schema"));
+    static int run(String command, List<String> args) {
+        List<String> all = new ArrayList<>(List.of(command));
         all.addAll(args);
         return new CommandLine(new StorageMain()).execute(all.toArray(String[]::new));
+    }
+
+    /** {@code ./hart deploy-schema}: the storage tier's deployer. */
+    @Command(name = "deploy-schema", description = "Apply sql/ to SQL Server 2025 (--url URL [--user U "
+            + "--password-env VAR] [--dry-run]); run with --help for all options.")
+    static final class DeploySchema implements Callable<Integer> {
+        @CommandLine.Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            return run("deploy-schema", args);
+        }
+    }
+
+    /** {@code ./hart rebuild-projection}: re-derive an embedding type's hybrid-search landmarks. */
+    @Command(name = "rebuild-projection", description = "Derive an embedding type's hybrid-search landmarks from its "
+            + "embeddings and re-project them (--url URL --type TYPE); run after bulk-loading a type.")
+    static final class RebuildProjection implements Callable<Integer> {
+        @CommandLine.Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            return run("rebuild-projection", args);
+        }
     }
 }

@@ -11,8 +11,6 @@ import io.hartonomous.storage.contract.StorageEngines;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,7 +33,7 @@ import java.util.stream.Stream;
 public final class IngestBench {
     private static final int RUNS = 3;
     private static final String LARGE_HEADER = """
-            | model file | size | heap | file/heap | weights (rows) | peak heap used | time | throughput |
+            | model file | size | heap (-Xmx) | file / heap | weights (rows) | max live heap (full GC every 5 s) | time | rows/s |
             |---|---:|---:|---:|---:|---:|---:|---:|
             """;
 
@@ -136,17 +134,6 @@ public final class IngestBench {
         double[] v = values.clone();
         Arrays.sort(v);
         return v[v.length / 2];
-    }
-
-    /** Peak use of the heap pools since start (an upper bound of the live heap at any moment). */
-    static long peakHeapBytes() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 
     static String cpu() {

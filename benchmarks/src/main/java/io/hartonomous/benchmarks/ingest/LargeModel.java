@@ -25,7 +25,8 @@ import java.util.SplittableRandom;
  * <ul>
  *   <li>{@code sparse}: 4.3 GB on disk (a hole in the middle), one f32 tensor at the start of the data and one f16
  *   tensor beyond 4 GiB, so the reader must address the mapping past 2^31 and 2^32;</li>
- *   <li>{@code dense}: every byte a weight, several times the heap, so every page is read and every weight written.</li>
+ *   <li>{@code dense}: every byte a weight (f64, so the file outgrows the heap in the fewest rows), larger than the
+ *   heap, so every page is read and every weight written.</li>
  * </ul>
  * The heap stays bounded because the file is memory-mapped (FFM) and emitted chunk by chunk through a bounded queue.
  */
@@ -48,7 +49,8 @@ final class LargeModel {
             StorageConfig base = StorageConfig.embeddedFile(db);
             StorageConfig config = new StorageConfig(base.url() + ";CACHE_SIZE=8192", base.user(), base.password(),
                     4, false);
-            try (StorageEngine engine = StorageEngines.open(config);
+            LiveHeapSampler heap = new LiveHeapSampler();
+            try (heap; StorageEngine engine = StorageEngines.open(config);
                  InputStream in = Files.newInputStream(file)) {
                 outcome = new IngestPipeline(engine, IngestSettings.defaults(work.resolve("spool")))
                         .ingest("bench", null, file.getFileName().toString(), in);
@@ -58,11 +60,10 @@ final class LargeModel {
                 throw new IllegalStateException("ingest of " + file + " ended " + outcome.state() + " with "
                         + outcome.compositions() + " rows, expected " + expectedRows);
             }
-            long peak = IngestBench.peakHeapBytes();
             String row = String.format(Locale.ROOT,
-                    "| %s | %,.0f MB | %,.0f MB (-Xmx) | %,.1fx | %,d | %,.0f MB | %,.0f s | %,.0f rows/s |%n",
+                    "| %s | %,.0f MB | %,.0f MB | %,.1fx | %,d | %,.0f MB | %,.0f s | %,.0f |%n",
                     kind, Files.size(file) / 1e6, heapMax / 1e6, Files.size(file) / (double) heapMax,
-                    outcome.compositions(), peak / 1e6, seconds, outcome.compositions() / seconds);
+                    outcome.compositions(), heap.maxLiveBytes() / 1e6, seconds, outcome.compositions() / seconds);
             System.out.print(row);
             return row;
         } finally {
@@ -81,7 +82,7 @@ final class LargeModel {
         long dataStart = writeHeader(file, header);
         SplittableRandom random = new SplittableRandom(7);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            writeFloats(ch, dataStart, (long) ROWS * COLS, random);
+            writeWeights(ch, dataStart, (long) ROWS * COLS, Float.BYTES, random);
             ByteBuffer half = ByteBuffer.allocate((int) f16Bytes).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < ROWS * COLS; i++) {
                 half.putShort(Float.floatToFloat16((float) random.nextGaussian()));
@@ -92,15 +93,15 @@ final class LargeModel {
         return 2L * ROWS * COLS;
     }
 
-    /** One f32 tensor of {@code bytes} (rounded down to whole rows of 1024), Gaussian weights. */
+    /** One f64 tensor of {@code bytes} (rounded down to whole rows of 1024), Gaussian weights. */
     private static long writeDense(Path file, long bytes) throws IOException {
-        long rows = bytes / (COLS * 4L);
+        long rows = bytes / (COLS * 8L);
         long elements = rows * COLS;
-        String header = "{\"dense\":{\"dtype\":\"F32\",\"shape\":[" + rows + "," + COLS + "],\"data_offsets\":[0,"
-                + elements * 4 + "]}}";
+        String header = "{\"dense\":{\"dtype\":\"F64\",\"shape\":[" + rows + "," + COLS + "],\"data_offsets\":[0,"
+                + elements * 8 + "]}}";
         long dataStart = writeHeader(file, header);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            writeFloats(ch, dataStart, elements, new SplittableRandom(11));
+            writeWeights(ch, dataStart, elements, Double.BYTES, new SplittableRandom(11));
         }
         return elements;
     }
@@ -115,15 +116,20 @@ final class LargeModel {
         return 8L + text.length;
     }
 
-    /** Weights rounded to 1/256 so values repeat (as trained weights do) and atoms deduplicate. */
-    private static void writeFloats(FileChannel ch, long position, long count, SplittableRandom random)
+    /** Weights rounded to 1/256 so values repeat (as trained weights do) and atoms deduplicate; f32 or f64. */
+    private static void writeWeights(FileChannel ch, long position, long count, int width, SplittableRandom random)
             throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
         long written = 0;
         while (written < count) {
             buffer.clear();
-            while (buffer.remaining() >= 4 && written < count) {
-                buffer.putFloat(Math.round(random.nextGaussian() * 256) / 256f);
+            while (buffer.remaining() >= width && written < count) {
+                double weight = Math.round(random.nextGaussian() * 256) / 256d;
+                if (width == Double.BYTES) {
+                    buffer.putDouble(weight);
+                } else {
+                    buffer.putFloat((float) weight);
+                }
                 written++;
             }
             buffer.flip();

@@ -32,4 +32,13 @@ public final class BenchmarkDoc {
         Files.move(tmp, doc, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
+
+    /** {@code BenchmarkDoc DOC NAME MARKDOWN-FILE}: writes a section from a file (used for the JMH tables). */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 3) {
+            System.err.println("usage: BenchmarkDoc DOC NAME MARKDOWN-FILE");
+            System.exit(2);
+        }
+        replaceSection(Path.of(args[0]), args[1], Files.readString(Path.of(args[2]), StandardCharsets.UTF_8));
+    }
 }

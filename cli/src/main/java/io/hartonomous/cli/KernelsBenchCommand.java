@@ -1,0 +1,53 @@
+package io.hartonomous.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ./hart bench kernels}: JMH over every SIMD kernel and its scalar twin. A full run writes the tables
+ * (benchmarks/jmh-table.py) into the "kernels" section of docs/benchmarks.md; extra arguments go to JMH (e.g. a
+ * benchmark regex) and then only the raw results are kept.
+ */
+@Command(name = "kernels", mixinStandardHelpOptions = true,
+        description = "JMH: every SIMD kernel against its scalar twin (takes a while; pass a regex to narrow).")
+final class KernelsBenchCommand implements Callable<Integer> {
+    @Parameters(arity = "0..*", paramLabel = "JMH-ARG")
+    List<String> jmhArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        Layout layout = Layout.current();
+        Path loadavg = Path.of("/proc/loadavg");
+        String loadBefore = Files.exists(loadavg) ? Files.readString(loadavg).strip() : "unknown";
+        Path json = layout.root().resolve("benchmarks/target/jmh-results.json");
+        List<String> args = new ArrayList<>(List.of("-rf", "json", "-rff", json.toString()));
+        args.addAll(jmhArgs);
+        int exit = BenchJvm.run(layout, "org.openjdk.jmh.Main", List.of(), args);
+        if (exit != 0) {
+            return exit;
+        }
+        if (!jmhArgs.isEmpty()) {
+            // A partial run: the document keeps its full tables.
+            System.out.println("JMH results in " + json + "; tables: python3 benchmarks/jmh-table.py " + json);
+            return 0;
+        }
+        Path tables = layout.root().resolve("benchmarks/target/jmh-tables.md");
+        Process python = new ProcessBuilder("python3", layout.root().resolve("benchmarks/jmh-table.py").toString(),
+                json.toString()).redirectOutput(tables.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        if (python.waitFor() != 0) {
+            return 1;
+        }
+        Files.writeString(tables, Files.readString(tables) + String.format("%nJMH: average time per operation, one "
+                        + "fork, 3 x 1 s warm-up, 5 x 1 s measurement; JDK %s, %d cores; load average (1, 5, 15 min, "
+                        + "runnable/all, last pid) before the run: %s. `./hart bench kernels` regenerates this "
+                        + "section.%n", Runtime.version(), Runtime.getRuntime().availableProcessors(), loadBefore));
+        return BenchJvm.run(layout, "io.hartonomous.benchmarks.report.BenchmarkDoc", List.of(),
+                List.of(BenchJvm.docs(layout), "kernels", tables.toString()));
+    }
+}
