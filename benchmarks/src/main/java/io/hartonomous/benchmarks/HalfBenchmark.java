@@ -89,6 +89,17 @@ public class HalfBenchmark {
         return out;
     }
 
+    /**
+     * The scalar twin with C2's auto-vectorizer (SuperWord) off: scalar code run as scalar instructions. C2
+     * vectorizes simple scalar loops by itself, so {@link #scalar()} alone would compare SIMD with SIMD.
+     */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:-UseSuperWord"})
+    public float[] scalarNoSuperWord() {
+        run(false, out);
+        return out;
+    }
+
     @TearDown(Level.Trial)
     public void verify() {
         if (simdRan) {

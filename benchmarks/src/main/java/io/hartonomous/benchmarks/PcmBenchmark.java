@@ -29,8 +29,11 @@ import org.openjdk.jmh.annotations.Warmup;
 public class PcmBenchmark {
     static final int SAMPLES = 1 << 20;
 
-    /** pcm8, pcm16, pcm24, pcm32 decode; float64 = decode64; toFloat16 = pcm16 keys to float. */
-    @Param({"pcm8", "pcm16", "pcm24", "pcm32", "float64", "toFloat16"})
+    /**
+     * pcm8, pcm16, pcm24, pcm32 decode; float64 = decode64; keysToFloat = pcm16 sample keys to float (the spectral
+     * embedder's input).
+     */
+    @Param({"pcm8", "pcm16", "pcm24", "pcm32", "float64", "keysToFloat"})
     public String format;
 
     byte[] in;
@@ -63,7 +66,7 @@ public class PcmBenchmark {
                     ScalarPcmKernels.decode64(in, 0, SAMPLES, out64, 0);
                 }
             }
-            case "toFloat16" -> {
+            case "keysToFloat" -> {
                 if (simd) {
                     PcmKernels.toFloat(keys, 0, SAMPLES, 2, false, outF, 0);
                 } else {
@@ -90,6 +93,17 @@ public class PcmBenchmark {
 
     @Benchmark
     public Object scalar() {
+        run(false, out, out64, outF);
+        return out;
+    }
+
+    /**
+     * The scalar twin with C2's auto-vectorizer (SuperWord) off: scalar code run as scalar instructions. C2
+     * vectorizes simple scalar loops by itself, so {@link #scalar()} alone would compare SIMD with SIMD.
+     */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:-UseSuperWord"})
+    public Object scalarNoSuperWord() {
         run(false, out, out64, outF);
         return out;
     }

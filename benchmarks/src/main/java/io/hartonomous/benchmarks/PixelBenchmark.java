@@ -113,6 +113,17 @@ public class PixelBenchmark {
         return out;
     }
 
+    /**
+     * The scalar twin with C2's auto-vectorizer (SuperWord) off: scalar code run as scalar instructions. C2
+     * vectorizes simple scalar loops by itself, so {@link #scalar()} alone would compare SIMD with SIMD.
+     */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:-UseSuperWord"})
+    public int[] scalarNoSuperWord() {
+        run(false, layout, argb, bytes, shorts, out, out16);
+        return out;
+    }
+
     @TearDown(Level.Trial)
     public void verify() {
         if (simdRan) {
