@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** 4096 GGML blocks (128K or 1M values) dequantized to float32: SIMD vs scalar twin. */
+/** GGML blocks dequantized to float32: SIMD vs scalar twin. */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
@@ -28,7 +28,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @State(Scope.Thread)
 public class DequantBenchmark {
-    static final int BLOCKS = 4096;
+    /**
+     * Values per call: 65,536 is the chunk the ingest pipeline hands a kernel (input and output fit in L2, so the
+     * kernel's own speed shows); 1,048,576 (4 MB of output) runs both sides at memory bandwidth.
+     */
+    @Param({"65536", "1048576"})
+    public int values;
+
+    int blocks;
 
     @Param({"Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K", "Q8_K"})
     public String type;
@@ -41,11 +48,12 @@ public class DequantBenchmark {
     public void setup() {
         Random rnd = new Random(4);
         int blockBytes = Dequant.blockBytes(type);
-        byte[] raw = new byte[BLOCKS * blockBytes];
+        blocks = values / Dequant.blockValues(type);
+        byte[] raw = new byte[blocks * blockBytes];
         rnd.nextBytes(raw);
         // finite scales: clear the top exponent bit of every binary16 scale field (d at 0 or 208 for Q6_K; the
         // float32 d of Q8_K gets a small exponent)
-        for (int b = 0; b < BLOCKS; b++) {
+        for (int b = 0; b < blocks; b++) {
             int base = b * blockBytes;
             switch (type) {
                 case "Q6_K" -> raw[base + 209] &= (byte) 0xBB;
@@ -57,19 +65,19 @@ public class DequantBenchmark {
             }
         }
         src = MemorySegment.ofArray(raw);
-        out = new float[BLOCKS * Dequant.blockValues(type)];
+        out = new float[blocks * Dequant.blockValues(type)];
     }
 
     @Benchmark
     public float[] simd() {
-        Dequant.dequantize(type, src, 0, BLOCKS, out, 0);
+        Dequant.dequantize(type, src, 0, blocks, out, 0);
         simdRan = true;
         return out;
     }
 
     @Benchmark
     public float[] scalar() {
-        ScalarDequant.dequantize(type, src, 0, BLOCKS, out, 0);
+        ScalarDequant.dequantize(type, src, 0, blocks, out, 0);
         return out;
     }
 
@@ -80,7 +88,7 @@ public class DequantBenchmark {
     @Benchmark
     @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:-UseSuperWord"})
     public float[] scalarNoSuperWord() {
-        ScalarDequant.dequantize(type, src, 0, BLOCKS, out, 0);
+        ScalarDequant.dequantize(type, src, 0, blocks, out, 0);
         return out;
     }
 
@@ -88,7 +96,7 @@ public class DequantBenchmark {
     public void verify() {
         if (simdRan) {
             float[] ref = new float[out.length];
-            ScalarDequant.dequantize(type, src, 0, BLOCKS, ref, 0);
+            ScalarDequant.dequantize(type, src, 0, blocks, ref, 0);
             Check.same(out, ref, type);
         }
     }

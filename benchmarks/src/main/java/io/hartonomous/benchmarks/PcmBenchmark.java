@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** 1M interleaved little-endian PCM samples to canonical keys, and keys to float: SIMD vs scalar twin. */
+/** Interleaved little-endian PCM samples to canonical keys, and keys to float: SIMD vs scalar twin. */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
@@ -27,7 +27,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @State(Scope.Thread)
 public class PcmBenchmark {
-    static final int SAMPLES = 1 << 20;
+    /**
+     * Values per call: 65,536 is the chunk the ingest pipeline hands a kernel (input and output fit in L2, so the
+     * kernel's own speed shows); 1,048,576 (4 MB of output) runs both sides at memory bandwidth.
+     */
+    @Param({"65536", "1048576"})
+    public int samples;
 
     /**
      * pcm8, pcm16, pcm24, pcm32 decode; float64 = decode64; keysToFloat = pcm16 sample keys to float (the spectral
@@ -46,39 +51,39 @@ public class PcmBenchmark {
     @Setup
     public void setup() {
         Random rnd = new Random(2);
-        in = new byte[SAMPLES * 8];
+        in = new byte[samples * 8];
         rnd.nextBytes(in);
-        keys = new int[SAMPLES];
-        for (int i = 0; i < SAMPLES; i++) {
+        keys = new int[samples];
+        for (int i = 0; i < samples; i++) {
             keys[i] = (short) rnd.nextInt();
         }
-        out = new int[SAMPLES];
-        out64 = new long[SAMPLES];
-        outF = new float[SAMPLES];
+        out = new int[samples];
+        out64 = new long[samples];
+        outF = new float[samples];
     }
 
     private void run(boolean simd, int[] out, long[] out64, float[] outF) {
         switch (format) {
             case "float64" -> {
                 if (simd) {
-                    PcmKernels.decode64(in, 0, SAMPLES, out64, 0);
+                    PcmKernels.decode64(in, 0, samples, out64, 0);
                 } else {
-                    ScalarPcmKernels.decode64(in, 0, SAMPLES, out64, 0);
+                    ScalarPcmKernels.decode64(in, 0, samples, out64, 0);
                 }
             }
             case "keysToFloat" -> {
                 if (simd) {
-                    PcmKernels.toFloat(keys, 0, SAMPLES, 2, false, outF, 0);
+                    PcmKernels.toFloat(keys, 0, samples, 2, false, outF, 0);
                 } else {
-                    ScalarPcmKernels.toFloat(keys, 0, SAMPLES, 2, false, outF, 0);
+                    ScalarPcmKernels.toFloat(keys, 0, samples, 2, false, outF, 0);
                 }
             }
             default -> {
                 int bps = format.charAt(3) == '8' ? 1 : format.equals("pcm16") ? 2 : format.equals("pcm24") ? 3 : 4;
                 if (simd) {
-                    PcmKernels.decode(in, 0, SAMPLES, bps, false, out, 0);
+                    PcmKernels.decode(in, 0, samples, bps, false, out, 0);
                 } else {
-                    ScalarPcmKernels.decode(in, 0, SAMPLES, bps, false, out, 0);
+                    ScalarPcmKernels.decode(in, 0, samples, bps, false, out, 0);
                 }
             }
         }
@@ -111,9 +116,9 @@ public class PcmBenchmark {
     @TearDown(Level.Trial)
     public void verify() {
         if (simdRan) {
-            int[] ref = new int[SAMPLES];
-            long[] ref64 = new long[SAMPLES];
-            float[] refF = new float[SAMPLES];
+            int[] ref = new int[samples];
+            long[] ref64 = new long[samples];
+            float[] refF = new float[samples];
             run(false, ref, ref64, refF);
             Check.same(out, ref, format);
             Check.same(out64, ref64, format);
