@@ -95,6 +95,16 @@ public class HalfBenchmark {
     }
 
     /**
+     * Not a twin: the JDK's bulk copy of the same {@code count * 4} bytes into the output (an intrinsic memcpy), the
+     * ceiling for any kernel that writes {@code count} floats. Cited in docs/benchmarks.md.
+     */
+    @Benchmark
+    public float[] copyCeiling() {
+        MemorySegment.copy(src, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 0, out, 0, count);
+        return out;
+    }
+
+    /**
      * The scalar twin with C2's auto-vectorizer (SuperWord) off: scalar code run as scalar instructions. C2
      * vectorizes simple scalar loops by itself, so {@link #scalar()} alone would compare SIMD with SIMD.
      */

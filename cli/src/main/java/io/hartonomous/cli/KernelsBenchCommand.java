@@ -1,7 +1,7 @@
 package io.hartonomous.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
 @Command(name = "kernels", mixinStandardHelpOptions = true,
         description = "JMH: every SIMD kernel against its scalar twin (takes a while; pass a regex to narrow).")
 final class KernelsBenchCommand implements Callable<Integer> {
-    @Parameters(arity = "0..*", paramLabel = "JMH-ARG")
+    /** Everything after {@code kernels} goes to JMH as given, options included (e.g. {@code REGEX -p count=65536}). */
+    @Unmatched
     List<String> jmhArgs = new ArrayList<>();
 
     @Override
