@@ -2,15 +2,12 @@
 -- wrk -s atom.lua URL -- API_KEY DELAY_MS ID_FILE   (ID_FILE: one atom id per line)
 package.path = debug.getinfo(1, "S").source:sub(2):match("(.*/)") .. "?.lua;" .. package.path
 local paced = require("paced")
-local key, pause, ids, next_id = nil, nil, {}, 1
+local key, pause, next_id = nil, nil, nil
 
 function init(args)
   key = args[1]
   pause = paced.delay_ms(args)
-  for line in io.lines(args[3]) do
-    ids[#ids + 1] = line
-  end
-  next_id = math.random(#ids)
+  next_id = paced.cycle(args[3])
 end
 
 function delay()
@@ -18,9 +15,7 @@ function delay()
 end
 
 function request()
-  local id = ids[next_id]
-  next_id = next_id % #ids + 1
-  return wrk.format("GET", "/api/atoms/" .. id, { ["X-Api-Key"] = key })
+  return wrk.format("GET", "/api/atoms/" .. next_id(), { ["X-Api-Key"] = key })
 end
 
 function done(summary, latency, requests)

@@ -11,6 +11,21 @@ function paced.delay_ms(args)
   return tonumber(args[2])
 end
 
+-- The lines of a file (atom ids, request bodies), handed out in turn from a random start so the connections do
+-- not all ask for the same thing at once.
+function paced.cycle(path)
+  local lines = {}
+  for line in io.lines(path) do
+    lines[#lines + 1] = line
+  end
+  local i = math.random(#lines)
+  return function()
+    local line = lines[i]
+    i = i % #lines + 1
+    return line
+  end
+end
+
 -- One machine-readable line the bench parses: count, errors, achieved rate and latency percentiles in microseconds.
 function paced.report(summary, latency)
   local seconds = summary.duration / 1e6
