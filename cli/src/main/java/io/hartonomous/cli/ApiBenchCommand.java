@@ -81,7 +81,7 @@ final class ApiBenchCommand implements Callable<Integer> {
             return 2;
         }
         Path load = layout.root().resolve("benchmarks/load");
-        String loadBefore = loadAverage();
+        String loadBefore = Machine.loadAverage();
         Path data = Files.createTempDirectory("hart-bench-api");
         String key = BootstrapKeys.generate();
         StringBuilder md = new StringBuilder();
@@ -130,7 +130,7 @@ final class ApiBenchCommand implements Callable<Integer> {
             wrk(wrk, load.resolve("search.lua"), base, key, 1, bodies, 10);
             Figures atomFigures = wrk(wrk, load.resolve("atom.lua"), base, key, delayMs, ids, seconds);
             Figures searchFigures = wrk(wrk, load.resolve("search.lua"), base, key, searchDelayMs, bodies, seconds);
-            String loadAfter = loadAverage();
+            String loadAfter = Machine.loadAverage();
             md.append(String.format(Locale.ROOT, """
                     Stack: storage (H2 TCP server), ingest tier and API as three processes on loopback, as `./hart \
                     serve` runs them. Seeded over HTTP: snake.png (image) and s16-22k.wav (audio) through `POST \
@@ -156,16 +156,17 @@ final class ApiBenchCommand implements Callable<Integer> {
                     under stalls). The achieved rate falls short of the target by the latency share of each \
                     connection's cycle. Load average (1, 5, 15 min) %s before, %s after; %d cores (%s), JDK %s. \
                     `./hart bench api` regenerates this section.
-                    """, loadBefore, loadAfter, Runtime.getRuntime().availableProcessors(), cpu(),
+                    """, loadBefore, loadAfter, Runtime.getRuntime().availableProcessors(), Machine.cpu(),
                     Runtime.version()));
         } finally {
-            deleteTree(data);
+            ScratchDirs.delete(data);
         }
         System.out.println(md);
-        Path docs = Path.of(BenchJvm.docs(layout));
-        DocSections.replace(docs, "api", md.toString());
-        System.out.println("wrote the api section of " + docs);
-        return 0;
+        int exit = BenchJvm.writeSection(layout, "api", md.toString());
+        if (exit == 0) {
+            System.out.println("wrote the api section of " + BenchJvm.docs(layout));
+        }
+        return exit;
     }
 
     private long pause(int perSecond) {
@@ -336,37 +337,6 @@ final class ApiBenchCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "?";
-        }
-    }
-
-    static String loadAverage() {
-        try {
-            String[] parts = Files.readString(Path.of("/proc/loadavg")).split("\\s+");
-            return parts[0] + ", " + parts[1] + ", " + parts[2];
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    static String cpu() {
-        try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            return lines.filter(l -> l.startsWith("model name")).findFirst()
-                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown CPU");
-        } catch (IOException e) {
-            return "unknown CPU";
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>(walk.toList());
-            all.sort(java.util.Comparator.reverseOrder());
-            for (Path p : all) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -20,6 +20,21 @@ final class BenchJvm {
         return new ProcessBuilder(command).inheritIO().start().waitFor();
     }
 
+    /**
+     * Replaces the section {@code name} of docs/benchmarks.md with {@code markdown}, through the benchmarks module's
+     * BenchmarkDoc (the one implementation of the section markers).
+     */
+    static int writeSection(Layout layout, String name, String markdown) throws IOException, InterruptedException {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("hart-bench-" + name, ".md");
+        try {
+            java.nio.file.Files.writeString(file, markdown, java.nio.charset.StandardCharsets.UTF_8);
+            return run(layout, "io.hartonomous.benchmarks.report.BenchmarkDoc", List.of(),
+                    List.of(docs(layout), name, file.toString()));
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
     static String docs(Layout layout) {
         return layout.root().resolve("docs" + File.separator + "benchmarks.md").toString();
     }

@@ -79,7 +79,7 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf("%n  stopping the three processes ...%n");
         } finally {
             if (!keepData) {
-                deleteTree(data);
+                ScratchDirs.delete(data);
             }
         }
         System.out.printf("%n%s in %.1f s%s%n", failures.isEmpty() ? "Every check passed" : "FAILED: " + failures,
@@ -264,13 +264,4 @@ final class DemoCommand implements Callable<Integer> {
         }
         return ports;
     }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
 }

@@ -24,8 +24,7 @@ final class KernelsBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Layout layout = Layout.current();
-        Path loadavg = Path.of("/proc/loadavg");
-        String loadBefore = Files.exists(loadavg) ? Files.readString(loadavg).strip() : "unknown";
+        String loadBefore = Machine.loadAverage();
         Path json = layout.root().resolve("benchmarks/target/jmh-results.json");
         List<String> args = new ArrayList<>(List.of("-rf", "json", "-rff", json.toString()));
         args.addAll(jmhArgs);
@@ -44,11 +43,10 @@ final class KernelsBenchCommand implements Callable<Integer> {
         if (python.waitFor() != 0) {
             return 1;
         }
-        Files.writeString(tables, Files.readString(tables) + String.format("%nJMH: average time per operation, one "
-                        + "fork, 3 x 1 s warm-up, 5 x 1 s measurement; JDK %s, %d cores; load average (1, 5, 15 min, "
-                        + "runnable/all, last pid) before the run: %s. `./hart bench kernels` regenerates this "
-                        + "section.%n", Runtime.version(), Runtime.getRuntime().availableProcessors(), loadBefore));
-        return BenchJvm.run(layout, "io.hartonomous.benchmarks.report.BenchmarkDoc", List.of(),
-                List.of(BenchJvm.docs(layout), "kernels", tables.toString()));
+        String markdown = Files.readString(tables) + String.format("%nJMH: average time per operation, one fork, 3 x 1 s "
+                + "warm-up, 5 x 1 s measurement; JDK %s, %d cores (%s); load average (1, 5, 15 min) before the run: "
+                + "%s. `./hart bench kernels` regenerates this section.%n", Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), Machine.cpu(), loadBefore);
+        return BenchJvm.writeSection(layout, "kernels", markdown);
     }
 }

@@ -1,17 +1,10 @@
 package io.hartonomous.cli;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ApiBenchTest {
-    @TempDir
-    Path dir;
-
     @Test
     void parsesTheLineTheLoadScriptsPrint() {
         String out = """
@@ -22,15 +15,5 @@ class ApiBenchTest {
         ApiBenchCommand.Figures f = ApiBenchCommand.parse(out);
         assertThat(f).isEqualTo(new ApiBenchCommand.Figures(5871, 0, 0, 30.012, 195.62, 1830, 2950, 8120, 20417));
         assertThat(ApiBenchCommand.parse("unable to connect")).isNull();
-    }
-
-    @Test
-    void replacesOnlyItsOwnSection() throws Exception {
-        Path doc = dir.resolve("benchmarks.md");
-        Files.writeString(doc, "# Benchmarks\n\nProse.\n\n<!-- bench:api -->\nold\n<!-- /bench:api -->\n\nMore prose.\n");
-        DocSections.replace(doc, "api", "new figures");
-        DocSections.replace(doc, "other", "appended");
-        assertThat(Files.readString(doc)).isEqualTo("# Benchmarks\n\nProse.\n\n<!-- bench:api -->\nnew figures\n"
-                + "<!-- /bench:api -->\n\nMore prose.\n\n<!-- bench:other -->\nappended\n<!-- /bench:other -->\n");
     }
 }

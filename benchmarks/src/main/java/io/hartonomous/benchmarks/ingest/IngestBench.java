@@ -1,6 +1,9 @@
 package io.hartonomous.benchmarks.ingest;
 
+import io.hartonomous.benchmarks.report.BenchArgs;
 import io.hartonomous.benchmarks.report.BenchmarkDoc;
+import io.hartonomous.benchmarks.report.Machine;
+import io.hartonomous.benchmarks.report.ScratchDirs;
 import io.hartonomous.ingest.pipeline.IngestOutcome;
 import io.hartonomous.ingest.pipeline.IngestPipeline;
 import io.hartonomous.ingest.pipeline.IngestSettings;
@@ -8,19 +11,14 @@ import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Ingest benchmarks of issue 3, run by {@code ./hart bench ingest}:
@@ -42,14 +40,14 @@ public final class IngestBench {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("hart.root", ".")).toAbsolutePath();
-        Path docs = option(args, "--docs", root.resolve("docs/benchmarks.md"));
+        Path docs = Path.of(BenchArgs.option(args, "--docs", root.resolve("docs/benchmarks.md").toString()));
         switch (args.length == 0 ? "" : args[0]) {
             case "end-to-end" -> BenchmarkDoc.replaceSection(docs, "ingest-end-to-end", endToEnd(root));
             case "large-sparse" -> BenchmarkDoc.replaceSection(docs, "ingest-large-sparse",
                     LARGE_HEADER + LargeModel.run(Files.createTempDirectory("hart-bench-large"), "sparse", 0));
             case "large-dense" -> BenchmarkDoc.replaceSection(docs, "ingest-large-dense",
                     LARGE_HEADER + LargeModel.run(Files.createTempDirectory("hart-bench-large"), "dense",
-                            Long.parseLong(option(args, "--mb", Path.of("256")).toString()) << 20));
+                            Long.parseLong(BenchArgs.option(args, "--mb", "256")) << 20));
             default -> {
                 System.err.println("usage: IngestBench end-to-end|large-sparse|large-dense [--mb N] [--docs FILE]");
                 System.exit(2);
@@ -92,11 +90,11 @@ public final class IngestBench {
                 md.append(line);
             }
         } finally {
-            delete(work);
+            ScratchDirs.delete(work);
         }
         md.append(String.format(Locale.ROOT, "%nMedian of %d runs each on fresh file databases, after one warm-up; "
                 + "JDK %s, %d cores, %s. `./hart bench ingest` regenerates this table.%n", RUNS,
-                Runtime.version(), Runtime.getRuntime().availableProcessors(), cpu()));
+                Runtime.version(), Runtime.getRuntime().availableProcessors(), Machine.cpu()));
         return md.toString();
     }
 
@@ -125,8 +123,8 @@ public final class IngestBench {
             }
             e2e = (System.nanoTime() - t0) / 1e6;
         }
-        delete(rawDir);
-        delete(e2eDir);
+        ScratchDirs.delete(rawDir);
+        ScratchDirs.delete(e2eDir);
         return new Measured(raw, e2e, outcome);
     }
 
@@ -134,36 +132,5 @@ public final class IngestBench {
         double[] v = values.clone();
         Arrays.sort(v);
         return v[v.length / 2];
-    }
-
-    static String cpu() {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            return lines.filter(l -> l.startsWith("model name")).findFirst()
-                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown CPU");
-        } catch (IOException e) {
-            return "unknown CPU";
-        }
-    }
-
-    static Path option(String[] args, String name, Path fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return Path.of(args[i + 1]);
-            }
-        }
-        return fallback;
-    }
-
-    static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>(walk.toList());
-            all.sort(Comparator.reverseOrder());
-            for (Path p : all) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

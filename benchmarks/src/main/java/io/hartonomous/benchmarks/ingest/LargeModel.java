@@ -67,7 +67,7 @@ final class LargeModel {
             System.out.print(row);
             return row;
         } finally {
-            IngestBench.delete(work);
+            io.hartonomous.benchmarks.report.ScratchDirs.delete(work);
         }
     }
 

@@ -1,6 +1,9 @@
 package io.hartonomous.benchmarks.search;
 
+import io.hartonomous.benchmarks.report.BenchArgs;
 import io.hartonomous.benchmarks.report.BenchmarkDoc;
+import io.hartonomous.benchmarks.report.Machine;
+import io.hartonomous.benchmarks.report.ScratchDirs;
 import io.hartonomous.kernels.VectorDistance;
 import io.hartonomous.storage.contract.AtomType;
 import io.hartonomous.storage.contract.Chunk;
@@ -55,21 +58,21 @@ public final class SearchBench {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("hart.root", ".")).toAbsolutePath();
-        Path docs = Path.of(option(args, "--docs", root.resolve("docs/benchmarks.md").toString()));
-        int n = Integer.parseInt(option(args, "--embeddings", "100000"));
-        int queries = Integer.parseInt(option(args, "--queries", "100"));
+        Path docs = Path.of(BenchArgs.option(args, "--docs", root.resolve("docs/benchmarks.md").toString()));
+        int n = Integer.parseInt(BenchArgs.option(args, "--embeddings", "100000"));
+        int queries = Integer.parseInt(BenchArgs.option(args, "--queries", "100"));
         Path work = Files.createTempDirectory("hart-bench-search");
         try {
             String md = run(work, n, queries);
             BenchmarkDoc.replaceSection(docs, "search", md);
             System.out.println("wrote the search section of " + docs);
         } finally {
-            delete(work);
+            ScratchDirs.delete(work);
         }
     }
 
     static String run(Path work, int n, int queryCount) throws Exception {
-        String loadBefore = loadAverage();
+        String loadBefore = Machine.loadAverage();
         SyntheticEmbeddings gen = new SyntheticEmbeddings(20_260_101L);
         long t0 = System.nanoTime();
         float[][] data = new float[n][];
@@ -153,7 +156,7 @@ public final class SearchBench {
         List<ProjectionStudy.Row> study = ProjectionStudy.run(TYPE, data, queries, truth, budgets);
         log("study in %.1f s", seconds(t0));
 
-        String loadAfter = loadAverage();
+        String loadAfter = Machine.loadAverage();
         md.append(dataSection(n, queryCount, lid, contrast));
         md.append(String.format(Locale.ROOT, """
 
@@ -202,7 +205,7 @@ public final class SearchBench {
         }
         md.append(String.format(Locale.ROOT, "%nJDK %s, %d cores (%s), -Xmx%dm; load average (1, 5, 15 min) "
                 + "%s before the run, %s after. `./hart bench search` regenerates this section.%n",
-                Runtime.version(), Runtime.getRuntime().availableProcessors(), cpu(),
+                Runtime.version(), Runtime.getRuntime().availableProcessors(), Machine.cpu(),
                 Runtime.getRuntime().maxMemory() >> 20, loadBefore, loadAfter));
         System.out.println(md);
         return md.toString();
@@ -342,24 +345,6 @@ public final class SearchBench {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    static String loadAverage() {
-        try {
-            String[] parts = Files.readString(Path.of("/proc/loadavg")).split("\\s+");
-            return parts[0] + ", " + parts[1] + ", " + parts[2];
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    static String cpu() {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            return lines.filter(l -> l.startsWith("model name")).findFirst()
-                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown CPU");
-        } catch (IOException e) {
-            return "unknown CPU";
-        }
-    }
-
     private static String mb(long bytes) {
         return String.format(Locale.ROOT, "%,.0f MB", bytes / 1e6);
     }
@@ -367,28 +352,6 @@ public final class SearchBench {
     private static long size(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
             return walk.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
-    }
-
-    static String option(String[] args, String name, String fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
-    }
-
-    private static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>(walk.toList());
-            all.sort(Comparator.reverseOrder());
-            for (Path p : all) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -33,4 +33,17 @@ class BenchmarkDocTest {
                 <!-- /bench:search -->
                 """);
     }
+
+    /** Also the path the console's benches take (./hart bench api and kernels write through this class). */
+    @Test
+    void replacesOnlyItsOwnSection(@TempDir Path dir) throws Exception {
+        Path doc = dir.resolve("benchmarks.md");
+        Files.writeString(doc, "# Benchmarks\n\nProse.\n\n<!-- bench:api -->\nold\n<!-- /bench:api -->\n\nMore prose.\n");
+        Path figures = dir.resolve("figures.md");
+        Files.writeString(figures, "new figures");
+        BenchmarkDoc.main(new String[] {doc.toString(), "api", figures.toString()});
+        BenchmarkDoc.replaceSection(doc, "other", "appended");
+        assertThat(Files.readString(doc)).isEqualTo("# Benchmarks\n\nProse.\n\n<!-- bench:api -->\nnew figures\n"
+                + "<!-- /bench:api -->\n\nMore prose.\n\n<!-- bench:other -->\nappended\n<!-- /bench:other -->\n");
+    }
 }

@@ -1,0 +1,25 @@
+package io.hartonomous.benchmarks.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** Removal of the temporary data folders a bench creates. */
+public final class ScratchDirs {
+    private ScratchDirs() {
+    }
+
+    /** Deletes {@code dir} and everything below it, children first; a missing folder is fine. */
+    public static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

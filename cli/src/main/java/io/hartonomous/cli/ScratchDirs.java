@@ -1,0 +1,25 @@
+package io.hartonomous.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** Removal of the temporary data folders the demo and the benches create. */
+final class ScratchDirs {
+    private ScratchDirs() {
+    }
+
+    /** Deletes {@code dir} and everything below it, children first; a missing folder is fine. */
+    static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
