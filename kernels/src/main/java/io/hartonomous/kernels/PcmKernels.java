@@ -6,6 +6,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -15,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>All loads are byte-vector loads from the array, reinterpreted (lane order is little-endian): loads of short/int
  * vectors straight from a heap byte segment are not intrinsified by C2 in JDK 25 and run ~10x slower.
- * pcm8 zero-extends a quarter-width byte vector into int lanes, pcm16 sign-extends a half-width vector of shorts,
+ * pcm8 zero-extends a full byte vector into four int vectors, pcm16 sign-extends a full vector of shorts into two,
  * pcm24 permutes 3-byte samples into int lanes with one constant byte shuffle ({@code b0,b1,b2,b2}) and
  * sign-extends with {@code (x << 8) >> 8}, pcm32/float32 and float64 are little-endian lane loads.
  * {@link #toFloat} is the same int-to-float conversion and power-of-two scale as the twin, so results are
@@ -79,6 +80,14 @@ public final class PcmKernels {
                 }
             }
             case 2 -> {
+                if (BYTES.length() == 4 * lanes) {
+                    // one full-width byte load feeds two int vectors
+                    for (; i + 2 * lanes <= samples; i += 2 * lanes) {
+                        ShortVector v = ByteVector.fromArray(BYTES, in, from + 2 * i).reinterpretAsShorts();
+                        ((IntVector) v.convertShape(VectorOperators.S2I, INTS, 0)).intoArray(out, outFrom + i);
+                        ((IntVector) v.convertShape(VectorOperators.S2I, INTS, 1)).intoArray(out, outFrom + i + lanes);
+                    }
+                }
                 if (BYTES_H != null) {
                     for (; i + lanes <= samples; i += lanes) {
                         ((IntVector) ByteVector.fromArray(BYTES_H, in, from + 2 * i).reinterpretAsShorts()

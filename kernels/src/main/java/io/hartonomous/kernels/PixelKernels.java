@@ -17,8 +17,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Interleaved layouts are converted with one constant byte (or short) shuffle per band count: a full vector of
  * source bytes is loaded, permuted into R,G,B,A order (gray replicated, missing alpha taken from a constant vector)
  * and reinterpreted as int (or long) lanes. At the preferred width on AVX-512 that is one {@code vpermb}/
- * {@code vpermw} per 16 (8) pixels. Tails shorter than a vector, and machines whose preferred vectors are narrower
- * than 128 bits, use the scalar twin.
+ * {@code vpermw} per 16 (8) pixels. Two layouts skip the shuffle, because AVX2 has none for bytes or shorts across
+ * its 128-bit halves and emulates it in several instructions: RGBA (already in key order: a reinterpreting copy)
+ * and 8-bit gray (widened and multiplied by 0x010101). Tails shorter than a vector, and machines whose preferred
+ * vectors are narrower than 128 bits, use the scalar twin.
  */
 public final class PixelKernels {
     private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
@@ -111,7 +113,14 @@ public final class PixelKernels {
                 + pixels * bands;
         Objects.checkFromIndexSize(outFrom, pixels, out.length);
         int i = 0;
-        if (WIDE) {
+        if (WIDE && bands == 1 && BYTES.length() == 4 * INTS.length()) {
+            i = gray8(samples, from, pixels, out, outFrom);
+        } else if (WIDE && bands == 4 && BYTES.length() == 4 * INTS.length()) {
+            // already R,G,B,A: the key is the four bytes read as one little-endian int
+            for (; i + PX8 <= pixels; i += PX8) {
+                ByteVector.fromArray(BYTES, samples, from + 4 * i).reinterpretAsInts().intoArray(out, outFrom + i);
+            }
+        } else if (WIDE) {
             VectorShuffle<Byte> shuffle = SHUFFLE8[bands];
             VectorMask<Byte> alpha = ALPHA_MASK8[bands];
             int s = from;
@@ -125,6 +134,23 @@ public final class PixelKernels {
         if (i < pixels) {
             ScalarPixelKernels.interleaved8ToRgba8(samples, from + i * bands, pixels - i, bands, out, outFrom + i);
         }
+    }
+
+    /**
+     * Gray: one full byte vector is zero-extended into four int vectors (no cross-lane byte shuffle, which AVX2
+     * lacks), and {@code v * 0x010101 | 0xFF000000} replicates the value into R, G and B. Returns pixels done.
+     */
+    private static int gray8(byte[] samples, int from, int pixels, int[] out, int outFrom) {
+        int lanes = INTS.length();
+        int i = 0;
+        for (; i + 4 * lanes <= pixels; i += 4 * lanes) {
+            ByteVector b = ByteVector.fromArray(BYTES, samples, from + i);
+            for (int part = 0; part < 4; part++) {
+                ((IntVector) b.convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, part)).mul(0x01_0101).or(OPAQUE)
+                        .intoArray(out, outFrom + i + part * lanes);
+            }
+        }
+        return i;
     }
 
     public static void abgr8ToRgba8(byte[] abgr, int from, int pixels, int[] out, int outFrom) {
@@ -165,7 +191,12 @@ public final class PixelKernels {
                 + pixels * bands;
         Objects.checkFromIndexSize(outFrom, pixels, out.length);
         int i = 0;
-        if (WIDE && LONGS.length() == PX16) {
+        if (WIDE && LONGS.length() == PX16 && bands == 4) {
+            // already R,G,B,A: the key is the four shorts read as one little-endian long
+            for (int s = from; i + PX16 <= pixels; s += SHORTS.length(), i += PX16) {
+                ShortVector.fromArray(SHORTS, samples, s).reinterpretAsLongs().intoArray(out, outFrom + i);
+            }
+        } else if (WIDE && LONGS.length() == PX16) {
             VectorShuffle<Short> shuffle = SHUFFLE16[bands];
             VectorMask<Short> alpha = ALPHA_MASK16[bands];
             int step = PX16 * bands;

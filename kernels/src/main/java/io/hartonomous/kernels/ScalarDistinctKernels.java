@@ -38,21 +38,25 @@ public final class ScalarDistinctKernels {
     }
 
     /**
-     * Table size (log2) from a strided sample of {@value #SAMPLE} keys: the distinct fraction of the sample
-     * estimates the distinct count, and the table starts at twice that (at most 2^{@value #MAX_PRESIZE_BITS}),
-     * so that high-cardinality inputs (photos, noise) do not pay for a chain of rehashes. Only speed depends on it;
-     * the output does not.
+     * Table size (log2) from a strided sample of {@value #SAMPLE} keys, so that high-cardinality inputs (photos,
+     * noise) do not start with a chain of rehashes. The distinct count is estimated with the GEE estimator (Charikar
+     * et al., "Towards estimation error guarantees for distinct values", PODS 2000): values seen once in the sample
+     * count {@code sqrt(count / SAMPLE)} times, values seen more often once. (Scaling the sample's distinct fraction
+     * up instead sized a 4.2 M-pixel photo with 0.47 M colours for 4 M: a 64 MB table, twice the L3 cache, which
+     * made every probe a memory access and the whole step twice as slow.) Only speed depends on it; the output does
+     * not.
      */
     static int initialBits(int[] keys, int from, int count) {
         if (count <= SAMPLE) {
             return INITIAL_BITS;
         }
         IntTable sample = new IntTable(13);
+        int[] seen = new int[SAMPLE];
         long step = count / SAMPLE;
         for (int k = 0; k < SAMPLE; k++) {
-            sample.ordinal(keys[from + (int) (k * step)]);
+            seen[sample.ordinal(keys[from + (int) (k * step)])]++;
         }
-        return bitsFor((long) ((double) sample.size / SAMPLE * count));
+        return bitsFor(estimateDistinct(seen, sample.size, count));
     }
 
     static int initialBits(long[] keys, int from, int count) {
@@ -60,11 +64,23 @@ public final class ScalarDistinctKernels {
             return INITIAL_BITS;
         }
         LongTable sample = new LongTable(13);
+        int[] seen = new int[SAMPLE];
         long step = count / SAMPLE;
         for (int k = 0; k < SAMPLE; k++) {
-            sample.ordinal(keys[from + (int) (k * step)]);
+            seen[sample.ordinal(keys[from + (int) (k * step)])]++;
         }
-        return bitsFor((long) ((double) sample.size / SAMPLE * count));
+        return bitsFor(estimateDistinct(seen, sample.size, count));
+    }
+
+    /** GEE: {@code sqrt(count / SAMPLE) * f1 + (distinct values seen at least twice)}. */
+    private static long estimateDistinct(int[] seen, int sampleDistinct, int count) {
+        int once = 0;
+        for (int i = 0; i < sampleDistinct; i++) {
+            if (seen[i] == 1) {
+                once++;
+            }
+        }
+        return (long) (Math.sqrt((double) count / SAMPLE) * once) + (sampleDistinct - once);
     }
 
     private static int bitsFor(long expectedDistinct) {
