@@ -1,5 +1,6 @@
 package io.hartonomous.benchmarks.ingest;
 
+import io.hartonomous.benchmarks.report.ScratchDirs;
 import io.hartonomous.ingest.pipeline.IngestOutcome;
 import io.hartonomous.ingest.pipeline.IngestPipeline;
 import io.hartonomous.ingest.pipeline.IngestSettings;
@@ -67,7 +68,7 @@ final class LargeModel {
             System.out.print(row);
             return row;
         } finally {
-            io.hartonomous.benchmarks.report.ScratchDirs.delete(work);
+            ScratchDirs.delete(work);
         }
     }
 

@@ -18,7 +18,6 @@ final class LiveHeapSampler implements AutoCloseable {
 
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final AtomicLong maxLive = new AtomicLong();
-    private final AtomicLong samples = new AtomicLong();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "live-heap-sampler");
         t.setDaemon(true);
@@ -32,16 +31,11 @@ final class LiveHeapSampler implements AutoCloseable {
     private void sample() {
         memory.gc();
         maxLive.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-        samples.incrementAndGet();
     }
 
     /** The largest live heap seen (one last sample included), in bytes. */
     long maxLiveBytes() {
         return maxLive.get();
-    }
-
-    long sampleCount() {
-        return samples.get();
     }
 
     @Override
