@@ -2,7 +2,7 @@ package io.hartonomous.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hartonomous.storage.contract.BootstrapKeys;
+import io.hartonomous.storage.local.BootstrapKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,6 +1,6 @@
 package io.hartonomous.cli;
 
-import io.hartonomous.storage.contract.BootstrapKeys;
+import io.hartonomous.storage.local.BootstrapKeys;
 
 import java.nio.file.Path;
 import java.util.Optional;

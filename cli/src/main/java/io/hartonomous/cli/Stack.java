@@ -1,5 +1,6 @@
 package io.hartonomous.cli;
 
+import io.hartonomous.storage.local.LocalStorage;
 import io.hartonomous.storage.contract.StorageConfig;
 
 import java.net.URI;
@@ -31,7 +32,7 @@ final class Stack implements AutoCloseable {
     }
 
     static Stack start(Layout layout, Path dataDir, int storagePort, int ingestPort, int apiPort, String apiKey) {
-        Stack stack = new Stack(StorageConfig.embeddedServer(storagePort, dataDir),
+        Stack stack = new Stack(LocalStorage.embeddedServer(storagePort, dataDir),
                 URI.create("http://localhost:" + ingestPort), URI.create("http://localhost:" + apiPort), apiKey);
         Path logs = dataDir.resolve("logs");
         try {

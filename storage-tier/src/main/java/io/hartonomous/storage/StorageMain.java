@@ -1,5 +1,6 @@
 package io.hartonomous.storage;
 
+import io.hartonomous.storage.local.LocalStorage;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
@@ -96,7 +97,7 @@ public final class StorageMain {
             Files.createDirectories(dataDir);
             // Loopback only (no -tcpAllowOthers): the tiers on this host share it, nothing else reaches it.
             Server server = Server.createTcpServer("-tcpPort", Integer.toString(port), "-ifNotExists").start();
-            StorageConfig config = StorageConfig.embeddedServer(server.getPort(), dataDir);
+            StorageConfig config = LocalStorage.embeddedServer(server.getPort(), dataDir);
             // This process holds the database open (DB_CLOSE_DELAY=-1) with a page cache of a quarter of its own heap
             // (H2's default is 16 MB); the tiers' connections leave both as they are.
             StorageConfig own = new StorageConfig(config.url() + ";DB_CLOSE_DELAY=-1;CACHE_SIZE="
@@ -124,7 +125,7 @@ public final class StorageMain {
         @Option(names = "--url", required = true, description = "JDBC URL of the storage tier")
         String url;
 
-        @Option(names = "--user", defaultValue = StorageConfig.DEFAULT_USER)
+        @Option(names = "--user", defaultValue = LocalStorage.DEFAULT_USER)
         String user;
 
         @Option(names = "--type", required = true, description = "The embedding type")

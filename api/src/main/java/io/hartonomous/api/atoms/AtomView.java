@@ -2,7 +2,7 @@ package io.hartonomous.api.atoms;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hartonomous.storage.contract.Atom;
+import io.hartonomous.storage.contract.atoms.Atom;
 
 import java.time.Instant;
 import java.util.HexFormat;

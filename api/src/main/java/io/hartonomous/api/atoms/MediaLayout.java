@@ -1,12 +1,12 @@
 package io.hartonomous.api.atoms;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hartonomous.storage.contract.Atom;
-import io.hartonomous.storage.contract.AtomComposition;
-import io.hartonomous.storage.contract.AtomReads;
-import io.hartonomous.storage.contract.AtomType;
+import io.hartonomous.storage.contract.atoms.Atom;
+import io.hartonomous.storage.contract.atoms.AtomComposition;
+import io.hartonomous.storage.contract.atoms.AtomReads;
+import io.hartonomous.storage.contract.atoms.AtomType;
 import io.hartonomous.storage.contract.ConflictException;
-import io.hartonomous.storage.contract.PlacedValue;
+import io.hartonomous.storage.contract.atoms.PlacedValue;
 
 import java.util.List;
 import java.util.stream.Stream;

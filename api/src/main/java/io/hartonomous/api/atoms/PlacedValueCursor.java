@@ -1,8 +1,8 @@
 package io.hartonomous.api.atoms;
 
-import io.hartonomous.storage.contract.AtomReads;
+import io.hartonomous.storage.contract.atoms.AtomReads;
 import io.hartonomous.storage.contract.ConflictException;
-import io.hartonomous.storage.contract.PlacedValue;
+import io.hartonomous.storage.contract.atoms.PlacedValue;
 
 import java.util.Iterator;
 import java.util.stream.Stream;

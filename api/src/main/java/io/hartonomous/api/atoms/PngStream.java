@@ -1,7 +1,7 @@
 package io.hartonomous.api.atoms;
 
 import io.hartonomous.storage.contract.ConflictException;
-import io.hartonomous.storage.contract.PlacedValue;
+import io.hartonomous.storage.contract.atoms.PlacedValue;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,8 +1,8 @@
 package io.hartonomous.api.models;
 
 import io.hartonomous.storage.contract.ConflictException;
-import io.hartonomous.storage.contract.ModelLayer;
-import io.hartonomous.storage.contract.TensorCell;
+import io.hartonomous.storage.contract.models.ModelLayer;
+import io.hartonomous.storage.contract.models.TensorCell;
 
 import java.io.IOException;
 import java.io.OutputStream;

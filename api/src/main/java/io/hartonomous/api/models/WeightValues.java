@@ -1,9 +1,9 @@
 package io.hartonomous.api.models;
 
-import io.hartonomous.storage.contract.AtomType;
-import io.hartonomous.storage.contract.ModelLayer;
-import io.hartonomous.storage.contract.Modality;
-import io.hartonomous.storage.contract.NewAtom;
+import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.models.ModelLayer;
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.atoms.NewAtom;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

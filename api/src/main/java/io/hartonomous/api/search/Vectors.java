@@ -1,6 +1,6 @@
 package io.hartonomous.api.search;
 
-import io.hartonomous.storage.contract.EmbeddingVector;
+import io.hartonomous.storage.contract.vectors.EmbeddingVector;
 
 /** Checks on vectors from request bodies, with details that say which number is wrong. */
 final class Vectors {

@@ -1,6 +1,6 @@
 package io.hartonomous.api.security;
 
-import io.hartonomous.storage.contract.Scope;
+import io.hartonomous.storage.contract.keys.Scope;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;

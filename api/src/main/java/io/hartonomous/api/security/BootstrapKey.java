@@ -1,9 +1,9 @@
 package io.hartonomous.api.security;
 
 import io.hartonomous.api.storage.Writes;
-import io.hartonomous.storage.contract.BootstrapKeys;
+import io.hartonomous.storage.local.BootstrapKeys;
 import io.hartonomous.storage.contract.StorageEngine;
-import io.hartonomous.storage.contract.TenantApiKey;
+import io.hartonomous.storage.contract.keys.TenantApiKey;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

@@ -4,7 +4,7 @@ import io.hartonomous.api.billing.UsageMeter;
 import io.hartonomous.api.storage.StorageMetrics;
 import io.hartonomous.api.storage.Writes;
 import io.hartonomous.storage.contract.StorageEngine;
-import io.hartonomous.storage.contract.TenantApiKey;
+import io.hartonomous.storage.contract.keys.TenantApiKey;
 import io.hartonomous.storage.contract.TenantStorage;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -1,8 +1,8 @@
 package io.hartonomous.api.security;
 
-import io.hartonomous.storage.contract.KeyHash;
+import io.hartonomous.storage.contract.keys.KeyHash;
 import io.hartonomous.storage.contract.StorageEngine;
-import io.hartonomous.storage.contract.TenantApiKey;
+import io.hartonomous.storage.contract.keys.TenantApiKey;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 

@@ -1,6 +1,6 @@
 package io.hartonomous.api.security;
 
-import io.hartonomous.storage.contract.TenantApiKey;
+import io.hartonomous.storage.contract.keys.TenantApiKey;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Map;

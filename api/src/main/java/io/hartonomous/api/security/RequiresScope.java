@@ -1,6 +1,6 @@
 package io.hartonomous.api.security;
 
-import io.hartonomous.storage.contract.Scope;
+import io.hartonomous.storage.contract.keys.Scope;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

@@ -3,7 +3,7 @@ package io.hartonomous.api.stats;
 import io.hartonomous.api.security.Caller;
 import io.hartonomous.api.security.Metered;
 import io.hartonomous.api.security.RequiresScope;
-import io.hartonomous.storage.contract.Scope;
+import io.hartonomous.storage.contract.keys.Scope;
 import io.hartonomous.storage.contract.StorageEngine;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;

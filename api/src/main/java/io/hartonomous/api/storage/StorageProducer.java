@@ -1,5 +1,6 @@
 package io.hartonomous.api.storage;
 
+import io.hartonomous.storage.local.LocalStorage;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
@@ -42,7 +43,7 @@ public final class StorageProducer {
     }
 
     private static String resolve(Optional<String> url, String data) {
-        return StorageConfig.urlOrEmbedded(url, Path.of(data));
+        return LocalStorage.urlOrEmbedded(url, Path.of(data));
     }
 
     void close(@Disposes StorageEngine engine) {

@@ -122,7 +122,7 @@ class ReconstructionTest {
         Seed.Media media = Seed.imageMedia(TestData.file("images/pngsuite/basic/basn2c08.png"));
         MemoryAtomReads reads = new MemoryAtomReads(media) {
             @Override
-            public Stream<io.hartonomous.storage.contract.PlacedValue> placedValues(long p, long from, long limit) {
+            public Stream<io.hartonomous.storage.contract.atoms.PlacedValue> placedValues(long p, long from, long limit) {
                 return super.placedValues(p, from, limit).filter(v -> v.sequenceIndex() != 500);
             }
         };

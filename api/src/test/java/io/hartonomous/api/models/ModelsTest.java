@@ -2,7 +2,7 @@ package io.hartonomous.api.models;
 
 import io.hartonomous.api.testing.Api;
 import io.hartonomous.api.testing.Seed;
-import io.hartonomous.storage.contract.Model;
+import io.hartonomous.storage.contract.models.Model;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;

@@ -1,6 +1,6 @@
 package io.hartonomous.api.models;
 
-import io.hartonomous.storage.contract.ModelLayer;
+import io.hartonomous.storage.contract.models.ModelLayer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;

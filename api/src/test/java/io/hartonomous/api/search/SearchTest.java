@@ -1,14 +1,14 @@
 package io.hartonomous.api.search;
 
 import io.hartonomous.api.testing.Api;
-import io.hartonomous.storage.contract.AtomType;
-import io.hartonomous.storage.contract.Chunk;
-import io.hartonomous.storage.contract.CompositionBatch;
-import io.hartonomous.storage.contract.ContentHash;
-import io.hartonomous.storage.contract.Modality;
-import io.hartonomous.storage.contract.NewAtom;
-import io.hartonomous.storage.contract.NewEmbedding;
-import io.hartonomous.storage.contract.NewJob;
+import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.ingest.Chunk;
+import io.hartonomous.storage.contract.ingest.CompositionBatch;
+import io.hartonomous.storage.contract.atoms.ContentHash;
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.atoms.NewAtom;
+import io.hartonomous.storage.contract.vectors.NewEmbedding;
+import io.hartonomous.storage.contract.ingest.NewJob;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.TenantStorage;
 import io.quarkus.test.junit.QuarkusTest;

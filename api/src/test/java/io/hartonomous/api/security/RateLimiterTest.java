@@ -1,8 +1,8 @@
 package io.hartonomous.api.security;
 
-import io.hartonomous.storage.contract.KeyHash;
-import io.hartonomous.storage.contract.Scope;
-import io.hartonomous.storage.contract.TenantApiKey;
+import io.hartonomous.storage.contract.keys.KeyHash;
+import io.hartonomous.storage.contract.keys.Scope;
+import io.hartonomous.storage.contract.keys.TenantApiKey;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package io.hartonomous.api.security;
 
 import io.hartonomous.api.testing.Api;
-import io.hartonomous.storage.contract.KeyHash;
+import io.hartonomous.storage.contract.keys.KeyHash;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;

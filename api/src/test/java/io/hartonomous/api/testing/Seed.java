@@ -1,17 +1,17 @@
 package io.hartonomous.api.testing;
 
-import io.hartonomous.storage.contract.AtomType;
-import io.hartonomous.storage.contract.Chunk;
-import io.hartonomous.storage.contract.CoefficientBatch;
-import io.hartonomous.storage.contract.CompositionBatch;
-import io.hartonomous.storage.contract.ContentHash;
-import io.hartonomous.storage.contract.JobStart;
-import io.hartonomous.storage.contract.Modality;
-import io.hartonomous.storage.contract.Model;
-import io.hartonomous.storage.contract.ModelLayer;
-import io.hartonomous.storage.contract.NewAtom;
-import io.hartonomous.storage.contract.NewJob;
-import io.hartonomous.storage.contract.NewModel;
+import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.ingest.Chunk;
+import io.hartonomous.storage.contract.ingest.CoefficientBatch;
+import io.hartonomous.storage.contract.ingest.CompositionBatch;
+import io.hartonomous.storage.contract.atoms.ContentHash;
+import io.hartonomous.storage.contract.ingest.JobStart;
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.models.Model;
+import io.hartonomous.storage.contract.models.ModelLayer;
+import io.hartonomous.storage.contract.atoms.NewAtom;
+import io.hartonomous.storage.contract.ingest.NewJob;
+import io.hartonomous.storage.contract.models.NewModel;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.TenantStorage;
 

@@ -1,5 +1,6 @@
 package io.hartonomous.benchmarks.ingest;
 
+import io.hartonomous.storage.local.LocalStorage;
 import io.hartonomous.benchmarks.report.BenchArgs;
 import io.hartonomous.benchmarks.report.BenchmarkDoc;
 import io.hartonomous.benchmarks.report.Machine;
@@ -104,8 +105,8 @@ public final class IngestBench {
     private static Measured measure(Path work, Path file, RawRows rows) throws Exception {
         Path rawDir = Files.createTempDirectory(work, "raw");
         double raw;
-        try (StorageEngine schema = StorageEngines.open(StorageConfig.embeddedFile(rawDir))) {
-            StorageConfig config = StorageConfig.embeddedFile(rawDir);
+        try (StorageEngine schema = StorageEngines.open(LocalStorage.embeddedFile(rawDir))) {
+            StorageConfig config = LocalStorage.embeddedFile(rawDir);
             try (Connection c = DriverManager.getConnection(config.url(), config.user(), config.password())) {
                 long t0 = System.nanoTime();
                 RawInsert.insert(c, rows);
@@ -115,7 +116,7 @@ public final class IngestBench {
         Path e2eDir = Files.createTempDirectory(work, "e2e");
         double e2e;
         IngestOutcome outcome;
-        try (StorageEngine engine = StorageEngines.open(StorageConfig.embeddedFile(e2eDir))) {
+        try (StorageEngine engine = StorageEngines.open(LocalStorage.embeddedFile(e2eDir))) {
             IngestPipeline pipeline = new IngestPipeline(engine, IngestSettings.defaults(e2eDir.resolve("spool")));
             long t0 = System.nanoTime();
             try (InputStream in = Files.newInputStream(file)) {

@@ -1,10 +1,11 @@
 package io.hartonomous.benchmarks.ingest;
 
+import io.hartonomous.storage.local.LocalStorage;
 import io.hartonomous.benchmarks.report.ScratchDirs;
 import io.hartonomous.ingest.pipeline.IngestOutcome;
 import io.hartonomous.ingest.pipeline.IngestPipeline;
 import io.hartonomous.ingest.pipeline.IngestSettings;
-import io.hartonomous.storage.contract.JobState;
+import io.hartonomous.storage.contract.ingest.JobState;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
@@ -47,7 +48,7 @@ final class LargeModel {
             IngestOutcome outcome;
             Path db = work.resolve("db");
             // A small H2 page cache: the point is the ingest path's own memory, not the database's cache.
-            StorageConfig base = StorageConfig.embeddedFile(db);
+            StorageConfig base = LocalStorage.embeddedFile(db);
             StorageConfig config = new StorageConfig(base.url() + ";CACHE_SIZE=8192", base.user(), base.password(),
                     4, false);
             LiveHeapSampler heap = new LiveHeapSampler();

@@ -1,11 +1,11 @@
 package io.hartonomous.benchmarks.ingest;
 
 import io.hartonomous.ingest.atomize.AtomChunk;
-import io.hartonomous.storage.contract.CoefficientBatch;
-import io.hartonomous.storage.contract.CompositionBatch;
-import io.hartonomous.storage.contract.ContentHash;
-import io.hartonomous.storage.contract.ModelLayer;
-import io.hartonomous.storage.contract.NewAtom;
+import io.hartonomous.storage.contract.ingest.CoefficientBatch;
+import io.hartonomous.storage.contract.ingest.CompositionBatch;
+import io.hartonomous.storage.contract.atoms.ContentHash;
+import io.hartonomous.storage.contract.models.ModelLayer;
+import io.hartonomous.storage.contract.atoms.NewAtom;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -5,7 +5,7 @@ import io.hartonomous.ingest.atomize.AtomizedFile;
 import io.hartonomous.ingest.atomize.Atomizers;
 import io.hartonomous.ingest.atomize.ChunkSink;
 import io.hartonomous.ingest.atomize.IngestLimits;
-import io.hartonomous.storage.contract.NewModel;
+import io.hartonomous.storage.contract.models.NewModel;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,25 +1,26 @@
 package io.hartonomous.benchmarks.search;
 
+import io.hartonomous.storage.local.LocalStorage;
 import io.hartonomous.benchmarks.report.BenchArgs;
 import io.hartonomous.benchmarks.report.BenchmarkDoc;
 import io.hartonomous.benchmarks.report.Machine;
 import io.hartonomous.benchmarks.report.ScratchDirs;
 import io.hartonomous.kernels.VectorDistance;
-import io.hartonomous.storage.contract.AtomType;
-import io.hartonomous.storage.contract.Chunk;
-import io.hartonomous.storage.contract.CompositionBatch;
-import io.hartonomous.storage.contract.ContentHash;
-import io.hartonomous.storage.contract.JobStart;
-import io.hartonomous.storage.contract.Metric;
-import io.hartonomous.storage.contract.Modality;
-import io.hartonomous.storage.contract.NewAtom;
-import io.hartonomous.storage.contract.NewEmbedding;
-import io.hartonomous.storage.contract.NewJob;
-import io.hartonomous.storage.contract.ProjectionRebuild;
-import io.hartonomous.storage.contract.SearchHit;
-import io.hartonomous.storage.contract.SearchMode;
-import io.hartonomous.storage.contract.SearchRequest;
-import io.hartonomous.storage.contract.SearchResult;
+import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.ingest.Chunk;
+import io.hartonomous.storage.contract.ingest.CompositionBatch;
+import io.hartonomous.storage.contract.atoms.ContentHash;
+import io.hartonomous.storage.contract.ingest.JobStart;
+import io.hartonomous.storage.contract.vectors.Metric;
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.atoms.NewAtom;
+import io.hartonomous.storage.contract.vectors.NewEmbedding;
+import io.hartonomous.storage.contract.ingest.NewJob;
+import io.hartonomous.storage.contract.vectors.ProjectionRebuild;
+import io.hartonomous.storage.contract.vectors.SearchHit;
+import io.hartonomous.storage.contract.vectors.SearchMode;
+import io.hartonomous.storage.contract.vectors.SearchRequest;
+import io.hartonomous.storage.contract.vectors.SearchResult;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
@@ -106,7 +107,7 @@ public final class SearchBench {
         log("exact top %d of %d queries in memory in %.1f s", K, queryCount, seconds(t0));
 
         StringBuilder md = new StringBuilder();
-        StorageConfig config = StorageConfig.embeddedFile(work.resolve("db"));
+        StorageConfig config = LocalStorage.embeddedFile(work.resolve("db"));
         long[] atomIds;
         double atomSeconds;
         double putSeconds;
@@ -330,7 +331,7 @@ public final class SearchBench {
         }
         tenant.ingest().completeJob(start.job().jobId(), null);
         long[] ids = new long[n];
-        try (Stream<io.hartonomous.storage.contract.AtomComposition> rows = tenant.atoms()
+        try (Stream<io.hartonomous.storage.contract.atoms.AtomComposition> rows = tenant.atoms()
                 .compositions(start.parent().atomId(), 0, n)) {
             rows.forEach(c -> ids[(int) c.sequenceIndex()] = c.componentAtomId());
         }

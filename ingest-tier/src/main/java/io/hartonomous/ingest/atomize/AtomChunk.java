@@ -1,9 +1,9 @@
 package io.hartonomous.ingest.atomize;
 
-import io.hartonomous.storage.contract.Chunk;
-import io.hartonomous.storage.contract.CoefficientBatch;
-import io.hartonomous.storage.contract.CompositionBatch;
-import io.hartonomous.storage.contract.NewAtom;
+import io.hartonomous.storage.contract.ingest.Chunk;
+import io.hartonomous.storage.contract.ingest.CoefficientBatch;
+import io.hartonomous.storage.contract.ingest.CompositionBatch;
+import io.hartonomous.storage.contract.atoms.NewAtom;
 
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package io.hartonomous.ingest.atomize;
 
 import io.hartonomous.ingest.detect.DetectedFormat;
-import io.hartonomous.storage.contract.Modality;
-import io.hartonomous.storage.contract.NewModel;
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.models.NewModel;
 
 import java.io.IOException;
 import java.util.List;

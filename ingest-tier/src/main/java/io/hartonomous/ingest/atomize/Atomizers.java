@@ -9,7 +9,7 @@ import io.hartonomous.ingest.detect.DetectedFormat;
 import io.hartonomous.ingest.detect.FormatDetector;
 import io.hartonomous.ingest.detect.LimitExceededException;
 import io.hartonomous.ingest.detect.UnsupportedFormatException;
-import io.hartonomous.storage.contract.Modality;
+import io.hartonomous.storage.contract.atoms.Modality;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.hartonomous.ingest.atomize;
 
-import io.hartonomous.storage.contract.ContentHash;
+import io.hartonomous.storage.contract.atoms.ContentHash;
 
 /**
  * A further frame (animated GIF) or page (multipage TIFF) of a file, ingested as its own parent atom in its own job and

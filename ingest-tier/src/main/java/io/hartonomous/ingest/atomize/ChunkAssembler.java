@@ -3,9 +3,9 @@ package io.hartonomous.ingest.atomize;
 import io.hartonomous.kernels.DistinctInts;
 import io.hartonomous.kernels.DistinctKernels;
 import io.hartonomous.kernels.DistinctLongs;
-import io.hartonomous.storage.contract.AtomType;
-import io.hartonomous.storage.contract.ContentHash;
-import io.hartonomous.storage.contract.NewAtom;
+import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.atoms.ContentHash;
+import io.hartonomous.storage.contract.atoms.NewAtom;
 
 import java.util.ArrayList;
 import java.util.HashMap;

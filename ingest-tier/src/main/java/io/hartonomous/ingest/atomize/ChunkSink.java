@@ -1,6 +1,6 @@
 package io.hartonomous.ingest.atomize;
 
-import io.hartonomous.storage.contract.NewModel;
+import io.hartonomous.storage.contract.models.NewModel;
 
 import java.io.IOException;
 

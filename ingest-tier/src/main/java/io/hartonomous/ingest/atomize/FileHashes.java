@@ -1,8 +1,8 @@
 package io.hartonomous.ingest.atomize;
 
-import io.hartonomous.storage.contract.AtomType;
-import io.hartonomous.storage.contract.ContentHash;
-import io.hartonomous.storage.contract.Modality;
+import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.atoms.ContentHash;
+import io.hartonomous.storage.contract.atoms.Modality;
 
 import java.io.IOException;
 import java.io.InputStream;

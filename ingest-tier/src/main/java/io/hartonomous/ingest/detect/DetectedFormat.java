@@ -1,6 +1,6 @@
 package io.hartonomous.ingest.detect;
 
-import io.hartonomous.storage.contract.Modality;
+import io.hartonomous.storage.contract.atoms.Modality;
 
 /** A format the ingest tier decodes, recognised by its magic bytes. {@code name} is what metadata records. */
 public enum DetectedFormat {

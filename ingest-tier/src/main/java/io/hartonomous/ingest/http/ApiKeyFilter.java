@@ -1,9 +1,9 @@
 package io.hartonomous.ingest.http;
 
-import io.hartonomous.storage.contract.KeyHash;
-import io.hartonomous.storage.contract.Scope;
+import io.hartonomous.storage.contract.keys.KeyHash;
+import io.hartonomous.storage.contract.keys.Scope;
 import io.hartonomous.storage.contract.StorageEngine;
-import io.hartonomous.storage.contract.TenantApiKey;
+import io.hartonomous.storage.contract.keys.TenantApiKey;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Response;

@@ -1,6 +1,6 @@
 package io.hartonomous.ingest.http;
 
-import io.hartonomous.storage.contract.BootstrapKeys;
+import io.hartonomous.storage.local.BootstrapKeys;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,6 +1,6 @@
 package io.hartonomous.ingest.http;
 
-import io.hartonomous.storage.contract.TenantApiKey;
+import io.hartonomous.storage.contract.keys.TenantApiKey;
 
 /** Who is calling: the API key the request authenticated with. Set by {@link ApiKeyFilter}. */
 public record Caller(TenantApiKey key) {

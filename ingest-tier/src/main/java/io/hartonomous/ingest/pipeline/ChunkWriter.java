@@ -2,9 +2,9 @@ package io.hartonomous.ingest.pipeline;
 
 import io.hartonomous.ingest.atomize.AtomChunk;
 import io.hartonomous.ingest.atomize.ChunkSink;
-import io.hartonomous.storage.contract.IngestWrites;
-import io.hartonomous.storage.contract.Model;
-import io.hartonomous.storage.contract.NewModel;
+import io.hartonomous.storage.contract.ingest.IngestWrites;
+import io.hartonomous.storage.contract.models.Model;
+import io.hartonomous.storage.contract.models.NewModel;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;

@@ -1,8 +1,8 @@
 package io.hartonomous.ingest.pipeline;
 
-import io.hartonomous.storage.contract.IngestionJob;
-import io.hartonomous.storage.contract.JobState;
-import io.hartonomous.storage.contract.Modality;
+import io.hartonomous.storage.contract.ingest.IngestionJob;
+import io.hartonomous.storage.contract.ingest.JobState;
+import io.hartonomous.storage.contract.atoms.Modality;
 
 import java.util.List;
 

@@ -7,14 +7,14 @@ import io.hartonomous.ingest.atomize.Embedding;
 import io.hartonomous.ingest.detect.DetectedFormat;
 import io.hartonomous.ingest.detect.FormatDetector;
 import io.hartonomous.ingest.detect.UnsupportedFormatException;
-import io.hartonomous.storage.contract.GraphNode;
-import io.hartonomous.storage.contract.IngestionJob;
-import io.hartonomous.storage.contract.JobStart;
-import io.hartonomous.storage.contract.JobState;
-import io.hartonomous.storage.contract.Modality;
-import io.hartonomous.storage.contract.NewEmbedding;
-import io.hartonomous.storage.contract.NewJob;
-import io.hartonomous.storage.contract.NodeKind;
+import io.hartonomous.storage.contract.graph.GraphNode;
+import io.hartonomous.storage.contract.ingest.IngestionJob;
+import io.hartonomous.storage.contract.ingest.JobStart;
+import io.hartonomous.storage.contract.ingest.JobState;
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.vectors.NewEmbedding;
+import io.hartonomous.storage.contract.ingest.NewJob;
+import io.hartonomous.storage.contract.graph.NodeKind;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.TenantStorage;
 
@@ -140,7 +140,7 @@ public final class IngestPipeline {
     private IngestOutcome complete(TenantStorage tenant, IngestionJob job, AtomizedFile atomized) throws IOException {
         long jobId = job.jobId();
         try {
-            Optional<io.hartonomous.storage.contract.Model> model;
+            Optional<io.hartonomous.storage.contract.models.Model> model;
             try (ChunkWriter writer = new ChunkWriter(tenant.ingest(), jobId, settings.queuedChunks())) {
                 if (atomized.model().isPresent()) {
                     writer.model(atomized.model().get());
@@ -164,7 +164,7 @@ public final class IngestPipeline {
 
     /** Built-in embedding and provenance of a completed parent. */
     private static void record(TenantStorage tenant, IngestionJob done, AtomizedFile atomized,
-                               Optional<io.hartonomous.storage.contract.Model> model) throws IOException {
+                               Optional<io.hartonomous.storage.contract.models.Model> model) throws IOException {
         GraphNode file = tenant.graph().node(NodeKind.FILE, done.parentAtomId(), done.name());
         Optional<Embedding> embedding = atomized.embedding();
         if (embedding.isPresent()) {

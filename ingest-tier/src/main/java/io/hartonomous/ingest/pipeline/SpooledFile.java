@@ -1,9 +1,9 @@
 package io.hartonomous.ingest.pipeline;
 
 import io.hartonomous.ingest.detect.LimitExceededException;
-import io.hartonomous.storage.contract.AtomType;
-import io.hartonomous.storage.contract.ContentHash;
-import io.hartonomous.storage.contract.Modality;
+import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.atoms.ContentHash;
+import io.hartonomous.storage.contract.atoms.Modality;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package io.hartonomous.ingest.storage;
 
+import io.hartonomous.storage.local.LocalStorage;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
@@ -25,7 +26,7 @@ public final class StorageProducer {
                           @ConfigProperty(name = "hart.storage.user", defaultValue = "hart") String user,
                           @ConfigProperty(name = "hart.storage.password") Optional<String> password,
                           @ConfigProperty(name = "hart.storage.pool-size", defaultValue = "8") int poolSize) {
-        return StorageEngines.open(new StorageConfig(StorageConfig.urlOrEmbedded(url, Path.of(data)), user, password.orElse(""), poolSize, false));
+        return StorageEngines.open(new StorageConfig(LocalStorage.urlOrEmbedded(url, Path.of(data)), user, password.orElse(""), poolSize, false));
     }
 
     void close(@Disposes StorageEngine engine) {

@@ -1,9 +1,9 @@
 package io.hartonomous.ingest.atomize;
 
-import io.hartonomous.storage.contract.CoefficientBatch;
-import io.hartonomous.storage.contract.CompositionBatch;
-import io.hartonomous.storage.contract.NewAtom;
-import io.hartonomous.storage.contract.NewModel;
+import io.hartonomous.storage.contract.ingest.CoefficientBatch;
+import io.hartonomous.storage.contract.ingest.CompositionBatch;
+import io.hartonomous.storage.contract.atoms.NewAtom;
+import io.hartonomous.storage.contract.models.NewModel;
 
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,16 +1,17 @@
 package io.hartonomous.ingest.atomize;
 
-import io.hartonomous.storage.contract.ChunkReceipt;
-import io.hartonomous.storage.contract.IngestionJob;
-import io.hartonomous.storage.contract.JobStart;
-import io.hartonomous.storage.contract.Model;
-import io.hartonomous.storage.contract.NewJob;
-import io.hartonomous.storage.contract.NewModel;
-import io.hartonomous.storage.contract.PlacedValue;
+import io.hartonomous.storage.local.LocalStorage;
+import io.hartonomous.storage.contract.ingest.ChunkReceipt;
+import io.hartonomous.storage.contract.ingest.IngestionJob;
+import io.hartonomous.storage.contract.ingest.JobStart;
+import io.hartonomous.storage.contract.models.Model;
+import io.hartonomous.storage.contract.ingest.NewJob;
+import io.hartonomous.storage.contract.models.NewModel;
+import io.hartonomous.storage.contract.atoms.PlacedValue;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
-import io.hartonomous.storage.contract.TensorCell;
+import io.hartonomous.storage.contract.models.TensorCell;
 import io.hartonomous.storage.contract.TenantStorage;
 
 import java.io.ByteArrayOutputStream;
@@ -35,7 +36,7 @@ public final class Store implements AutoCloseable {
     private final TenantStorage tenant;
 
     public Store(Path dir) {
-        engine = StorageEngines.open(StorageConfig.embeddedFile(dir));
+        engine = StorageEngines.open(LocalStorage.embeddedFile(dir));
         tenant = engine.forTenant("atomizer-tests");
     }
 

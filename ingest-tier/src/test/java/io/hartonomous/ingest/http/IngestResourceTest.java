@@ -1,8 +1,8 @@
 package io.hartonomous.ingest.http;
 
-import io.hartonomous.storage.contract.KeyHash;
-import io.hartonomous.storage.contract.NewApiKey;
-import io.hartonomous.storage.contract.Scope;
+import io.hartonomous.storage.contract.keys.KeyHash;
+import io.hartonomous.storage.contract.keys.NewApiKey;
+import io.hartonomous.storage.contract.keys.Scope;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;

@@ -1,11 +1,12 @@
 package io.hartonomous.ingest.pipeline;
 
+import io.hartonomous.storage.local.LocalStorage;
 import io.hartonomous.ingest.detect.BadInputException;
 import io.hartonomous.ingest.detect.UnsupportedFormatException;
-import io.hartonomous.storage.contract.JobState;
-import io.hartonomous.storage.contract.LineageDirection;
-import io.hartonomous.storage.contract.Modality;
-import io.hartonomous.storage.contract.NodeKind;
+import io.hartonomous.storage.contract.ingest.JobState;
+import io.hartonomous.storage.contract.graph.LineageDirection;
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.graph.NodeKind;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
@@ -39,7 +40,7 @@ class IngestPipelineTest {
 
     @BeforeEach
     void open() {
-        engine = StorageEngines.open(StorageConfig.embeddedFile(dir.resolve("db")));
+        engine = StorageEngines.open(LocalStorage.embeddedFile(dir.resolve("db")));
         pipeline = new IngestPipeline(engine, IngestSettings.defaults(dir.resolve("spool")).withChunkRows(4096));
     }
 

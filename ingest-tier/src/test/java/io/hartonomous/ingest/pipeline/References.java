@@ -1,6 +1,6 @@
 package io.hartonomous.ingest.pipeline;
 
-import io.hartonomous.storage.contract.AtomComposition;
+import io.hartonomous.storage.contract.atoms.AtomComposition;
 import io.hartonomous.storage.contract.TenantStorage;
 
 import java.util.HashMap;

@@ -1,9 +1,10 @@
 package io.hartonomous.ingest.pipeline;
 
-import io.hartonomous.storage.contract.IngestionJob;
-import io.hartonomous.storage.contract.JobState;
-import io.hartonomous.storage.contract.Modality;
-import io.hartonomous.storage.contract.PlacedValue;
+import io.hartonomous.storage.local.LocalStorage;
+import io.hartonomous.storage.contract.ingest.IngestionJob;
+import io.hartonomous.storage.contract.ingest.JobState;
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.atoms.PlacedValue;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
@@ -38,7 +39,7 @@ class ResumeAfterKillTest {
         Path wav = TestFiles.get("audio/derived/s16-44k-stereo.wav");
         Server server = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
         try {
-            StorageConfig config = StorageConfig.embeddedServer(server.getPort(), dir.resolve("db"));
+            StorageConfig config = LocalStorage.embeddedServer(server.getPort(), dir.resolve("db"));
             try (StorageEngine engine = StorageEngines.open(config.withPoolSize(2))) {
                 Process ingest = startHarness(config.url(), wav, dir.resolve("spool"));
                 IngestionJob killedAt = awaitProgress(engine, ingest, 5);
@@ -66,7 +67,7 @@ class ResumeAfterKillTest {
                         .isEqualTo(Files.readAllBytes(Path.of(wav + ".raw")));
 
                 // A clean ingest of the same file elsewhere yields the same counts: nothing was counted twice.
-                try (StorageEngine clean = StorageEngines.open(StorageConfig.embeddedFile(dir.resolve("clean")));
+                try (StorageEngine clean = StorageEngines.open(LocalStorage.embeddedFile(dir.resolve("clean")));
                      InputStream in = Files.newInputStream(wav)) {
                     IngestOutcome reference = new IngestPipeline(clean, IngestSettings.defaults(dir.resolve("s2")))
                             .ingest("acme", Modality.AUDIO, "clean.wav", in);

@@ -1,6 +1,6 @@
 package io.hartonomous.ingest.pipeline;
 
-import io.hartonomous.storage.contract.Modality;
+import io.hartonomous.storage.contract.atoms.Modality;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;

@@ -1,5 +1,10 @@
 package io.hartonomous.storage.contract;
 
+import io.hartonomous.storage.contract.graph.ProvenanceFeed;
+import io.hartonomous.storage.contract.ingest.IngestionJob;
+import io.hartonomous.storage.contract.keys.ApiKeyStore;
+import io.hartonomous.storage.contract.operations.MessageQueue;
+
 import java.util.List;
 import java.util.Map;
 

@@ -1,5 +1,12 @@
 package io.hartonomous.storage.contract;
 
+import io.hartonomous.storage.contract.atoms.AtomReads;
+import io.hartonomous.storage.contract.graph.ProvenanceGraph;
+import io.hartonomous.storage.contract.ingest.IngestWrites;
+import io.hartonomous.storage.contract.models.ModelStore;
+import io.hartonomous.storage.contract.operations.UsageLedger;
+import io.hartonomous.storage.contract.vectors.VectorStore;
+
 /** Everything a tenant may do; every call runs under this tenant's predicate (RLS on SQL Server). */
 public interface TenantStorage {
     String tenantId();

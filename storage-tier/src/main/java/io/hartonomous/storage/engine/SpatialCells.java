@@ -1,7 +1,7 @@
 package io.hartonomous.storage.engine;
 
 import io.hartonomous.kernels.VectorDistance;
-import io.hartonomous.storage.contract.EmbeddingVector;
+import io.hartonomous.storage.contract.vectors.EmbeddingVector;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.hartonomous.storage.messaging;
 
-import io.hartonomous.storage.contract.GraphChange;
+import io.hartonomous.storage.contract.graph.GraphChange;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,5 +1,18 @@
 package io.hartonomous.storage.contract;
 
+import io.hartonomous.storage.contract.atoms.Atom;
+import io.hartonomous.storage.contract.atoms.AtomComposition;
+import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.atoms.ContentHash;
+import io.hartonomous.storage.contract.atoms.PlacedValue;
+import io.hartonomous.storage.contract.ingest.ChunkReceipt;
+import io.hartonomous.storage.contract.ingest.IngestionJob;
+import io.hartonomous.storage.contract.ingest.JobState;
+
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.atoms.NewAtom;
+import io.hartonomous.storage.contract.ingest.JobStart;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

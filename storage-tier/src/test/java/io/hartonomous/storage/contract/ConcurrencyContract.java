@@ -1,5 +1,11 @@
 package io.hartonomous.storage.contract;
 
+import io.hartonomous.storage.contract.atoms.Modality;
+
+import io.hartonomous.storage.contract.atoms.ContentHash;
+import io.hartonomous.storage.contract.atoms.NewAtom;
+import io.hartonomous.storage.contract.ingest.Chunk;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

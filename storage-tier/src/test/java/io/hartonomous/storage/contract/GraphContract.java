@@ -1,5 +1,12 @@
 package io.hartonomous.storage.contract;
 
+import io.hartonomous.storage.contract.graph.LineageDirection;
+import io.hartonomous.storage.contract.graph.LineageStep;
+
+import io.hartonomous.storage.contract.graph.GraphNode;
+import io.hartonomous.storage.contract.graph.NodeKind;
+import io.hartonomous.storage.contract.graph.ProvenanceGraph;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,5 +1,16 @@
 package io.hartonomous.storage.contract;
 
+import io.hartonomous.storage.contract.ingest.Chunk;
+import io.hartonomous.storage.contract.ingest.CompositionBatch;
+import io.hartonomous.storage.contract.ingest.IngestionJob;
+import io.hartonomous.storage.contract.ingest.JobState;
+import io.hartonomous.storage.contract.ingest.NewJob;
+
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.atoms.NewAtom;
+import io.hartonomous.storage.contract.ingest.ChunkReceipt;
+import io.hartonomous.storage.contract.ingest.JobStart;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,5 +1,17 @@
 package io.hartonomous.storage.contract;
 
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.atoms.NewAtom;
+import io.hartonomous.storage.contract.ingest.Chunk;
+import io.hartonomous.storage.contract.ingest.CoefficientBatch;
+import io.hartonomous.storage.contract.models.Model;
+import io.hartonomous.storage.contract.models.ModelLayer;
+import io.hartonomous.storage.contract.models.NewModel;
+import io.hartonomous.storage.contract.models.RollbackReport;
+import io.hartonomous.storage.contract.models.Snapshot;
+import io.hartonomous.storage.contract.models.TensorCell;
+import io.hartonomous.storage.contract.models.WeightUpdate;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;

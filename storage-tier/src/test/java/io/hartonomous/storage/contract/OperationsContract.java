@@ -1,5 +1,13 @@
 package io.hartonomous.storage.contract;
 
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.keys.KeyHash;
+import io.hartonomous.storage.contract.keys.NewApiKey;
+import io.hartonomous.storage.contract.keys.Scope;
+import io.hartonomous.storage.contract.keys.TenantApiKey;
+import io.hartonomous.storage.contract.operations.UsageGroup;
+import io.hartonomous.storage.contract.operations.UsageGrouping;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

@@ -1,5 +1,13 @@
 package io.hartonomous.storage.contract;
 
+import io.hartonomous.storage.contract.graph.GraphChange;
+import io.hartonomous.storage.contract.graph.GraphEdge;
+import io.hartonomous.storage.contract.graph.GraphNode;
+import io.hartonomous.storage.contract.graph.NodeKind;
+import io.hartonomous.storage.contract.graph.ProvenanceGraph;
+
+import io.hartonomous.storage.contract.graph.ProvenanceFeed;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

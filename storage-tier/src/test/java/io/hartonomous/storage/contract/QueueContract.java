@@ -1,5 +1,7 @@
 package io.hartonomous.storage.contract;
 
+import io.hartonomous.storage.contract.operations.QueueMessage;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

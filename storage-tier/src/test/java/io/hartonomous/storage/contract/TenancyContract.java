@@ -1,5 +1,24 @@
 package io.hartonomous.storage.contract;
 
+import io.hartonomous.storage.contract.ingest.NewJob;
+import io.hartonomous.storage.contract.vectors.AtomEmbedding;
+
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.atoms.NewAtom;
+import io.hartonomous.storage.contract.graph.GraphNode;
+import io.hartonomous.storage.contract.graph.LineageDirection;
+import io.hartonomous.storage.contract.graph.NodeKind;
+import io.hartonomous.storage.contract.ingest.JobStart;
+import io.hartonomous.storage.contract.models.Model;
+import io.hartonomous.storage.contract.models.ModelLayer;
+import io.hartonomous.storage.contract.models.NewModel;
+import io.hartonomous.storage.contract.operations.UsageGrouping;
+import io.hartonomous.storage.contract.vectors.Metric;
+import io.hartonomous.storage.contract.vectors.NewEmbedding;
+import io.hartonomous.storage.contract.vectors.SearchHit;
+import io.hartonomous.storage.contract.vectors.SearchMode;
+import io.hartonomous.storage.contract.vectors.SearchRequest;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,5 +1,15 @@
 package io.hartonomous.storage.contract;
 
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.ingest.JobStart;
+import io.hartonomous.storage.contract.vectors.AtomEmbedding;
+import io.hartonomous.storage.contract.vectors.Metric;
+import io.hartonomous.storage.contract.vectors.NewEmbedding;
+import io.hartonomous.storage.contract.vectors.SearchHit;
+import io.hartonomous.storage.contract.vectors.SearchMode;
+import io.hartonomous.storage.contract.vectors.SearchRequest;
+import io.hartonomous.storage.contract.vectors.SearchResult;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,8 +1,9 @@
 package io.hartonomous.storage.messaging;
 
-import io.hartonomous.storage.contract.GraphChange;
-import io.hartonomous.storage.contract.NodeKind;
-import io.hartonomous.storage.contract.ProvenanceFeed;
+import io.hartonomous.storage.local.LocalStorage;
+import io.hartonomous.storage.contract.graph.GraphChange;
+import io.hartonomous.storage.contract.graph.NodeKind;
+import io.hartonomous.storage.contract.graph.ProvenanceFeed;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
@@ -35,7 +36,7 @@ class FeedPumpTest {
 
     @BeforeEach
     void open() {
-        engine = StorageEngines.open(StorageConfig.embeddedFile(dir));
+        engine = StorageEngines.open(LocalStorage.embeddedFile(dir));
     }
 
     @AfterEach

@@ -1,7 +1,7 @@
 package io.hartonomous.api.provenance.sync;
 
-import io.hartonomous.storage.contract.GraphChange;
-import io.hartonomous.storage.contract.NodeKind;
+import io.hartonomous.storage.contract.graph.GraphChange;
+import io.hartonomous.storage.contract.graph.NodeKind;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;

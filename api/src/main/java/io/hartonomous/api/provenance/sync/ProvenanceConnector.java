@@ -1,7 +1,7 @@
 package io.hartonomous.api.provenance.sync;
 
 import io.hartonomous.api.storage.Writes;
-import io.hartonomous.storage.contract.GraphChange;
+import io.hartonomous.storage.contract.graph.GraphChange;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.messaging.FeedBatch;
 import io.hartonomous.storage.messaging.FeedPump;

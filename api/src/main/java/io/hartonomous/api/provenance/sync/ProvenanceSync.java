@@ -1,6 +1,6 @@
 package io.hartonomous.api.provenance.sync;
 
-import io.hartonomous.storage.contract.GraphChange;
+import io.hartonomous.storage.contract.graph.GraphChange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;

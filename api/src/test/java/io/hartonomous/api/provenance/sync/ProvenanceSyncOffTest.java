@@ -1,8 +1,8 @@
 package io.hartonomous.api.provenance.sync;
 
 import io.hartonomous.api.testing.Api;
-import io.hartonomous.storage.contract.GraphChange;
-import io.hartonomous.storage.contract.NodeKind;
+import io.hartonomous.storage.contract.graph.GraphChange;
+import io.hartonomous.storage.contract.graph.NodeKind;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

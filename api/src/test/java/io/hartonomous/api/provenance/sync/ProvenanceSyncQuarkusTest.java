@@ -1,9 +1,9 @@
 package io.hartonomous.api.provenance.sync;
 
 import io.hartonomous.api.testing.Api;
-import io.hartonomous.storage.contract.GraphNode;
-import io.hartonomous.storage.contract.NodeKind;
-import io.hartonomous.storage.contract.ProvenanceGraph;
+import io.hartonomous.storage.contract.graph.GraphNode;
+import io.hartonomous.storage.contract.graph.NodeKind;
+import io.hartonomous.storage.contract.graph.ProvenanceGraph;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

@@ -1,9 +1,10 @@
 package io.hartonomous.api.provenance.sync;
 
-import io.hartonomous.storage.contract.GraphChange;
-import io.hartonomous.storage.contract.GraphNode;
-import io.hartonomous.storage.contract.NodeKind;
-import io.hartonomous.storage.contract.ProvenanceGraph;
+import io.hartonomous.storage.local.LocalStorage;
+import io.hartonomous.storage.contract.graph.GraphChange;
+import io.hartonomous.storage.contract.graph.GraphNode;
+import io.hartonomous.storage.contract.graph.NodeKind;
+import io.hartonomous.storage.contract.graph.ProvenanceGraph;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
@@ -66,7 +67,7 @@ class ProvenanceSyncToNeo4jTest {
 
     @BeforeEach
     void open() {
-        engine = StorageEngines.open(StorageConfig.embeddedFile(dir));
+        engine = StorageEngines.open(LocalStorage.embeddedFile(dir));
         driver.executableQuery("MATCH (n) DETACH DELETE n").execute();
     }
 

@@ -13,10 +13,10 @@ import io.hartonomous.ingest.detect.DetectedFormat;
 import io.hartonomous.ingest.detect.LimitExceededException;
 import io.hartonomous.kernels.FeatureEmbedders;
 import io.hartonomous.kernels.PcmKernels;
-import io.hartonomous.storage.contract.AtomType;
-import io.hartonomous.storage.contract.CompositionBatch;
-import io.hartonomous.storage.contract.Modality;
-import io.hartonomous.storage.contract.NewModel;
+import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.ingest.CompositionBatch;
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.models.NewModel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

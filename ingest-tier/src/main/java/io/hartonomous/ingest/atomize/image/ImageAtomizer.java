@@ -15,11 +15,11 @@ import io.hartonomous.ingest.detect.BadInputException;
 import io.hartonomous.ingest.detect.DetectedFormat;
 import io.hartonomous.ingest.detect.LimitExceededException;
 import io.hartonomous.kernels.FeatureEmbedders;
-import io.hartonomous.storage.contract.AtomType;
-import io.hartonomous.storage.contract.CompositionBatch;
-import io.hartonomous.storage.contract.ContentHash;
-import io.hartonomous.storage.contract.Modality;
-import io.hartonomous.storage.contract.NewModel;
+import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.ingest.CompositionBatch;
+import io.hartonomous.storage.contract.atoms.ContentHash;
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.models.NewModel;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;

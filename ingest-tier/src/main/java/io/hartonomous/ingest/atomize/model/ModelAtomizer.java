@@ -15,11 +15,11 @@ import io.hartonomous.ingest.detect.DetectedFormat;
 import io.hartonomous.ingest.detect.LimitExceededException;
 import io.hartonomous.kernels.FeatureEmbedders;
 import io.hartonomous.kernels.StatsKernels;
-import io.hartonomous.storage.contract.AtomType;
-import io.hartonomous.storage.contract.CoefficientBatch;
-import io.hartonomous.storage.contract.Modality;
-import io.hartonomous.storage.contract.ModelLayer;
-import io.hartonomous.storage.contract.NewModel;
+import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.ingest.CoefficientBatch;
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.models.ModelLayer;
+import io.hartonomous.storage.contract.models.NewModel;
 
 import java.io.IOException;
 import java.util.ArrayList;

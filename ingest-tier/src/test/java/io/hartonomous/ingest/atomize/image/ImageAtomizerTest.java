@@ -12,7 +12,7 @@ import io.hartonomous.ingest.atomize.Store;
 import io.hartonomous.ingest.atomize.TestData;
 import io.hartonomous.ingest.detect.BadInputException;
 import io.hartonomous.ingest.detect.LimitExceededException;
-import io.hartonomous.storage.contract.Modality;
+import io.hartonomous.storage.contract.atoms.Modality;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -5,8 +5,8 @@ import io.hartonomous.ingest.atomize.AtomizedFile;
 import io.hartonomous.ingest.atomize.Captured;
 import io.hartonomous.ingest.atomize.Json;
 import io.hartonomous.ingest.atomize.Store;
-import io.hartonomous.storage.contract.ModelLayer;
-import io.hartonomous.storage.contract.NewModel;
+import io.hartonomous.storage.contract.models.ModelLayer;
+import io.hartonomous.storage.contract.models.NewModel;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.hartonomous.storage.engine.embedded;
 
-import io.hartonomous.storage.contract.ContentHash;
-import io.hartonomous.storage.contract.NewAtom;
+import io.hartonomous.storage.contract.atoms.ContentHash;
+import io.hartonomous.storage.contract.atoms.NewAtom;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,7 +1,7 @@
 package io.hartonomous.storage.engine.embedded;
 
 import io.hartonomous.kernels.VectorDistance;
-import io.hartonomous.storage.contract.Metric;
+import io.hartonomous.storage.contract.vectors.Metric;
 
 import java.util.Arrays;
 

@@ -1,11 +1,11 @@
 package io.hartonomous.storage.engine.embedded;
 
-import io.hartonomous.storage.contract.ApiKeyStore;
+import io.hartonomous.storage.contract.keys.ApiKeyStore;
 import io.hartonomous.storage.contract.ConflictException;
-import io.hartonomous.storage.contract.KeyHash;
-import io.hartonomous.storage.contract.NewApiKey;
-import io.hartonomous.storage.contract.Scope;
-import io.hartonomous.storage.contract.TenantApiKey;
+import io.hartonomous.storage.contract.keys.KeyHash;
+import io.hartonomous.storage.contract.keys.NewApiKey;
+import io.hartonomous.storage.contract.keys.Scope;
+import io.hartonomous.storage.contract.keys.TenantApiKey;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

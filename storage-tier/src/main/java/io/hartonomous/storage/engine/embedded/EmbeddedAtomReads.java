@@ -1,13 +1,13 @@
 package io.hartonomous.storage.engine.embedded;
 
-import io.hartonomous.storage.contract.Atom;
-import io.hartonomous.storage.contract.AtomComposition;
-import io.hartonomous.storage.contract.AtomReads;
-import io.hartonomous.storage.contract.AtomType;
-import io.hartonomous.storage.contract.ContentHash;
-import io.hartonomous.storage.contract.Modality;
+import io.hartonomous.storage.contract.atoms.Atom;
+import io.hartonomous.storage.contract.atoms.AtomComposition;
+import io.hartonomous.storage.contract.atoms.AtomReads;
+import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.atoms.ContentHash;
+import io.hartonomous.storage.contract.atoms.Modality;
 import io.hartonomous.storage.contract.NotFoundException;
-import io.hartonomous.storage.contract.PlacedValue;
+import io.hartonomous.storage.contract.atoms.PlacedValue;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

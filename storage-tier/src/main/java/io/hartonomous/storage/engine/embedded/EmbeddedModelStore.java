@@ -1,17 +1,17 @@
 package io.hartonomous.storage.engine.embedded;
 
-import io.hartonomous.storage.contract.AtomType;
+import io.hartonomous.storage.contract.atoms.AtomType;
 import io.hartonomous.storage.contract.ConflictException;
-import io.hartonomous.storage.contract.Model;
-import io.hartonomous.storage.contract.ModelLayer;
-import io.hartonomous.storage.contract.ModelStore;
-import io.hartonomous.storage.contract.Modality;
-import io.hartonomous.storage.contract.NewAtom;
+import io.hartonomous.storage.contract.models.Model;
+import io.hartonomous.storage.contract.models.ModelLayer;
+import io.hartonomous.storage.contract.models.ModelStore;
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.atoms.NewAtom;
 import io.hartonomous.storage.contract.NotFoundException;
-import io.hartonomous.storage.contract.RollbackReport;
-import io.hartonomous.storage.contract.Snapshot;
-import io.hartonomous.storage.contract.TensorCell;
-import io.hartonomous.storage.contract.WeightUpdate;
+import io.hartonomous.storage.contract.models.RollbackReport;
+import io.hartonomous.storage.contract.models.Snapshot;
+import io.hartonomous.storage.contract.models.TensorCell;
+import io.hartonomous.storage.contract.models.WeightUpdate;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -161,7 +161,7 @@ final class EmbeddedModelStore implements ModelStore {
         return tx.inTransaction(c -> {
             requireModel(c, modelId);
             List<NewAtom> distinct = new ArrayList<>();
-            java.util.Map<io.hartonomous.storage.contract.ContentHash, Integer> ordinalOf = new java.util.HashMap<>();
+            java.util.Map<io.hartonomous.storage.contract.atoms.ContentHash, Integer> ordinalOf = new java.util.HashMap<>();
             int[] ordinals = new int[updates.size()];
             for (int i = 0; i < updates.size(); i++) {
                 NewAtom value = updates.get(i).value();

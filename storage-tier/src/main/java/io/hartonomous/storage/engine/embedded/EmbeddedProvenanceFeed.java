@@ -1,7 +1,7 @@
 package io.hartonomous.storage.engine.embedded;
 
-import io.hartonomous.storage.contract.GraphChange;
-import io.hartonomous.storage.contract.ProvenanceFeed;
+import io.hartonomous.storage.contract.graph.GraphChange;
+import io.hartonomous.storage.contract.graph.ProvenanceFeed;
 import io.hartonomous.storage.contract.StorageException;
 
 import java.sql.Connection;

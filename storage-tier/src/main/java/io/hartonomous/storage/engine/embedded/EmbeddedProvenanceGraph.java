@@ -1,12 +1,12 @@
 package io.hartonomous.storage.engine.embedded;
 
-import io.hartonomous.storage.contract.GraphEdge;
-import io.hartonomous.storage.contract.GraphNode;
-import io.hartonomous.storage.contract.LineageDirection;
-import io.hartonomous.storage.contract.LineageStep;
-import io.hartonomous.storage.contract.NodeKind;
+import io.hartonomous.storage.contract.graph.GraphEdge;
+import io.hartonomous.storage.contract.graph.GraphNode;
+import io.hartonomous.storage.contract.graph.LineageDirection;
+import io.hartonomous.storage.contract.graph.LineageStep;
+import io.hartonomous.storage.contract.graph.NodeKind;
 import io.hartonomous.storage.contract.NotFoundException;
-import io.hartonomous.storage.contract.ProvenanceGraph;
+import io.hartonomous.storage.contract.graph.ProvenanceGraph;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,8 +1,8 @@
 package io.hartonomous.storage.engine.embedded;
 
-import io.hartonomous.storage.contract.UsageGroup;
-import io.hartonomous.storage.contract.UsageGrouping;
-import io.hartonomous.storage.contract.UsageLedger;
+import io.hartonomous.storage.contract.operations.UsageGroup;
+import io.hartonomous.storage.contract.operations.UsageGrouping;
+import io.hartonomous.storage.contract.operations.UsageLedger;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,6 @@
 package io.hartonomous.storage.engine.embedded;
 
-import io.hartonomous.storage.contract.IngestionJob;
+import io.hartonomous.storage.contract.ingest.IngestionJob;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

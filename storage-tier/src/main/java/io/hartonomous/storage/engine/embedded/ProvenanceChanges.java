@@ -1,9 +1,9 @@
 package io.hartonomous.storage.engine.embedded;
 
-import io.hartonomous.storage.contract.GraphChange;
-import io.hartonomous.storage.contract.GraphEdge;
-import io.hartonomous.storage.contract.GraphNode;
-import io.hartonomous.storage.contract.NodeKind;
+import io.hartonomous.storage.contract.graph.GraphChange;
+import io.hartonomous.storage.contract.graph.GraphEdge;
+import io.hartonomous.storage.contract.graph.GraphNode;
+import io.hartonomous.storage.contract.graph.NodeKind;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

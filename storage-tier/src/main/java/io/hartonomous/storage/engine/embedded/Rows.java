@@ -1,11 +1,11 @@
 package io.hartonomous.storage.engine.embedded;
 
-import io.hartonomous.storage.contract.Atom;
-import io.hartonomous.storage.contract.AtomType;
-import io.hartonomous.storage.contract.ContentHash;
-import io.hartonomous.storage.contract.IngestionJob;
-import io.hartonomous.storage.contract.JobState;
-import io.hartonomous.storage.contract.Modality;
+import io.hartonomous.storage.contract.atoms.Atom;
+import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.atoms.ContentHash;
+import io.hartonomous.storage.contract.ingest.IngestionJob;
+import io.hartonomous.storage.contract.ingest.JobState;
+import io.hartonomous.storage.contract.atoms.Modality;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,6 @@
 package io.hartonomous.storage.engine.embedded;
 
-import io.hartonomous.storage.contract.SearchRequest;
+import io.hartonomous.storage.contract.vectors.SearchRequest;
 import io.hartonomous.storage.engine.SpatialCells;
 
 import java.sql.Connection;

@@ -1,10 +1,10 @@
 package io.hartonomous.storage.engine.sqlserver;
 
-import io.hartonomous.storage.contract.CoefficientBatch;
-import io.hartonomous.storage.contract.CompositionBatch;
-import io.hartonomous.storage.contract.ModelLayer;
-import io.hartonomous.storage.contract.NewAtom;
-import io.hartonomous.storage.contract.WeightUpdate;
+import io.hartonomous.storage.contract.ingest.CoefficientBatch;
+import io.hartonomous.storage.contract.ingest.CompositionBatch;
+import io.hartonomous.storage.contract.models.ModelLayer;
+import io.hartonomous.storage.contract.atoms.NewAtom;
+import io.hartonomous.storage.contract.models.WeightUpdate;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -3,8 +3,8 @@ package io.hartonomous.storage.engine.sqlserver;
 import com.microsoft.sqlserver.jdbc.SQLServerBulkCopy;
 import com.microsoft.sqlserver.jdbc.SQLServerBulkCopyOptions;
 import com.microsoft.sqlserver.jdbc.SQLServerConnection;
-import io.hartonomous.storage.contract.Chunk;
-import io.hartonomous.storage.contract.ChunkReceipt;
+import io.hartonomous.storage.contract.ingest.Chunk;
+import io.hartonomous.storage.contract.ingest.ChunkReceipt;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -2,8 +2,8 @@ package io.hartonomous.storage.engine.sqlserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hartonomous.storage.contract.GraphChange;
-import io.hartonomous.storage.contract.NodeKind;
+import io.hartonomous.storage.contract.graph.GraphChange;
+import io.hartonomous.storage.contract.graph.NodeKind;
 
 import java.time.Instant;
 import java.time.LocalDateTime;

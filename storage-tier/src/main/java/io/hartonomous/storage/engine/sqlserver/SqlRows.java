@@ -1,20 +1,20 @@
 package io.hartonomous.storage.engine.sqlserver;
 
-import io.hartonomous.storage.contract.Atom;
-import io.hartonomous.storage.contract.AtomType;
-import io.hartonomous.storage.contract.ContentHash;
-import io.hartonomous.storage.contract.GraphEdge;
-import io.hartonomous.storage.contract.GraphNode;
-import io.hartonomous.storage.contract.IngestionJob;
-import io.hartonomous.storage.contract.JobState;
-import io.hartonomous.storage.contract.KeyHash;
-import io.hartonomous.storage.contract.Modality;
-import io.hartonomous.storage.contract.Model;
-import io.hartonomous.storage.contract.ModelLayer;
-import io.hartonomous.storage.contract.NodeKind;
-import io.hartonomous.storage.contract.Scope;
-import io.hartonomous.storage.contract.Snapshot;
-import io.hartonomous.storage.contract.TenantApiKey;
+import io.hartonomous.storage.contract.atoms.Atom;
+import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.atoms.ContentHash;
+import io.hartonomous.storage.contract.graph.GraphEdge;
+import io.hartonomous.storage.contract.graph.GraphNode;
+import io.hartonomous.storage.contract.ingest.IngestionJob;
+import io.hartonomous.storage.contract.ingest.JobState;
+import io.hartonomous.storage.contract.keys.KeyHash;
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.models.Model;
+import io.hartonomous.storage.contract.models.ModelLayer;
+import io.hartonomous.storage.contract.graph.NodeKind;
+import io.hartonomous.storage.contract.keys.Scope;
+import io.hartonomous.storage.contract.models.Snapshot;
+import io.hartonomous.storage.contract.keys.TenantApiKey;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;

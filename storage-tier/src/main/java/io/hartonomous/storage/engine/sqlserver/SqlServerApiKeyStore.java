@@ -1,9 +1,9 @@
 package io.hartonomous.storage.engine.sqlserver;
 
-import io.hartonomous.storage.contract.ApiKeyStore;
-import io.hartonomous.storage.contract.KeyHash;
-import io.hartonomous.storage.contract.NewApiKey;
-import io.hartonomous.storage.contract.TenantApiKey;
+import io.hartonomous.storage.contract.keys.ApiKeyStore;
+import io.hartonomous.storage.contract.keys.KeyHash;
+import io.hartonomous.storage.contract.keys.NewApiKey;
+import io.hartonomous.storage.contract.keys.TenantApiKey;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,11 +1,11 @@
 package io.hartonomous.storage.engine.sqlserver;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.hartonomous.storage.contract.ApiKeyStore;
-import io.hartonomous.storage.contract.IngestionJob;
-import io.hartonomous.storage.contract.MessageQueue;
+import io.hartonomous.storage.contract.keys.ApiKeyStore;
+import io.hartonomous.storage.contract.ingest.IngestionJob;
+import io.hartonomous.storage.contract.operations.MessageQueue;
 import io.hartonomous.storage.contract.PoolStats;
-import io.hartonomous.storage.contract.ProvenanceFeed;
+import io.hartonomous.storage.contract.graph.ProvenanceFeed;
 import io.hartonomous.storage.engine.HikariPoolStats;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;

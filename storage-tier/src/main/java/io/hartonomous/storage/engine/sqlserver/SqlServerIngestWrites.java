@@ -1,14 +1,14 @@
 package io.hartonomous.storage.engine.sqlserver;
 
-import io.hartonomous.storage.contract.Atom;
-import io.hartonomous.storage.contract.Chunk;
-import io.hartonomous.storage.contract.ChunkReceipt;
-import io.hartonomous.storage.contract.IngestWrites;
-import io.hartonomous.storage.contract.IngestionJob;
-import io.hartonomous.storage.contract.JobStart;
-import io.hartonomous.storage.contract.Model;
-import io.hartonomous.storage.contract.NewJob;
-import io.hartonomous.storage.contract.NewModel;
+import io.hartonomous.storage.contract.atoms.Atom;
+import io.hartonomous.storage.contract.ingest.Chunk;
+import io.hartonomous.storage.contract.ingest.ChunkReceipt;
+import io.hartonomous.storage.contract.ingest.IngestWrites;
+import io.hartonomous.storage.contract.ingest.IngestionJob;
+import io.hartonomous.storage.contract.ingest.JobStart;
+import io.hartonomous.storage.contract.models.Model;
+import io.hartonomous.storage.contract.ingest.NewJob;
+import io.hartonomous.storage.contract.models.NewModel;
 import io.hartonomous.storage.contract.StorageException;
 
 import java.sql.ResultSet;

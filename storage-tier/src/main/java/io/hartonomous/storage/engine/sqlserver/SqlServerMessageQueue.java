@@ -1,8 +1,8 @@
 package io.hartonomous.storage.engine.sqlserver;
 
-import io.hartonomous.storage.contract.MessageQueue;
-import io.hartonomous.storage.contract.QueueArguments;
-import io.hartonomous.storage.contract.QueueMessage;
+import io.hartonomous.storage.contract.operations.MessageQueue;
+import io.hartonomous.storage.contract.operations.QueueArguments;
+import io.hartonomous.storage.contract.operations.QueueMessage;
 
 import java.time.Duration;
 import java.util.List;

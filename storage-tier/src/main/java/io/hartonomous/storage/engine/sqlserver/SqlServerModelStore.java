@@ -1,14 +1,14 @@
 package io.hartonomous.storage.engine.sqlserver;
 
-import io.hartonomous.storage.contract.AtomType;
-import io.hartonomous.storage.contract.Modality;
-import io.hartonomous.storage.contract.Model;
-import io.hartonomous.storage.contract.ModelLayer;
-import io.hartonomous.storage.contract.ModelStore;
-import io.hartonomous.storage.contract.RollbackReport;
-import io.hartonomous.storage.contract.Snapshot;
-import io.hartonomous.storage.contract.TensorCell;
-import io.hartonomous.storage.contract.WeightUpdate;
+import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.models.Model;
+import io.hartonomous.storage.contract.models.ModelLayer;
+import io.hartonomous.storage.contract.models.ModelStore;
+import io.hartonomous.storage.contract.models.RollbackReport;
+import io.hartonomous.storage.contract.models.Snapshot;
+import io.hartonomous.storage.contract.models.TensorCell;
+import io.hartonomous.storage.contract.models.WeightUpdate;
 
 import java.time.Instant;
 import java.util.List;

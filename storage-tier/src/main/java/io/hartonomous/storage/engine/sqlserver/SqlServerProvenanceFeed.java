@@ -1,7 +1,7 @@
 package io.hartonomous.storage.engine.sqlserver;
 
-import io.hartonomous.storage.contract.GraphChange;
-import io.hartonomous.storage.contract.ProvenanceFeed;
+import io.hartonomous.storage.contract.graph.GraphChange;
+import io.hartonomous.storage.contract.graph.ProvenanceFeed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

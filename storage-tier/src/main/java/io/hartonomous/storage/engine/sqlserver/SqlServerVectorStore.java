@@ -1,16 +1,16 @@
 package io.hartonomous.storage.engine.sqlserver;
 
-import io.hartonomous.storage.contract.AtomEmbedding;
-import io.hartonomous.storage.contract.EmbeddingVector;
-import io.hartonomous.storage.contract.NewEmbedding;
+import io.hartonomous.storage.contract.vectors.AtomEmbedding;
+import io.hartonomous.storage.contract.vectors.EmbeddingVector;
+import io.hartonomous.storage.contract.vectors.NewEmbedding;
 import io.hartonomous.storage.contract.NotFoundException;
-import io.hartonomous.storage.contract.ProjectionRebuild;
-import io.hartonomous.storage.contract.SearchHit;
-import io.hartonomous.storage.contract.SearchMode;
-import io.hartonomous.storage.contract.SearchRequest;
-import io.hartonomous.storage.contract.SearchResult;
+import io.hartonomous.storage.contract.vectors.ProjectionRebuild;
+import io.hartonomous.storage.contract.vectors.SearchHit;
+import io.hartonomous.storage.contract.vectors.SearchMode;
+import io.hartonomous.storage.contract.vectors.SearchRequest;
+import io.hartonomous.storage.contract.vectors.SearchResult;
 import io.hartonomous.storage.contract.StorageException;
-import io.hartonomous.storage.contract.VectorStore;
+import io.hartonomous.storage.contract.vectors.VectorStore;
 import io.hartonomous.storage.engine.SpatialCells;
 import microsoft.sql.Vector;
 

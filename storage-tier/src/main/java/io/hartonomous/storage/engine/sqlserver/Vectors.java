@@ -1,6 +1,6 @@
 package io.hartonomous.storage.engine.sqlserver;
 
-import io.hartonomous.storage.contract.EmbeddingVector;
+import io.hartonomous.storage.contract.vectors.EmbeddingVector;
 import microsoft.sql.Vector;
 
 /**

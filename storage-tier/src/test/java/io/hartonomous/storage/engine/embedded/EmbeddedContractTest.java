@@ -1,5 +1,6 @@
 package io.hartonomous.storage.engine.embedded;
 
+import io.hartonomous.storage.local.LocalStorage;
 import io.hartonomous.storage.contract.AtomsContract;
 import io.hartonomous.storage.contract.ConcurrencyContract;
 import io.hartonomous.storage.contract.GraphContract;
@@ -27,7 +28,7 @@ class EmbeddedContractTest {
 
     static StorageEngine fresh() {
         Path dir = root.resolve("db" + (++databases));
-        return StorageEngines.open(StorageConfig.embeddedFile(dir));
+        return StorageEngines.open(LocalStorage.embeddedFile(dir));
     }
 
     @Nested

@@ -1,9 +1,10 @@
 package io.hartonomous.storage.engine.embedded;
 
-import io.hartonomous.storage.contract.Metric;
-import io.hartonomous.storage.contract.SearchHit;
-import io.hartonomous.storage.contract.SearchMode;
-import io.hartonomous.storage.contract.SearchRequest;
+import io.hartonomous.storage.local.LocalStorage;
+import io.hartonomous.storage.contract.vectors.Metric;
+import io.hartonomous.storage.contract.vectors.SearchHit;
+import io.hartonomous.storage.contract.vectors.SearchMode;
+import io.hartonomous.storage.contract.vectors.SearchRequest;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
@@ -36,7 +37,7 @@ class EmbeddedProjectionMigrationTest {
 
     @Test
     void earlierTwoLandmarkPointsBecomeProvisionalCellZero() throws Exception {
-        StorageConfig config = StorageConfig.embeddedFile(dir);
+        StorageConfig config = LocalStorage.embeddedFile(dir);
         List<SchemaScript> before = ScriptSource.fromClasspath("embedded").stream()
                 .filter(s -> s.name().compareTo("070") < 0).toList();
         float[] near = {1, 0, 0};

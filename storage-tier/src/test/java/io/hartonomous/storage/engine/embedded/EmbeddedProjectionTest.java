@@ -1,22 +1,23 @@
 package io.hartonomous.storage.engine.embedded;
 
-import io.hartonomous.storage.contract.AtomEmbedding;
-import io.hartonomous.storage.contract.AtomType;
-import io.hartonomous.storage.contract.Chunk;
-import io.hartonomous.storage.contract.CompositionBatch;
-import io.hartonomous.storage.contract.ContentHash;
-import io.hartonomous.storage.contract.JobStart;
-import io.hartonomous.storage.contract.Metric;
-import io.hartonomous.storage.contract.Modality;
-import io.hartonomous.storage.contract.NewAtom;
-import io.hartonomous.storage.contract.NewEmbedding;
-import io.hartonomous.storage.contract.NewJob;
+import io.hartonomous.storage.local.LocalStorage;
+import io.hartonomous.storage.contract.vectors.AtomEmbedding;
+import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.ingest.Chunk;
+import io.hartonomous.storage.contract.ingest.CompositionBatch;
+import io.hartonomous.storage.contract.atoms.ContentHash;
+import io.hartonomous.storage.contract.ingest.JobStart;
+import io.hartonomous.storage.contract.vectors.Metric;
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.atoms.NewAtom;
+import io.hartonomous.storage.contract.vectors.NewEmbedding;
+import io.hartonomous.storage.contract.ingest.NewJob;
 import io.hartonomous.storage.contract.NotFoundException;
-import io.hartonomous.storage.contract.ProjectionRebuild;
-import io.hartonomous.storage.contract.SearchHit;
-import io.hartonomous.storage.contract.SearchMode;
-import io.hartonomous.storage.contract.SearchRequest;
-import io.hartonomous.storage.contract.SearchResult;
+import io.hartonomous.storage.contract.vectors.ProjectionRebuild;
+import io.hartonomous.storage.contract.vectors.SearchHit;
+import io.hartonomous.storage.contract.vectors.SearchMode;
+import io.hartonomous.storage.contract.vectors.SearchRequest;
+import io.hartonomous.storage.contract.vectors.SearchResult;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
@@ -76,7 +77,7 @@ class EmbeddedProjectionTest {
 
     @Test
     void rebuildDerivesCellsFromTheDataAndEveryEngineSeesThem() {
-        StorageConfig config = StorageConfig.embeddedFile(dir);
+        StorageConfig config = LocalStorage.embeddedFile(dir);
         try (StorageEngine writer = StorageEngines.open(config); StorageEngine reader = StorageEngines.open(config)) {
             TenantStorage t = writer.forTenant("acme");
             long[] atomIds = atoms(t, COUNT);

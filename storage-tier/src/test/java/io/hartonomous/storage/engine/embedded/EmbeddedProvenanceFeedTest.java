@@ -1,8 +1,9 @@
 package io.hartonomous.storage.engine.embedded;
 
-import io.hartonomous.storage.contract.GraphChange;
-import io.hartonomous.storage.contract.GraphNode;
-import io.hartonomous.storage.contract.NodeKind;
+import io.hartonomous.storage.local.LocalStorage;
+import io.hartonomous.storage.contract.graph.GraphChange;
+import io.hartonomous.storage.contract.graph.GraphNode;
+import io.hartonomous.storage.contract.graph.NodeKind;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
@@ -32,7 +33,7 @@ class EmbeddedProvenanceFeedTest {
 
     @Test
     void aWaitingReceiveReturnsSoonAfterAChangeCommits() throws Exception {
-        try (StorageEngine engine = StorageEngines.open(StorageConfig.embeddedFile(dir))) {
+        try (StorageEngine engine = StorageEngines.open(LocalStorage.embeddedFile(dir))) {
             List<GraphChange> got = new ArrayList<>();
             long start = System.nanoTime();
             CompletableFuture<GraphNode> writer = CompletableFuture.supplyAsync(() -> {
@@ -55,7 +56,7 @@ class EmbeddedProvenanceFeedTest {
 
     @Test
     void theLimitCountsOnlyRowsNobodyHolds() throws Exception {
-        try (StorageEngine engine = StorageEngines.open(StorageConfig.embeddedFile(dir))) {
+        try (StorageEngine engine = StorageEngines.open(LocalStorage.embeddedFile(dir))) {
             for (int i = 0; i < 6; i++) {
                 engine.forTenant("acme").graph().node(NodeKind.ATOM, i, "a" + i);
             }
@@ -77,7 +78,7 @@ class EmbeddedProvenanceFeedTest {
 
     @Test
     void aGraphWrittenBeforeScript080IsQueuedOnceWhenItArrives() throws Exception {
-        StorageConfig config = StorageConfig.embeddedFile(dir);
+        StorageConfig config = LocalStorage.embeddedFile(dir);
         List<SchemaScript> before = ScriptSource.fromClasspath("embedded").stream()
                 .filter(s -> s.name().compareTo("080") < 0).toList();
         try (Connection c = DriverManager.getConnection(config.url(), config.user(), config.password())) {

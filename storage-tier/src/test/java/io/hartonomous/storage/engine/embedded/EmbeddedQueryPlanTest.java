@@ -1,5 +1,6 @@
 package io.hartonomous.storage.engine.embedded;
 
+import io.hartonomous.storage.local.LocalStorage;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
@@ -25,7 +26,7 @@ class EmbeddedQueryPlanTest {
 
     @Test
     void streamedReadsUseTheirIndexOrder() throws Exception {
-        StorageConfig config = StorageConfig.embeddedFile(dir);
+        StorageConfig config = LocalStorage.embeddedFile(dir);
         try (StorageEngine engine = StorageEngines.open(config)) {
             assertThat(engine.isReachable()).isTrue();
         }

@@ -1,13 +1,14 @@
 package io.hartonomous.storage.engine.embedded;
 
-import io.hartonomous.storage.contract.AtomType;
-import io.hartonomous.storage.contract.Chunk;
-import io.hartonomous.storage.contract.CompositionBatch;
-import io.hartonomous.storage.contract.ContentHash;
-import io.hartonomous.storage.contract.JobStart;
-import io.hartonomous.storage.contract.Modality;
-import io.hartonomous.storage.contract.NewAtom;
-import io.hartonomous.storage.contract.NewJob;
+import io.hartonomous.storage.local.LocalStorage;
+import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.ingest.Chunk;
+import io.hartonomous.storage.contract.ingest.CompositionBatch;
+import io.hartonomous.storage.contract.atoms.ContentHash;
+import io.hartonomous.storage.contract.ingest.JobStart;
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.atoms.NewAtom;
+import io.hartonomous.storage.contract.ingest.NewJob;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
@@ -34,7 +35,7 @@ class EmbeddedSpatialTest {
 
     @Test
     void compositionPointsAreJtsGeometryAndAnswerRegionQueries() throws Exception {
-        StorageConfig config = StorageConfig.embeddedFile(dir);
+        StorageConfig config = LocalStorage.embeddedFile(dir);
         long parent;
         try (StorageEngine engine = StorageEngines.open(config)) {
             TenantStorage t = engine.forTenant("acme");
@@ -74,7 +75,7 @@ class EmbeddedSpatialTest {
 
     @Test
     void cellsAreReadThroughABTreeAndCompositionsDoNotStoreAGeometry() throws Exception {
-        StorageConfig config = StorageConfig.embeddedFile(dir);
+        StorageConfig config = LocalStorage.embeddedFile(dir);
         try (StorageEngine engine = StorageEngines.open(config)) {
             assertThat(engine.isReachable()).isTrue();
         }
@@ -104,7 +105,7 @@ class EmbeddedSpatialTest {
 
     @Test
     void embeddingPointsAreJtsGeometryThroughTheirView() throws Exception {
-        StorageConfig config = StorageConfig.embeddedFile(dir);
+        StorageConfig config = LocalStorage.embeddedFile(dir);
         long atom;
         try (StorageEngine engine = StorageEngines.open(config)) {
             TenantStorage t = engine.forTenant("acme");
@@ -112,7 +113,7 @@ class EmbeddedSpatialTest {
                     ContentHash.of(AtomType.file(Modality.IMAGE), "e".getBytes(StandardCharsets.UTF_8)), 1, "{}",
                     null));
             atom = start.parent().atomId();
-            t.vectors().put(new io.hartonomous.storage.contract.NewEmbedding(atom, "geo", new float[] {3f, 4f},
+            t.vectors().put(new io.hartonomous.storage.contract.vectors.NewEmbedding(atom, "geo", new float[] {3f, 4f},
                     false));
         }
         try (Connection c = DriverManager.getConnection(config.url(), config.user(), config.password());

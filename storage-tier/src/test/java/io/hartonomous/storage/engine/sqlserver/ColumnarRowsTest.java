@@ -1,14 +1,14 @@
 package io.hartonomous.storage.engine.sqlserver;
 
 import com.microsoft.sqlserver.jdbc.SQLServerMetaData;
-import io.hartonomous.storage.contract.AtomType;
-import io.hartonomous.storage.contract.Chunk;
-import io.hartonomous.storage.contract.CoefficientBatch;
-import io.hartonomous.storage.contract.CompositionBatch;
-import io.hartonomous.storage.contract.Modality;
-import io.hartonomous.storage.contract.ModelLayer;
-import io.hartonomous.storage.contract.NewAtom;
-import io.hartonomous.storage.contract.WeightUpdate;
+import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.ingest.Chunk;
+import io.hartonomous.storage.contract.ingest.CoefficientBatch;
+import io.hartonomous.storage.contract.ingest.CompositionBatch;
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.models.ModelLayer;
+import io.hartonomous.storage.contract.atoms.NewAtom;
+import io.hartonomous.storage.contract.models.WeightUpdate;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Types;

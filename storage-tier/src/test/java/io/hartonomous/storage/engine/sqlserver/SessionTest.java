@@ -1,17 +1,17 @@
 package io.hartonomous.storage.engine.sqlserver;
 
-import io.hartonomous.storage.contract.AtomComposition;
+import io.hartonomous.storage.contract.atoms.AtomComposition;
 import io.hartonomous.storage.contract.ConflictException;
-import io.hartonomous.storage.contract.LineageDirection;
-import io.hartonomous.storage.contract.Metric;
-import io.hartonomous.storage.contract.Modality;
-import io.hartonomous.storage.contract.NodeKind;
+import io.hartonomous.storage.contract.graph.LineageDirection;
+import io.hartonomous.storage.contract.vectors.Metric;
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.graph.NodeKind;
 import io.hartonomous.storage.contract.NotFoundException;
-import io.hartonomous.storage.contract.SearchMode;
-import io.hartonomous.storage.contract.SearchRequest;
-import io.hartonomous.storage.contract.SearchResult;
+import io.hartonomous.storage.contract.vectors.SearchMode;
+import io.hartonomous.storage.contract.vectors.SearchRequest;
+import io.hartonomous.storage.contract.vectors.SearchResult;
 import io.hartonomous.storage.contract.StorageException;
-import io.hartonomous.storage.contract.UsageGrouping;
+import io.hartonomous.storage.contract.operations.UsageGrouping;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;

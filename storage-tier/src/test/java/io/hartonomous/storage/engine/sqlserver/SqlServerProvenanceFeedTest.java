@@ -1,7 +1,7 @@
 package io.hartonomous.storage.engine.sqlserver;
 
-import io.hartonomous.storage.contract.GraphChange;
-import io.hartonomous.storage.contract.NodeKind;
+import io.hartonomous.storage.contract.graph.GraphChange;
+import io.hartonomous.storage.contract.graph.NodeKind;
 import io.hartonomous.storage.contract.StorageException;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,0 @@
-package io.hartonomous.storage.contract;
-
-/** What a chunk write did. {@code alreadyCommitted}: the chunk was below the watermark and nothing was written. */
-public record ChunkReceipt(int chunkIndex, boolean alreadyCommitted, int distinctAtoms, int newAtoms,
-                           long compositionRows, long coefficientRows) {
-}

@@ -1,5 +1,0 @@
-package io.hartonomous.storage.contract;
-
-/** One node reached by a lineage walk, with the edge that reached it and how many hops from the start. */
-public record LineageStep(int depth, GraphEdge via, GraphNode node) {
-}

@@ -1,5 +1,0 @@
-package io.hartonomous.storage.contract;
-
-/** One result: the atom, which embedding matched, and its exact distance. */
-public record SearchHit(long atomId, String embeddingType, double distance) {
-}

@@ -1,6 +1,0 @@
-package io.hartonomous.storage.contract;
-
-/** {@code HYBRID}: spatial candidates on the projected point, then exact rerank. {@code EXACT}: full scan. */
-public enum SearchMode {
-    HYBRID, EXACT
-}

@@ -1,5 +1,0 @@
-package io.hartonomous.storage.contract;
-
-/** Usage summed per group key (operation or day), within a tenant. */
-public record UsageGroup(String key, long requests, long units) {
-}

@@ -1,0 +1,48 @@
+package io.hartonomous.storage.contract.graph;
+
+import io.hartonomous.storage.contract.Tenants;
+
+import java.time.Instant;
+
+/**
+ * One change of the hot provenance graph, as the {@link ProvenanceFeed} delivers it to the cold tier: a node was
+ * created or relabelled, or an edge was created. Ids are the hot graph's own ({@link GraphNode#nodeId()},
+ * {@link GraphEdge#edgeId()}), unique across tenants, so a consumer can apply a change idempotently by id and in any
+ * order (an edge may arrive before its nodes). {@code changedAt} is when the change was written, in the writing
+ * transaction: for one node, a later change has a later or equal time.
+ */
+public sealed interface GraphChange permits GraphChange.NodeUpserted, GraphChange.EdgeCreated {
+    String tenantId();
+
+    Instant changedAt();
+
+    /** The node of (kind, refId) now exists with this label (created, or its label replaced). */
+    record NodeUpserted(String tenantId, long nodeId, NodeKind kind, long refId, String label, Instant changedAt)
+            implements GraphChange {
+        public NodeUpserted {
+            Tenants.requireValid(tenantId);
+            if (kind == null || changedAt == null) {
+                throw new IllegalArgumentException("a node change needs a kind and a time");
+            }
+        }
+
+        public GraphNode node() {
+            return new GraphNode(nodeId, kind, refId, label);
+        }
+    }
+
+    /** The edge {@code fromNodeId -relation-> toNodeId} was created (edges never change afterwards). */
+    record EdgeCreated(String tenantId, long edgeId, long fromNodeId, long toNodeId, String relation,
+                       Instant changedAt) implements GraphChange {
+        public EdgeCreated {
+            Tenants.requireValid(tenantId);
+            if (relation == null || relation.isBlank() || changedAt == null) {
+                throw new IllegalArgumentException("an edge change needs a relation and a time");
+            }
+        }
+
+        public GraphEdge edge() {
+            return new GraphEdge(edgeId, fromNodeId, toNodeId, relation);
+        }
+    }
+}

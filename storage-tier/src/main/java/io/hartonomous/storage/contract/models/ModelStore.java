@@ -1,0 +1,27 @@
+package io.hartonomous.storage.contract.models;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** Models, their tensors and the weight history (AS OF, rollback, snapshots). */
+public interface ModelStore {
+    List<Model> list();
+
+    Optional<Model> byId(long modelId);
+
+    List<ModelLayer> layers(long modelId);
+
+    /** A tensor's values ordered by (z, y, x); {@code asOf} null means now. Close the stream. */
+    Stream<TensorCell> tensor(long modelId, int layerIdx, Instant asOf);
+
+    /** Replaces weights; the old values stay in history. Returns how many positions changed. */
+    int updateWeights(long modelId, int layerIdx, List<WeightUpdate> updates);
+
+    RollbackReport rollback(long modelId, Instant to, boolean dryRun);
+
+    Snapshot createSnapshot(long modelId, String name);
+
+    List<Snapshot> snapshots(long modelId);
+}
