@@ -2,36 +2,33 @@ package io.hartonomous.storage.deploy;
 
 /** The two engines' ways of keeping the schema-history table. */
 public enum Dialect {
-    H2("""
-            CREATE TABLE IF NOT EXISTS SchemaHistory (
-                ScriptName VARCHAR(255) PRIMARY KEY,
-                Checksum   CHAR(64)     NOT NULL,
-                Batches    INT          NOT NULL,
-                AppliedAt  TIMESTAMP(6) WITH TIME ZONE NOT NULL DEFAULT CURRENT_TIMESTAMP
-            )""", "SchemaHistory"),
-    SQLSERVER("""
-            IF OBJECT_ID(N'dbo.SchemaHistory', N'U') IS NULL
-            CREATE TABLE dbo.SchemaHistory (
-                ScriptName NVARCHAR(255) NOT NULL CONSTRAINT PK_SchemaHistory PRIMARY KEY,
-                Checksum   CHAR(64)      NOT NULL,
-                Batches    INT           NOT NULL,
-                AppliedAt  DATETIME2(3)  NOT NULL CONSTRAINT DF_SchemaHistory_AppliedAt DEFAULT SYSUTCDATETIME()
-            )""", "dbo.SchemaHistory");
-
-    private final String createHistory;
-    private final String historyTable;
-
-    Dialect(String createHistory, String historyTable) {
-        this.createHistory = createHistory;
-        this.historyTable = historyTable;
-    }
+    H2, SQLSERVER;
 
     String createHistory() {
-        return createHistory;
+        return switch (this) {
+            case H2 -> """
+                CREATE TABLE IF NOT EXISTS SchemaHistory (
+                    ScriptName VARCHAR(255) PRIMARY KEY,
+                    Checksum   CHAR(64)     NOT NULL,
+                    Batches    INT          NOT NULL,
+                    AppliedAt  TIMESTAMP(6) WITH TIME ZONE NOT NULL DEFAULT CURRENT_TIMESTAMP
+                )""";
+            case SQLSERVER -> """
+                IF OBJECT_ID(N'dbo.SchemaHistory', N'U') IS NULL
+                CREATE TABLE dbo.SchemaHistory (
+                    ScriptName NVARCHAR(255) NOT NULL CONSTRAINT PK_SchemaHistory PRIMARY KEY,
+                    Checksum   CHAR(64)      NOT NULL,
+                    Batches    INT           NOT NULL,
+                    AppliedAt  DATETIME2(3)  NOT NULL CONSTRAINT DF_SchemaHistory_AppliedAt DEFAULT SYSUTCDATETIME()
+                )""";
+        };
     }
 
     String historyTable() {
-        return historyTable;
+        return switch (this) {
+            case H2 -> "SchemaHistory";
+            case SQLSERVER -> "dbo.SchemaHistory";
+        };
     }
 
     public static Dialect forUrl(String jdbcUrl) {
