@@ -2,6 +2,7 @@ package io.hartonomous.storage.engine.embedded;
 
 import io.hartonomous.storage.contract.atoms.ContentHash;
 import io.hartonomous.storage.contract.atoms.NewAtom;
+import io.hartonomous.storage.engine.jdbc.RetryableConflict;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -90,8 +91,8 @@ final class AtomUpserter {
                 try {
                     insert.executeBatch();
                 } catch (SQLException e) {
-                    if (Transactions.isUniqueViolation(e) || isUniqueViolationInBatch(e)) {
-                        throw new Transactions.RetryableConflict("another writer inserted the same atom first");
+                    if (H2Errors.isUniqueViolation(e) || isUniqueViolationInBatch(e)) {
+                        throw new RetryableConflict("another writer inserted the same atom first");
                     }
                     throw e;
                 }
@@ -124,7 +125,7 @@ final class AtomUpserter {
             for (int count : update.executeBatch()) {
                 if (count != 1) {
                     // A failing job removed the atom after we looked it up.
-                    throw new Transactions.RetryableConflict("atom vanished during upsert");
+                    throw new RetryableConflict("atom vanished during upsert");
                 }
             }
         }
@@ -132,11 +133,11 @@ final class AtomUpserter {
 
     private static boolean isUniqueViolationInBatch(SQLException e) {
         for (SQLException next = e.getNextException(); next != null; next = next.getNextException()) {
-            if (Transactions.isUniqueViolation(next)) {
+            if (H2Errors.isUniqueViolation(next)) {
                 return true;
             }
         }
-        return e.getCause() instanceof SQLException cause && Transactions.isUniqueViolation(cause);
+        return e.getCause() instanceof SQLException cause && H2Errors.isUniqueViolation(cause);
     }
 
     /**

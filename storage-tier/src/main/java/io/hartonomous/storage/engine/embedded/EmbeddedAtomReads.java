@@ -8,6 +8,10 @@ import io.hartonomous.storage.contract.atoms.ContentHash;
 import io.hartonomous.storage.contract.atoms.Modality;
 import io.hartonomous.storage.contract.NotFoundException;
 import io.hartonomous.storage.contract.atoms.PlacedValue;
+import io.hartonomous.storage.engine.jdbc.Binder;
+import io.hartonomous.storage.engine.jdbc.Cursor;
+import io.hartonomous.storage.engine.jdbc.RowMapper;
+import io.hartonomous.storage.engine.jdbc.UnitOfWork;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,32 +21,24 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /** Atom and composition reads under the tenant predicate. */
-final class EmbeddedAtomReads implements AtomReads {
-    private final String tenantId;
-    private final Transactions tx;
-
-    EmbeddedAtomReads(String tenantId, Transactions tx) {
-        this.tenantId = tenantId;
-        this.tx = tx;
-    }
-
+record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
     @Override
     public Optional<Atom> byId(long atomId) {
-        return tx.read(c -> one(c, "a.AtomId = ?", ps -> ps.setLong(1, atomId)));
+        return tx.read("byId", c -> one(c, "a.AtomId = ?", ps -> ps.setLong(1, atomId)));
     }
 
     @Override
     public Optional<Atom> byHash(ContentHash hash) {
-        return tx.read(c -> one(c, "a.ContentHash = ?", ps -> ps.setBytes(1, hash.bytes())));
+        return tx.read("byHash", c -> one(c, "a.ContentHash = ?", ps -> ps.setBytes(1, hash.bytes())));
     }
 
-    private Optional<Atom> one(Connection c, String condition, ResultStreams.Binder key) throws SQLException {
+    private Optional<Atom> one(Connection c, String condition, Binder<PreparedStatement> key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT " + Rows.ATOM_COLUMNS + " FROM Atoms a WHERE " + condition + " AND " + Visibility.ATOM)) {
             key.bind(ps);
             ps.setString(2, tenantId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(Rows.atom(rs)) : Optional.empty();
+                return rs.next() ? Optional.of(Rows.RECORDS.atom(rs)) : Optional.empty();
             }
         }
     }
@@ -62,44 +58,45 @@ final class EmbeddedAtomReads implements AtomReads {
     @Override
     public Stream<AtomComposition> compositions(long parentAtomId, long fromSequence, long limit) {
         requireVisibleParent(parentAtomId);
-        return ResultStreams.stream(tx.dataSource(), COMPOSITIONS_PAGE,
-                ps -> {
-                    ps.setLong(1, parentAtomId);
-                    ps.setLong(2, fromSequence);
-                    ps.setLong(3, limit);
-                },
-                rs -> new AtomComposition(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+        return tx.stream("compositions", Cursor.query(COMPOSITIONS_PAGE, Rows.FETCH_SIZE, page(parentAtomId,
+                fromSequence, limit)), rs -> new AtomComposition(rs.getLong("ParentAtomId"),
+                rs.getLong("ComponentAtomId"), rs.getLong("SequenceIndex"), rs.getLong("PositionX"),
+                rs.getLong("PositionY")));
     }
 
     @Override
     public Stream<PlacedValue> placedValues(long parentAtomId, long fromSequence, long limit) {
         requireVisibleParent(parentAtomId);
-        return ResultStreams.stream(tx.dataSource(), PLACED_VALUES_PAGE,
-                ps -> {
-                    ps.setLong(1, parentAtomId);
-                    ps.setLong(2, fromSequence);
-                    ps.setLong(3, limit);
-                },
-                new ResultStreams.RowMapper<>() {
+        return tx.stream("placedValues", Cursor.query(PLACED_VALUES_PAGE, Rows.FETCH_SIZE, page(parentAtomId,
+                fromSequence, limit)), new RowMapper<>() {
                     private AtomType last;
 
                     @Override
                     public PlacedValue map(ResultSet rs) throws SQLException {
-                        String modality = rs.getString(4);
-                        String subtype = rs.getString(5);
+                        String modality = rs.getString("Modality");
+                        String subtype = rs.getString("Subtype");
                         if (last == null || !last.subtype().equals(subtype)
                                 || !last.modality().wireName().equals(modality)) {
                             last = AtomType.of(Modality.fromWireName(modality), subtype);
                         }
-                        return new PlacedValue(rs.getLong(1), rs.getLong(2), rs.getLong(3), last, rs.getBytes(6));
+                        return new PlacedValue(rs.getLong("SequenceIndex"), rs.getLong("PositionX"),
+                                rs.getLong("PositionY"), last, rs.getBytes("AtomicValue"));
                     }
                 });
+    }
+
+    private static Binder<PreparedStatement> page(long parentAtomId, long fromSequence, long limit) {
+        return ps -> {
+            ps.setLong(1, parentAtomId);
+            ps.setLong(2, fromSequence);
+            ps.setLong(3, limit);
+        };
     }
 
     @Override
     public long compositionCount(long parentAtomId) {
         requireVisibleParent(parentAtomId);
-        return tx.read(c -> {
+        return tx.read("compositionCount", c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT COUNT(*) FROM AtomCompositions WHERE ParentAtomId = ?")) {
                 ps.setLong(1, parentAtomId);
@@ -112,7 +109,7 @@ final class EmbeddedAtomReads implements AtomReads {
     }
 
     private void requireVisibleParent(long parentAtomId) {
-        boolean visible = tx.read(c -> {
+        boolean visible = tx.read("requireVisibleParent", c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT 1 FROM Atoms a WHERE a.AtomId = ? AND " + Visibility.ATOM)) {
                 ps.setLong(1, parentAtomId);

@@ -2,26 +2,18 @@ package io.hartonomous.storage.engine.embedded;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.hartonomous.storage.contract.keys.ApiKeyStore;
-import io.hartonomous.storage.contract.ingest.IngestionJob;
-import io.hartonomous.storage.contract.operations.MessageQueue;
-import io.hartonomous.storage.contract.PoolStats;
-import io.hartonomous.storage.contract.graph.ProvenanceFeed;
-import io.hartonomous.storage.engine.HikariPoolStats;
 import io.hartonomous.storage.contract.StorageConfig;
-import io.hartonomous.storage.contract.StorageEngine;
-import io.hartonomous.storage.contract.StorageException;
-import io.hartonomous.storage.contract.TenantStorage;
 import io.hartonomous.storage.contract.TenantStores;
-import io.hartonomous.storage.contract.Tenants;
+import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.deploy.Dialect;
 import io.hartonomous.storage.deploy.SchemaDeployer;
 import io.hartonomous.storage.deploy.ScriptSource;
+import io.hartonomous.storage.engine.jdbc.HikariPools;
+import io.hartonomous.storage.engine.jdbc.JdbcStorageEngine;
+import io.hartonomous.storage.engine.jdbc.UnitOfWork;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,53 +22,30 @@ import java.util.Map;
 
 /**
  * The embedded storage engine: H2 2.5 (file database or its TCP server) with JTS geometry, behind a HikariCP pool.
- * The schema comes from the packaged {@code embedded/} scripts through the same deployer SQL Server uses.
+ * The schema comes from the packaged {@code embedded/} scripts through the same deployer SQL Server uses. Tenancy is
+ * a predicate in every statement (see Visibility), so connections need no session state.
  */
-public final class EmbeddedEngine implements StorageEngine {
+public final class EmbeddedEngine extends JdbcStorageEngine {
     static final List<String> TABLES = List.of("Atoms", "AtomOwners", "AtomCompositions", "Models", "ModelLayers",
             "ModelLayersHistory", "TensorAtomCoefficients", "TensorAtomCoefficientsHistory", "WeightSnapshots",
             "AtomEmbeddings", "SpatialLandmarks", "AtomGraphNodes", "AtomGraphEdges", "IngestionJobs",
             "QueueMessages", "TenantApiKeys", "UsageLedger");
 
-    private final HikariDataSource pool;
-    private final Transactions tx;
-    private final EmbeddedMessageQueue queue;
-    private final EmbeddedProvenanceFeed provenanceFeed;
-    private final EmbeddedApiKeyStore apiKeys;
-    private final LandmarkProjection projection;
+    private final UnitOfWork tx;
+    private final LandmarkProjection projection = new LandmarkProjection();
 
-    private EmbeddedEngine(HikariDataSource pool) {
-        this.pool = pool;
-        this.tx = new Transactions(pool);
-        this.queue = new EmbeddedMessageQueue(tx);
-        this.provenanceFeed = new EmbeddedProvenanceFeed(pool);
-        this.apiKeys = new EmbeddedApiKeyStore(tx);
-        this.projection = new LandmarkProjection();
+    private EmbeddedEngine(HikariDataSource pool, UnitOfWork tx) {
+        super(pool, tx, new EmbeddedMessageQueue(tx), new EmbeddedProvenanceFeed(tx), new EmbeddedApiKeyStore(tx));
+        this.tx = tx;
     }
 
     public static EmbeddedEngine open(StorageConfig config) {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(withSettings(config.url()));
-        hikari.setUsername(config.user());
-        hikari.setPassword(config.password() == null ? "" : config.password());
-        hikari.setMaximumPoolSize(config.maxPoolSize());
-        hikari.setMinimumIdle(1);
-        hikari.setPoolName("hart-embedded");
-        hikari.setConnectionTimeout(30_000);
-        HikariDataSource pool;
-        try {
-            pool = new HikariDataSource(hikari);
-        } catch (RuntimeException e) {
-            throw new StorageException("cannot open the embedded storage at " + config.url() + ": "
-                    + rootMessage(e), e);
-        }
-        try (Connection connection = pool.getConnection()) {
-            new SchemaDeployer(Dialect.H2).deploy(connection, ScriptSource.fromClasspath("embedded"));
-        } catch (SQLException | RuntimeException e) {
-            pool.close();
-            throw new StorageException("cannot prepare the embedded schema: " + rootMessage(e), e);
-        }
-        return new EmbeddedEngine(pool);
+        HikariConfig hikari = HikariPools.config(config, withSettings(config.url()), "hart-embedded", 1);
+        HikariDataSource pool = HikariPools.open(hikari, "cannot open the embedded storage at " + config.url(),
+                c -> new SchemaDeployer(Dialect.H2).deploy(c, ScriptSource.fromClasspath("embedded")),
+                "cannot prepare the embedded schema");
+        return new EmbeddedEngine(pool, new UnitOfWork(pool, H2Errors.FAILURES, H2Errors.MAX_ATTEMPTS,
+                H2Errors.BACK_OFF_STEP_MILLIS));
     }
 
     /** Lock waits long enough for busy chunk writers; retries handle the rest. */
@@ -103,23 +72,14 @@ public final class EmbeddedEngine implements StorageEngine {
         return Math.max(16 * 1024, Runtime.getRuntime().maxMemory() / 4 / 1024);
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage();
-    }
-
     @Override
     public String engineName() {
         return "embedded";
     }
 
     @Override
-    public TenantStorage forTenant(String tenantId) {
+    protected TenantStores storesFor(String tenant) {
         // Every store applies this tenant's visibility (see Visibility) to what it reads and writes.
-        String tenant = Tenants.requireValid(tenantId);
         AtomUpserter upserter = new AtomUpserter();
         return new TenantStores(tenant, new EmbeddedAtomReads(tenant, tx),
                 new EmbeddedIngestWrites(tenant, tx, upserter), new EmbeddedModelStore(tenant, tx, upserter),
@@ -128,38 +88,23 @@ public final class EmbeddedEngine implements StorageEngine {
     }
 
     @Override
-    public MessageQueue queue() {
-        return queue;
-    }
-
-    @Override
-    public ProvenanceFeed provenanceFeed() {
-        return provenanceFeed;
-    }
-
-    @Override
-    public ApiKeyStore apiKeys() {
-        return apiKeys;
-    }
-
-    @Override
     public List<IngestionJob> unfinishedJobs() {
-        return tx.read(c -> {
-            List<IngestionJob> jobs = new ArrayList<>();
+        return tx.read("unfinishedJobs", c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT " + Rows.JOB_COLUMNS + " FROM IngestionJobs WHERE State = 'RUNNING' ORDER BY JobId");
                  ResultSet rs = ps.executeQuery()) {
+                List<IngestionJob> jobs = new ArrayList<>();
                 while (rs.next()) {
-                    jobs.add(Rows.job(rs));
+                    jobs.add(Rows.RECORDS.job(rs));
                 }
+                return jobs;
             }
-            return jobs;
         });
     }
 
     @Override
     public Map<String, Long> rowCounts() {
-        return tx.read(c -> {
+        return tx.read("rowCounts", c -> {
             Map<String, Long> counts = new LinkedHashMap<>();
             try (Statement s = c.createStatement()) {
                 for (String table : TABLES) {
@@ -171,28 +116,5 @@ public final class EmbeddedEngine implements StorageEngine {
             }
             return counts;
         });
-    }
-
-    @Override
-    public PoolStats poolStats() {
-        return HikariPoolStats.of(pool);
-    }
-
-    @Override
-    public boolean isReachable() {
-        try {
-            return tx.read(c -> {
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
-                    return rs.next();
-                }
-            });
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    @Override
-    public void close() {
-        pool.close();
     }
 }

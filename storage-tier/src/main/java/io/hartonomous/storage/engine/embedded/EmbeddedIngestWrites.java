@@ -16,6 +16,9 @@ import io.hartonomous.storage.contract.models.ModelLayer;
 import io.hartonomous.storage.contract.ingest.NewJob;
 import io.hartonomous.storage.contract.models.NewModel;
 import io.hartonomous.storage.contract.NotFoundException;
+import io.hartonomous.storage.engine.jdbc.ContractRows;
+import io.hartonomous.storage.engine.jdbc.RetryableConflict;
+import io.hartonomous.storage.engine.jdbc.UnitOfWork;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,23 +28,13 @@ import java.sql.Statement;
 import java.util.Optional;
 
 /** Jobs and chunk writes on H2: each chunk is one transaction together with the job's watermark. */
-final class EmbeddedIngestWrites implements IngestWrites {
+record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserter) implements IngestWrites {
     private static final int ERROR_LIMIT = 4000;
-
-    private final String tenantId;
-    private final Transactions tx;
-    private final AtomUpserter upserter;
-
-    EmbeddedIngestWrites(String tenantId, Transactions tx, AtomUpserter upserter) {
-        this.tenantId = tenantId;
-        this.tx = tx;
-        this.upserter = upserter;
-    }
 
     @Override
     public JobStart startJob(NewJob job) {
         ContentHash expected = job.fileHash();
-        return tx.inTransaction(c -> {
+        return tx.inTransaction("startJob", c -> {
             Optional<Atom> parent = parentByHash(c, expected);
             if (parent.isPresent()) {
                 return reuse(c, job, parent.get());
@@ -56,8 +49,8 @@ final class EmbeddedIngestWrites implements IngestWrites {
                 ps.executeUpdate();
                 parentId = generatedKey(ps);
             } catch (SQLException e) {
-                if (Transactions.isUniqueViolation(e)) {
-                    throw new Transactions.RetryableConflict("the same file was started concurrently");
+                if (H2Errors.isUniqueViolation(e)) {
+                    throw new RetryableConflict("the same file was started concurrently");
                 }
                 throw e;
             }
@@ -79,7 +72,7 @@ final class EmbeddedIngestWrites implements IngestWrites {
             ps.setLong(1, parent.atomId());
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    latest = Rows.job(rs);
+                    latest = Rows.RECORDS.job(rs);
                 }
             }
         }
@@ -106,7 +99,7 @@ final class EmbeddedIngestWrites implements IngestWrites {
                 "SELECT " + Rows.ATOM_COLUMNS + " FROM Atoms a WHERE a.ContentHash = ?")) {
             ps.setBytes(1, hash.bytes());
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(Rows.atom(rs)) : Optional.empty();
+                return rs.next() ? Optional.of(Rows.RECORDS.atom(rs)) : Optional.empty();
             }
         }
     }
@@ -139,7 +132,7 @@ final class EmbeddedIngestWrites implements IngestWrites {
 
     @Override
     public Model registerModel(long jobId, NewModel model) {
-        return tx.inTransaction(c -> {
+        return tx.inTransaction("registerModel", c -> {
             IngestionJob job = lockJob(c, jobId);
             Optional<Model> existing = EmbeddedModelStore.modelByJob(c, jobId);
             if (existing.isPresent()) {
@@ -167,7 +160,7 @@ final class EmbeddedIngestWrites implements IngestWrites {
                     ps.setLong(1, modelId);
                     ps.setInt(2, layer.layerIdx());
                     ps.setString(3, layer.name());
-                    ps.setString(4, EmbeddedModelStore.shapeText(layer.shape()));
+                    ps.setString(4, ContractRows.shapeText(layer.shape()));
                     ps.setString(5, layer.dtype());
                     ps.setString(6, layer.storedAs());
                     ps.setLong(7, layer.elementCount());
@@ -182,7 +175,7 @@ final class EmbeddedIngestWrites implements IngestWrites {
     @Override
     public ChunkReceipt writeChunk(long jobId, Chunk chunk) {
         long[] delta = referenceDeltas(chunk);
-        return tx.inTransaction(c -> {
+        return tx.inTransaction("writeChunk", c -> {
             IngestionJob job = lockJob(c, jobId);
             requireRunning(job);
             if (chunk.chunkIndex() < job.chunksCommitted()) {
@@ -296,7 +289,7 @@ final class EmbeddedIngestWrites implements IngestWrites {
         try {
             ps.executeUpdate();
         } catch (SQLException e) {
-            if (Transactions.isUniqueViolation(e)) {
+            if (H2Errors.isUniqueViolation(e)) {
                 throw new ConflictException("a " + what + " row repeats a position that is already stored");
             }
             throw e;
@@ -305,7 +298,7 @@ final class EmbeddedIngestWrites implements IngestWrites {
 
     @Override
     public IngestionJob completeJob(long jobId, String metadataJson) {
-        return tx.inTransaction(c -> {
+        return tx.inTransaction("completeJob", c -> {
             IngestionJob job = lockJob(c, jobId);
             if (job.state() == JobState.COMPLETED) {
                 return job;
@@ -348,7 +341,7 @@ final class EmbeddedIngestWrites implements IngestWrites {
     @Override
     public IngestionJob failJob(long jobId, String error) {
         String message = error == null ? "failed" : error.length() > ERROR_LIMIT ? error.substring(0, ERROR_LIMIT) : error;
-        return tx.inTransaction(c -> {
+        return tx.inTransaction("failJob", c -> {
             IngestionJob job = lockJob(c, jobId);
             if (job.state() == JobState.FAILED) {
                 return job;
@@ -370,13 +363,13 @@ final class EmbeddedIngestWrites implements IngestWrites {
 
     @Override
     public Optional<IngestionJob> job(long jobId) {
-        return tx.read(c -> {
+        return tx.read("job", c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT " + Rows.JOB_COLUMNS + " FROM IngestionJobs WHERE JobId = ? AND TenantId = ?")) {
                 ps.setLong(1, jobId);
                 ps.setString(2, tenantId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(Rows.job(rs)) : Optional.empty();
+                    return rs.next() ? Optional.of(Rows.RECORDS.job(rs)) : Optional.empty();
                 }
             }
         });
@@ -392,7 +385,7 @@ final class EmbeddedIngestWrites implements IngestWrites {
                 if (!rs.next()) {
                     throw new NotFoundException("job " + jobId + " not found");
                 }
-                return Rows.job(rs);
+                return Rows.RECORDS.job(rs);
             }
         }
     }
@@ -410,7 +403,7 @@ final class EmbeddedIngestWrites implements IngestWrites {
             ps.setLong(1, jobId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return Rows.job(rs);
+                return Rows.RECORDS.job(rs);
             }
         }
     }

@@ -3,6 +3,7 @@ package io.hartonomous.storage.engine.embedded;
 import io.hartonomous.storage.contract.operations.MessageQueue;
 import io.hartonomous.storage.contract.operations.QueueArguments;
 import io.hartonomous.storage.contract.operations.QueueMessage;
+import io.hartonomous.storage.engine.jdbc.UnitOfWork;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,18 +18,12 @@ import java.util.UUID;
  * A queue table: receivers take visible rows with {@code SELECT ... FOR UPDATE SKIP LOCKED}, so concurrent receivers
  * never wait on or take each other's messages, then lease them until completed, abandoned or the lease runs out.
  */
-final class EmbeddedMessageQueue implements MessageQueue {
-    private final Transactions tx;
-
-    EmbeddedMessageQueue(Transactions tx) {
-        this.tx = tx;
-    }
-
+record EmbeddedMessageQueue(UnitOfWork tx) implements MessageQueue {
     @Override
     public long enqueue(String queue, String body) {
         QueueArguments.requireQueue(queue);
         QueueArguments.requireBody(body);
-        return tx.inTransaction(c -> {
+        return tx.inTransaction("enqueue", c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO QueueMessages (QueueName, Body) VALUES (?, ?)",
                     Statement.RETURN_GENERATED_KEYS)) {
                 ps.setString(1, queue);
@@ -42,7 +37,7 @@ final class EmbeddedMessageQueue implements MessageQueue {
     @Override
     public List<QueueMessage> receive(String queue, int maxMessages, Duration lease) {
         QueueArguments.requireReceive(queue, maxMessages, lease);
-        return tx.inTransaction(c -> {
+        return tx.inTransaction("receive", c -> {
             Instant now = Rows.micros(Instant.now());
             List<QueueMessage> taken = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT MessageId, Body, DeliveryCount, EnqueuedAt "
@@ -53,8 +48,9 @@ final class EmbeddedMessageQueue implements MessageQueue {
                 ps.setInt(3, maxMessages);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        taken.add(new QueueMessage(rs.getLong(1), queue, rs.getString(2), rs.getInt(3) + 1,
-                                UUID.randomUUID().toString(), Rows.instant(rs, 4)));
+                        taken.add(new QueueMessage(rs.getLong("MessageId"), queue, rs.getString("Body"),
+                                rs.getInt("DeliveryCount") + 1, UUID.randomUUID().toString(),
+                                Rows.RECORDS.instant(rs, "EnqueuedAt")));
                     }
                 }
             }
@@ -87,7 +83,7 @@ final class EmbeddedMessageQueue implements MessageQueue {
     }
 
     private boolean leased(QueueMessage message, String sql) {
-        return tx.inTransaction(c -> {
+        return tx.inTransaction("leased", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setLong(1, message.messageId());
                 ps.setString(2, message.leaseToken());
@@ -99,7 +95,7 @@ final class EmbeddedMessageQueue implements MessageQueue {
     @Override
     public long depth(String queue) {
         QueueArguments.requireQueue(queue);
-        return tx.read(c -> {
+        return tx.read("depth", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM QueueMessages WHERE QueueName = ?")) {
                 ps.setString(1, queue);
                 try (ResultSet rs = ps.executeQuery()) {

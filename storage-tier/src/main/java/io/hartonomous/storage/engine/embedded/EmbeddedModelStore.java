@@ -12,6 +12,8 @@ import io.hartonomous.storage.contract.models.RollbackReport;
 import io.hartonomous.storage.contract.models.Snapshot;
 import io.hartonomous.storage.contract.models.TensorCell;
 import io.hartonomous.storage.contract.models.WeightUpdate;
+import io.hartonomous.storage.engine.jdbc.Cursor;
+import io.hartonomous.storage.engine.jdbc.UnitOfWork;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,60 +22,34 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** Models and weight history. Weight changes go through the history trigger, so AS OF and rollback see them. */
-final class EmbeddedModelStore implements ModelStore {
+record EmbeddedModelStore(String tenantId, UnitOfWork tx, AtomUpserter upserter) implements ModelStore {
     private static final String MODEL_COLUMNS = "m.ModelId, m.ParentAtomId, m.Name, m.Format, m.TensorCount, "
             + "m.ParameterCount, m.Metadata, m.CreatedAt";
-
-    private final String tenantId;
-    private final Transactions tx;
-    private final AtomUpserter upserter;
-
-    EmbeddedModelStore(String tenantId, Transactions tx, AtomUpserter upserter) {
-        this.tenantId = tenantId;
-        this.tx = tx;
-        this.upserter = upserter;
-    }
 
     static Optional<Model> modelByJob(Connection c, long jobId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + MODEL_COLUMNS + " FROM Models m WHERE m.JobId = ?")) {
             ps.setLong(1, jobId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(model(rs)) : Optional.empty();
+                return rs.next() ? Optional.of(Rows.RECORDS.model(rs)) : Optional.empty();
             }
         }
     }
 
-    static String shapeText(List<Long> shape) {
-        return shape.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
-    }
-
-    static List<Long> parseShape(String text) {
-        String inner = text.substring(1, text.length() - 1).trim();
-        return inner.isEmpty() ? List.of() : Arrays.stream(inner.split(",")).map(s -> Long.parseLong(s.trim())).toList();
-    }
-
-    private static Model model(ResultSet rs) throws SQLException {
-        return new Model(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getInt(5), rs.getLong(6),
-                rs.getString(7), Rows.instant(rs, 8));
-    }
-
     @Override
     public List<Model> list() {
-        return tx.read(c -> {
+        return tx.read("list", c -> {
             List<Model> models = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + MODEL_COLUMNS + " FROM Models m WHERE "
                     + Visibility.parent("m.ParentAtomId") + " ORDER BY m.ModelId")) {
                 ps.setString(1, tenantId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        models.add(model(rs));
+                        models.add(Rows.RECORDS.model(rs));
                     }
                 }
             }
@@ -83,7 +59,7 @@ final class EmbeddedModelStore implements ModelStore {
 
     @Override
     public Optional<Model> byId(long modelId) {
-        return tx.read(c -> visibleModel(c, modelId));
+        return tx.read("byId", c -> visibleModel(c, modelId));
     }
 
     private Optional<Model> visibleModel(Connection c, long modelId) throws SQLException {
@@ -92,7 +68,7 @@ final class EmbeddedModelStore implements ModelStore {
             ps.setLong(1, modelId);
             ps.setString(2, tenantId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(model(rs)) : Optional.empty();
+                return rs.next() ? Optional.of(Rows.RECORDS.model(rs)) : Optional.empty();
             }
         }
     }
@@ -103,7 +79,7 @@ final class EmbeddedModelStore implements ModelStore {
 
     @Override
     public List<ModelLayer> layers(long modelId) {
-        return tx.read(c -> {
+        return tx.read("layers", c -> {
             requireModel(c, modelId);
             List<ModelLayer> layers = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT ModelId, LayerIdx, Name, Shape, DType, StoredAs, "
@@ -111,8 +87,7 @@ final class EmbeddedModelStore implements ModelStore {
                 ps.setLong(1, modelId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        layers.add(new ModelLayer(rs.getLong(1), rs.getInt(2), rs.getString(3),
-                                parseShape(rs.getString(4)), rs.getString(5), rs.getString(6), rs.getLong(7)));
+                        layers.add(Rows.RECORDS.layer(rs));
                     }
                 }
             }
@@ -127,7 +102,7 @@ final class EmbeddedModelStore implements ModelStore {
 
     @Override
     public Stream<TensorCell> tensor(long modelId, int layerIdx, Instant asOf) {
-        tx.read(c -> requireModel(c, modelId));
+        tx.read("tensor", c -> requireModel(c, modelId));
         String sql;
         if (asOf == null) {
             sql = TENSOR_NOW;
@@ -139,7 +114,7 @@ final class EmbeddedModelStore implements ModelStore {
             sql = "SELECT t.PositionX, t.PositionY, t.PositionZ, a.Subtype, a.AtomicValue FROM (" + cells
                     + ") t JOIN Atoms a ON a.AtomId = t.TensorAtomId ORDER BY t.PositionZ, t.PositionY, t.PositionX";
         }
-        return ResultStreams.stream(tx.dataSource(), sql, ps -> {
+        return tx.stream("tensor", Cursor.query(sql, Rows.FETCH_SIZE, ps -> {
             ps.setLong(1, modelId);
             ps.setInt(2, layerIdx);
             if (asOf != null) {
@@ -149,8 +124,8 @@ final class EmbeddedModelStore implements ModelStore {
                 Rows.setInstant(ps, 6, asOf);
                 Rows.setInstant(ps, 7, asOf);
             }
-        }, rs -> new TensorCell(rs.getLong(1), rs.getLong(2), rs.getLong(3),
-                AtomType.of(Modality.MODEL, rs.getString(4)), rs.getBytes(5)));
+        }), rs -> new TensorCell(rs.getLong("PositionX"), rs.getLong("PositionY"), rs.getLong("PositionZ"),
+                AtomType.of(Modality.MODEL, rs.getString("Subtype")), rs.getBytes("AtomicValue")));
     }
 
     @Override
@@ -158,7 +133,7 @@ final class EmbeddedModelStore implements ModelStore {
         if (updates.isEmpty()) {
             return 0;
         }
-        return tx.inTransaction(c -> {
+        return tx.inTransaction("updateWeights", c -> {
             requireModel(c, modelId);
             List<NewAtom> distinct = new ArrayList<>();
             java.util.Map<io.hartonomous.storage.contract.atoms.ContentHash, Integer> ordinalOf = new java.util.HashMap<>();
@@ -241,13 +216,14 @@ final class EmbeddedModelStore implements ModelStore {
         if (to.isAfter(Instant.now())) {
             throw new IllegalArgumentException("cannot roll back to " + to + ": it is in the future");
         }
-        return tx.inTransaction(c -> {
+        return tx.inTransaction("rollback", c -> {
             requireModel(c, modelId);
             record Change(int layer, long z, long y, long x, long from, long to) {
             }
             List<Change> changes = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT h.LayerIdx, h.PositionZ, h.PositionY, h.PositionX, "
-                    + "cur.TensorAtomId, h.TensorAtomId FROM TensorAtomCoefficientsHistory h "
+                    + "cur.TensorAtomId AS CurrentAtomId, h.TensorAtomId AS HistoryAtomId "
+                    + "FROM TensorAtomCoefficientsHistory h "
                     + "JOIN TensorAtomCoefficients cur ON cur.ModelId = h.ModelId AND cur.LayerIdx = h.LayerIdx "
                     + "AND cur.PositionZ = h.PositionZ AND cur.PositionY = h.PositionY AND cur.PositionX = h.PositionX "
                     + "WHERE h.ModelId = ? AND h.ValidFrom <= ? AND h.ValidTo > ? AND cur.TensorAtomId <> h.TensorAtomId")) {
@@ -256,8 +232,9 @@ final class EmbeddedModelStore implements ModelStore {
                 Rows.setInstant(ps, 3, to);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        changes.add(new Change(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
-                                rs.getLong(5), rs.getLong(6)));
+                        changes.add(new Change(rs.getInt("LayerIdx"), rs.getLong("PositionZ"),
+                                rs.getLong("PositionY"), rs.getLong("PositionX"), rs.getLong("CurrentAtomId"),
+                                rs.getLong("HistoryAtomId")));
                     }
                 }
             }
@@ -277,7 +254,7 @@ final class EmbeddedModelStore implements ModelStore {
         if (name == null || name.isBlank() || name.length() > 128) {
             throw new IllegalArgumentException("a snapshot needs a name of 1-128 characters");
         }
-        return tx.inTransaction(c -> {
+        return tx.inTransaction("createSnapshot", c -> {
             requireModel(c, modelId);
             Instant now = Rows.micros(Instant.now());
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO WeightSnapshots (ModelId, Name, TakenAt) "
@@ -288,7 +265,7 @@ final class EmbeddedModelStore implements ModelStore {
                 ps.executeUpdate();
                 return new Snapshot(EmbeddedIngestWrites.generatedKey(ps), modelId, name, now);
             } catch (SQLException e) {
-                if (Transactions.isUniqueViolation(e)) {
+                if (H2Errors.isUniqueViolation(e)) {
                     throw new ConflictException("model " + modelId + " already has a snapshot named '" + name + "'");
                 }
                 throw e;
@@ -298,7 +275,7 @@ final class EmbeddedModelStore implements ModelStore {
 
     @Override
     public List<Snapshot> snapshots(long modelId) {
-        return tx.read(c -> {
+        return tx.read("snapshots", c -> {
             requireModel(c, modelId);
             List<Snapshot> snapshots = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT SnapshotId, ModelId, Name, TakenAt FROM "
@@ -306,7 +283,7 @@ final class EmbeddedModelStore implements ModelStore {
                 ps.setLong(1, modelId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        snapshots.add(new Snapshot(rs.getLong(1), rs.getLong(2), rs.getString(3), Rows.instant(rs, 4)));
+                        snapshots.add(Rows.RECORDS.snapshot(rs));
                     }
                 }
             }

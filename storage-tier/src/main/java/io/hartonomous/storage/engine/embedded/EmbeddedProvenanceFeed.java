@@ -2,16 +2,13 @@ package io.hartonomous.storage.engine.embedded;
 
 import io.hartonomous.storage.contract.graph.GraphChange;
 import io.hartonomous.storage.contract.graph.ProvenanceFeed;
-import io.hartonomous.storage.contract.StorageException;
+import io.hartonomous.storage.engine.jdbc.UnitOfWork;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
 
 /**
  * The provenance feed over the queue table ProvenanceSyncQueue: a receiver locks the oldest rows nobody else holds
@@ -19,15 +16,9 @@ import javax.sql.DataSource;
  * hands them to the handler and deletes them in the same transaction; a throwing handler rolls the transaction back
  * and the rows are free again. H2 has no blocking receive, so waiting is polling with a growing pause.
  */
-final class EmbeddedProvenanceFeed implements ProvenanceFeed {
+record EmbeddedProvenanceFeed(UnitOfWork tx) implements ProvenanceFeed {
     static final Duration FIRST_PAUSE = Duration.ofMillis(20);
     static final Duration LONGEST_PAUSE = Duration.ofMillis(500);
-
-    private final DataSource dataSource;
-
-    EmbeddedProvenanceFeed(DataSource dataSource) {
-        this.dataSource = dataSource;
-    }
 
     @Override
     public int receive(int maxChanges, Duration wait, Handler handler) {
@@ -50,50 +41,33 @@ final class EmbeddedProvenanceFeed implements ProvenanceFeed {
         }
     }
 
+    /** One transaction: lock, hand over, delete; not retried, since the handler is not the engine's to run twice. */
     private int takeOnce(int maxChanges, Handler handler) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                List<Long> ids = new ArrayList<>();
-                List<GraphChange> changes = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT " + ProvenanceChanges.COLUMNS
-                        + " FROM ProvenanceSyncQueue ORDER BY ChangeId FETCH FIRST ? ROWS ONLY FOR UPDATE SKIP LOCKED")) {
-                    ps.setInt(1, maxChanges);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            ids.add(rs.getLong(1));
-                            changes.add(ProvenanceChanges.change(rs));
-                        }
+        return tx.inTransactionOnce("provenance feed", c -> {
+            List<Long> ids = new ArrayList<>();
+            List<GraphChange> changes = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + ProvenanceChanges.COLUMNS
+                    + " FROM ProvenanceSyncQueue ORDER BY ChangeId FETCH FIRST ? ROWS ONLY FOR UPDATE SKIP LOCKED")) {
+                ps.setInt(1, maxChanges);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong("ChangeId"));
+                        changes.add(ProvenanceChanges.change(rs));
                     }
                 }
-                if (changes.isEmpty()) {
-                    c.rollback();
-                    return 0;
-                }
-                handler.handle(List.copyOf(changes));
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM ProvenanceSyncQueue WHERE ChangeId = ?")) {
-                    for (long id : ids) {
-                        ps.setLong(1, id);
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-                c.commit();
-                return changes.size();
-            } catch (SQLException | RuntimeException | Error e) {
-                rollbackQuietly(c, e);
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new StorageException("embedded provenance feed failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static void rollbackQuietly(Connection c, Throwable cause) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-        }
+            if (changes.isEmpty()) {
+                return 0;
+            }
+            handler.handle(List.copyOf(changes));
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM ProvenanceSyncQueue WHERE ChangeId = ?")) {
+                for (long id : ids) {
+                    ps.setLong(1, id);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return changes.size();
+        });
     }
 }

@@ -7,6 +7,8 @@ import io.hartonomous.storage.contract.graph.LineageStep;
 import io.hartonomous.storage.contract.graph.NodeKind;
 import io.hartonomous.storage.contract.NotFoundException;
 import io.hartonomous.storage.contract.graph.ProvenanceGraph;
+import io.hartonomous.storage.engine.jdbc.RetryableConflict;
+import io.hartonomous.storage.engine.jdbc.UnitOfWork;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,20 +25,12 @@ import java.util.Optional;
  * Node/edge tables with lineage walks as recursive CTEs (SQL Server uses MATCH / SHORTEST_PATH). Every node or edge
  * created, and every label replaced, is queued for the cold tier in the same transaction ({@link ProvenanceChanges}).
  */
-final class EmbeddedProvenanceGraph implements ProvenanceGraph {
+record EmbeddedProvenanceGraph(String tenantId, UnitOfWork tx) implements ProvenanceGraph {
     static final int MAX_DEPTH = 32;
-
-    private final String tenantId;
-    private final Transactions tx;
-
-    EmbeddedProvenanceGraph(String tenantId, Transactions tx) {
-        this.tenantId = tenantId;
-        this.tx = tx;
-    }
 
     @Override
     public GraphNode node(NodeKind kind, long refId, String label) {
-        return tx.inTransaction(c -> {
+        return tx.inTransaction("node", c -> {
             Optional<GraphNode> existing = find(c, kind, refId, true);
             if (existing.isPresent()) {
                 GraphNode node = existing.get();
@@ -62,8 +56,8 @@ final class EmbeddedProvenanceGraph implements ProvenanceGraph {
                 ps.executeUpdate();
                 nodeId = EmbeddedIngestWrites.generatedKey(ps);
             } catch (SQLException e) {
-                if (Transactions.isUniqueViolation(e)) {
-                    throw new Transactions.RetryableConflict("node created concurrently");
+                if (H2Errors.isUniqueViolation(e)) {
+                    throw new RetryableConflict("node created concurrently");
                 }
                 throw e;
             }
@@ -80,14 +74,9 @@ final class EmbeddedProvenanceGraph implements ProvenanceGraph {
             ps.setString(2, kind.name());
             ps.setLong(3, refId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(node(rs, 1)) : Optional.empty();
+                return rs.next() ? Optional.of(Rows.RECORDS.node(rs)) : Optional.empty();
             }
         }
-    }
-
-    private static GraphNode node(ResultSet rs, int first) throws SQLException {
-        return new GraphNode(rs.getLong(first), NodeKind.valueOf(rs.getString(first + 1)), rs.getLong(first + 2),
-                rs.getString(first + 3));
     }
 
     @Override
@@ -95,7 +84,7 @@ final class EmbeddedProvenanceGraph implements ProvenanceGraph {
         if (relation == null || relation.isBlank() || relation.length() > 64) {
             throw new IllegalArgumentException("an edge needs a relation of 1-64 characters");
         }
-        return tx.inTransaction(c -> {
+        return tx.inTransaction("edge", c -> {
             for (long id : new long[] {fromNodeId, toNodeId}) {
                 try (PreparedStatement ps = c.prepareStatement(
                         "SELECT 1 FROM AtomGraphNodes WHERE NodeId = ? AND TenantId = ?")) {
@@ -116,7 +105,7 @@ final class EmbeddedProvenanceGraph implements ProvenanceGraph {
                 ps.setString(4, relation);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
-                        return new GraphEdge(rs.getLong(1), fromNodeId, toNodeId, relation);
+                        return new GraphEdge(rs.getLong("EdgeId"), fromNodeId, toNodeId, relation);
                     }
                 }
             }
@@ -130,8 +119,8 @@ final class EmbeddedProvenanceGraph implements ProvenanceGraph {
                 ps.executeUpdate();
                 edgeId = EmbeddedIngestWrites.generatedKey(ps);
             } catch (SQLException e) {
-                if (Transactions.isUniqueViolation(e)) {
-                    throw new Transactions.RetryableConflict("edge created concurrently");
+                if (H2Errors.isUniqueViolation(e)) {
+                    throw new RetryableConflict("edge created concurrently");
                 }
                 throw e;
             }
@@ -146,7 +135,7 @@ final class EmbeddedProvenanceGraph implements ProvenanceGraph {
         if (maxDepth < 1 || maxDepth > MAX_DEPTH) {
             throw new IllegalArgumentException("depth must be between 1 and " + MAX_DEPTH + ", got " + maxDepth);
         }
-        return tx.read(c -> {
+        return tx.read("lineage", c -> {
             GraphNode start = find(c, kind, refId, false).orElseThrow(() -> new NotFoundException(
                     "no provenance recorded for " + kind.name().toLowerCase() + " " + refId));
             Map<Long, LineageStep> reached = new LinkedHashMap<>();
@@ -181,12 +170,11 @@ final class EmbeddedProvenanceGraph implements ProvenanceGraph {
             ps.setString(3, tenantId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    GraphNode node = node(rs, 6);
+                    GraphNode node = Rows.RECORDS.node(rs);
                     if (node.nodeId() == start.nodeId()) {
                         continue;
                     }
-                    LineageStep step = new LineageStep(rs.getInt(1),
-                            new GraphEdge(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5)), node);
+                    LineageStep step = new LineageStep(rs.getInt("Depth"), Rows.RECORDS.edge(rs), node);
                     reached.merge(node.nodeId(), step, (old, fresh) -> fresh.depth() < old.depth() ? fresh : old);
                 }
             }

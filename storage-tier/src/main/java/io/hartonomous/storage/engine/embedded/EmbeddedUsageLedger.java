@@ -3,6 +3,7 @@ package io.hartonomous.storage.engine.embedded;
 import io.hartonomous.storage.contract.operations.UsageGroup;
 import io.hartonomous.storage.contract.operations.UsageGrouping;
 import io.hartonomous.storage.contract.operations.UsageLedger;
+import io.hartonomous.storage.engine.jdbc.UnitOfWork;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,19 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Usage rows per tenant; summed per operation or per UTC day. */
-final class EmbeddedUsageLedger implements UsageLedger {
-    private final String tenantId;
-    private final Transactions tx;
-
-    EmbeddedUsageLedger(String tenantId, Transactions tx) {
-        this.tenantId = tenantId;
-        this.tx = tx;
-    }
-
+record EmbeddedUsageLedger(String tenantId, UnitOfWork tx) implements UsageLedger {
     @Override
     public void record(String operation, long units) {
         UsageLedger.requireEntry(operation, units);
-        tx.inTransaction(c -> {
+        tx.inTransaction("record", c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO UsageLedger (TenantId, Operation, Units) VALUES (?, ?, ?)")) {
                 ps.setString(1, tenantId);
@@ -41,11 +34,12 @@ final class EmbeddedUsageLedger implements UsageLedger {
         }
         String key = groupBy == UsageGrouping.DAY
                 ? "CAST(CAST(RecordedAt AT TIME ZONE 'UTC' AS DATE) AS VARCHAR)" : "Operation";
-        return tx.read(c -> {
+        return tx.read("usage", c -> {
             List<UsageGroup> groups = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + key + " AS GroupKey, COUNT(*), SUM(Units) "
-                    + "FROM UsageLedger WHERE TenantId = ? AND (CAST(? AS TIMESTAMP WITH TIME ZONE) IS NULL OR "
-                    + "RecordedAt >= ?) AND (CAST(? AS TIMESTAMP WITH TIME ZONE) IS NULL OR RecordedAt < ?) "
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + key + " AS GroupKey, COUNT(*) AS Requests, "
+                    + "SUM(Units) AS Units FROM UsageLedger WHERE TenantId = ? "
+                    + "AND (CAST(? AS TIMESTAMP WITH TIME ZONE) IS NULL OR RecordedAt >= ?) "
+                    + "AND (CAST(? AS TIMESTAMP WITH TIME ZONE) IS NULL OR RecordedAt < ?) "
                     + "GROUP BY GroupKey ORDER BY GroupKey")) {
                 ps.setString(1, tenantId);
                 Rows.setInstant(ps, 2, from);
@@ -54,7 +48,8 @@ final class EmbeddedUsageLedger implements UsageLedger {
                 Rows.setInstant(ps, 5, to);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        groups.add(new UsageGroup(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+                        groups.add(new UsageGroup(rs.getString("GroupKey"), rs.getLong("Requests"),
+                                rs.getLong("Units")));
                     }
                 }
             }

@@ -10,6 +10,8 @@ import io.hartonomous.storage.contract.vectors.SearchRequest;
 import io.hartonomous.storage.contract.vectors.SearchResult;
 import io.hartonomous.storage.contract.vectors.VectorStore;
 import io.hartonomous.storage.engine.SpatialCells;
+import io.hartonomous.storage.engine.jdbc.Binder;
+import io.hartonomous.storage.engine.jdbc.UnitOfWork;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,24 +35,14 @@ import java.util.stream.IntStream;
  * candidates nearest the query's projected point from the spatial index ({@link SpatialCandidates}, points in the
  * narrow EmbeddingPoints table) and reranks them exactly.
  */
-final class EmbeddedVectorStore implements VectorStore {
+record EmbeddedVectorStore(String tenantId, UnitOfWork tx, LandmarkProjection projection) implements VectorStore {
     /** Candidates hybrid mode reranks when the request does not say: enough for k up to 50 at high recall. */
     static final int DEFAULT_MIN_CANDIDATES = 1000;
     static final int CANDIDATES_PER_RESULT = 20;
 
-    private final String tenantId;
-    private final Transactions tx;
-    private final LandmarkProjection projection;
-
-    EmbeddedVectorStore(String tenantId, Transactions tx, LandmarkProjection projection) {
-        this.tenantId = tenantId;
-        this.tx = tx;
-        this.projection = projection;
-    }
-
     @Override
     public AtomEmbedding put(NewEmbedding embedding) {
-        return tx.inTransaction(c -> {
+        return tx.inTransaction("put", c -> {
             long id = insert(c, List.of(embedding)).getFirst();
             return load(c, "e.EmbeddingId = ?", q -> q.setLong(1, id)).getFirst();
         });
@@ -61,7 +53,7 @@ final class EmbeddedVectorStore implements VectorStore {
         if (embeddings.isEmpty()) {
             return 0;
         }
-        return tx.inTransaction(c -> insert(c, embeddings).size());
+        return tx.inTransaction("putAll", c -> insert(c, embeddings).size());
     }
 
     /** Replaces and inserts the embeddings (the last one per atom, type and owner) with their points; new ids. */
@@ -142,7 +134,7 @@ final class EmbeddedVectorStore implements VectorStore {
             throw new IllegalArgumentException("embeddingType is required");
         }
         List<float[]> sample = new ArrayList<>();
-        long count = tx.read(c -> {
+        long count = tx.read("rebuildProjection", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT EmbeddingVector FROM AtomEmbeddings "
                     + "WHERE EmbeddingType = ? ORDER BY EmbeddingId FETCH FIRST ? ROWS ONLY")) {
                 ps.setString(1, embeddingType);
@@ -169,8 +161,8 @@ final class EmbeddedVectorStore implements VectorStore {
         float[][] landmarks = SpatialCells.train(embeddingType, sample, SpatialCells.cellsFor(count));
         sample.clear();
         Assignments assigned = new Assignments();
-        tx.read(c -> assign(c, embeddingType, landmarks, 0, assigned));
-        return tx.inTransaction(c -> {
+        tx.read("rebuildProjection", c -> assign(c, embeddingType, landmarks, 0, assigned));
+        return tx.inTransaction("rebuildProjection", c -> {
             projection.forWrite(c, embeddingType);
             Assignments all = assigned.copy();
             assign(c, embeddingType, landmarks, all.maxId, all);
@@ -260,7 +252,7 @@ final class EmbeddedVectorStore implements VectorStore {
 
     @Override
     public List<AtomEmbedding> embeddings(long atomId) {
-        return tx.read(c -> {
+        return tx.read("embeddings", c -> {
             requireVisibleAtom(c, atomId);
             return load(c, "e.AtomId = ? AND (e.TenantId IS NULL OR e.TenantId = ?)", ps -> {
                 ps.setLong(1, atomId);
@@ -269,7 +261,7 @@ final class EmbeddedVectorStore implements VectorStore {
         });
     }
 
-    private List<AtomEmbedding> load(Connection c, String condition, ResultStreams.Binder binder)
+    private List<AtomEmbedding> load(Connection c, String condition, Binder<PreparedStatement> binder)
             throws SQLException {
         List<AtomEmbedding> list = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT e.AtomId, e.EmbeddingType, e.Dimension, "
@@ -279,9 +271,10 @@ final class EmbeddedVectorStore implements VectorStore {
             binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    list.add(new AtomEmbedding(rs.getLong(1), rs.getString(2), rs.getInt(3),
-                            FloatCodec.decode(rs.getBytes(4)), rs.getString(5), rs.getDouble(6), rs.getDouble(7),
-                            Rows.instant(rs, 8)));
+                    list.add(new AtomEmbedding(rs.getLong("AtomId"), rs.getString("EmbeddingType"),
+                            rs.getInt("Dimension"), FloatCodec.decode(rs.getBytes("EmbeddingVector")),
+                            rs.getString("TenantId"), rs.getDouble("ProjectionX"), rs.getDouble("ProjectionY"),
+                            Rows.RECORDS.instant(rs, "CreatedAt")));
                 }
             }
         }
@@ -386,7 +379,7 @@ final class EmbeddedVectorStore implements VectorStore {
 
     private SearchResult exact(SearchRequest r) {
         Filter filter = Filter.of(r, tenantId);
-        return tx.read(c -> {
+        return tx.read("exact", c -> {
             PriorityQueue<Scored> best = new PriorityQueue<>(FARTHEST_FIRST);
             long scanned = 0;
             try (PreparedStatement ps = c.prepareStatement("SELECT e.AtomId, e.EmbeddingType, e.EmbeddingVector "
@@ -414,7 +407,7 @@ final class EmbeddedVectorStore implements VectorStore {
         int wanted = r.candidates() > 0 ? r.candidates()
                 : Math.max(DEFAULT_MIN_CANDIDATES, r.k() * CANDIDATES_PER_RESULT);
         Filter atoms = Filter.atoms(r, tenantId);
-        return tx.read(c -> {
+        return tx.read("hybrid", c -> {
             List<Long> candidates = SpatialCandidates.nearest(c, projection, r, wanted);
             List<Scored> scored = new ArrayList<>(candidates.size());
             for (int from = 0; from < candidates.size(); from += 512) {

@@ -1,6 +1,7 @@
 package io.hartonomous.storage.engine.embedded;
 
 import io.hartonomous.storage.engine.SpatialCells;
+import io.hartonomous.storage.engine.jdbc.RetryableConflict;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,8 +37,8 @@ final class LandmarkProjection {
                 ps.setString(1, embeddingType);
                 ps.executeUpdate();
             } catch (SQLException e) {
-                if (Transactions.isUniqueViolation(e)) {
-                    throw new Transactions.RetryableConflict("landmarks of " + embeddingType + " created concurrently");
+                if (H2Errors.isUniqueViolation(e)) {
+                    throw new RetryableConflict("landmarks of " + embeddingType + " created concurrently");
                 }
                 throw e;
             }

@@ -60,14 +60,14 @@ final class ProvenanceChanges {
 
     /** A row selected with {@link #COLUMNS}. */
     static GraphChange change(ResultSet rs) throws SQLException {
-        String type = rs.getString(2);
-        String tenant = rs.getString(3);
-        Instant at = Rows.instant(rs, 12);
+        String type = rs.getString("ChangeType");
+        String tenant = rs.getString("TenantId");
+        Instant at = Rows.RECORDS.instant(rs, "ChangedAt");
         return switch (type) {
-            case "NODE" -> new GraphChange.NodeUpserted(tenant, rs.getLong(4), NodeKind.valueOf(rs.getString(5)),
-                    rs.getLong(6), rs.getString(7), at);
-            case "EDGE" -> new GraphChange.EdgeCreated(tenant, rs.getLong(8), rs.getLong(9), rs.getLong(10),
-                    rs.getString(11), at);
+            case "NODE" -> new GraphChange.NodeUpserted(tenant, rs.getLong("NodeId"),
+                    NodeKind.valueOf(rs.getString("NodeKind")), rs.getLong("RefId"), rs.getString("Label"), at);
+            case "EDGE" -> new GraphChange.EdgeCreated(tenant, rs.getLong("EdgeId"), rs.getLong("FromNodeId"),
+                    rs.getLong("ToNodeId"), rs.getString("Relation"), at);
             default -> throw new SQLException("unknown provenance change type " + type);
         };
     }

@@ -5,11 +5,11 @@ import io.hartonomous.storage.contract.ingest.CompositionBatch;
 import io.hartonomous.storage.contract.models.ModelLayer;
 import io.hartonomous.storage.contract.atoms.NewAtom;
 import io.hartonomous.storage.contract.models.WeightUpdate;
+import io.hartonomous.storage.engine.jdbc.ContractRows;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * Row sources over the contract's data, column for column as {@link TableType} and {@link StagingTable} declare them.
@@ -57,7 +57,7 @@ final class ChunkRows {
         return new ColumnarRows(TableType.MODEL_LAYER.columns(), List.of(
                 row -> layers.get(row).layerIdx(),
                 row -> layers.get(row).name(),
-                row -> shapeText(layers.get(row).shape()),
+                row -> ContractRows.shapeText(layers.get(row).shape()),
                 row -> layers.get(row).dtype(),
                 row -> layers.get(row).storedAs(),
                 row -> layers.get(row).elementCount()), layers.size());
@@ -74,21 +74,6 @@ final class ChunkRows {
                 row -> updates.get(row).value().type().modality().wireName(),
                 row -> updates.get(row).value().type().subtype(),
                 row -> updates.get(row).value().value()), updates.size());
-    }
-
-    static String shapeText(List<Long> shape) {
-        return shape.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
-    }
-
-    static List<Long> parseShape(String text) {
-        String inner = text.substring(1, text.length() - 1).trim();
-        List<Long> shape = new ArrayList<>();
-        if (!inner.isEmpty()) {
-            for (String part : inner.split(",")) {
-                shape.add(Long.parseLong(part.trim()));
-            }
-        }
-        return List.copyOf(shape);
     }
 
     private static ColumnarRows rows(TableType type, StagingTable table, StagingKey key, List<ColumnarRows.Cell> cells,

@@ -2,6 +2,7 @@ package io.hartonomous.storage.engine.sqlserver;
 
 import com.zaxxer.hikari.HikariConfig;
 import io.hartonomous.storage.contract.StorageConfig;
+import io.hartonomous.storage.engine.jdbc.HikariPools;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -37,14 +38,8 @@ final class ConnectionPools {
     }
 
     static HikariConfig hikari(StorageConfig config) {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(url(config));
-        hikari.setUsername(config.user());
-        hikari.setPassword(config.password() == null ? "" : config.password());
-        hikari.setMaximumPoolSize(config.maxPoolSize());
-        hikari.setMinimumIdle(Math.min(2, config.maxPoolSize()));
-        hikari.setPoolName(config.readIntent() ? "hart-sqlserver-read" : "hart-sqlserver-write");
-        hikari.setConnectionTimeout(30_000);
+        String poolName = config.readIntent() ? "hart-sqlserver-read" : "hart-sqlserver-write";
+        HikariConfig hikari = HikariPools.config(config, url(config), poolName, Math.min(2, config.maxPoolSize()));
         // The procedures own their transactions; connections stay in auto-commit.
         hikari.setAutoCommit(true);
         return hikari;

@@ -1,6 +1,7 @@
 package io.hartonomous.storage.engine.sqlserver;
 
 import com.microsoft.sqlserver.jdbc.SQLServerPreparedStatement;
+import io.hartonomous.storage.engine.jdbc.RowMapper;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -108,7 +109,7 @@ final class ProcedureCall implements AutoCloseable {
 
     /** A VECTOR(1998) parameter: the values zero-padded, as {@code microsoft.sql.Vector} (FLOAT32). */
     ProcedureCall setVector(String parameter, float[] values) throws SQLException {
-        statement.setObject(slot(parameter), Vectors.toVector(values), microsoft.sql.Types.VECTOR);
+        statement.setObject(slot(parameter), VectorCodec.toVector(values), microsoft.sql.Types.VECTOR);
         return this;
     }
 
@@ -143,14 +144,14 @@ final class ProcedureCall implements AutoCloseable {
     }
 
     /** Runs the call, maps every row of its first result set and reads the rest (so late errors surface). */
-    <T> List<T> query(Session.RowMapper<T> mapper) throws SQLException {
+    <T> List<T> query(RowMapper<T> mapper) throws SQLException {
         requireAllBound();
         boolean isResultSet = statement.execute();
         List<T> rows = List.of();
         while (true) {
             if (isResultSet) {
                 try (ResultSet rs = statement.getResultSet()) {
-                    rows = Session.all(rs, mapper);
+                    rows = mapper.all(rs);
                 }
                 drain();
                 return rows;

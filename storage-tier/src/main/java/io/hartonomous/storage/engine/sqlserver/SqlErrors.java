@@ -3,6 +3,7 @@ package io.hartonomous.storage.engine.sqlserver;
 import io.hartonomous.storage.contract.ConflictException;
 import io.hartonomous.storage.contract.NotFoundException;
 import io.hartonomous.storage.contract.StorageException;
+import io.hartonomous.storage.engine.jdbc.SqlFailures;
 
 import java.sql.SQLException;
 import java.util.Set;
@@ -31,6 +32,9 @@ final class SqlErrors {
      * transaction was rolled back whole and may simply run again.
      */
     static final Set<Integer> RETRYABLE = Set.of(1205, 1222, 3960);
+
+    /** Lost races and contract exceptions, as the shared unit of work asks for them. */
+    static final SqlFailures FAILURES = new SqlFailures(SqlErrors::isRetryable, SqlErrors::map);
 
     private SqlErrors() {
     }

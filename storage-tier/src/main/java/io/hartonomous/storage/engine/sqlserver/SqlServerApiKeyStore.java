@@ -5,6 +5,8 @@ import io.hartonomous.storage.contract.keys.KeyHash;
 import io.hartonomous.storage.contract.keys.NewApiKey;
 import io.hartonomous.storage.contract.keys.TenantApiKey;
 
+import io.hartonomous.storage.engine.jdbc.ContractRows;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -12,27 +14,21 @@ import java.util.Optional;
  * API keys through sql/075, by SHA-256 hash. Keys are looked up before any tenant is known, so these procedures
  * take the tenant as data and the session carries none.
  */
-final class SqlServerApiKeyStore implements ApiKeyStore {
-    private final Session session;
-
-    SqlServerApiKeyStore(Session session) {
-        this.session = session;
-    }
-
+record SqlServerApiKeyStore(Session session) implements ApiKeyStore {
     @Override
     public TenantApiKey create(NewApiKey key) {
         return session.single(Procedures.CREATE_API_KEY, call -> call.setString("TenantId", key.tenantId())
                 .setString("Name", key.name())
                 .setBytes("KeyHash", key.keyHash().bytes())
-                .setString("Scopes", SqlRows.scopesText(key.scopes()))
+                .setString("Scopes", ContractRows.scopesText(key.scopes()))
                 .setInt("RateLimitPerMinute", key.rateLimitPerMinute())
-                .setInstant("ExpiresAt", key.expiresAt()), SqlRows::apiKey);
+                .setInstant("ExpiresAt", key.expiresAt()), SqlRows.RECORDS::apiKey);
     }
 
     @Override
     public Optional<TenantApiKey> findByHash(KeyHash hash) {
         return session.one(Procedures.FIND_API_KEY_BY_HASH, call -> call.setBytes("KeyHash", hash.bytes()),
-                SqlRows::apiKey);
+                SqlRows.RECORDS::apiKey);
     }
 
     @Override
@@ -43,6 +39,6 @@ final class SqlServerApiKeyStore implements ApiKeyStore {
 
     @Override
     public List<TenantApiKey> list() {
-        return session.list(Procedures.LIST_API_KEYS, call -> { }, SqlRows::apiKey);
+        return session.list(Procedures.LIST_API_KEYS, call -> { }, SqlRows.RECORDS::apiKey);
     }
 }

@@ -8,28 +8,24 @@ import io.hartonomous.storage.contract.atoms.ContentHash;
 import io.hartonomous.storage.contract.atoms.Modality;
 import io.hartonomous.storage.contract.atoms.PlacedValue;
 
+import io.hartonomous.storage.engine.jdbc.RowMapper;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /** Atom and composition reads through sql/071; row-level security applies the tenant's visibility. */
-final class SqlServerAtomReads implements AtomReads {
-    private final Session session;
-
-    SqlServerAtomReads(Session session) {
-        this.session = session;
-    }
-
+record SqlServerAtomReads(Session session) implements AtomReads {
     @Override
     public Optional<Atom> byId(long atomId) {
-        return session.one(Procedures.GET_ATOM, call -> call.setLong("AtomId", atomId), SqlRows::atom);
+        return session.one(Procedures.GET_ATOM, call -> call.setLong("AtomId", atomId), SqlRows.RECORDS::atom);
     }
 
     @Override
     public Optional<Atom> byHash(ContentHash hash) {
         return session.one(Procedures.GET_ATOM_BY_HASH, call -> call.setBytes("ContentHash", hash.bytes()),
-                SqlRows::atom);
+                SqlRows.RECORDS::atom);
     }
 
     @Override
@@ -47,7 +43,7 @@ final class SqlServerAtomReads implements AtomReads {
     }
 
     /** Reuses the atom type while consecutive rows share it (a file's components mostly do). */
-    private static final class PlacedValues implements Session.RowMapper<PlacedValue> {
+    private static final class PlacedValues implements RowMapper<PlacedValue> {
         private AtomType last;
 
         @Override

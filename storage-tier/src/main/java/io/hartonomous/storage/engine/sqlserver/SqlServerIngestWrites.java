@@ -11,20 +11,14 @@ import io.hartonomous.storage.contract.ingest.NewJob;
 import io.hartonomous.storage.contract.models.NewModel;
 import io.hartonomous.storage.contract.StorageException;
 
+import io.hartonomous.storage.engine.jdbc.RetryableConflict;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 
 /** Jobs and chunk writes through sql/070; each procedure is one transaction, the chunk's with the watermark. */
-final class SqlServerIngestWrites implements IngestWrites {
-    private final Session session;
-    private final ChunkWriter chunks;
-
-    SqlServerIngestWrites(Session session, ChunkWriter chunks) {
-        this.session = session;
-        this.chunks = chunks;
-    }
-
+record SqlServerIngestWrites(Session session, BulkChunkWriter chunks) implements IngestWrites {
     @Override
     public JobStart startJob(NewJob job) {
         Procedure p = Procedures.START_INGESTION_JOB;
@@ -44,7 +38,7 @@ final class SqlServerIngestWrites implements IngestWrites {
                     if (rs == null || !rs.next()) {
                         throw new SQLException(p.name() + " returned no job");
                     }
-                    started = SqlRows.job(rs);
+                    started = SqlRows.RECORDS.job(rs);
                     deduplicated = rs.getBoolean("Deduplicated");
                     inProgress = rs.getBoolean("InProgress");
                 }
@@ -53,7 +47,7 @@ final class SqlServerIngestWrites implements IngestWrites {
                     if (rs == null || !rs.next()) {
                         throw new SQLException(p.name() + " returned no parent atom");
                     }
-                    parent = SqlRows.atom(rs);
+                    parent = SqlRows.RECORDS.atom(rs);
                 }
                 call.drain();
                 return new JobStart(started, parent, deduplicated, inProgress);
@@ -67,7 +61,7 @@ final class SqlServerIngestWrites implements IngestWrites {
                 .setString("Name", model.name())
                 .setString("Format", model.format())
                 .setString("Metadata", model.metadataJson())
-                .setTable("Layers", ChunkRows.layers(model.layers())), SqlRows::model);
+                .setTable("Layers", ChunkRows.layers(model.layers())), SqlRows.RECORDS::model);
     }
 
     @Override
@@ -79,7 +73,7 @@ final class SqlServerIngestWrites implements IngestWrites {
                 // MERGE ... WITH (HOLDLOCK) makes the atom upsert race-free; should a unique-key race on dbo.Atoms
                 // still surface (the procedure maps row conflicts to 50409 itself), the whole chunk runs again.
                 if (SqlErrors.isUniqueViolation(e)) {
-                    throw new Session.RetryableConflict("another writer inserted the same atom first", e);
+                    throw new RetryableConflict("another writer inserted the same atom first", e);
                 }
                 throw e;
             }
@@ -89,19 +83,19 @@ final class SqlServerIngestWrites implements IngestWrites {
     @Override
     public IngestionJob completeJob(long jobId, String metadataJson) {
         return session.one(Procedures.COMPLETE_INGESTION_JOB, call -> call.setLong("JobId", jobId)
-                        .setString("Metadata", metadataJson), SqlRows::job)
+                        .setString("Metadata", metadataJson), SqlRows.RECORDS::job)
                 .orElseThrow(() -> new StorageException("job " + jobId + " vanished while completing"));
     }
 
     @Override
     public IngestionJob failJob(long jobId, String error) {
         return session.one(Procedures.FAIL_INGESTION_JOB, call -> call.setLong("JobId", jobId)
-                        .setString("Error", error), SqlRows::job)
+                        .setString("Error", error), SqlRows.RECORDS::job)
                 .orElseThrow(() -> new StorageException("job " + jobId + " vanished while failing"));
     }
 
     @Override
     public Optional<IngestionJob> job(long jobId) {
-        return session.one(Procedures.GET_INGESTION_JOB, call -> call.setLong("JobId", jobId), SqlRows::job);
+        return session.one(Procedures.GET_INGESTION_JOB, call -> call.setLong("JobId", jobId), SqlRows.RECORDS::job);
     }
 }

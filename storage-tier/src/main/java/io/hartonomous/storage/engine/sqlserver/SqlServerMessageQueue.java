@@ -11,13 +11,7 @@ import java.util.List;
  * The lease queue through sql/075: receivers skip rows others hold (READPAST) and lease what they take under a
  * fresh token. Engine-wide: queues are not tenant data, so the session carries no tenant.
  */
-final class SqlServerMessageQueue implements MessageQueue {
-    private final Session session;
-
-    SqlServerMessageQueue(Session session) {
-        this.session = session;
-    }
-
+record SqlServerMessageQueue(Session session) implements MessageQueue {
     @Override
     public long enqueue(String queue, String body) {
         QueueArguments.requireQueue(queue);
@@ -33,7 +27,8 @@ final class SqlServerMessageQueue implements MessageQueue {
         return session.list(Procedures.RECEIVE_MESSAGES, call -> call.setString("QueueName", queue)
                         .setInt("MaxMessages", maxMessages).setLong("LeaseMilliseconds", millis),
                 rs -> new QueueMessage(rs.getLong("MessageId"), rs.getString("QueueName"), rs.getString("Body"),
-                        rs.getInt("DeliveryCount"), rs.getString("LeaseToken"), SqlRows.instant(rs, "EnqueuedAt")));
+                        rs.getInt("DeliveryCount"), rs.getString("LeaseToken"),
+                        SqlRows.RECORDS.instant(rs, "EnqueuedAt")));
     }
 
     @Override

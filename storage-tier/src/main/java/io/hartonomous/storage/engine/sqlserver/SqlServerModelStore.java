@@ -16,26 +16,21 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /** Models and weight history through sql/072: system-versioned tables give AS OF, rollback and snapshots. */
-final class SqlServerModelStore implements ModelStore {
-    private final Session session;
-
-    SqlServerModelStore(Session session) {
-        this.session = session;
-    }
-
+record SqlServerModelStore(Session session) implements ModelStore {
     @Override
     public List<Model> list() {
-        return session.list(Procedures.LIST_MODELS, call -> { }, SqlRows::model);
+        return session.list(Procedures.LIST_MODELS, call -> { }, SqlRows.RECORDS::model);
     }
 
     @Override
     public Optional<Model> byId(long modelId) {
-        return session.one(Procedures.GET_MODEL, call -> call.setLong("ModelId", modelId), SqlRows::model);
+        return session.one(Procedures.GET_MODEL, call -> call.setLong("ModelId", modelId), SqlRows.RECORDS::model);
     }
 
     @Override
     public List<ModelLayer> layers(long modelId) {
-        return session.list(Procedures.GET_MODEL_LAYERS, call -> call.setLong("ModelId", modelId), SqlRows::layer);
+        return session.list(Procedures.GET_MODEL_LAYERS, call -> call.setLong("ModelId", modelId),
+                SqlRows.RECORDS::layer);
     }
 
     @Override
@@ -72,12 +67,12 @@ final class SqlServerModelStore implements ModelStore {
             throw new IllegalArgumentException("a snapshot needs a name of 1-128 characters");
         }
         return session.single(Procedures.CREATE_WEIGHT_SNAPSHOT, call -> call.setLong("ModelId", modelId)
-                .setString("Name", name), SqlRows::snapshot);
+                .setString("Name", name), SqlRows.RECORDS::snapshot);
     }
 
     @Override
     public List<Snapshot> snapshots(long modelId) {
         return session.list(Procedures.LIST_WEIGHT_SNAPSHOTS, call -> call.setLong("ModelId", modelId),
-                SqlRows::snapshot);
+                SqlRows.RECORDS::snapshot);
     }
 }

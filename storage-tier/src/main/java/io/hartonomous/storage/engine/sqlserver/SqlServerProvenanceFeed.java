@@ -19,14 +19,8 @@ import java.util.List;
  * carry theirs). A body that is not a GraphChange (cannot happen unless sql/ and the engine disagree) can never be
  * applied, so it is logged and dropped rather than blocking the feed for ever.
  */
-final class SqlServerProvenanceFeed implements ProvenanceFeed {
+record SqlServerProvenanceFeed(Session session) implements ProvenanceFeed {
     private static final Logger LOG = LoggerFactory.getLogger(SqlServerProvenanceFeed.class);
-
-    private final Session session;
-
-    SqlServerProvenanceFeed(Session session) {
-        this.session = session;
-    }
 
     record Message(long order, String body) {
     }

@@ -13,20 +13,14 @@ import java.util.List;
  * The provenance graph through sql/074: node and edge tables AS NODE / AS EDGE, lineage with MATCH and
  * SHORTEST_PATH; every new node or edge is also queued (Service Broker) for the Neo4j cold tier.
  */
-final class SqlServerProvenanceGraph implements ProvenanceGraph {
+record SqlServerProvenanceGraph(Session session) implements ProvenanceGraph {
     /** The deepest walk graph.sp_QueryLineage accepts, as on the embedded engine. */
     static final int MAX_DEPTH = 32;
-
-    private final Session session;
-
-    SqlServerProvenanceGraph(Session session) {
-        this.session = session;
-    }
 
     @Override
     public GraphNode node(NodeKind kind, long refId, String label) {
         return session.single(Procedures.ENSURE_NODE, call -> call.setString("NodeKind", kind.name())
-                .setLong("RefId", refId).setString("Label", label), SqlRows::node);
+                .setLong("RefId", refId).setString("Label", label), SqlRows.RECORDS::node);
     }
 
     @Override
@@ -35,7 +29,7 @@ final class SqlServerProvenanceGraph implements ProvenanceGraph {
             throw new IllegalArgumentException("an edge needs a relation of 1-64 characters");
         }
         return session.single(Procedures.ENSURE_EDGE, call -> call.setLong("FromNodeId", fromNodeId)
-                .setLong("ToNodeId", toNodeId).setString("Relation", relation), SqlRows::edge);
+                .setLong("ToNodeId", toNodeId).setString("Relation", relation), SqlRows.RECORDS::edge);
     }
 
     @Override
@@ -45,6 +39,6 @@ final class SqlServerProvenanceGraph implements ProvenanceGraph {
         }
         return session.list(Procedures.QUERY_LINEAGE, call -> call.setString("NodeKind", kind.name())
                         .setLong("RefId", refId).setInt("MaxDepth", maxDepth).setString("Direction", direction.name()),
-                rs -> new LineageStep(rs.getInt("Depth"), SqlRows.edge(rs), SqlRows.node(rs)));
+                rs -> new LineageStep(rs.getInt("Depth"), SqlRows.RECORDS.edge(rs), SqlRows.RECORDS.node(rs)));
     }
 }

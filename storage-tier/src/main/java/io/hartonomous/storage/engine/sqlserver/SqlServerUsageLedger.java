@@ -8,13 +8,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** Usage through sql/075: the memory-optimized ledger plus its columnstore archive, for the session tenant. */
-final class SqlServerUsageLedger implements UsageLedger {
-    private final Session session;
-
-    SqlServerUsageLedger(Session session) {
-        this.session = session;
-    }
-
+record SqlServerUsageLedger(Session session) implements UsageLedger {
     @Override
     public void record(String operation, long units) {
         UsageLedger.requireEntry(operation, units);

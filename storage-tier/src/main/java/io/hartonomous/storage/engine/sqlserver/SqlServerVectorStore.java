@@ -26,15 +26,7 @@ import java.util.Locale;
  * distance to it) are computed by the server; landmarks are derived from the data by {@link #rebuildProjection} with
  * the embedded engine's algorithm ({@link SpatialCells}), so both engines derive the same ones from the same rows.
  */
-final class SqlServerVectorStore implements VectorStore {
-    private final Session session;
-    private final Landmarks landmarks;
-
-    SqlServerVectorStore(Session session, Landmarks landmarks) {
-        this.session = session;
-        this.landmarks = landmarks;
-    }
-
+record SqlServerVectorStore(Session session, Landmarks landmarks) implements VectorStore {
     @Override
     public AtomEmbedding put(NewEmbedding embedding) {
         Procedure p = Procedures.PUT_EMBEDDING;
@@ -63,10 +55,10 @@ final class SqlServerVectorStore implements VectorStore {
 
     static AtomEmbedding embedding(ResultSet rs) throws SQLException {
         int dimension = rs.getInt("Dimension");
-        float[] vector = Vectors.fromVector(rs.getObject("EmbeddingVector", Vector.class), dimension);
+        float[] vector = VectorCodec.fromVector(rs.getObject("EmbeddingVector", Vector.class), dimension);
         return new AtomEmbedding(rs.getLong("AtomId"), rs.getString("EmbeddingType"), dimension, vector,
                 rs.getString("TenantId"), rs.getDouble("ProjectionX"), rs.getDouble("ProjectionY"),
-                SqlRows.instant(rs, "CreatedAt"));
+                SqlRows.RECORDS.instant(rs, "CreatedAt"));
     }
 
     /** A result row: the hit and how many distances the procedure computed (the same on every row). */
@@ -108,7 +100,7 @@ final class SqlServerVectorStore implements VectorStore {
         List<float[]> sample = session.list(Procedures.GET_SPATIAL_LANDMARK_SAMPLE,
                 call -> call.setString("EmbeddingType", embeddingType).setInt("Top", SpatialCells.SAMPLE), rs -> {
                     typeCount[0] = rs.getLong("TypeCount");
-                    return Vectors.fromVector(rs.getObject("EmbeddingVector", Vector.class),
+                    return VectorCodec.fromVector(rs.getObject("EmbeddingVector", Vector.class),
                             EmbeddingVector.MAX_DIMENSION);
                 });
         if (sample.isEmpty()) {

@@ -9,6 +9,7 @@ import io.hartonomous.storage.contract.atoms.Modality;
 import io.hartonomous.storage.contract.models.ModelLayer;
 import io.hartonomous.storage.contract.atoms.NewAtom;
 import io.hartonomous.storage.contract.models.WeightUpdate;
+import io.hartonomous.storage.engine.jdbc.ContractRows;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Types;
@@ -151,9 +152,9 @@ class ColumnarRowsTest {
         ColumnarRows updates = ChunkRows.weightUpdates(List.of(new WeightUpdate(7, 8, 9, w)));
         assertThat(drain(updates).getFirst()).containsExactly(0, 9L, 8L, 7L, w.contentHash().bytes(), "model", "f32",
                 w.value());
-        assertThat(ChunkRows.parseShape("[2, 3]")).containsExactly(2L, 3L);
-        assertThat(ChunkRows.parseShape("[]")).isEmpty();
-        assertThat(ChunkRows.shapeText(List.of())).isEqualTo("[]");
+        assertThat(ContractRows.parseShape("[2, 3]")).containsExactly(2L, 3L);
+        assertThat(ContractRows.parseShape("[]")).isEmpty();
+        assertThat(ContractRows.shapeText(List.of())).isEqualTo("[]");
     }
 
     @Test
@@ -171,7 +172,7 @@ class ColumnarRowsTest {
 
     @Test
     void smallChunksTakeTableValuedParametersAndLargeOnesBulkCopy() {
-        ChunkWriter writer = new ChunkWriter(new SqlServerSettings(3, 10, 60, 2));
+        BulkChunkWriter writer = new BulkChunkWriter(new SqlServerSettings(3, 10, 60, 2));
         NewAtom a = NewAtom.of(RGBA8, new byte[] {2, 2, 2, 2});
         Chunk small = new Chunk(0, List.of(a), new CompositionBatch(2, new long[] {0, 1}, new long[] {0, 1},
                 new long[] {0, 0}, new int[] {0, 0}), null, 0);
@@ -179,15 +180,15 @@ class ColumnarRowsTest {
                 new long[] {0, 0, 0}, new int[] {0, 0, 0}), null, 0);
         assertThat(writer.viaTableValuedParameters(small)).isTrue();
         assertThat(writer.viaTableValuedParameters(large)).isFalse();
-        assertThat(new ChunkWriter(SqlServerSettings.DEFAULTS.alwaysBulkCopy()).viaTableValuedParameters(small))
+        assertThat(new BulkChunkWriter(SqlServerSettings.DEFAULTS.alwaysBulkCopy()).viaTableValuedParameters(small))
                 .isFalse();
-        assertThat(new ChunkWriter(SqlServerSettings.DEFAULTS.alwaysTableValuedParameters())
+        assertThat(new BulkChunkWriter(SqlServerSettings.DEFAULTS.alwaysTableValuedParameters())
                 .viaTableValuedParameters(large)).isTrue();
     }
 
     @Test
     void bulkCopyRunsWithTableLockAndTheTunedBatchSize() throws Exception {
-        var options = new ChunkWriter(SqlServerSettings.DEFAULTS).bulkOptions();
+        var options = new BulkChunkWriter(SqlServerSettings.DEFAULTS).bulkOptions();
         assertThat(options.isTableLock()).isTrue();
         assertThat(options.getBatchSize()).isEqualTo(65_536);
         assertThat(options.isUseInternalTransaction()).isFalse();

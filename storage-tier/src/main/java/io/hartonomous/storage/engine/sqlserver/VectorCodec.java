@@ -9,8 +9,8 @@ import microsoft.sql.Vector;
  * (Microsoft's "Use vector data type with the JDBC driver"). Every stored vector is zero-padded to 1998 so that
  * VECTOR_DISTANCE compares equal dimensions; the true length travels separately as Dimension.
  */
-final class Vectors {
-    private Vectors() {
+final class VectorCodec {
+    private VectorCodec() {
     }
 
     static Vector toVector(float[] values) {

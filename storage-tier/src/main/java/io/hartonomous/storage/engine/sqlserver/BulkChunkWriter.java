@@ -13,17 +13,17 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Writes one chunk. Large chunks stream their distinct atoms and their composition / coefficient rows into the
- * staging heaps with {@code SQLServerBulkCopy} (TABLOCK: concurrent loads into a heap share it through bulk-update
- * locks), tagged with a BatchId of this attempt, then {@code dbo.sp_WriteChunk} merges the batch and advances the
- * job's watermark in one transaction. Small chunks go as table-valued parameters to
- * {@code dbo.sp_WriteChunkFromTables}, one round trip instead of three bulk loads. A retried attempt stages under a
- * new BatchId; rows of an attempt that never reached the merge are swept when the job completes or fails.
+ * Writes one chunk in bulk, merged set-based by a procedure. Large chunks stream their distinct atoms and their
+ * composition / coefficient rows into the staging heaps with {@code SQLServerBulkCopy} (TABLOCK: concurrent loads into
+ * a heap share it through bulk-update locks), tagged with a BatchId of this attempt, then {@code dbo.sp_WriteChunk}
+ * merges the batch and advances the job's watermark in one transaction. Small chunks go as table-valued parameters to
+ * {@code dbo.sp_WriteChunkFromTables}, one round trip instead of three bulk loads. A retried attempt stages under a new
+ * BatchId; rows of an attempt that never reached the merge are swept when the job completes or fails.
  */
-final class ChunkWriter {
+final class BulkChunkWriter {
     private final SqlServerSettings settings;
 
-    ChunkWriter(SqlServerSettings settings) {
+    BulkChunkWriter(SqlServerSettings settings) {
         this.settings = settings;
     }
 
@@ -100,7 +100,7 @@ final class ChunkWriter {
     }
 
     private static ChunkReceipt receipt(ProcedureCall call) throws SQLException {
-        List<ChunkReceipt> receipts = call.query(ChunkWriter::receipt);
+        List<ChunkReceipt> receipts = call.query(BulkChunkWriter::receipt);
         if (receipts.size() != 1) {
             throw new SQLException(call.procedure().name() + " returned " + receipts.size() + " receipts");
         }

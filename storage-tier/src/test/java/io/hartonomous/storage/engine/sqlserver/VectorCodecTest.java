@@ -7,24 +7,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** VECTOR(1998) values: zero-padded FLOAT32 out, the true dimension back in. */
-class VectorsTest {
+class VectorCodecTest {
 
     @Test
     void vectorsArePaddedFloat32OfTheColumnsDimension() {
-        Vector v = Vectors.toVector(new float[] {0.5f, -1f, 3f});
+        Vector v = VectorCodec.toVector(new float[] {0.5f, -1f, 3f});
         assertThat(v.getDimensionCount()).isEqualTo(1998);
         assertThat(v.getVectorDimensionType()).isEqualTo(Vector.VectorDimensionType.FLOAT32);
         assertThat(v.getData()).hasSize(1998).startsWith(0.5f, -1f, 3f, 0f);
-        assertThat(Vectors.fromVector(v, 3)).containsExactly(0.5f, -1f, 3f);
-        assertThat(Vectors.fromVector(v, 0)).isEmpty();
+        assertThat(VectorCodec.fromVector(v, 3)).containsExactly(0.5f, -1f, 3f);
+        assertThat(VectorCodec.fromVector(v, 0)).isEmpty();
     }
 
     @Test
     void impossibleDimensionsAreRefused() {
-        assertThatThrownBy(() -> Vectors.toVector(new float[1999])).isInstanceOf(IllegalArgumentException.class);
-        Vector v = Vectors.toVector(new float[] {1});
-        assertThatThrownBy(() -> Vectors.fromVector(v, 1999)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Vectors.fromVector(null, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> VectorCodec.toVector(new float[1999])).isInstanceOf(IllegalArgumentException.class);
+        Vector v = VectorCodec.toVector(new float[] {1});
+        assertThatThrownBy(() -> VectorCodec.fromVector(v, 1999)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> VectorCodec.fromVector(null, 1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     /** The landmarks dbo.sp_ReplaceSpatialLandmarks takes: a JSON array of 1998-number arrays, Java's float text. */

@@ -1,0 +1,31 @@
+package io.hartonomous.storage.engine.embedded;
+
+import io.hartonomous.storage.contract.StorageException;
+import io.hartonomous.storage.engine.jdbc.SqlFailures;
+
+import java.sql.SQLException;
+
+/** H2 errors as the shared unit of work needs them: which are a lost race, and their contract exception. */
+final class H2Errors {
+    static final SqlFailures FAILURES = new SqlFailures(H2Errors::isRace, H2Errors::map);
+    /** Attempts of a unit that keeps losing races; busy chunk writers on one file database need a few. */
+    static final int MAX_ATTEMPTS = 12;
+    static final long BACK_OFF_STEP_MILLIS = 5;
+
+    private H2Errors() {
+    }
+
+    /** 40001 deadlock/serialization, HYT00 lock timeout; H2 90131 = row changed by a concurrent transaction. */
+    static boolean isRace(SQLException e) {
+        String state = e.getSQLState();
+        return "40001".equals(state) || "HYT00".equals(state) || e.getErrorCode() == 90131;
+    }
+
+    static boolean isUniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
+    static RuntimeException map(String what, SQLException e) {
+        return new StorageException("embedded storage failed (" + what + "): " + e.getMessage(), e);
+    }
+}
