@@ -31,6 +31,11 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
             "AtomEmbeddings", "SpatialLandmarks", "AtomGraphNodes", "AtomGraphEdges", "IngestionJobs",
             "QueueMessages", "TenantApiKeys", "UsageLedger");
 
+    /** Attempts of a unit that keeps losing races: busy chunk writers on one file database need a few. */
+    private static final int MAX_ATTEMPTS = 12;
+    /** The random pause before attempt n+1 is at most n times this. */
+    private static final long BACK_OFF_STEP_MILLIS = 5;
+
     private final UnitOfWork tx;
     private final LandmarkProjection projection = new LandmarkProjection();
 
@@ -44,8 +49,7 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
         HikariDataSource pool = HikariPools.open(hikari, "cannot open the embedded storage at " + config.url(),
                 c -> new SchemaDeployer(Dialect.H2).deploy(c, ScriptSource.fromClasspath("embedded")),
                 "cannot prepare the embedded schema");
-        return new EmbeddedEngine(pool, new UnitOfWork(pool, H2Errors.FAILURES, H2Errors.MAX_ATTEMPTS,
-                H2Errors.BACK_OFF_STEP_MILLIS));
+        return new EmbeddedEngine(pool, new UnitOfWork(pool, H2Errors.FAILURES, MAX_ATTEMPTS, BACK_OFF_STEP_MILLIS));
     }
 
     /** Lock waits long enough for busy chunk writers; retries handle the rest. */

@@ -8,9 +8,6 @@ import java.sql.SQLException;
 /** H2 errors as the shared unit of work needs them: which are a lost race, and their contract exception. */
 final class H2Errors {
     static final SqlFailures FAILURES = new SqlFailures(H2Errors::isRace, H2Errors::map);
-    /** Attempts of a unit that keeps losing races; busy chunk writers on one file database need a few. */
-    static final int MAX_ATTEMPTS = 12;
-    static final long BACK_OFF_STEP_MILLIS = 5;
 
     private H2Errors() {
     }

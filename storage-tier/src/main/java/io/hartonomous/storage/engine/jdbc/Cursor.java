@@ -39,9 +39,9 @@ public record Cursor(Connection connection, AutoCloseable statement, ResultSet r
         };
     }
 
-    /** The rows as a stream; a failure while reading is mapped by {@code onFailure}. */
-    <T> Stream<T> stream(RowMapper<T> mapper, BiFunction<String, SQLException, RuntimeException> onFailure,
-                         String what) {
+    /** The rows as a stream; a failure while reading is mapped by {@code onFailure} ({@code what} names the read). */
+    <T> Stream<T> stream(String what, RowMapper<T> mapper,
+                         BiFunction<String, SQLException, RuntimeException> onFailure) {
         Spliterator<T> spliterator = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE, Spliterator.ORDERED) {
             @Override
             public boolean tryAdvance(Consumer<? super T> action) {

@@ -37,10 +37,6 @@ public abstract class JdbcStorageEngine implements StorageEngine {
     /** The stores of one (valid) tenant. */
     protected abstract TenantStores storesFor(String tenantId);
 
-    protected final UnitOfWork engineWide() {
-        return engineWide;
-    }
-
     @Override
     public final TenantStorage forTenant(String tenantId) {
         return storesFor(Tenants.requireValid(tenantId));

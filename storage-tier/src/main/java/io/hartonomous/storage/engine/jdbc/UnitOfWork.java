@@ -97,7 +97,7 @@ public final class UnitOfWork {
      */
     public <T> Stream<T> stream(String what, Cursor.Opener opener, RowMapper<T> mapper) {
         Cursor cursor = retried(what, () -> open(opener));
-        return cursor.stream(mapper, failures.toContract(), what);
+        return cursor.stream(what, mapper, failures.toContract());
     }
 
     private <T> T attempt(Work<T> work, boolean transaction) throws SQLException {
