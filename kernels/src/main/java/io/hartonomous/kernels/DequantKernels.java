@@ -68,43 +68,10 @@ public final class DequantKernels {
         return IMPL;
     }
 
-    public static void q8_0(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        IMPL.q8_0(src, byteOffset, blocks, out, outFrom);
-    }
-
-    public static void q4_0(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        IMPL.q4_0(src, byteOffset, blocks, out, outFrom);
-    }
-
-    public static void q4_1(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        IMPL.q4_1(src, byteOffset, blocks, out, outFrom);
-    }
-
-    public static void q5_0(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        IMPL.q5_0(src, byteOffset, blocks, out, outFrom);
-    }
-
-    public static void q5_1(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        IMPL.q5_1(src, byteOffset, blocks, out, outFrom);
-    }
-
-    public static void q4_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        IMPL.q4_K(src, byteOffset, blocks, out, outFrom);
-    }
-
-    public static void q5_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        IMPL.q5_K(src, byteOffset, blocks, out, outFrom);
-    }
-
-    public static void q6_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        IMPL.q6_K(src, byteOffset, blocks, out, outFrom);
-    }
-
-    public static void q8_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        IMPL.q8_K(src, byteOffset, blocks, out, outFrom);
-    }
-
-    /** As {@link Implementation#dequantize}, with the implementation in use. */
+    /**
+     * As {@link Implementation#dequantize}, with the implementation in use (one block format at a time:
+     * {@code implementation().q4_K(...)}).
+     */
     public static void dequantize(String ggmlType, MemorySegment src, long byteOffset, int blocks, float[] out,
                                   int outFrom) {
         IMPL.dequantize(ggmlType, src, byteOffset, blocks, out, outFrom);

@@ -1,5 +1,7 @@
 package io.hartonomous.kernels;
 
+import java.util.Objects;
+
 /**
  * PCM samples to canonical keys and keys to float (see {@link ScalarPcmKernels} for the key semantics): the
  * {@link VectorPcmKernels} on machines {@link KernelProvider} finds fit for the Vector API, else the scalar twin.
@@ -49,6 +51,13 @@ public final class PcmKernels {
             throw new IllegalArgumentException((floatingPoint ? "float" : "pcm") + " samples of " + bytesPerSample
                     + " bytes are not supported here" + (floatingPoint && bytesPerSample == 8 ? " (use decode64)" : ""));
         }
+    }
+
+    static void checkToFloat(int[] keys, int from, int count, int bytesPerSample, boolean floatingPoint, float[] out,
+                             int outFrom) {
+        checkFormat(bytesPerSample, floatingPoint);
+        Objects.checkFromIndexSize(from, count, keys.length);
+        Objects.checkFromIndexSize(outFrom, count, out.length);
     }
 
     static float scale(int bytesPerSample) {

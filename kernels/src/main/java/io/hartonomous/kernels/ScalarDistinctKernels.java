@@ -21,22 +21,14 @@ public final class ScalarDistinctKernels implements DistinctKernels.Implementati
     public DistinctInts distinct(int[] keys, int from, int count) {
         Objects.checkFromIndexSize(from, count, keys.length);
         int[] ordinals = new int[count];
-        IntTable table = new IntTable(initialBits(keys, from, count));
-        for (int i = 0; i < count; i++) {
-            ordinals[i] = table.ordinal(keys[from + i]);
-        }
-        return table.result(ordinals);
+        return new IntTable(initialBits(keys, from, count)).finish(keys, from, ordinals, 0);
     }
 
     @Override
     public DistinctLongs distinct(long[] keys, int from, int count) {
         Objects.checkFromIndexSize(from, count, keys.length);
         int[] ordinals = new int[count];
-        LongTable table = new LongTable(initialBits(keys, from, count));
-        for (int i = 0; i < count; i++) {
-            ordinals[i] = table.ordinal(keys[from + i]);
-        }
-        return table.result(ordinals);
+        return new LongTable(initialBits(keys, from, count)).finish(keys, from, ordinals, 0);
     }
 
     /**
@@ -154,6 +146,14 @@ public final class ScalarDistinctKernels implements DistinctKernels.Implementati
             }
         }
 
+        /** Looks up {@code keys[from + done ...]} one by one (the ordinals before {@code done} are set), then the result. */
+        DistinctInts finish(int[] keys, int from, int[] ordinals, int done) {
+            for (int i = done; i < ordinals.length; i++) {
+                ordinals[i] = ordinal(keys[from + i]);
+            }
+            return result(ordinals);
+        }
+
         DistinctInts result(int[] ordinals) {
             return new DistinctInts(size, Arrays.copyOf(values, size), ordinals);
         }
@@ -222,6 +222,14 @@ public final class ScalarDistinctKernels implements DistinctKernels.Implementati
                     ords[slot] = oldOrds[i];
                 }
             }
+        }
+
+        /** Looks up {@code keys[from + done ...]} one by one (the ordinals before {@code done} are set), then the result. */
+        DistinctLongs finish(long[] keys, int from, int[] ordinals, int done) {
+            for (int i = done; i < ordinals.length; i++) {
+                ordinals[i] = ordinal(keys[from + i]);
+            }
+            return result(ordinals);
         }
 
         DistinctLongs result(int[] ordinals) {

@@ -65,9 +65,7 @@ public final class ScalarPcmKernels implements PcmKernels.Implementation {
     @Override
     public void toFloat(int[] keys, int from, int count, int bytesPerSample, boolean floatingPoint,
                         float[] out, int outFrom) {
-        PcmKernels.checkFormat(bytesPerSample, floatingPoint);
-        Objects.checkFromIndexSize(from, count, keys.length);
-        Objects.checkFromIndexSize(outFrom, count, out.length);
+        PcmKernels.checkToFloat(keys, from, count, bytesPerSample, floatingPoint, out, outFrom);
         if (floatingPoint) {
             for (int i = 0; i < count; i++) {
                 out[outFrom + i] = Float.intBitsToFloat(keys[from + i]);

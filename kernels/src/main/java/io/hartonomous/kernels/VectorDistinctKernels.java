@@ -76,10 +76,7 @@ final class VectorDistinctKernels implements DistinctKernels.Implementation {
                 }
             }
         }
-        for (; i < count; i++) {
-            ordinals[i] = table.ordinal(keys[from + i]);
-        }
-        return table.result(ordinals);
+        return table.finish(keys, from, ordinals, i);
     }
 
     @Override
@@ -117,9 +114,6 @@ final class VectorDistinctKernels implements DistinctKernels.Implementation {
                 }
             }
         }
-        for (; i < count; i++) {
-            ordinals[i] = table.ordinal(keys[from + i]);
-        }
-        return table.result(ordinals);
+        return table.finish(keys, from, ordinals, i);
     }
 }

@@ -126,9 +126,7 @@ final class VectorPcmKernels implements PcmKernels.Implementation {
     @Override
     public void toFloat(int[] keys, int from, int count, int bytesPerSample, boolean floatingPoint,
                         float[] out, int outFrom) {
-        PcmKernels.checkFormat(bytesPerSample, floatingPoint);
-        Objects.checkFromIndexSize(from, count, keys.length);
-        Objects.checkFromIndexSize(outFrom, count, out.length);
+        PcmKernels.checkToFloat(keys, from, count, bytesPerSample, floatingPoint, out, outFrom);
         int i = 0;
         int bound = INTS.loopBound(count);
         if (floatingPoint) {
