@@ -4,8 +4,8 @@ import java.lang.foreign.MemorySegment;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import io.hartonomous.kernels.Dequant;
-import io.hartonomous.kernels.ScalarDequant;
+import io.hartonomous.kernels.DequantKernels;
+import io.hartonomous.kernels.ScalarDequantKernels;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -28,6 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @State(Scope.Thread)
 public class DequantBenchmark {
+    private static final ScalarDequantKernels SCALAR_DEQUANT = new ScalarDequantKernels();
     /**
      * Values per call: 65,536 is the chunk the ingest pipeline hands a kernel (input and output fit in L2, so the
      * kernel's own speed shows); 1,048,576 (4 MB of output) runs both sides at memory bandwidth.
@@ -47,8 +48,8 @@ public class DequantBenchmark {
     @Setup
     public void setup() {
         Random rnd = new Random(4);
-        int blockBytes = Dequant.blockBytes(type);
-        blocks = values / Dequant.blockValues(type);
+        int blockBytes = DequantKernels.blockBytes(type);
+        blocks = values / DequantKernels.blockValues(type);
         byte[] raw = new byte[blocks * blockBytes];
         rnd.nextBytes(raw);
         // finite scales: clear the top exponent bit of every binary16 scale field (d at 0 or 208 for Q6_K; the
@@ -65,19 +66,19 @@ public class DequantBenchmark {
             }
         }
         src = MemorySegment.ofArray(raw);
-        out = new float[blocks * Dequant.blockValues(type)];
+        out = new float[blocks * DequantKernels.blockValues(type)];
     }
 
     @Benchmark
     public float[] simd() {
-        Dequant.dequantize(type, src, 0, blocks, out, 0);
+        DequantKernels.dequantize(type, src, 0, blocks, out, 0);
         simdRan = true;
         return out;
     }
 
     @Benchmark
     public float[] scalar() {
-        ScalarDequant.dequantize(type, src, 0, blocks, out, 0);
+        SCALAR_DEQUANT.dequantize(type, src, 0, blocks, out, 0);
         return out;
     }
 
@@ -88,7 +89,7 @@ public class DequantBenchmark {
     @Benchmark
     @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:-UseSuperWord"})
     public float[] scalarNoSuperWord() {
-        ScalarDequant.dequantize(type, src, 0, blocks, out, 0);
+        SCALAR_DEQUANT.dequantize(type, src, 0, blocks, out, 0);
         return out;
     }
 
@@ -96,7 +97,7 @@ public class DequantBenchmark {
     public void verify() {
         if (simdRan) {
             float[] ref = new float[out.length];
-            ScalarDequant.dequantize(type, src, 0, blocks, ref, 0);
+            SCALAR_DEQUANT.dequantize(type, src, 0, blocks, ref, 0);
             Check.same(out, ref, type);
         }
     }

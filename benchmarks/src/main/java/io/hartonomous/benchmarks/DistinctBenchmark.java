@@ -27,6 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @State(Scope.Thread)
 public class DistinctBenchmark {
+    private static final ScalarDistinctKernels SCALAR_DISTINCT = new ScalarDistinctKernels();
     static final int W = 1024;
     static final int H = 1024;
 
@@ -55,7 +56,7 @@ public class DistinctBenchmark {
 
     @Benchmark
     public DistinctInts scalarRgba8() {
-        return ScalarDistinctKernels.distinct(keys, 0, keys.length);
+        return SCALAR_DISTINCT.distinct(keys, 0, keys.length);
     }
 
     @Benchmark
@@ -65,6 +66,6 @@ public class DistinctBenchmark {
 
     @Benchmark
     public DistinctLongs scalarRgba16() {
-        return ScalarDistinctKernels.distinct(keys16, 0, keys16.length);
+        return SCALAR_DISTINCT.distinct(keys16, 0, keys16.length);
     }
 }

@@ -28,6 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @State(Scope.Thread)
 public class HalfBenchmark {
+    private static final ScalarHalfKernels SCALAR_HALF = new ScalarHalfKernels();
     /**
      * Values per call: 65,536 is the chunk the ingest pipeline hands a kernel (input and output fit in L2, so the
      * kernel's own speed shows); 1,048,576 (4 MB of output) runs both sides at memory bandwidth.
@@ -61,21 +62,21 @@ public class HalfBenchmark {
                 if (simd) {
                     HalfKernels.f16ToF32(src, 0, count, out, 0);
                 } else {
-                    ScalarHalfKernels.f16ToF32(src, 0, count, out, 0);
+                    SCALAR_HALF.f16ToF32(src, 0, count, out, 0);
                 }
             }
             case "bf16" -> {
                 if (simd) {
                     HalfKernels.bf16ToF32(src, 0, count, out, 0);
                 } else {
-                    ScalarHalfKernels.bf16ToF32(src, 0, count, out, 0);
+                    SCALAR_HALF.bf16ToF32(src, 0, count, out, 0);
                 }
             }
             default -> {
                 if (simd) {
                     HalfKernels.f32(src, 0, count, out, 0);
                 } else {
-                    ScalarHalfKernels.f32(src, 0, count, out, 0);
+                    SCALAR_HALF.f32(src, 0, count, out, 0);
                 }
             }
         }

@@ -10,8 +10,8 @@ import io.hartonomous.kernels.DistinctKernels;
 import io.hartonomous.kernels.PixelKernels;
 import io.hartonomous.kernels.ScalarDistinctKernels;
 import io.hartonomous.kernels.ScalarPixelKernels;
-import io.hartonomous.kernels.ScalarSha256Kernels;
-import io.hartonomous.kernels.Sha256Kernels;
+import io.hartonomous.benchmarks.sha256.ScalarSha256Kernels;
+import io.hartonomous.benchmarks.sha256.Sha256Kernels;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -49,6 +49,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx3g"})
 @State(Scope.Thread)
 public class ImageAtomizationBenchmark {
+    private static final ScalarPixelKernels SCALAR_PIXEL = new ScalarPixelKernels();
+    private static final ScalarDistinctKernels SCALAR_DISTINCT = new ScalarDistinctKernels();
     static final int WIDTH = 2048;
     static final int HEIGHT = 2048;
     static final int PIXELS = WIDTH * HEIGHT;
@@ -122,8 +124,8 @@ public class ImageAtomizationBenchmark {
 
     @Benchmark
     public byte[] scalarTwinsDistinctSha() {
-        ScalarPixelKernels.argbToRgba8(argb, 0, PIXELS, rgba, 0);
-        DistinctInts d = ScalarDistinctKernels.distinct(rgba, 0, PIXELS);
+        SCALAR_PIXEL.argbToRgba8(argb, 0, PIXELS, rgba, 0);
+        DistinctInts d = SCALAR_DISTINCT.distinct(rgba, 0, PIXELS);
         byte[] hashes = new byte[d.distinctCount() * 32];
         ScalarSha256Kernels.hashInts(HEADER, 4, d.values(), 0, d.distinctCount(), hashes, 0);
         return hashes;

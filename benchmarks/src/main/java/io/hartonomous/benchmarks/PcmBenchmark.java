@@ -27,6 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @State(Scope.Thread)
 public class PcmBenchmark {
+    private static final ScalarPcmKernels SCALAR_PCM = new ScalarPcmKernels();
     /**
      * Values per call: 65,536 is the chunk the ingest pipeline hands a kernel (input and output fit in L2, so the
      * kernel's own speed shows); 1,048,576 (4 MB of output) runs both sides at memory bandwidth.
@@ -68,14 +69,14 @@ public class PcmBenchmark {
                 if (simd) {
                     PcmKernels.decode64(in, 0, samples, out64, 0);
                 } else {
-                    ScalarPcmKernels.decode64(in, 0, samples, out64, 0);
+                    SCALAR_PCM.decode64(in, 0, samples, out64, 0);
                 }
             }
             case "keysToFloat" -> {
                 if (simd) {
                     PcmKernels.toFloat(keys, 0, samples, 2, false, outF, 0);
                 } else {
-                    ScalarPcmKernels.toFloat(keys, 0, samples, 2, false, outF, 0);
+                    SCALAR_PCM.toFloat(keys, 0, samples, 2, false, outF, 0);
                 }
             }
             default -> {
@@ -83,7 +84,7 @@ public class PcmBenchmark {
                 if (simd) {
                     PcmKernels.decode(in, 0, samples, bps, false, out, 0);
                 } else {
-                    ScalarPcmKernels.decode(in, 0, samples, bps, false, out, 0);
+                    SCALAR_PCM.decode(in, 0, samples, bps, false, out, 0);
                 }
             }
         }

@@ -27,6 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @State(Scope.Thread)
 public class PixelBenchmark {
+    private static final ScalarPixelKernels SCALAR_PIXEL = new ScalarPixelKernels();
     static final int PIXELS = 64 * 1024;
 
     /** argb = TYPE_INT_ARGB, abgr = TYPE_4BYTE_ABGR, bgr = TYPE_3BYTE_BGR, rgb8/rgba8 = PNG 8-bit, rgba16 = PNG 16-bit. */
@@ -64,21 +65,21 @@ public class PixelBenchmark {
                 if (simd) {
                     PixelKernels.argbToRgba8(argb, 0, PIXELS, out, 0);
                 } else {
-                    ScalarPixelKernels.argbToRgba8(argb, 0, PIXELS, out, 0);
+                    SCALAR_PIXEL.argbToRgba8(argb, 0, PIXELS, out, 0);
                 }
             }
             case "abgr" -> {
                 if (simd) {
                     PixelKernels.abgr8ToRgba8(bytes, 0, PIXELS, out, 0);
                 } else {
-                    ScalarPixelKernels.abgr8ToRgba8(bytes, 0, PIXELS, out, 0);
+                    SCALAR_PIXEL.abgr8ToRgba8(bytes, 0, PIXELS, out, 0);
                 }
             }
             case "bgr" -> {
                 if (simd) {
                     PixelKernels.bgr8ToRgba8(bytes, 0, PIXELS, out, 0);
                 } else {
-                    ScalarPixelKernels.bgr8ToRgba8(bytes, 0, PIXELS, out, 0);
+                    SCALAR_PIXEL.bgr8ToRgba8(bytes, 0, PIXELS, out, 0);
                 }
             }
             case "gray8", "rgb8", "rgba8" -> {
@@ -86,7 +87,7 @@ public class PixelBenchmark {
                 if (simd) {
                     PixelKernels.interleaved8ToRgba8(bytes, 0, PIXELS, bands, out, 0);
                 } else {
-                    ScalarPixelKernels.interleaved8ToRgba8(bytes, 0, PIXELS, bands, out, 0);
+                    SCALAR_PIXEL.interleaved8ToRgba8(bytes, 0, PIXELS, bands, out, 0);
                 }
             }
             default -> {
@@ -94,7 +95,7 @@ public class PixelBenchmark {
                 if (simd) {
                     PixelKernels.interleaved16ToRgba16(shorts, 0, PIXELS, bands, out16, 0);
                 } else {
-                    ScalarPixelKernels.interleaved16ToRgba16(shorts, 0, PIXELS, bands, out16, 0);
+                    SCALAR_PIXEL.interleaved16ToRgba16(shorts, 0, PIXELS, bands, out16, 0);
                 }
             }
         }

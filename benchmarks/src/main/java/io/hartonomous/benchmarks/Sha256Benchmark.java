@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import io.hartonomous.kernels.ScalarSha256Kernels;
-import io.hartonomous.kernels.Sha256Kernels;
+import io.hartonomous.benchmarks.sha256.ScalarSha256Kernels;
+import io.hartonomous.benchmarks.sha256.Sha256Kernels;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -3,20 +3,17 @@ package io.hartonomous.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hartonomous.storage.local.BootstrapKeys;
+import io.hartonomous.storage.local.Machine;
+import io.hartonomous.storage.local.ScratchDirs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,7 +62,6 @@ final class ApiBenchCommand implements Callable<Integer> {
     Path testdata;
 
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** One wrk run's figures. */
     record Figures(long requests, long errors, long non2xx, double seconds, double rate, long p50, long p90, long p99,
@@ -91,9 +87,11 @@ final class ApiBenchCommand implements Callable<Integer> {
             System.out.println("[api] stack up: ingest " + stack.ingestUrl() + ", api " + stack.apiUrl());
             Path cache = testdata != null ? testdata : System.getenv("HART_TESTDATA_CACHE") != null
                     ? Path.of(System.getenv("HART_TESTDATA_CACHE")) : layout.root().resolve("testdata/cache");
-            long image = ingest(stack, "image", cache.resolve("images/snake.png"));
-            long audio = ingest(stack, "audio", cache.resolve("audio/derived/s16-22k.wav"));
-            List<Long> atoms = leafAtoms(stack, image, embeddings);
+            TierClient ingestTier = TierClient.of(stack.ingestUrl(), stack.apiKey());
+            TierClient api = TierClient.of(stack.apiUrl(), stack.apiKey());
+            long image = ingest(ingestTier, "image", cache.resolve("images/snake.png"));
+            long audio = ingest(ingestTier, "audio", cache.resolve("audio/derived/s16-22k.wav"));
+            List<Long> atoms = leafAtoms(api, image, embeddings);
             atoms.addFirst(audio);
             atoms.addFirst(image);
             Path ids = data.resolve("atom-ids.txt");
@@ -109,7 +107,7 @@ final class ApiBenchCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             List<Long> leaves = atoms.subList(2, atoms.size());
             for (int i = 0; i < leaves.size(); i++) {
-                putEmbedding(stack, leaves.get(i), near(centres[i % centres.length], random, 0.3f));
+                putEmbedding(api, leaves.get(i), near(centres[i % centres.length], random, 0.3f));
             }
             double putSeconds = (System.nanoTime() - t0) / 1e9;
             String rebuild = rebuildProjection(layout, stack);
@@ -224,46 +222,21 @@ final class ApiBenchCommand implements Callable<Integer> {
                 .replaceFirst("^rebuilt \\S+: ", "");
     }
 
-    private long ingest(Stack stack, String kind, Path file) throws IOException, InterruptedException {
+    private static long ingest(TierClient ingestTier, String kind, Path file) throws IOException, InterruptedException {
         if (!Files.exists(file)) {
             throw new IllegalStateException(file + " is missing: run testdata/fetch");
         }
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(stack.ingestUrl().resolve("/ingest/" + kind
-                        + "?name=" + file.getFileName())).header("X-Api-Key", stack.apiKey())
-                .header("Content-Type", "application/octet-stream").timeout(Duration.ofMinutes(5))
-                .POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 201 && r.statusCode() != 202) {
-            throw new IllegalStateException("ingest of " + file + " answered " + r.statusCode() + ": " + r.body());
-        }
-        JsonNode body = json.readTree(r.body());
-        if (r.statusCode() == 202) {
-            awaitJob(stack, body.get("jobId").asLong());
-        }
-        return body.get("atomId").asLong();
-    }
-
-    private void awaitJob(Stack stack, long jobId) throws IOException, InterruptedException {
-        for (int i = 0; i < 600; i++) {
-            JsonNode job = json.readTree(get(stack, stack.ingestUrl().resolve("/ingest/jobs/" + jobId)));
-            String state = job.get("state").asText();
-            if (state.equalsIgnoreCase("completed")) {
-                return;
-            }
-            if (state.equalsIgnoreCase("failed")) {
-                throw new IllegalStateException("ingest job " + jobId + " failed: " + job);
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("ingest job " + jobId + " did not finish");
+        return ingestTier.ingest(file, kind, new ProgressBar(file.getFileName().toString(), Files.size(file)))
+                .path("atomId").asLong();
     }
 
     /** Up to {@code wanted} distinct component atoms of a parent, in sequence order. */
-    private List<Long> leafAtoms(Stack stack, long parent, int wanted) throws IOException, InterruptedException {
+    private static List<Long> leafAtoms(TierClient api, long parent, int wanted) throws IOException,
+            InterruptedException {
         Set<Long> distinct = new LinkedHashSet<>();
         long from = 0;
         while (distinct.size() < wanted) {
-            JsonNode page = json.readTree(get(stack, stack.apiUrl().resolve("/api/atoms/" + parent
-                    + "/compositions?from=" + from + "&limit=10000")));
+            JsonNode page = api.get("/api/atoms/" + parent + "/compositions?from=" + from + "&limit=10000");
             for (JsonNode item : page.get("items")) {
                 distinct.add(item.get("componentAtomId").asLong());
                 if (distinct.size() == wanted) {
@@ -278,24 +251,9 @@ final class ApiBenchCommand implements Callable<Integer> {
         return new ArrayList<>(distinct);
     }
 
-    private void putEmbedding(Stack stack, long atomId, float[] vector) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(stack.apiUrl().resolve("/api/atoms/" + atomId
-                        + "/embeddings")).header("X-Api-Key", stack.apiKey()).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("embeddingType", TYPE,
-                        "vector", vector)))).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("PUT embedding of atom " + atomId + " answered " + r.statusCode() + ": "
-                    + r.body());
-        }
-    }
-
-    private String get(Stack stack, URI uri) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).header("X-Api-Key", stack.apiKey()).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("GET " + uri + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return r.body();
+    private static void putEmbedding(TierClient api, long atomId, float[] vector) throws IOException,
+            InterruptedException {
+        api.put("/api/atoms/" + atomId + "/embeddings", Map.of("embeddingType", TYPE, "vector", vector));
     }
 
     private static float[] near(float[] centre, Random random, float spread) {

@@ -1,6 +1,7 @@
 package io.hartonomous.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hartonomous.storage.local.ScratchDirs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
         try (Stack stack = Stack.start(layout, data, ports[0], ports[1], ports[2], key)) {
             System.out.printf("  started storage (H2 TCP :%d), ingest tier (:%d), API (:%d)%s%n%n", ports[0],
                     ports[1], ports[2], took(t));
-            ApiClient api = ApiClient.of(stack.apiUrl(), key);
+            TierClient api = TierClient.of(stack.apiUrl(), key);
             List<Ingested> ingested = ingest(stack, key, cache);
             reconstruct(api, ingested);
             Ingested image = ingested.getFirst();
@@ -97,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private List<Ingested> ingest(Stack stack, String key, Path cache) throws Exception {
         System.out.println("1. Ingest over HTTP (POST /ingest/{kind}: detect, SIMD atomize, dedup, chunked writes)");
-        IngestCommand.IngestClient client = new IngestCommand.IngestClient(stack.http(), stack.ingestUrl(), key);
+        TierClient client = TierClient.of(stack.ingestUrl(), key);
         List<Ingested> done = new ArrayList<>();
         for (Sample s : SAMPLES) {
             Path file = cache.resolve(s.relative());
@@ -118,7 +119,7 @@ final class DemoCommand implements Callable<Integer> {
         return done;
     }
 
-    private void reconstruct(ApiClient api, List<Ingested> ingested) throws Exception {
+    private void reconstruct(TierClient api, List<Ingested> ingested) throws Exception {
         System.out.println("2. Reconstruct from atoms (GET /api/atoms/{id}/content), compare with the originals");
         for (Ingested i : ingested) {
             if (i.kind().equals("model")) {
@@ -138,7 +139,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println();
     }
 
-    private void search(ApiClient api, Ingested image) throws Exception {
+    private void search(TierClient api, Ingested image) throws Exception {
         System.out.println("3. Hybrid search (POST /api/search: spatial candidates, exact SIMD rerank)");
         JsonNode embeddings = api.get("/api/atoms/" + image.atomId() + "/embeddings?withVectors=true");
         check(embeddings.size() > 0, "the image has a built-in embedding");
@@ -166,7 +167,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println();
     }
 
-    private void asOf(ApiClient api, Ingested model) throws Exception {
+    private void asOf(TierClient api, Ingested model) throws Exception {
         System.out.println("4. Weights AS OF a time (PATCH a weight, GET the tensor ?asOf=before, rollback dry run)");
         JsonNode models = api.get("/api/models");
         long modelId = -1;
@@ -214,7 +215,7 @@ final class DemoCommand implements Callable<Integer> {
         return ByteBuffer.wrap(npy, 10 + headerLen, 4).order(ByteOrder.LITTLE_ENDIAN).getFloat();
     }
 
-    private void lineage(ApiClient api, Ingested image) throws Exception {
+    private void lineage(TierClient api, Ingested image) throws Exception {
         System.out.println("5. Lineage (GET /api/provenance/atoms/{id}/lineage)");
         JsonNode r = api.get("/api/provenance/atoms/" + image.atomId() + "/lineage?depth=3");
         check(r.path("steps").size() > 0, "the image has recorded provenance");
@@ -227,7 +228,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println();
     }
 
-    private void usage(ApiClient api) throws Exception {
+    private void usage(TierClient api) throws Exception {
         System.out.println("6. Usage (GET /api/billing/usage?groupBy=operation): every API request is metered");
         JsonNode r = api.get("/api/billing/usage?groupBy=operation");
         check(r.path("requests").asLong() > 0, "usage was recorded");

@@ -1,5 +1,6 @@
 package io.hartonomous.cli;
 
+import io.hartonomous.storage.local.Machine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
 

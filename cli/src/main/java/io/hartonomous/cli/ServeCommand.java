@@ -21,7 +21,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Layout layout = Layout.current();
-        String key = ApiKeys.bootstrap(layout.dataDir());
+        String key = ConsoleKey.bootstrap(layout.dataDir());
         try (Stack stack = Stack.start(layout, layout.dataDir(), storagePort, ingestPort, apiPort, key)) {
             System.out.println("storage  " + stack.storage().url());
             System.out.println("ingest   " + stack.ingestUrl() + "/ingest/{image|audio|model}");

@@ -4,7 +4,6 @@ import io.hartonomous.storage.local.LocalStorage;
 import io.hartonomous.storage.contract.StorageConfig;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,10 +77,6 @@ final class Stack implements AutoCloseable {
 
     String apiKey() {
         return apiKey;
-    }
-
-    HttpClient http() {
-        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     boolean allAlive() {

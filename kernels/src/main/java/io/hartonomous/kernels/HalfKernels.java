@@ -1,100 +1,46 @@
 package io.hartonomous.kernels;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Objects;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
-
 /**
- * 16-bit float and float32 conversion with the Vector API; {@link ScalarHalfKernels} is the twin.
- *
- * <p>binary16 is widened by integer arithmetic, identical bit for bit to the twin (and to the Java definition of
- * {@link Float#float16ToFloat}): {@code o = (h & 0x7FFF) << 13}; normal numbers add the exponent rebias
- * {@code 112 << 23}; Inf/NaN get exponent 255 with the significand kept; zeros and subnormals are
- * {@code float(mantissa) * 2^-24} (exact); then the sign is or-ed in. bfloat16 is {@code bits << 16}; float32 is a
- * little-endian copy through byte vectors. Loads are byte-vector loads reinterpreted as shorts: short-vector loads straight from a
- * heap byte segment are not intrinsified by C2 in JDK 25.
+ * binary16, bfloat16 and little-endian float32 to float32: the {@link VectorHalfKernels} on machines
+ * {@link KernelProvider} finds fit for the Vector API, else {@link ScalarHalfKernels}, chosen once.
  */
 public final class HalfKernels {
-    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
-    /** Bytes holding as many binary16 values as INTS has lanes. */
-    private static final VectorSpecies<Byte> BYTES_H = INTS.vectorBitSize() >= 128
-            ? ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(INTS.vectorBitSize() / 2))
-            : null;
-    private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_PREFERRED;
-    private static final ValueLayout.OfFloat LE_FLOAT = ScalarHalfKernels.LE_FLOAT;
+    private static final Implementation IMPL = KernelProvider.choose(KernelProvider.MIN_VECTOR_BITS,
+            KernelProvider.ANY_WIDTH, () -> new VectorHalfKernels(), () -> new ScalarHalfKernels());
+
+    /** The family's operations: {@code count} values from {@code byteOffset} into {@code out[outFrom...]}. */
+    public interface Implementation {
+        /** IEEE binary16, exactly as {@link Float#float16ToFloat(short)} (NaN significand bits are kept). */
+        void f16ToF32(MemorySegment src, long byteOffset, int count, float[] out, int outFrom);
+
+        /** bfloat16: the upper 16 bits of a float32. */
+        void bf16ToF32(MemorySegment src, long byteOffset, int count, float[] out, int outFrom);
+
+        /** Little-endian float32, bit-exact (NaN payloads included). */
+        void f32(MemorySegment src, long byteOffset, int count, float[] out, int outFrom);
+    }
 
     private HalfKernels() {
     }
 
-    public static void f16ToF32(MemorySegment src, long byteOffset, int count, float[] out, int outFrom) {
-        check(src, byteOffset, count, 2, out, outFrom);
-        int lanes = INTS.length();
-        int i = 0;
-        if (BYTES_H != null && FLOATS.length() == lanes) {
-            for (; i + lanes <= count; i += lanes) {
-                IntVector h = (IntVector) ByteVector.fromMemorySegment(BYTES_H, src, byteOffset + 2L * i,
-                        ByteOrder.LITTLE_ENDIAN).reinterpretAsShorts().convertShape(VectorOperators.S2I, INTS, 0);
-                widen(h).intoArray(out, outFrom + i);
-            }
-        }
-        if (i < count) {
-            ScalarHalfKernels.f16ToF32(src, byteOffset + 2L * i, count - i, out, outFrom + i);
-        }
+    /** The implementation in use (for tests and reports). */
+    public static Implementation implementation() {
+        return IMPL;
     }
 
-    /** binary16 bits in the low 16 bits of each lane (upper bits ignored) to float32. */
-    static FloatVector widen(IntVector h) {
-        IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-        IntVector mant = h.and(0x3FF);
-        IntVector exp = h.and(0x7C00);
-        IntVector o = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
-        VectorMask<Integer> special = exp.compare(VectorOperators.EQ, 0x7C00);
-        VectorMask<Integer> small = exp.compare(VectorOperators.EQ, 0);
-        IntVector normal = o.add(112 << 23).blend(o.or(0x7F80_0000), special);
-        IntVector sub = ((FloatVector) mant.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts();
-        return normal.blend(sub, small).or(sign).reinterpretAsFloats();
+    public static void f16ToF32(MemorySegment src, long byteOffset, int count, float[] out, int outFrom) {
+        IMPL.f16ToF32(src, byteOffset, count, out, outFrom);
     }
 
     public static void bf16ToF32(MemorySegment src, long byteOffset, int count, float[] out, int outFrom) {
-        check(src, byteOffset, count, 2, out, outFrom);
-        int lanes = INTS.length();
-        int i = 0;
-        if (BYTES_H != null && FLOATS.length() == lanes) {
-            for (; i + lanes <= count; i += lanes) {
-                ((IntVector) ByteVector.fromMemorySegment(BYTES_H, src, byteOffset + 2L * i, ByteOrder.LITTLE_ENDIAN)
-                        .reinterpretAsShorts().convertShape(VectorOperators.S2I, INTS, 0))
-                        .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(out, outFrom + i);
-            }
-        }
-        if (i < count) {
-            ScalarHalfKernels.bf16ToF32(src, byteOffset + 2L * i, count - i, out, outFrom + i);
-        }
+        IMPL.bf16ToF32(src, byteOffset, count, out, outFrom);
     }
 
-    /** Little-endian float32: full-width byte-vector loads reinterpreted as float lanes (a copy). */
     public static void f32(MemorySegment src, long byteOffset, int count, float[] out, int outFrom) {
-        check(src, byteOffset, count, 4, out, outFrom);
-        int lanes = FLOATS.length();
-        int i = 0;
-        if (BYTES.length() == 4 * lanes) {
-            for (; i + lanes <= count; i += lanes) {
-                ByteVector.fromMemorySegment(BYTES, src, byteOffset + 4L * i, ByteOrder.LITTLE_ENDIAN)
-                        .reinterpretAsFloats().intoArray(out, outFrom + i);
-            }
-        }
-        if (i < count) {
-            MemorySegment.copy(src, LE_FLOAT, byteOffset + 4L * i, out, outFrom + i, count - i);
-        }
+        IMPL.f32(src, byteOffset, count, out, outFrom);
     }
 
     static void check(MemorySegment src, long byteOffset, int count, int bytesPerValue, float[] out, int outFrom) {

@@ -7,34 +7,28 @@ import java.util.Objects;
  * Scalar twin of {@link DistinctKernels}: one open-addressing hash table (power-of-two capacity, multiplicative
  * (Fibonacci) hash, linear probing, grown at load 1/2), filled in key order, so values come out in first-seen order.
  */
-public final class ScalarDistinctKernels {
+public final class ScalarDistinctKernels implements DistinctKernels.Implementation {
     static final int GOLDEN32 = 0x9E37_79B9;
     static final long GOLDEN64 = 0x9E37_79B9_7F4A_7C15L;
     static final int INITIAL_BITS = 10;
     static final int MAX_PRESIZE_BITS = 25;
     static final int SAMPLE = 4096;
 
-    private ScalarDistinctKernels() {
+    public ScalarDistinctKernels() {
     }
 
-    public static DistinctInts distinct(int[] keys, int from, int count) {
+    @Override
+    public DistinctInts distinct(int[] keys, int from, int count) {
         Objects.checkFromIndexSize(from, count, keys.length);
         int[] ordinals = new int[count];
-        IntTable table = new IntTable(initialBits(keys, from, count));
-        for (int i = 0; i < count; i++) {
-            ordinals[i] = table.ordinal(keys[from + i]);
-        }
-        return table.result(ordinals);
+        return new IntTable(initialBits(keys, from, count)).finish(keys, from, ordinals, 0);
     }
 
-    public static DistinctLongs distinct(long[] keys, int from, int count) {
+    @Override
+    public DistinctLongs distinct(long[] keys, int from, int count) {
         Objects.checkFromIndexSize(from, count, keys.length);
         int[] ordinals = new int[count];
-        LongTable table = new LongTable(initialBits(keys, from, count));
-        for (int i = 0; i < count; i++) {
-            ordinals[i] = table.ordinal(keys[from + i]);
-        }
-        return table.result(ordinals);
+        return new LongTable(initialBits(keys, from, count)).finish(keys, from, ordinals, 0);
     }
 
     /**
@@ -152,6 +146,14 @@ public final class ScalarDistinctKernels {
             }
         }
 
+        /** Looks up {@code keys[from + done ...]} one by one (the ordinals before {@code done} are set), then the result. */
+        DistinctInts finish(int[] keys, int from, int[] ordinals, int done) {
+            for (int i = done; i < ordinals.length; i++) {
+                ordinals[i] = ordinal(keys[from + i]);
+            }
+            return result(ordinals);
+        }
+
         DistinctInts result(int[] ordinals) {
             return new DistinctInts(size, Arrays.copyOf(values, size), ordinals);
         }
@@ -220,6 +222,14 @@ public final class ScalarDistinctKernels {
                     ords[slot] = oldOrds[i];
                 }
             }
+        }
+
+        /** Looks up {@code keys[from + done ...]} one by one (the ordinals before {@code done} are set), then the result. */
+        DistinctLongs finish(long[] keys, int from, int[] ordinals, int done) {
+            for (int i = done; i < ordinals.length; i++) {
+                ordinals[i] = ordinal(keys[from + i]);
+            }
+            return result(ordinals);
         }
 
         DistinctLongs result(int[] ordinals) {

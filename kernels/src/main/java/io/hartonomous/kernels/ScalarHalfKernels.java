@@ -9,16 +9,17 @@ import java.util.Objects;
  * Scalar twin of {@link HalfKernels}: little-endian 16-bit floats and float32 from a memory segment to float.
  * {@code byteOffset} is the byte offset of the first value in {@code src}; values need not be aligned.
  */
-public final class ScalarHalfKernels {
+public final class ScalarHalfKernels implements HalfKernels.Implementation {
     static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    private ScalarHalfKernels() {
+    public ScalarHalfKernels() {
     }
 
     /** IEEE binary16, exactly as {@link Float#float16ToFloat(short)} (NaN significand bits are kept, shifted). */
-    public static void f16ToF32(MemorySegment src, long byteOffset, int count, float[] out, int outFrom) {
+    @Override
+    public void f16ToF32(MemorySegment src, long byteOffset, int count, float[] out, int outFrom) {
         HalfKernels.check(src, byteOffset, count, 2, out, outFrom);
         for (int i = 0; i < count; i++) {
             out[outFrom + i] = f16ToF32(src.get(LE_SHORT, byteOffset + 2L * i));
@@ -26,7 +27,8 @@ public final class ScalarHalfKernels {
     }
 
     /** bfloat16: the upper 16 bits of a float32. */
-    public static void bf16ToF32(MemorySegment src, long byteOffset, int count, float[] out, int outFrom) {
+    @Override
+    public void bf16ToF32(MemorySegment src, long byteOffset, int count, float[] out, int outFrom) {
         HalfKernels.check(src, byteOffset, count, 2, out, outFrom);
         for (int i = 0; i < count; i++) {
             out[outFrom + i] = Float.intBitsToFloat(src.get(LE_SHORT, byteOffset + 2L * i) << 16);
@@ -34,7 +36,8 @@ public final class ScalarHalfKernels {
     }
 
     /** Little-endian float32, bit-exact (NaN payloads included). */
-    public static void f32(MemorySegment src, long byteOffset, int count, float[] out, int outFrom) {
+    @Override
+    public void f32(MemorySegment src, long byteOffset, int count, float[] out, int outFrom) {
         HalfKernels.check(src, byteOffset, count, 4, out, outFrom);
         for (int i = 0; i < count; i++) {
             out[outFrom + i] = Float.intBitsToFloat(src.get(LE_INT, byteOffset + 4L * i));

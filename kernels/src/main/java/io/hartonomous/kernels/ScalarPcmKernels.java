@@ -7,12 +7,13 @@ import java.util.Objects;
  * bits, widened): pcm8 unsigned 0..255; pcm16/pcm24/pcm32 sign-extended two's complement; float32 raw IEEE bits;
  * float64 raw IEEE bits via {@link #decode64}. {@code from} is a byte offset into {@code in}.
  */
-public final class ScalarPcmKernels {
-    private ScalarPcmKernels() {
+public final class ScalarPcmKernels implements PcmKernels.Implementation {
+    public ScalarPcmKernels() {
     }
 
-    public static void decode(byte[] in, int from, int samples, int bytesPerSample, boolean floatingPoint,
-                              int[] out, int outFrom) {
+    @Override
+    public void decode(byte[] in, int from, int samples, int bytesPerSample, boolean floatingPoint,
+                       int[] out, int outFrom) {
         PcmKernels.checkFormat(bytesPerSample, floatingPoint);
         Objects.checkFromIndexSize(from, Math.multiplyExact(samples, bytesPerSample), in.length);
         Objects.checkFromIndexSize(outFrom, samples, out.length);
@@ -43,7 +44,8 @@ public final class ScalarPcmKernels {
     }
 
     /** Little-endian float64 samples to their raw IEEE bits. */
-    public static void decode64(byte[] in, int from, int samples, long[] out, int outFrom) {
+    @Override
+    public void decode64(byte[] in, int from, int samples, long[] out, int outFrom) {
         Objects.checkFromIndexSize(from, Math.multiplyExact(samples, 8), in.length);
         Objects.checkFromIndexSize(outFrom, samples, out.length);
         for (int i = 0, s = from; i < samples; i++, s += 8) {
@@ -60,11 +62,10 @@ public final class ScalarPcmKernels {
      * pcm32 {@code (float) v / 2^31} (int to float rounds to nearest, the power-of-two scale is exact), all in
      * [-1, 1]; float32 keys are the value itself.
      */
-    public static void toFloat(int[] keys, int from, int count, int bytesPerSample, boolean floatingPoint,
-                               float[] out, int outFrom) {
-        PcmKernels.checkFormat(bytesPerSample, floatingPoint);
-        Objects.checkFromIndexSize(from, count, keys.length);
-        Objects.checkFromIndexSize(outFrom, count, out.length);
+    @Override
+    public void toFloat(int[] keys, int from, int count, int bytesPerSample, boolean floatingPoint,
+                        float[] out, int outFrom) {
+        PcmKernels.checkToFloat(keys, from, count, bytesPerSample, floatingPoint, out, outFrom);
         if (floatingPoint) {
             for (int i = 0; i < count; i++) {
                 out[outFrom + i] = Float.intBitsToFloat(keys[from + i]);

@@ -10,17 +10,13 @@ import java.util.Objects;
  * Band meanings for the interleaved layouts: 1 = gray (R=G=B=v, A=max), 2 = gray+alpha, 3 = RGB (A=max), 4 = RGBA.
  * Offsets ({@code from}) are element indices into the source array (ints, bytes or shorts), not pixel indices.
  */
-public final class ScalarPixelKernels {
-    private ScalarPixelKernels() {
+public final class ScalarPixelKernels implements PixelKernels.Implementation {
+    public ScalarPixelKernels() {
     }
 
-    /** {@code BufferedImage.TYPE_INT_ARGB} (A<<24|R<<16|G<<8|B) to RGBA8 keys. */
-    public static void argbToRgba8(int[] argb, int from, int pixels, int[] out, int outFrom) {
-        argbToRgba8(argb, from, pixels, false, out, outFrom);
-    }
-
-    /** As {@link #argbToRgba8(int[], int, int, int[], int)}; {@code forceOpaque} sets A=255 (TYPE_INT_RGB). */
-    public static void argbToRgba8(int[] argb, int from, int pixels, boolean forceOpaque, int[] out, int outFrom) {
+    /** {@code BufferedImage.TYPE_INT_ARGB} (A<<24|R<<16|G<<8|B) to RGBA8 keys; {@code forceOpaque} sets A=255. */
+    @Override
+    public void argbToRgba8(int[] argb, int from, int pixels, boolean forceOpaque, int[] out, int outFrom) {
         Objects.checkFromIndexSize(from, pixels, argb.length);
         Objects.checkFromIndexSize(outFrom, pixels, out.length);
         int alpha = forceOpaque ? 0xFF00_0000 : 0;
@@ -31,7 +27,8 @@ public final class ScalarPixelKernels {
     }
 
     /** Interleaved 8-bit samples with 1..4 bands (see class comment) to RGBA8 keys. */
-    public static void interleaved8ToRgba8(byte[] samples, int from, int pixels, int bands, int[] out, int outFrom) {
+    @Override
+    public void interleaved8ToRgba8(byte[] samples, int from, int pixels, int bands, int[] out, int outFrom) {
         PixelKernels.checkBands(bands);
         Objects.checkFromIndexSize(from, Math.multiplyExact(pixels, bands), samples.length);
         Objects.checkFromIndexSize(outFrom, pixels, out.length);
@@ -58,7 +55,8 @@ public final class ScalarPixelKernels {
     }
 
     /** {@code BufferedImage.TYPE_4BYTE_ABGR} bytes (A,B,G,R per pixel) to RGBA8 keys. */
-    public static void abgr8ToRgba8(byte[] abgr, int from, int pixels, int[] out, int outFrom) {
+    @Override
+    public void abgr8ToRgba8(byte[] abgr, int from, int pixels, int[] out, int outFrom) {
         Objects.checkFromIndexSize(from, Math.multiplyExact(pixels, 4), abgr.length);
         Objects.checkFromIndexSize(outFrom, pixels, out.length);
         for (int i = 0, s = from; i < pixels; i++, s += 4) {
@@ -68,7 +66,8 @@ public final class ScalarPixelKernels {
     }
 
     /** {@code BufferedImage.TYPE_3BYTE_BGR} bytes (B,G,R per pixel) to opaque RGBA8 keys. */
-    public static void bgr8ToRgba8(byte[] bgr, int from, int pixels, int[] out, int outFrom) {
+    @Override
+    public void bgr8ToRgba8(byte[] bgr, int from, int pixels, int[] out, int outFrom) {
         Objects.checkFromIndexSize(from, Math.multiplyExact(pixels, 3), bgr.length);
         Objects.checkFromIndexSize(outFrom, pixels, out.length);
         for (int i = 0, s = from; i < pixels; i++, s += 3) {
@@ -77,7 +76,8 @@ public final class ScalarPixelKernels {
     }
 
     /** Interleaved uint16 samples with 1..4 bands to RGBA16 keys (A=0xFFFF when absent). */
-    public static void interleaved16ToRgba16(short[] samples, int from, int pixels, int bands, long[] out, int outFrom) {
+    @Override
+    public void interleaved16ToRgba16(short[] samples, int from, int pixels, int bands, long[] out, int outFrom) {
         PixelKernels.checkBands(bands);
         Objects.checkFromIndexSize(from, Math.multiplyExact(pixels, bands), samples.length);
         Objects.checkFromIndexSize(outFrom, pixels, out.length);

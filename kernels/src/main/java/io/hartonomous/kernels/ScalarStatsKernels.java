@@ -3,11 +3,12 @@ package io.hartonomous.kernels;
 import java.util.Objects;
 
 /** Scalar twin of {@link StatsKernels}; see {@link ChunkStats} for the semantics. */
-public final class ScalarStatsKernels {
-    private ScalarStatsKernels() {
+public final class ScalarStatsKernels implements StatsKernels.Implementation {
+    public ScalarStatsKernels() {
     }
 
-    public static ChunkStats stats(float[] v, int from, int count) {
+    @Override
+    public ChunkStats stats(float[] v, int from, int count) {
         Objects.checkFromIndexSize(from, count, v.length);
         long n = 0;
         float min = Float.POSITIVE_INFINITY;

@@ -10,11 +10,13 @@ import org.junit.jupiter.api.Test;
 
 /** Both twins give identical output, and it is the first-seen-order reference computed with a HashMap. */
 class DistinctKernelsTest {
+    private static final DistinctKernels.Implementation VECTOR = new VectorDistinctKernels();
+    private static final DistinctKernels.Implementation SCALAR = new ScalarDistinctKernels();
     private final Random rnd = new Random(11);
 
     private static void checkInts(int[] keys, int from, int count) {
-        DistinctInts simd = DistinctKernels.distinct(keys, from, count);
-        DistinctInts scalar = ScalarDistinctKernels.distinct(keys, from, count);
+        DistinctInts simd = VECTOR.distinct(keys, from, count);
+        DistinctInts scalar = SCALAR.distinct(keys, from, count);
         Map<Integer, Integer> ref = new HashMap<>();
         for (int i = 0; i < count; i++) {
             ref.putIfAbsent(keys[from + i], ref.size());
@@ -29,8 +31,8 @@ class DistinctKernelsTest {
     }
 
     private static void checkLongs(long[] keys, int from, int count) {
-        DistinctLongs simd = DistinctKernels.distinct(keys, from, count);
-        DistinctLongs scalar = ScalarDistinctKernels.distinct(keys, from, count);
+        DistinctLongs simd = VECTOR.distinct(keys, from, count);
+        DistinctLongs scalar = SCALAR.distinct(keys, from, count);
         Map<Long, Integer> ref = new HashMap<>();
         for (int i = 0; i < count; i++) {
             ref.putIfAbsent(keys[from + i], ref.size());

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /** Every binary16/bfloat16 bit pattern, both twins, against the JDK; float32 copy at unaligned offsets. */
 class HalfKernelsTest {
+    private static final HalfKernels.Implementation VECTOR = new VectorHalfKernels();
+    private static final HalfKernels.Implementation SCALAR = new ScalarHalfKernels();
 
     private static MemorySegment allPatterns(int offset) {
         byte[] raw = new byte[offset + 2 * 65536];
@@ -43,8 +45,8 @@ class HalfKernelsTest {
             MemorySegment seg = allPatterns(offset);
             float[] simd = new float[65536 + 3];
             float[] scalar = new float[65536 + 3];
-            HalfKernels.f16ToF32(seg, offset, 65536, simd, 3);
-            ScalarHalfKernels.f16ToF32(seg, offset, 65536, scalar, 3);
+            VECTOR.f16ToF32(seg, offset, 65536, simd, 3);
+            SCALAR.f16ToF32(seg, offset, 65536, scalar, 3);
             for (int h = 0; h < 65536; h++) {
                 int expected = jdkDefinition(h);
                 assertThat(Float.floatToRawIntBits(scalar[3 + h])).as("scalar 0x%04x", h).isEqualTo(expected);
@@ -58,8 +60,8 @@ class HalfKernelsTest {
         MemorySegment seg = allPatterns(1);
         float[] simd = new float[65536];
         float[] scalar = new float[65536];
-        HalfKernels.bf16ToF32(seg, 1, 65536, simd, 0);
-        ScalarHalfKernels.bf16ToF32(seg, 1, 65536, scalar, 0);
+        VECTOR.bf16ToF32(seg, 1, 65536, simd, 0);
+        SCALAR.bf16ToF32(seg, 1, 65536, scalar, 0);
         for (int h = 0; h < 65536; h++) {
             assertThat(Float.floatToRawIntBits(simd[h])).isEqualTo(h << 16);
             assertThat(Float.floatToRawIntBits(scalar[h])).isEqualTo(h << 16);
@@ -78,14 +80,14 @@ class HalfKernelsTest {
                     }
                     float[] a = new float[n];
                     float[] b = new float[n];
-                    HalfKernels.f16ToF32(seg, off, n, a, 0);
-                    ScalarHalfKernels.f16ToF32(seg, off, n, b, 0);
+                    VECTOR.f16ToF32(seg, off, n, a, 0);
+                    SCALAR.f16ToF32(seg, off, n, b, 0);
                     assertSame(a, b);
-                    HalfKernels.bf16ToF32(seg, off, n, a, 0);
-                    ScalarHalfKernels.bf16ToF32(seg, off, n, b, 0);
+                    VECTOR.bf16ToF32(seg, off, n, a, 0);
+                    SCALAR.bf16ToF32(seg, off, n, b, 0);
                     assertSame(a, b);
-                    HalfKernels.f32(seg, off, n, a, 0);
-                    ScalarHalfKernels.f32(seg, off, n, b, 0);
+                    VECTOR.f32(seg, off, n, a, 0);
+                    SCALAR.f32(seg, off, n, b, 0);
                     assertSame(a, b);
                     for (int i = 0; i < n; i++) {
                         assertThat(Float.floatToRawIntBits(a[i])).isEqualTo(

@@ -11,11 +11,13 @@ import org.junit.jupiter.api.Test;
  * within the documented relative 1e-12 (they differ only in the order of compensated double sums).
  */
 class StatsKernelsTest {
+    private static final StatsKernels.Implementation VECTOR = new VectorStatsKernels();
+    private static final StatsKernels.Implementation SCALAR = new ScalarStatsKernels();
     private final Random rnd = new Random(5);
 
     private static void agree(float[] v, int from, int count) {
-        ChunkStats a = StatsKernels.stats(v, from, count);
-        ChunkStats b = ScalarStatsKernels.stats(v, from, count);
+        ChunkStats a = VECTOR.stats(v, from, count);
+        ChunkStats b = SCALAR.stats(v, from, count);
         String what = "count=" + count + " from=" + from;
         assertThat(a.count()).as(what).isEqualTo(b.count());
         assertThat(a.nanCount()).as(what).isEqualTo(b.nanCount());
@@ -60,7 +62,7 @@ class StatsKernelsTest {
 
     @Test
     void semantics() {
-        ChunkStats s = StatsKernels.stats(new float[] {1, Float.NaN, 3, -0f, 0f, Float.NaN}, 0, 6);
+        ChunkStats s = VECTOR.stats(new float[] {1, Float.NaN, 3, -0f, 0f, Float.NaN}, 0, 6);
         assertThat(s.count()).isEqualTo(4);
         assertThat(s.nanCount()).isEqualTo(2);
         assertThat(s.min()).isEqualTo(-0f);
@@ -69,20 +71,20 @@ class StatsKernelsTest {
         assertThat(s.variance()).isEqualTo(1.5);
         float[] allNan = new float[40];
         java.util.Arrays.fill(allNan, Float.NaN);
-        ChunkStats n = StatsKernels.stats(allNan, 0, 40);
+        ChunkStats n = VECTOR.stats(allNan, 0, 40);
         assertThat(n.count()).isZero();
         assertThat(n.nanCount()).isEqualTo(40);
         assertThat(n.min()).isNaN();
         assertThat(n.mean()).isNaN();
-        assertThat(ScalarStatsKernels.stats(allNan, 0, 40)).isEqualTo(n);
+        assertThat(SCALAR.stats(allNan, 0, 40)).isEqualTo(n);
         float[] inf = new float[33];
         inf[20] = Float.POSITIVE_INFINITY;
-        assertThat(StatsKernels.stats(inf, 0, 33).mean()).isEqualTo(Double.POSITIVE_INFINITY);
-        assertThat(StatsKernels.stats(inf, 0, 33).variance()).isNaN();
+        assertThat(VECTOR.stats(inf, 0, 33).mean()).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(VECTOR.stats(inf, 0, 33).variance()).isNaN();
         inf[3] = Float.NEGATIVE_INFINITY;
-        assertThat(StatsKernels.stats(inf, 0, 33).mean()).isNaN();
-        assertThat(ScalarStatsKernels.stats(inf, 0, 33).mean()).isNaN();
-        assertThat(StatsKernels.stats(new float[0], 0, 0)).isEqualTo(ScalarStatsKernels.stats(new float[0], 0, 0));
+        assertThat(VECTOR.stats(inf, 0, 33).mean()).isNaN();
+        assertThat(SCALAR.stats(inf, 0, 33).mean()).isNaN();
+        assertThat(VECTOR.stats(new float[0], 0, 0)).isEqualTo(SCALAR.stats(new float[0], 0, 0));
     }
 
     @Test
@@ -93,8 +95,8 @@ class StatsKernelsTest {
         for (int i = 0; i < n; i++) {
             v[i] = 10_000f + (i % 2 == 0 ? 0.25f : -0.25f);
         }
-        ChunkStats a = StatsKernels.stats(v, 0, n);
-        ChunkStats b = ScalarStatsKernels.stats(v, 0, n);
+        ChunkStats a = VECTOR.stats(v, 0, n);
+        ChunkStats b = SCALAR.stats(v, 0, n);
         double exactMean = 10_000 + 0.25 / n;
         assertThat(a.mean()).isCloseTo(exactMean, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(b.mean()).isCloseTo(exactMean, org.assertj.core.data.Offset.offset(1e-9));

@@ -1,7 +1,7 @@
 package io.hartonomous.benchmarks.ingest;
 
 import io.hartonomous.storage.local.LocalStorage;
-import io.hartonomous.benchmarks.report.ScratchDirs;
+import io.hartonomous.storage.local.ScratchDirs;
 import io.hartonomous.ingest.pipeline.IngestOutcome;
 import io.hartonomous.ingest.pipeline.IngestPipeline;
 import io.hartonomous.ingest.pipeline.IngestSettings;

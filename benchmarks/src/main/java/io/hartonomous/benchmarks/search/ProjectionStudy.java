@@ -1,6 +1,6 @@
 package io.hartonomous.benchmarks.search;
 
-import io.hartonomous.kernels.VectorDistance;
+import io.hartonomous.kernels.DistanceKernels;
 import io.hartonomous.storage.engine.SpatialCells;
 
 import java.util.ArrayList;
@@ -120,11 +120,11 @@ public final class ProjectionStudy {
     }
 
     private static double distance(float[] a, float[] b) {
-        return VectorDistance.euclidean(a, b, Math.min(a.length, b.length));
+        return DistanceKernels.euclidean(a, b, Math.min(a.length, b.length));
     }
 
     private static double dot(float[] a, float[] b) {
-        return VectorDistance.dot(a, b, Math.min(a.length, b.length));
+        return DistanceKernels.dot(a, b, Math.min(a.length, b.length));
     }
 
     /** The engine's previous landmarks: two vectors uniform in [-1, 1), seeded from the type name. */
@@ -188,7 +188,7 @@ public final class ProjectionStudy {
                 double[] next = new double[dim];
                 double[] coefficients = new double[centred.length];
                 IntStream.range(0, centred.length).parallel()
-                        .forEach(i -> coefficients[i] = VectorDistance.dot(centred[i], axis, dim));
+                        .forEach(i -> coefficients[i] = DistanceKernels.dot(centred[i], axis, dim));
                 for (int i = 0; i < centred.length; i++) {
                     float[] row = centred[i];
                     double c = coefficients[i];

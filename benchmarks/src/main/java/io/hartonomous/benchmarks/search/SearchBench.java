@@ -3,9 +3,9 @@ package io.hartonomous.benchmarks.search;
 import io.hartonomous.storage.local.LocalStorage;
 import io.hartonomous.benchmarks.report.BenchArgs;
 import io.hartonomous.benchmarks.report.BenchmarkDoc;
-import io.hartonomous.benchmarks.report.Machine;
-import io.hartonomous.benchmarks.report.ScratchDirs;
-import io.hartonomous.kernels.VectorDistance;
+import io.hartonomous.storage.local.Machine;
+import io.hartonomous.storage.local.ScratchDirs;
+import io.hartonomous.kernels.DistanceKernels;
 import io.hartonomous.storage.contract.atoms.AtomType;
 import io.hartonomous.storage.contract.ingest.Chunk;
 import io.hartonomous.storage.contract.ingest.CompositionBatch;
@@ -90,7 +90,7 @@ public final class SearchBench {
             double[] d = new double[n];
             double sum = 0;
             for (int i = 0; i < n; i++) {
-                d[i] = VectorDistance.euclidean(queries[q], data[i], SyntheticEmbeddings.DIM);
+                d[i] = DistanceKernels.euclidean(queries[q], data[i], SyntheticEmbeddings.DIM);
                 sum += d[i];
             }
             Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);

@@ -1,6 +1,6 @@
 package io.hartonomous.storage.engine;
 
-import io.hartonomous.kernels.VectorDistance;
+import io.hartonomous.kernels.DistanceKernels;
 import io.hartonomous.storage.contract.vectors.EmbeddingVector;
 
 import java.util.Arrays;
@@ -103,10 +103,10 @@ public final class SpatialCells {
 
     static double squared(float[] a, float[] b) {
         if (a.length == b.length) {
-            return VectorDistance.squaredEuclidean(a, b, a.length);
+            return DistanceKernels.squaredEuclidean(a, b, a.length);
         }
         int n = Math.max(a.length, b.length);
-        return VectorDistance.squaredEuclidean(Arrays.copyOf(a, n), Arrays.copyOf(b, n), n);
+        return DistanceKernels.squaredEuclidean(Arrays.copyOf(a, n), Arrays.copyOf(b, n), n);
     }
 
     /**

@@ -11,7 +11,7 @@ import io.hartonomous.ingest.atomize.IngestLimits;
 import io.hartonomous.ingest.atomize.Json;
 import io.hartonomous.ingest.detect.DetectedFormat;
 import io.hartonomous.ingest.detect.LimitExceededException;
-import io.hartonomous.kernels.FeatureEmbedders;
+import io.hartonomous.kernels.FeatureKernels;
 import io.hartonomous.kernels.PcmKernels;
 import io.hartonomous.storage.contract.atoms.AtomType;
 import io.hartonomous.storage.contract.ingest.CompositionBatch;
@@ -206,7 +206,7 @@ public final class WavAtomizer implements AtomizedFile {
             }
         }
         return Optional.of(new Embedding(Embedding.AUDIO,
-                FeatureEmbedders.audio(mono, (int) Math.min(Integer.MAX_VALUE, wav.sampleRate()))));
+                FeatureKernels.audio(mono, (int) Math.min(Integer.MAX_VALUE, wav.sampleRate()))));
     }
 
     @Override

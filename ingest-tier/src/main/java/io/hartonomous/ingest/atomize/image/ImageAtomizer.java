@@ -14,7 +14,7 @@ import io.hartonomous.ingest.atomize.Json;
 import io.hartonomous.ingest.detect.BadInputException;
 import io.hartonomous.ingest.detect.DetectedFormat;
 import io.hartonomous.ingest.detect.LimitExceededException;
-import io.hartonomous.kernels.FeatureEmbedders;
+import io.hartonomous.kernels.FeatureKernels;
 import io.hartonomous.storage.contract.atoms.AtomType;
 import io.hartonomous.storage.contract.ingest.CompositionBatch;
 import io.hartonomous.storage.contract.atoms.ContentHash;
@@ -279,7 +279,7 @@ public final class ImageAtomizer implements AtomizedFile {
                     thumb[ty * tw + tx] = row[(int) ((long) tx * width / tw)];
                 }
             }
-            return Optional.of(new Embedding(Embedding.IMAGE, FeatureEmbedders.image16(thumb, tw, th)));
+            return Optional.of(new Embedding(Embedding.IMAGE, FeatureKernels.image16(thumb, tw, th)));
         }
         int[] row = new int[width];
         int[] thumb = new int[tw * th];
@@ -289,7 +289,7 @@ public final class ImageAtomizer implements AtomizedFile {
                 thumb[ty * tw + tx] = row[(int) ((long) tx * width / tw)];
             }
         }
-        return Optional.of(new Embedding(Embedding.IMAGE, FeatureEmbedders.image(thumb, tw, th)));
+        return Optional.of(new Embedding(Embedding.IMAGE, FeatureKernels.image(thumb, tw, th)));
     }
 
     @Override

@@ -13,7 +13,7 @@ import io.hartonomous.ingest.atomize.Json;
 import io.hartonomous.ingest.detect.BadInputException;
 import io.hartonomous.ingest.detect.DetectedFormat;
 import io.hartonomous.ingest.detect.LimitExceededException;
-import io.hartonomous.kernels.FeatureEmbedders;
+import io.hartonomous.kernels.FeatureKernels;
 import io.hartonomous.kernels.StatsKernels;
 import io.hartonomous.storage.contract.atoms.AtomType;
 import io.hartonomous.storage.contract.ingest.CoefficientBatch;
@@ -225,7 +225,7 @@ public final class ModelAtomizer implements AtomizedFile {
         }
         float[] finite = Arrays.copyOf(sample, out);
         return Optional.of(new Embedding(Embedding.TENSOR,
-                FeatureEmbedders.tensor(StatsKernels.stats(finite, 0, out), finite)));
+                FeatureKernels.tensor(StatsKernels.stats(finite, 0, out), finite)));
     }
 
     static float toFloat(String storedAs, long key) {

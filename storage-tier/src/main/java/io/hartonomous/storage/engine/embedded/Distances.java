@@ -1,6 +1,6 @@
 package io.hartonomous.storage.engine.embedded;
 
-import io.hartonomous.kernels.VectorDistance;
+import io.hartonomous.kernels.DistanceKernels;
 import io.hartonomous.storage.contract.vectors.Metric;
 
 import java.util.Arrays;
@@ -22,9 +22,9 @@ final class Distances {
             b = Arrays.copyOf(b, n);
         }
         return switch (metric) {
-            case COSINE -> VectorDistance.cosineDistance(a, b, a.length);
-            case EUCLIDEAN -> VectorDistance.euclidean(a, b, a.length);
-            case DOT -> -VectorDistance.dot(a, b, a.length);
+            case COSINE -> DistanceKernels.cosineDistance(a, b, a.length);
+            case EUCLIDEAN -> DistanceKernels.euclidean(a, b, a.length);
+            case DOT -> -DistanceKernels.dot(a, b, a.length);
         };
     }
 }

@@ -3,7 +3,7 @@ package io.hartonomous.ingest.atomize.model.gguf;
 /**
  * GGML tensor types by id (ggml.h): block size in values and bytes, and what Hartonomous stores them as.
  * {@code storedAs} null means not supported. Raw types keep their precision; block-quantized ones become f32 through
- * the format's documented dequantization (kernels' {@code Dequant}).
+ * the format's documented dequantization (kernels' {@code DequantKernels}).
  */
 record GgmlType(int id, String name, int blockValues, int blockBytes, String storedAs) {
 

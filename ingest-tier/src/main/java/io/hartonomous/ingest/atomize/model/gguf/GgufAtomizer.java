@@ -14,7 +14,7 @@ import io.hartonomous.ingest.detect.BadInputException;
 import io.hartonomous.ingest.detect.DetectedFormat;
 import io.hartonomous.ingest.detect.LimitExceededException;
 import io.hartonomous.ingest.detect.UnsupportedFormatException;
-import io.hartonomous.kernels.Dequant;
+import io.hartonomous.kernels.DequantKernels;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -187,7 +187,7 @@ public final class GgufAtomizer {
             long b0 = first / bv;
             long b1 = (first + count + bv - 1) / bv;
             float[] values = new float[(int) ((b1 - b0) * bv)];
-            Dequant.dequantize(name, seg, start + b0 * bb, (int) (b1 - b0), values, 0);
+            DequantKernels.dequantize(name, seg, start + b0 * bb, (int) (b1 - b0), values, 0);
             int skip = (int) (first - b0 * bv);
             for (int i = 0; i < count; i++) {
                 keys[out + i] = Float.floatToRawIntBits(values[skip + i]) & 0xFFFFFFFFL;

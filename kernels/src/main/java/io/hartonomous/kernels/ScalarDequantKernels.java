@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Scalar twin of {@link Dequant}: GGML block formats dequantized to float32 with exactly the float32 operations, in
+ * Scalar twin of {@link DequantKernels}: GGML block formats dequantized to float32 with exactly the float32 operations, in
  * exactly the order, of upstream llama.cpp gguf-py {@code quants.py} ({@code dequantize_blocks}); results are
  * bitwise equal to it. There is no fused multiply-add anywhere (numpy does not fuse).
  *
@@ -28,13 +28,14 @@ import java.lang.foreign.ValueLayout;
  *     {@code dequantize_row_q8_K}; gguf-py has no Q8_K dequantizer).</li>
  * </ul>
  */
-public final class ScalarDequant {
+public final class ScalarDequantKernels implements DequantKernels.Implementation {
     private static final ValueLayout.OfShort LE_SHORT = ScalarHalfKernels.LE_SHORT;
     private static final ValueLayout.OfInt LE_INT = ScalarHalfKernels.LE_INT;
     private static final ValueLayout.OfFloat LE_FLOAT = ScalarHalfKernels.LE_FLOAT;
+    private static final ScalarHalfKernels HALVES = new ScalarHalfKernels();
     static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
-    private ScalarDequant() {
+    public ScalarDequantKernels() {
     }
 
     static float half(MemorySegment src, long offset) {
@@ -45,8 +46,9 @@ public final class ScalarDequant {
         return src.get(ValueLayout.JAVA_BYTE, offset) & 0xFF;
     }
 
-    public static void q8_0(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        Dequant.check(src, byteOffset, blocks, 34, 32, out, outFrom);
+    @Override
+    public void q8_0(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
+        DequantKernels.check(src, byteOffset, blocks, 34, 32, out, outFrom);
         for (int b = 0; b < blocks; b++) {
             long base = byteOffset + 34L * b;
             float d = half(src, base);
@@ -57,8 +59,9 @@ public final class ScalarDequant {
         }
     }
 
-    public static void q4_0(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        Dequant.check(src, byteOffset, blocks, 18, 32, out, outFrom);
+    @Override
+    public void q4_0(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
+        DequantKernels.check(src, byteOffset, blocks, 18, 32, out, outFrom);
         for (int b = 0; b < blocks; b++) {
             long base = byteOffset + 18L * b;
             float d = half(src, base);
@@ -71,8 +74,9 @@ public final class ScalarDequant {
         }
     }
 
-    public static void q4_1(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        Dequant.check(src, byteOffset, blocks, 20, 32, out, outFrom);
+    @Override
+    public void q4_1(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
+        DequantKernels.check(src, byteOffset, blocks, 20, 32, out, outFrom);
         for (int b = 0; b < blocks; b++) {
             long base = byteOffset + 20L * b;
             float d = half(src, base);
@@ -86,8 +90,9 @@ public final class ScalarDequant {
         }
     }
 
-    public static void q5_0(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        Dequant.check(src, byteOffset, blocks, 22, 32, out, outFrom);
+    @Override
+    public void q5_0(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
+        DequantKernels.check(src, byteOffset, blocks, 22, 32, out, outFrom);
         for (int b = 0; b < blocks; b++) {
             long base = byteOffset + 22L * b;
             float d = half(src, base);
@@ -103,8 +108,9 @@ public final class ScalarDequant {
         }
     }
 
-    public static void q5_1(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        Dequant.check(src, byteOffset, blocks, 24, 32, out, outFrom);
+    @Override
+    public void q5_1(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
+        DequantKernels.check(src, byteOffset, blocks, 24, 32, out, outFrom);
         for (int b = 0; b < blocks; b++) {
             long base = byteOffset + 24L * b;
             float d = half(src, base);
@@ -144,8 +150,9 @@ public final class ScalarDequant {
         return sc | m << 8;
     }
 
-    public static void q4_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        Dequant.check(src, byteOffset, blocks, 144, 256, out, outFrom);
+    @Override
+    public void q4_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
+        DequantKernels.check(src, byteOffset, blocks, 144, 256, out, outFrom);
         for (int b = 0; b < blocks; b++) {
             long base = byteOffset + 144L * b;
             float d = half(src, base);
@@ -167,8 +174,9 @@ public final class ScalarDequant {
         }
     }
 
-    public static void q5_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        Dequant.check(src, byteOffset, blocks, 176, 256, out, outFrom);
+    @Override
+    public void q5_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
+        DequantKernels.check(src, byteOffset, blocks, 176, 256, out, outFrom);
         for (int b = 0; b < blocks; b++) {
             long base = byteOffset + 176L * b;
             float d = half(src, base);
@@ -190,8 +198,9 @@ public final class ScalarDequant {
         }
     }
 
-    public static void q6_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        Dequant.check(src, byteOffset, blocks, 210, 256, out, outFrom);
+    @Override
+    public void q6_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
+        DequantKernels.check(src, byteOffset, blocks, 210, 256, out, outFrom);
         for (int b = 0; b < blocks; b++) {
             long base = byteOffset + 210L * b;
             float d = half(src, base + 208);
@@ -210,8 +219,9 @@ public final class ScalarDequant {
         }
     }
 
-    public static void q8_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        Dequant.check(src, byteOffset, blocks, 292, 256, out, outFrom);
+    @Override
+    public void q8_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
+        DequantKernels.check(src, byteOffset, blocks, 292, 256, out, outFrom);
         for (int b = 0; b < blocks; b++) {
             long base = byteOffset + 292L * b;
             float d = src.get(LE_FLOAT, base);
@@ -222,23 +232,8 @@ public final class ScalarDequant {
         }
     }
 
-    /** Dispatch by GGML type name (as {@link Dequant#blockBytes(String)}). */
-    public static void dequantize(String ggmlType, MemorySegment src, long byteOffset, int blocks, float[] out,
-                                  int outFrom) {
-        switch (Dequant.normalize(ggmlType)) {
-            case "Q8_0" -> q8_0(src, byteOffset, blocks, out, outFrom);
-            case "Q4_0" -> q4_0(src, byteOffset, blocks, out, outFrom);
-            case "Q4_1" -> q4_1(src, byteOffset, blocks, out, outFrom);
-            case "Q5_0" -> q5_0(src, byteOffset, blocks, out, outFrom);
-            case "Q5_1" -> q5_1(src, byteOffset, blocks, out, outFrom);
-            case "Q4_K" -> q4_K(src, byteOffset, blocks, out, outFrom);
-            case "Q5_K" -> q5_K(src, byteOffset, blocks, out, outFrom);
-            case "Q6_K" -> q6_K(src, byteOffset, blocks, out, outFrom);
-            case "Q8_K" -> q8_K(src, byteOffset, blocks, out, outFrom);
-            case "F32" -> ScalarHalfKernels.f32(src, byteOffset, blocks, out, outFrom);
-            case "F16" -> ScalarHalfKernels.f16ToF32(src, byteOffset, blocks, out, outFrom);
-            case "BF16" -> ScalarHalfKernels.bf16ToF32(src, byteOffset, blocks, out, outFrom);
-            default -> throw Dequant.unsupported(ggmlType);
-        }
+    @Override
+    public HalfKernels.Implementation halves() {
+        return HALVES;
     }
 }

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** The bootstrap admin key the console uses for its calls: the same one the tiers register. */
-final class ApiKeys {
-    private ApiKeys() {
+final class ConsoleKey {
+    private ConsoleKey() {
     }
 
     static String bootstrap(Path dataDir) {

@@ -1,12 +1,13 @@
 package io.hartonomous.kernels;
 
-/** Scalar twin of {@link VectorDistance}: the plain loops the SIMD kernels must agree with. */
-public final class ScalarVectorDistance {
-    private ScalarVectorDistance() {
+/** Scalar twin of {@link DistanceKernels}: the plain loops the SIMD kernels must agree with. */
+public final class ScalarDistanceKernels implements DistanceKernels.Implementation {
+    public ScalarDistanceKernels() {
     }
 
-    public static float dot(float[] a, float[] b, int length) {
-        VectorDistance.checkLengths(a, b, length);
+    @Override
+    public float dot(float[] a, float[] b, int length) {
+        DistanceKernels.checkLengths(a, b, length);
         float sum = 0;
         for (int i = 0; i < length; i++) {
             sum += a[i] * b[i];
@@ -14,8 +15,9 @@ public final class ScalarVectorDistance {
         return sum;
     }
 
-    public static float squaredEuclidean(float[] a, float[] b, int length) {
-        VectorDistance.checkLengths(a, b, length);
+    @Override
+    public float squaredEuclidean(float[] a, float[] b, int length) {
+        DistanceKernels.checkLengths(a, b, length);
         float sum = 0;
         for (int i = 0; i < length; i++) {
             float d = a[i] - b[i];
@@ -24,8 +26,9 @@ public final class ScalarVectorDistance {
         return sum;
     }
 
-    public static float cosineDistance(float[] a, float[] b, int length) {
-        VectorDistance.checkLengths(a, b, length);
+    @Override
+    public float cosineDistance(float[] a, float[] b, int length) {
+        DistanceKernels.checkLengths(a, b, length);
         float d = 0;
         float x = 0;
         float y = 0;

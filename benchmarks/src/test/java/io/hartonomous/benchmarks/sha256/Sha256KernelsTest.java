@@ -1,4 +1,4 @@
-package io.hartonomous.kernels;
+package io.hartonomous.benchmarks.sha256;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,7 +40,7 @@ class Sha256KernelsTest {
                 byte[] a = new byte[32 * n + 5];
                 byte[] b = new byte[32 * n + 5];
                 if (vb <= 4) {
-                    int[] values = TestData.ints(rnd, n + 2);
+                    int[] values = ints(n + 2);
                     Sha256Kernels.hashInts(header, vb, values, 2, n, a, 5);
                     ScalarSha256Kernels.hashInts(header, vb, values, 2, n, b, 5);
                 } else {
@@ -59,8 +59,8 @@ class Sha256KernelsTest {
     @Test
     void lengthsAroundTheLaneCount() {
         byte[] header = "audio/pcm16\0".getBytes(StandardCharsets.UTF_8);
-        for (int n : TestData.LENGTHS) {
-            int[] values = TestData.ints(rnd, n);
+        for (int n : LENGTHS) {
+            int[] values = ints(n);
             byte[] a = new byte[32 * n];
             byte[] b = new byte[32 * n];
             Sha256Kernels.hashInts(header, 2, values, 0, n, a, 0);
@@ -84,5 +84,18 @@ class Sha256KernelsTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Sha256Kernels.hashInts(new byte[2], 4, new int[2], 0, 2, new byte[63], 0))
                 .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    /** Lengths around the 8 and 16 lane counts, odd sizes and empty. */
+    private static final int[] LENGTHS = {0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 255, 1000, 4099};
+
+    /** Random ints salted with 0, -1 and the extremes. */
+    private int[] ints(int n) {
+        int[] a = rnd.ints(n).toArray();
+        int[] edges = {0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE};
+        for (int i = 0; i < n; i += 3) {
+            a[i] = edges[(i / 3) % edges.length];
+        }
+        return a;
     }
 }

@@ -4,20 +4,21 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector distances with the Vector API at the machine's preferred width; {@link ScalarVectorDistance} is the twin
+ * Vector distances with the Vector API at the machine's preferred width; {@link ScalarDistanceKernels} is the twin
  * they are tested against. Lanes accumulate in float and are summed once at the end, so results may differ from
  * the scalar twin in the last bits (tests allow a relative tolerance). The lanes are summed in lane order rather than
  * with {@code reduceLanes(ADD)}, whose order is unspecified and differs between interpreted and compiled code: the
  * same inputs must always give the same distance (hybrid and exact search rank by it).
  */
-public final class VectorDistance {
+final class VectorDistanceKernels implements DistanceKernels.Implementation {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
-    private VectorDistance() {
+    VectorDistanceKernels() {
     }
 
-    public static float dot(float[] a, float[] b, int length) {
-        checkLengths(a, b, length);
+    @Override
+    public float dot(float[] a, float[] b, int length) {
+        DistanceKernels.checkLengths(a, b, length);
         FloatVector acc = FloatVector.zero(SPECIES);
         int i = 0;
         int bound = SPECIES.loopBound(length);
@@ -31,8 +32,9 @@ public final class VectorDistance {
         return sum;
     }
 
-    public static float squaredEuclidean(float[] a, float[] b, int length) {
-        checkLengths(a, b, length);
+    @Override
+    public float squaredEuclidean(float[] a, float[] b, int length) {
+        DistanceKernels.checkLengths(a, b, length);
         FloatVector acc = FloatVector.zero(SPECIES);
         int i = 0;
         int bound = SPECIES.loopBound(length);
@@ -48,13 +50,9 @@ public final class VectorDistance {
         return sum;
     }
 
-    public static float euclidean(float[] a, float[] b, int length) {
-        return (float) Math.sqrt(squaredEuclidean(a, b, length));
-    }
-
-    /** 1 - cos(a, b); 1 when either vector is all zeros (no direction, so no similarity). */
-    public static float cosineDistance(float[] a, float[] b, int length) {
-        checkLengths(a, b, length);
+    @Override
+    public float cosineDistance(float[] a, float[] b, int length) {
+        DistanceKernels.checkLengths(a, b, length);
         FloatVector dot = FloatVector.zero(SPECIES);
         FloatVector na = FloatVector.zero(SPECIES);
         FloatVector nb = FloatVector.zero(SPECIES);
@@ -75,7 +73,7 @@ public final class VectorDistance {
             x += a[i] * a[i];
             y += b[i] * b[i];
         }
-        return ScalarVectorDistance.cosineFromSums(d, x, y);
+        return ScalarDistanceKernels.cosineFromSums(d, x, y);
     }
 
     /** Lane 0 + lane 1 + ... in that order: deterministic, unlike {@code reduceLanes(ADD)}. */
@@ -90,11 +88,5 @@ public final class VectorDistance {
     /** Lanes of the preferred species, for tests that replay the kernels' order of operations. */
     static int laneCount() {
         return SPECIES.length();
-    }
-
-    static void checkLengths(float[] a, float[] b, int length) {
-        if (length < 0 || a.length < length || b.length < length) {
-            throw new IllegalArgumentException("vectors shorter than " + length + " (" + a.length + ", " + b.length + ")");
-        }
     }
 }

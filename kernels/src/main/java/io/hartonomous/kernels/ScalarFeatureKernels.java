@@ -3,9 +3,9 @@ package io.hartonomous.kernels;
 import java.util.Objects;
 
 /**
- * Scalar twin of {@link FeatureEmbedders} and the definition of the built-in feature descriptors.
+ * Scalar twin of {@link FeatureKernels} and the definition of the built-in feature descriptors.
  *
- * <p><b>Image</b> ({@value FeatureEmbedders#IMAGE_DIMENSION} floats): [0,64) RGB histogram over the top 2 bits of
+ * <p><b>Image</b> ({@value FeatureKernels#IMAGE_DIMENSION} floats): [0,64) RGB histogram over the top 2 bits of
  * each channel (bin = r2·16 + g2·4 + b2), pixel fractions; [64,80) gradient-orientation histogram of the luminance
  * (central differences, edges clamped, unsigned orientation in [0,π) in 16 bins, weighted by gradient magnitude,
  * normalised to sum 1); [80,88) luminance mean, standard deviation, min, max, alpha mean, mean gradient magnitude,
@@ -15,32 +15,46 @@ import java.util.Objects;
  * The orientation bin is found without atan2: after folding the gradient into the upper half plane, it is the
  * number of bin boundaries jπ/16 (j = 1..15) with {@code cos(jπ/16)·gy − sin(jπ/16)·gx ≥ 0}.
  *
- * <p><b>Audio</b> ({@value FeatureEmbedders#AUDIO_DIMENSION} floats): Hann-windowed 2048-point FFT frames, hop
+ * <p><b>Audio</b> ({@value FeatureKernels#AUDIO_DIMENSION} floats): Hann-windowed 2048-point FFT frames, hop
  * 1024 (at most {@value #MAX_FRAMES} frames, evenly spread); [0,32) mean over frames of
  * {@code (log10(E_band + 1e-10) + 10) / 10} for 32 log-spaced bands from 30 Hz to min(16 kHz, Nyquist); [32,42)
  * mean and standard deviation of spectral centroid / Nyquist, 85 % rolloff / Nyquist, zero-crossing rate, RMS and
  * spectral flatness. L2-normalised.
  *
- * <p><b>Tensor</b> ({@value FeatureEmbedders#TENSOR_DIMENSION} floats): [0,10) signed log1p of mean, log1p of
+ * <p><b>Tensor</b> ({@value FeatureKernels#TENSOR_DIMENSION} floats): [0,10) signed log1p of mean, log1p of
  * std, signed log1p of min and max, NaN fraction, skewness/10 (clamped ±1), log1p(excess kurtosis + 3)/10, zero
  * fraction, negative fraction, log10(count+1)/10 (moments of the sample); [10,42) 32-bin histogram of the sample over
  * [min, max] of the stats, fractions. L2-normalised.
  */
-public final class ScalarFeatureEmbedders {
+public final class ScalarFeatureKernels implements FeatureKernels.Implementation {
     static final int MAX_FRAMES = 2048;
     static final int FFT_SIZE = 2048;
     static final int HOP = 1024;
     static final int AUDIO_BANDS = 32;
     static final int TENSOR_BINS = 32;
 
-    private ScalarFeatureEmbedders() {
+    private static final ScalarStatsKernels STATS = new ScalarStatsKernels();
+
+    /** The per-row gradient step of the image descriptor: {@link #gradientRow} here, vectorized in the SIMD kernels. */
+    @FunctionalInterface
+    interface GradientRow {
+        void compute(float[] lum, int width, int height, int y, float[] mag, int[] bin);
     }
 
-    public static float[] image(int[] rgba8, int width, int height) {
-        return image(rgba8, width, height, false);
+    public ScalarFeatureKernels() {
     }
 
-    static float[] image(int[] rgba8, int width, int height, boolean simd) {
+    @Override
+    public float[] image(int[] rgba8, int width, int height) {
+        return image(rgba8, width, height, ScalarFeatureKernels::gradientRow);
+    }
+
+    @Override
+    public float[] image16(long[] rgba16, int width, int height) {
+        return image16(rgba16, width, height, ScalarFeatureKernels::gradientRow);
+    }
+
+    static float[] image(int[] rgba8, int width, int height, GradientRow rows) {
         int n = checkImage(rgba8.length, width, height);
         float[] r = new float[n];
         float[] g = new float[n];
@@ -58,14 +72,10 @@ public final class ScalarFeatureEmbedders {
             a[i] = (p >>> 24) / 255f;
             bins[i] = (ri >>> 6) << 4 | (gi >>> 6) << 2 | (bi >>> 6);
         }
-        return imageDescriptor(r, g, b, a, bins, width, height, simd);
+        return imageDescriptor(r, g, b, a, bins, width, height, rows);
     }
 
-    public static float[] image16(long[] rgba16, int width, int height) {
-        return image16(rgba16, width, height, false);
-    }
-
-    static float[] image16(long[] rgba16, int width, int height, boolean simd) {
+    static float[] image16(long[] rgba16, int width, int height, GradientRow rows) {
         int n = checkImage(rgba16.length, width, height);
         float[] r = new float[n];
         float[] g = new float[n];
@@ -83,7 +93,7 @@ public final class ScalarFeatureEmbedders {
             a[i] = (int) (p >>> 48) / 65535f;
             bins[i] = (ri >>> 14) << 4 | (gi >>> 14) << 2 | (bi >>> 14);
         }
-        return imageDescriptor(r, g, b, a, bins, width, height, simd);
+        return imageDescriptor(r, g, b, a, bins, width, height, rows);
     }
 
     static int checkImage(int length, int width, int height) {
@@ -98,9 +108,9 @@ public final class ScalarFeatureEmbedders {
     }
 
     static float[] imageDescriptor(float[] r, float[] g, float[] b, float[] a, int[] bins, int width, int height,
-                                   boolean simd) {
+                                   GradientRow rows) {
         int n = width * height;
-        float[] out = new float[FeatureEmbedders.IMAGE_DIMENSION];
+        float[] out = new float[FeatureKernels.IMAGE_DIMENSION];
         if (n == 0) {
             return out;
         }
@@ -120,17 +130,13 @@ public final class ScalarFeatureEmbedders {
         for (int k = 0; k < 64; k++) {
             out[k] = colour[k] / (float) n;
         }
-        ChunkStats ls = ScalarStatsKernels.stats(lum, 0, n);
+        ChunkStats ls = STATS.stats(lum, 0, n);
         double[] orient = new double[16];
         float[] mag = new float[width];
         int[] bin = new int[width];
         double magSum = 0;
         for (int y = 0; y < height; y++) {
-            if (simd) {
-                FeatureEmbedders.gradientRow(lum, width, height, y, mag, bin);
-            } else {
-                gradientRow(lum, width, height, y, mag, bin);
-            }
+            rows.compute(lum, width, height, y, mag, bin);
             for (int x = 0; x < width; x++) {
                 if (mag[x] > 0) {
                     orient[bin[x]] += mag[x];
@@ -172,7 +178,7 @@ public final class ScalarFeatureEmbedders {
 
     /**
      * Gradient magnitude and orientation bin of every pixel of row y (central differences, edges clamped).
-     * {@link FeatureEmbedders} computes the same per-pixel float operations with vectors.
+     * {@link VectorFeatureKernels} computes the same per-pixel float operations with vectors.
      */
     static void gradientRow(float[] lum, int width, int height, int y, float[] mag, int[] bin) {
         int up = Math.max(0, y - 1) * width;
@@ -207,18 +213,19 @@ public final class ScalarFeatureEmbedders {
         return bin;
     }
 
-    public static float[] audio(float[] mono, int sampleRate) {
+    @Override
+    public float[] audio(float[] mono, int sampleRate) {
         Objects.requireNonNull(mono, "mono");
         if (sampleRate <= 0) {
             throw new IllegalArgumentException("sample rate must be positive, got " + sampleRate);
         }
-        float[] out = new float[FeatureEmbedders.AUDIO_DIMENSION];
+        float[] out = new float[FeatureKernels.AUDIO_DIMENSION];
         if (mono.length == 0) {
             return out;
         }
         int frames = mono.length <= FFT_SIZE ? 1 : 1 + (mono.length - FFT_SIZE + HOP - 1) / HOP;
         int used = Math.min(frames, MAX_FRAMES);
-        float[] window = FeatureEmbedders.hann(FFT_SIZE);
+        float[] window = FeatureKernels.hann(FFT_SIZE);
         int[] bandEdges = bandEdges(sampleRate);
         double nyquist = sampleRate / 2.0;
         float[] re = new float[FFT_SIZE];
@@ -241,8 +248,8 @@ public final class ScalarFeatureEmbedders {
                 re[i] = x * window[i];
                 im[i] = 0;
             }
-            FeatureEmbedders.fft(re, im);
-            FeatureEmbedders.powerSpectrum(re, im, power);
+            FeatureKernels.fft(re, im);
+            FeatureKernels.powerSpectrum(re, im, power);
             double total = 0;
             double weighted = 0;
             double logSum = 0;
@@ -310,10 +317,11 @@ public final class ScalarFeatureEmbedders {
         return edges;
     }
 
-    public static float[] tensor(ChunkStats stats, float[] sample) {
+    @Override
+    public float[] tensor(ChunkStats stats, float[] sample) {
         Objects.requireNonNull(stats, "stats");
         Objects.requireNonNull(sample, "sample");
-        float[] out = new float[FeatureEmbedders.TENSOR_DIMENSION];
+        float[] out = new float[FeatureKernels.TENSOR_DIMENSION];
         long total = stats.count() + stats.nanCount();
         out[0] = signedLog1p(stats.mean());
         out[1] = (float) Math.log1p(finiteOr0(stats.stddev()));

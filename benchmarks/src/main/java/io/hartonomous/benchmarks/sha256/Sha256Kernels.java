@@ -1,4 +1,4 @@
-package io.hartonomous.kernels;
+package io.hartonomous.benchmarks.sha256;
 
 import java.util.Objects;
 

@@ -4,8 +4,8 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import io.hartonomous.kernels.ChunkStats;
-import io.hartonomous.kernels.FeatureEmbedders;
-import io.hartonomous.kernels.ScalarFeatureEmbedders;
+import io.hartonomous.kernels.FeatureKernels;
+import io.hartonomous.kernels.ScalarFeatureKernels;
 import io.hartonomous.kernels.StatsKernels;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,7 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @State(Scope.Thread)
-public class FeatureEmbeddersBenchmark {
+public class FeatureBenchmark {
+    private static final ScalarFeatureKernels SCALAR_FEATURE = new ScalarFeatureKernels();
     int[] image;
     float[] audio;
     float[] sample;
@@ -54,21 +55,21 @@ public class FeatureEmbeddersBenchmark {
 
     @Benchmark
     public float[] imageSimd() {
-        return FeatureEmbedders.image(image, 1024, 1024);
+        return FeatureKernels.image(image, 1024, 1024);
     }
 
     @Benchmark
     public float[] imageScalar() {
-        return ScalarFeatureEmbedders.image(image, 1024, 1024);
+        return SCALAR_FEATURE.image(image, 1024, 1024);
     }
 
     @Benchmark
     public float[] audio() {
-        return FeatureEmbedders.audio(audio, 48_000);
+        return FeatureKernels.audio(audio, 48_000);
     }
 
     @Benchmark
     public float[] tensor() {
-        return FeatureEmbedders.tensor(stats, sample);
+        return FeatureKernels.tensor(stats, sample);
     }
 }

@@ -8,7 +8,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Fixed lengths, unit norm, twin agreement, and that the descriptors separate what they should. */
-class FeatureEmbeddersTest {
+class FeatureKernelsTest {
+    private static final FeatureKernels.Implementation VECTOR = new VectorFeatureKernels();
+    private static final FeatureKernels.Implementation SCALAR = new ScalarFeatureKernels();
+    private static final StatsKernels.Implementation SCALAR_STATS = new ScalarStatsKernels();
+    private static final DistanceKernels.Implementation SCALAR_DISTANCE = new ScalarDistanceKernels();
     private final Random rnd = new Random(9);
 
     private static double norm(float[] v) {
@@ -20,7 +24,7 @@ class FeatureEmbeddersTest {
     }
 
     private static float cos(float[] a, float[] b) {
-        return ScalarVectorDistance.cosineDistance(a, b, a.length);
+        return SCALAR_DISTANCE.cosineDistance(a, b, a.length);
     }
 
     private int[] picture(int w, int h, int baseR, int baseG, int baseB, boolean stripes) {
@@ -43,12 +47,12 @@ class FeatureEmbeddersTest {
         int[] red2 = picture(64, 48, 210, 30, 25, false);
         int[] blue = picture(64, 48, 20, 20, 200, false);
         int[] redStripes = picture(64, 48, 180, 20, 20, true);
-        float[] a = FeatureEmbedders.image(red1, 64, 48);
-        assertThat(a).hasSize(FeatureEmbedders.IMAGE_DIMENSION).isEqualTo(ScalarFeatureEmbedders.image(red1, 64, 48));
+        float[] a = VECTOR.image(red1, 64, 48);
+        assertThat(a).hasSize(FeatureKernels.IMAGE_DIMENSION).isEqualTo(SCALAR.image(red1, 64, 48));
         assertThat(norm(a)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
-        float[] b = FeatureEmbedders.image(red2, 64, 48);
-        float[] c = FeatureEmbedders.image(blue, 64, 48);
-        float[] d = FeatureEmbedders.image(redStripes, 64, 48);
+        float[] b = VECTOR.image(red2, 64, 48);
+        float[] c = VECTOR.image(blue, 64, 48);
+        float[] d = VECTOR.image(redStripes, 64, 48);
         assertThat(cos(a, b)).isLessThan(cos(a, c));
         assertThat(cos(a, b)).isLessThan(cos(a, d));
         // 16-bit version of the same picture (v * 257) describes the same image
@@ -59,14 +63,14 @@ class FeatureEmbeddersTest {
                 px16[i] |= (long) (((p >>> (8 * ch)) & 0xFF) * 257) << (16 * ch);
             }
         }
-        float[] a16 = FeatureEmbedders.image16(px16, 64, 48);
-        assertThat(a16).hasSize(FeatureEmbedders.IMAGE_DIMENSION).isEqualTo(ScalarFeatureEmbedders.image16(px16, 64, 48));
+        float[] a16 = VECTOR.image16(px16, 64, 48);
+        assertThat(a16).hasSize(FeatureKernels.IMAGE_DIMENSION).isEqualTo(SCALAR.image16(px16, 64, 48));
         assertThat(cos(a, a16)).isLessThan(1e-4f);
         // degenerate sizes
-        assertThat(FeatureEmbedders.image(new int[0], 0, 0)).hasSize(FeatureEmbedders.IMAGE_DIMENSION);
-        assertThat(norm(FeatureEmbedders.image(new int[] {0xFF0000FF}, 1, 1))).isCloseTo(1.0,
+        assertThat(VECTOR.image(new int[0], 0, 0)).hasSize(FeatureKernels.IMAGE_DIMENSION);
+        assertThat(norm(VECTOR.image(new int[] {0xFF0000FF}, 1, 1))).isCloseTo(1.0,
                 org.assertj.core.data.Offset.offset(1e-5));
-        assertThatThrownBy(() -> FeatureEmbedders.image(new int[3], 2, 2)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> VECTOR.image(new int[3], 2, 2)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -84,9 +88,9 @@ class FeatureEmbeddersTest {
                         };
                         px16[i] = rnd.nextLong();
                     }
-                    assertThat(FeatureEmbedders.image(px, w, h)).as("%dx%d kind %d", w, h, kind)
-                            .isEqualTo(ScalarFeatureEmbedders.image(px, w, h));
-                    assertThat(FeatureEmbedders.image16(px16, w, h)).isEqualTo(ScalarFeatureEmbedders.image16(px16, w, h));
+                    assertThat(VECTOR.image(px, w, h)).as("%dx%d kind %d", w, h, kind)
+                            .isEqualTo(SCALAR.image(px, w, h));
+                    assertThat(VECTOR.image16(px16, w, h)).isEqualTo(SCALAR.image16(px16, w, h));
                 }
             }
         }
@@ -94,14 +98,14 @@ class FeatureEmbeddersTest {
 
     @Test
     void orientationBins() {
-        assertThat(ScalarFeatureEmbedders.orientationBin(1, 0)).isZero();
-        assertThat(ScalarFeatureEmbedders.orientationBin(-1, 0)).isZero(); // folded: same orientation
-        assertThat(ScalarFeatureEmbedders.orientationBin(0, 1)).isEqualTo(8);
-        assertThat(ScalarFeatureEmbedders.orientationBin(0, -1)).isEqualTo(8);
-        assertThat(ScalarFeatureEmbedders.orientationBin(-1, 0.001f)).isEqualTo(15);
+        assertThat(ScalarFeatureKernels.orientationBin(1, 0)).isZero();
+        assertThat(ScalarFeatureKernels.orientationBin(-1, 0)).isZero(); // folded: same orientation
+        assertThat(ScalarFeatureKernels.orientationBin(0, 1)).isEqualTo(8);
+        assertThat(ScalarFeatureKernels.orientationBin(0, -1)).isEqualTo(8);
+        assertThat(ScalarFeatureKernels.orientationBin(-1, 0.001f)).isEqualTo(15);
         for (int k = 0; k < 16; k++) {
             double mid = (k + 0.5) * Math.PI / 16;
-            assertThat(ScalarFeatureEmbedders.orientationBin((float) Math.cos(mid), (float) Math.sin(mid))).isEqualTo(k);
+            assertThat(ScalarFeatureKernels.orientationBin((float) Math.cos(mid), (float) Math.sin(mid))).isEqualTo(k);
         }
     }
 
@@ -120,18 +124,18 @@ class FeatureEmbeddersTest {
         float[] b440 = tone(445, rate, 30_000, 0.02, rnd);
         float[] c5k = tone(5000, rate, 20_000, 0.01, rnd);
         float[] noise = tone(0, rate, 20_000, 0.3, rnd);
-        float[] a = FeatureEmbedders.audio(a440, rate);
-        assertThat(a).hasSize(FeatureEmbedders.AUDIO_DIMENSION).isEqualTo(ScalarFeatureEmbedders.audio(a440, rate));
+        float[] a = VECTOR.audio(a440, rate);
+        assertThat(a).hasSize(FeatureKernels.AUDIO_DIMENSION).isEqualTo(SCALAR.audio(a440, rate));
         assertThat(norm(a)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
-        float[] b = FeatureEmbedders.audio(b440, rate);
-        assertThat(cos(a, b)).isLessThan(cos(a, FeatureEmbedders.audio(c5k, rate)));
-        assertThat(cos(a, b)).isLessThan(cos(a, FeatureEmbedders.audio(noise, rate)));
+        float[] b = VECTOR.audio(b440, rate);
+        assertThat(cos(a, b)).isLessThan(cos(a, VECTOR.audio(c5k, rate)));
+        assertThat(cos(a, b)).isLessThan(cos(a, VECTOR.audio(noise, rate)));
         for (float x : a) {
             assertThat(x).isFinite();
         }
-        assertThat(FeatureEmbedders.audio(new float[0], 8000)).hasSize(FeatureEmbedders.AUDIO_DIMENSION);
-        assertThat(FeatureEmbedders.audio(new float[100], 8000)).hasSize(FeatureEmbedders.AUDIO_DIMENSION);
-        assertThat(norm(FeatureEmbedders.audio(tone(100, 8000, 5000, 0, rnd), 8000))).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(VECTOR.audio(new float[0], 8000)).hasSize(FeatureKernels.AUDIO_DIMENSION);
+        assertThat(VECTOR.audio(new float[100], 8000)).hasSize(FeatureKernels.AUDIO_DIMENSION);
+        assertThat(norm(VECTOR.audio(tone(100, 8000, 5000, 0, rnd), 8000))).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
     }
 
     @Test
@@ -144,18 +148,18 @@ class FeatureEmbeddersTest {
             normal2[i] = (float) rnd.nextGaussian() * 0.021f;
             uniform[i] = (rnd.nextFloat() - 0.5f) * 0.5f;
         }
-        float[] a = FeatureEmbedders.tensor(StatsKernels.stats(normal, 0, normal.length), normal);
-        assertThat(a).hasSize(FeatureEmbedders.TENSOR_DIMENSION);
-        assertThat(a).isEqualTo(ScalarFeatureEmbedders.tensor(ScalarStatsKernels.stats(normal, 0, normal.length), normal));
+        float[] a = VECTOR.tensor(StatsKernels.stats(normal, 0, normal.length), normal);
+        assertThat(a).hasSize(FeatureKernels.TENSOR_DIMENSION);
+        assertThat(a).isEqualTo(SCALAR.tensor(SCALAR_STATS.stats(normal, 0, normal.length), normal));
         assertThat(norm(a)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
-        float[] b = FeatureEmbedders.tensor(StatsKernels.stats(normal2, 0, normal2.length), normal2);
-        float[] c = FeatureEmbedders.tensor(StatsKernels.stats(uniform, 0, uniform.length), uniform);
+        float[] b = VECTOR.tensor(StatsKernels.stats(normal2, 0, normal2.length), normal2);
+        float[] c = VECTOR.tensor(StatsKernels.stats(uniform, 0, uniform.length), uniform);
         assertThat(cos(a, b)).isLessThan(cos(a, c));
         float[] weird = {Float.NaN, Float.POSITIVE_INFINITY, 0, 0, -1};
-        float[] w = FeatureEmbedders.tensor(StatsKernels.stats(weird, 0, weird.length), weird);
+        float[] w = VECTOR.tensor(StatsKernels.stats(weird, 0, weird.length), weird);
         for (float x : w) {
             assertThat(x).isFinite();
         }
-        assertThat(FeatureEmbedders.tensor(ChunkStats.EMPTY, new float[0])).hasSize(FeatureEmbedders.TENSOR_DIMENSION);
+        assertThat(VECTOR.tensor(ChunkStats.EMPTY, new float[0])).hasSize(FeatureKernels.TENSOR_DIMENSION);
     }
 }

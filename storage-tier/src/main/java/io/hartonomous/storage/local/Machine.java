@@ -1,4 +1,4 @@
-package io.hartonomous.benchmarks.report;
+package io.hartonomous.storage.local;
 
 import java.io.IOException;
 import java.nio.file.Files;

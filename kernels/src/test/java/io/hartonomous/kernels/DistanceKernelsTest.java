@@ -8,10 +8,12 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * VectorDistance vs ScalarVectorDistance. SIMD lanes accumulate with FMA in a different order, so finite results
+ * DistanceKernels vs ScalarDistanceKernels. SIMD lanes accumulate with FMA in a different order, so finite results
  * agree within a relative 1e-5 of the sum of absolute terms; non-finite inputs give the same class of result.
  */
-class VectorDistanceTest {
+class DistanceKernelsTest {
+    private static final DistanceKernels.Implementation VECTOR = new VectorDistanceKernels();
+    private static final DistanceKernels.Implementation SCALAR = new ScalarDistanceKernels();
 
     private static void close(float simd, float scalar, double scale, String what) {
         if (Float.isNaN(scalar)) {
@@ -37,12 +39,12 @@ class VectorDistanceTest {
                     absDot += Math.abs((double) a[i] * b[i]);
                     absSq += ((double) a[i] - b[i]) * ((double) a[i] - b[i]);
                 }
-                close(VectorDistance.dot(a, b, n), ScalarVectorDistance.dot(a, b, n), absDot, "dot n=" + n);
-                close(VectorDistance.squaredEuclidean(a, b, n), ScalarVectorDistance.squaredEuclidean(a, b, n), absSq,
+                close(VECTOR.dot(a, b, n), SCALAR.dot(a, b, n), absDot, "dot n=" + n);
+                close(VECTOR.squaredEuclidean(a, b, n), SCALAR.squaredEuclidean(a, b, n), absSq,
                         "sq n=" + n);
-                close(VectorDistance.euclidean(a, b, n), (float) Math.sqrt(ScalarVectorDistance.squaredEuclidean(a, b, n)),
+                close(VECTOR.euclidean(a, b, n), (float) Math.sqrt(SCALAR.squaredEuclidean(a, b, n)),
                         Math.sqrt(absSq), "euclid n=" + n);
-                close(VectorDistance.cosineDistance(a, b, n), ScalarVectorDistance.cosineDistance(a, b, n), 1,
+                close(VECTOR.cosineDistance(a, b, n), SCALAR.cosineDistance(a, b, n), 1,
                         "cos n=" + n);
             }
         }
@@ -56,7 +58,7 @@ class VectorDistanceTest {
     @Test
     void resultsAreDeterministicAcrossRunsAndCompilation() {
         Random rnd = new Random(5);
-        int lanes = VectorDistance.laneCount();
+        int lanes = VectorDistanceKernels.laneCount();
         for (int n : new int[] {64, 1998, 256, 1000, 17, 3}) {
             float[] a = TestData.floats(rnd, n, false);
             float[] b = TestData.floats(rnd, n, false);
@@ -80,8 +82,8 @@ class VectorDistanceTest {
                 sq += d * d;
             }
             for (int run = 0; run < 20_000; run++) { // long enough for C2 to compile the kernels mid-loop
-                assertThat(VectorDistance.dot(a, b, n)).as("dot n=%d run %d", n, run).isEqualTo(dot);
-                assertThat(VectorDistance.squaredEuclidean(a, b, n)).as("sq n=%d run %d", n, run).isEqualTo(sq);
+                assertThat(VECTOR.dot(a, b, n)).as("dot n=%d run %d", n, run).isEqualTo(dot);
+                assertThat(VECTOR.squaredEuclidean(a, b, n)).as("sq n=%d run %d", n, run).isEqualTo(sq);
             }
         }
     }
@@ -92,34 +94,34 @@ class VectorDistanceTest {
         float[] zeros = new float[n];
         float[] ones = new float[n];
         java.util.Arrays.fill(ones, 1f);
-        assertThat(VectorDistance.cosineDistance(zeros, ones, n)).isEqualTo(1f);
-        assertThat(ScalarVectorDistance.cosineDistance(zeros, ones, n)).isEqualTo(1f);
-        assertThat(VectorDistance.cosineDistance(ones, ones, n)).isEqualTo(0f);
+        assertThat(VECTOR.cosineDistance(zeros, ones, n)).isEqualTo(1f);
+        assertThat(SCALAR.cosineDistance(zeros, ones, n)).isEqualTo(1f);
+        assertThat(VECTOR.cosineDistance(ones, ones, n)).isEqualTo(0f);
         float[] neg = new float[n];
         java.util.Arrays.fill(neg, -2f);
-        assertThat(VectorDistance.cosineDistance(ones, neg, n)).isEqualTo(2f);
+        assertThat(VECTOR.cosineDistance(ones, neg, n)).isEqualTo(2f);
         for (float edge : TestData.FLOAT_EDGES) {
             for (int pos : new int[] {0, 16, 36}) {
                 float[] a = ones.clone();
                 a[pos] = edge;
-                close(VectorDistance.dot(a, ones, n), ScalarVectorDistance.dot(a, ones, n), Math.abs(edge) + n,
+                close(VECTOR.dot(a, ones, n), SCALAR.dot(a, ones, n), Math.abs(edge) + n,
                         "dot edge " + edge);
-                close(VectorDistance.squaredEuclidean(a, zeros, n), ScalarVectorDistance.squaredEuclidean(a, zeros, n),
+                close(VECTOR.squaredEuclidean(a, zeros, n), SCALAR.squaredEuclidean(a, zeros, n),
                         (double) edge * edge + n, "sq edge " + edge);
                 // subnormals and signed zeros are ordinary finite values
                 float[] tiny = new float[n];
                 tiny[pos] = Float.MIN_VALUE;
-                assertThat(VectorDistance.dot(tiny, ones, n)).isEqualTo(ScalarVectorDistance.dot(tiny, ones, n));
+                assertThat(VECTOR.dot(tiny, ones, n)).isEqualTo(SCALAR.dot(tiny, ones, n));
             }
         }
     }
 
     @Test
     void lengthIsChecked() {
-        assertThatThrownBy(() -> VectorDistance.dot(new float[3], new float[2], 3))
+        assertThatThrownBy(() -> VECTOR.dot(new float[3], new float[2], 3))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ScalarVectorDistance.dot(new float[3], new float[3], -1))
+        assertThatThrownBy(() -> SCALAR.dot(new float[3], new float[3], -1))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(VectorDistance.dot(new float[5], new float[5], 0)).isZero();
+        assertThat(VECTOR.dot(new float[5], new float[5], 0)).isZero();
     }
 }

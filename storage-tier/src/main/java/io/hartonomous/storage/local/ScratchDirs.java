@@ -1,4 +1,4 @@
-package io.hartonomous.cli;
+package io.hartonomous.storage.local;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,13 +6,13 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Removal of the temporary data folders the demo and the benches create. */
-final class ScratchDirs {
+/** Removal of the temporary data folders the demo and the benches create for an embedded engine. */
+public final class ScratchDirs {
     private ScratchDirs() {
     }
 
     /** Deletes {@code dir} and everything below it, children first; a missing folder is fine. */
-    static void delete(Path dir) throws IOException {
+    public static void delete(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -3,8 +3,8 @@ package io.hartonomous.benchmarks;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import io.hartonomous.kernels.ScalarVectorDistance;
-import io.hartonomous.kernels.VectorDistance;
+import io.hartonomous.kernels.ScalarDistanceKernels;
+import io.hartonomous.kernels.DistanceKernels;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 @State(Scope.Thread)
-public class VectorDistanceBenchmark {
+public class DistanceBenchmark {
+    private static final ScalarDistanceKernels SCALAR_DISTANCE = new ScalarDistanceKernels();
     @Param({"384", "1998"})
     public int dimension;
 
@@ -44,31 +45,31 @@ public class VectorDistanceBenchmark {
 
     @Benchmark
     public float dotSimd() {
-        return VectorDistance.dot(a, b, dimension);
+        return DistanceKernels.dot(a, b, dimension);
     }
 
     @Benchmark
     public float dotScalar() {
-        return ScalarVectorDistance.dot(a, b, dimension);
+        return SCALAR_DISTANCE.dot(a, b, dimension);
     }
 
     @Benchmark
     public float cosineSimd() {
-        return VectorDistance.cosineDistance(a, b, dimension);
+        return DistanceKernels.cosineDistance(a, b, dimension);
     }
 
     @Benchmark
     public float cosineScalar() {
-        return ScalarVectorDistance.cosineDistance(a, b, dimension);
+        return SCALAR_DISTANCE.cosineDistance(a, b, dimension);
     }
 
     @Benchmark
     public float squaredEuclideanSimd() {
-        return VectorDistance.squaredEuclidean(a, b, dimension);
+        return DistanceKernels.squaredEuclidean(a, b, dimension);
     }
 
     @Benchmark
     public float squaredEuclideanScalar() {
-        return ScalarVectorDistance.squaredEuclidean(a, b, dimension);
+        return SCALAR_DISTANCE.squaredEuclidean(a, b, dimension);
     }
 }

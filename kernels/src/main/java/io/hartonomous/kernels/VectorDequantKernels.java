@@ -3,8 +3,6 @@ package io.hartonomous.kernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.Locale;
-import java.util.Objects;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -14,52 +12,45 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * GGML block dequantization with the Vector API; {@link ScalarDequant} is the twin and documents the layouts.
+ * GGML block dequantization with the Vector API; {@link ScalarDequantKernels} is the twin and documents the layouts.
  * Both are bitwise equal to upstream gguf-py {@code quants.dequantize} in float32.
  *
  * <p>Each block is unpacked with L-lane integer vectors (L = preferred float lanes: 16 on AVX-512, 8 on AVX2):
  * L quant bytes are zero- or sign-extended into int lanes, nibbles/high bits are extracted with lane-wise shifts and
  * masks (Q5 high bits with per-lane variable shifts of the broadcast {@code qh}), converted to float and scaled with
  * the same multiply/add/subtract sequence as the twin (never fused). Per-block scales are decoded scalar.
- * Machines with fewer than 8 float lanes use the scalar twin.
+ * {@link KernelProvider} picks this class only for 8 or 16 float lanes (L must divide the 16-value runs).
  */
-public final class Dequant {
+final class VectorDequantKernels implements DequantKernels.Implementation {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     /** Lanes per float vector; every block loop steps by L over runs of 16 or 32 values. */
     private static final int L = F.length();
-    /** SIMD needs a byte vector with L lanes (at least 64 bits) and L dividing 16. */
-    private static final boolean SIMD = L >= 8 && L <= 16 && I.length() == L;
-    private static final VectorSpecies<Byte> BQ = SIMD
-            ? ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(8 * L)) : null;
+    /** A byte vector with L lanes (64 or 128 bits). */
+    private static final VectorSpecies<Byte> BQ = ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(8 * L));
+    private static final VectorHalfKernels HALVES = new VectorHalfKernels();
     private static final IntVector IOTA = (IntVector) I.iotaShuffle(0, 1, false).toVector();
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfInt LE_INT = ScalarHalfKernels.LE_INT;
 
-    private Dequant() {
+    VectorDequantKernels() {
     }
 
-    public static void q8_0(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        check(src, byteOffset, blocks, 34, 32, out, outFrom);
-        if (!SIMD) {
-            ScalarDequant.q8_0(src, byteOffset, blocks, out, outFrom);
-            return;
-        }
+    @Override
+    public void q8_0(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
+        DequantKernels.check(src, byteOffset, blocks, 34, 32, out, outFrom);
         for (int b = 0; b < blocks; b++) {
             long base = byteOffset + 34L * b;
-            int8Times(src, base + 2, 32, ScalarDequant.half(src, base), out, outFrom + 32 * b);
+            int8Times(src, base + 2, 32, ScalarDequantKernels.half(src, base), out, outFrom + 32 * b);
         }
     }
 
-    public static void q4_0(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        check(src, byteOffset, blocks, 18, 32, out, outFrom);
-        if (!SIMD) {
-            ScalarDequant.q4_0(src, byteOffset, blocks, out, outFrom);
-            return;
-        }
+    @Override
+    public void q4_0(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
+        DequantKernels.check(src, byteOffset, blocks, 18, 32, out, outFrom);
         for (int b = 0; b < blocks; b++) {
             long base = byteOffset + 18L * b;
-            FloatVector d = FloatVector.broadcast(F, ScalarDequant.half(src, base));
+            FloatVector d = FloatVector.broadcast(F, ScalarDequantKernels.half(src, base));
             int o = outFrom + 32 * b;
             for (int c = 0; c < 16; c += L) {
                 IntVector x = bytesU(src, base + 2 + c);
@@ -69,16 +60,13 @@ public final class Dequant {
         }
     }
 
-    public static void q4_1(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        check(src, byteOffset, blocks, 20, 32, out, outFrom);
-        if (!SIMD) {
-            ScalarDequant.q4_1(src, byteOffset, blocks, out, outFrom);
-            return;
-        }
+    @Override
+    public void q4_1(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
+        DequantKernels.check(src, byteOffset, blocks, 20, 32, out, outFrom);
         for (int b = 0; b < blocks; b++) {
             long base = byteOffset + 20L * b;
-            FloatVector d = FloatVector.broadcast(F, ScalarDequant.half(src, base));
-            float m = ScalarDequant.half(src, base + 2);
+            FloatVector d = FloatVector.broadcast(F, ScalarDequantKernels.half(src, base));
+            float m = ScalarDequantKernels.half(src, base + 2);
             int o = outFrom + 32 * b;
             for (int c = 0; c < 16; c += L) {
                 IntVector x = bytesU(src, base + 4 + c);
@@ -88,15 +76,12 @@ public final class Dequant {
         }
     }
 
-    public static void q5_0(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        check(src, byteOffset, blocks, 22, 32, out, outFrom);
-        if (!SIMD) {
-            ScalarDequant.q5_0(src, byteOffset, blocks, out, outFrom);
-            return;
-        }
+    @Override
+    public void q5_0(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
+        DequantKernels.check(src, byteOffset, blocks, 22, 32, out, outFrom);
         for (int b = 0; b < blocks; b++) {
             long base = byteOffset + 22L * b;
-            FloatVector d = FloatVector.broadcast(F, ScalarDequant.half(src, base));
+            FloatVector d = FloatVector.broadcast(F, ScalarDequantKernels.half(src, base));
             IntVector qh = IntVector.broadcast(I, src.get(LE_INT, base + 2));
             int o = outFrom + 32 * b;
             for (int c = 0; c < 16; c += L) {
@@ -109,16 +94,13 @@ public final class Dequant {
         }
     }
 
-    public static void q5_1(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        check(src, byteOffset, blocks, 24, 32, out, outFrom);
-        if (!SIMD) {
-            ScalarDequant.q5_1(src, byteOffset, blocks, out, outFrom);
-            return;
-        }
+    @Override
+    public void q5_1(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
+        DequantKernels.check(src, byteOffset, blocks, 24, 32, out, outFrom);
         for (int b = 0; b < blocks; b++) {
             long base = byteOffset + 24L * b;
-            FloatVector d = FloatVector.broadcast(F, ScalarDequant.half(src, base));
-            float m = ScalarDequant.half(src, base + 2);
+            FloatVector d = FloatVector.broadcast(F, ScalarDequantKernels.half(src, base));
+            float m = ScalarDequantKernels.half(src, base + 2);
             IntVector qh = IntVector.broadcast(I, src.get(LE_INT, base + 4));
             int o = outFrom + 32 * b;
             for (int c = 0; c < 16; c += L) {
@@ -131,44 +113,38 @@ public final class Dequant {
         }
     }
 
-    public static void q4_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        check(src, byteOffset, blocks, 144, 256, out, outFrom);
-        if (!SIMD) {
-            ScalarDequant.q4_K(src, byteOffset, blocks, out, outFrom);
-            return;
-        }
+    @Override
+    public void q4_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
+        DequantKernels.check(src, byteOffset, blocks, 144, 256, out, outFrom);
         for (int b = 0; b < blocks; b++) {
             long base = byteOffset + 144L * b;
-            float d = ScalarDequant.half(src, base);
-            float dmin = ScalarDequant.half(src, base + 2);
+            float d = ScalarDequantKernels.half(src, base);
+            float dmin = ScalarDequantKernels.half(src, base + 2);
             int o = outFrom + 256 * b;
-            long scLo = src.get(ScalarDequant.LE_LONG, base + 4);
+            long scLo = src.get(ScalarDequantKernels.LE_LONG, base + 4);
             int scHi = src.get(LE_INT, base + 12);
             for (int p = 0; p < 4; p++) {
-                int scm0 = ScalarDequant.scaleMinK4(scLo, scHi, 2 * p);
-                int scm1 = ScalarDequant.scaleMinK4(scLo, scHi, 2 * p + 1);
+                int scm0 = ScalarDequantKernels.scaleMinK4(scLo, scHi, 2 * p);
+                int scm1 = ScalarDequantKernels.scaleMinK4(scLo, scHi, 2 * p + 1);
                 kPair(src, base + 16 + 32L * p, -1, 0, d * (float) (scm0 & 0xFF), dmin * (float) (scm0 >>> 8),
                         d * (float) (scm1 & 0xFF), dmin * (float) (scm1 >>> 8), out, o + 64 * p);
             }
         }
     }
 
-    public static void q5_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        check(src, byteOffset, blocks, 176, 256, out, outFrom);
-        if (!SIMD) {
-            ScalarDequant.q5_K(src, byteOffset, blocks, out, outFrom);
-            return;
-        }
+    @Override
+    public void q5_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
+        DequantKernels.check(src, byteOffset, blocks, 176, 256, out, outFrom);
         for (int b = 0; b < blocks; b++) {
             long base = byteOffset + 176L * b;
-            float d = ScalarDequant.half(src, base);
-            float dmin = ScalarDequant.half(src, base + 2);
+            float d = ScalarDequantKernels.half(src, base);
+            float dmin = ScalarDequantKernels.half(src, base + 2);
             int o = outFrom + 256 * b;
-            long scLo = src.get(ScalarDequant.LE_LONG, base + 4);
+            long scLo = src.get(ScalarDequantKernels.LE_LONG, base + 4);
             int scHi = src.get(LE_INT, base + 12);
             for (int p = 0; p < 4; p++) {
-                int scm0 = ScalarDequant.scaleMinK4(scLo, scHi, 2 * p);
-                int scm1 = ScalarDequant.scaleMinK4(scLo, scHi, 2 * p + 1);
+                int scm0 = ScalarDequantKernels.scaleMinK4(scLo, scHi, 2 * p);
+                int scm1 = ScalarDequantKernels.scaleMinK4(scLo, scHi, 2 * p + 1);
                 kPair(src, base + 48 + 32L * p, base + 16, 2 * p, d * (float) (scm0 & 0xFF),
                         dmin * (float) (scm0 >>> 8), d * (float) (scm1 & 0xFF), dmin * (float) (scm1 >>> 8), out,
                         o + 64 * p);
@@ -199,15 +175,12 @@ public final class Dequant {
         }
     }
 
-    public static void q6_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        check(src, byteOffset, blocks, 210, 256, out, outFrom);
-        if (!SIMD) {
-            ScalarDequant.q6_K(src, byteOffset, blocks, out, outFrom);
-            return;
-        }
+    @Override
+    public void q6_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
+        DequantKernels.check(src, byteOffset, blocks, 210, 256, out, outFrom);
         for (int b = 0; b < blocks; b++) {
             long base = byteOffset + 210L * b;
-            float d = ScalarDequant.half(src, base + 208);
+            float d = ScalarDequantKernels.half(src, base + 208);
             int o = outFrom + 256 * b;
             for (int g = 0; g < 16; g++) {
                 int h = g >> 3;
@@ -229,12 +202,9 @@ public final class Dequant {
         }
     }
 
-    public static void q8_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
-        check(src, byteOffset, blocks, 292, 256, out, outFrom);
-        if (!SIMD) {
-            ScalarDequant.q8_K(src, byteOffset, blocks, out, outFrom);
-            return;
-        }
+    @Override
+    public void q8_K(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom) {
+        DequantKernels.check(src, byteOffset, blocks, 292, 256, out, outFrom);
         for (int b = 0; b < blocks; b++) {
             long base = byteOffset + 292L * b;
             int8Times(src, base + 4, 256, src.get(ScalarHalfKernels.LE_FLOAT, base), out, outFrom + 256 * b);
@@ -265,81 +235,8 @@ public final class Dequant {
         return qh.lanewise(VectorOperators.LSHR, IOTA.add(first)).and(1).lanewise(VectorOperators.LSHL, 4);
     }
 
-    /**
-     * Dispatch by GGML type name; {@code blocks} counts blocks of {@link #blockValues(String)} values (for F32, F16
-     * and BF16 a block is one value).
-     */
-    public static void dequantize(String ggmlType, MemorySegment src, long byteOffset, int blocks, float[] out,
-                                  int outFrom) {
-        switch (normalize(ggmlType)) {
-            case "Q8_0" -> q8_0(src, byteOffset, blocks, out, outFrom);
-            case "Q4_0" -> q4_0(src, byteOffset, blocks, out, outFrom);
-            case "Q4_1" -> q4_1(src, byteOffset, blocks, out, outFrom);
-            case "Q5_0" -> q5_0(src, byteOffset, blocks, out, outFrom);
-            case "Q5_1" -> q5_1(src, byteOffset, blocks, out, outFrom);
-            case "Q4_K" -> q4_K(src, byteOffset, blocks, out, outFrom);
-            case "Q5_K" -> q5_K(src, byteOffset, blocks, out, outFrom);
-            case "Q6_K" -> q6_K(src, byteOffset, blocks, out, outFrom);
-            case "Q8_K" -> q8_K(src, byteOffset, blocks, out, outFrom);
-            case "F32" -> HalfKernels.f32(src, byteOffset, blocks, out, outFrom);
-            case "F16" -> HalfKernels.f16ToF32(src, byteOffset, blocks, out, outFrom);
-            case "BF16" -> HalfKernels.bf16ToF32(src, byteOffset, blocks, out, outFrom);
-            default -> throw unsupported(ggmlType);
-        }
-    }
-
-    /** Bytes per block, e.g. {@code "Q4_K"} → 144; case-insensitive. */
-    public static int blockBytes(String ggmlType) {
-        return switch (normalize(ggmlType)) {
-            case "Q8_0" -> 34;
-            case "Q4_0" -> 18;
-            case "Q4_1" -> 20;
-            case "Q5_0" -> 22;
-            case "Q5_1" -> 24;
-            case "Q4_K" -> 144;
-            case "Q5_K" -> 176;
-            case "Q6_K" -> 210;
-            case "Q8_K" -> 292;
-            case "F32" -> 4;
-            case "F16", "BF16" -> 2;
-            default -> throw unsupported(ggmlType);
-        };
-    }
-
-    /** Values per block, e.g. {@code "Q4_K"} → 256 (QK_K), {@code "Q8_0"} → 32; case-insensitive. */
-    public static int blockValues(String ggmlType) {
-        return switch (normalize(ggmlType)) {
-            case "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1" -> 32;
-            case "Q4_K", "Q5_K", "Q6_K", "Q8_K" -> 256;
-            case "F32", "F16", "BF16" -> 1;
-            default -> throw unsupported(ggmlType);
-        };
-    }
-
-    /** Whether this class can dequantize the GGML type name. */
-    public static boolean supports(String ggmlType) {
-        return switch (normalize(ggmlType)) {
-            case "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K", "Q8_K", "F32", "F16", "BF16" -> true;
-            default -> false;
-        };
-    }
-
-    static String normalize(String ggmlType) {
-        return Objects.requireNonNull(ggmlType, "ggmlType").toUpperCase(Locale.ROOT);
-    }
-
-    static UnsupportedOperationException unsupported(String ggmlType) {
-        return new UnsupportedOperationException("GGML type " + ggmlType + " is not supported (supported: F32, F16,"
-                + " BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K, Q8_K)");
-    }
-
-    static void check(MemorySegment src, long byteOffset, int blocks, int blockBytes, int blockValues, float[] out,
-                      int outFrom) {
-        Objects.requireNonNull(src, "src");
-        if (blocks < 0) {
-            throw new IllegalArgumentException("negative block count " + blocks);
-        }
-        Objects.checkFromIndexSize(byteOffset, (long) blocks * blockBytes, src.byteSize());
-        Objects.checkFromIndexSize(outFrom, Math.multiplyExact(blocks, blockValues), out.length);
+    @Override
+    public HalfKernels.Implementation halves() {
+        return HALVES;
     }
 }

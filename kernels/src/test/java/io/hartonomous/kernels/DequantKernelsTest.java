@@ -21,7 +21,11 @@ import org.junit.jupiter.api.Test;
  * Both dequantizer twins against gguf-py's own dequantize (fixtures from testdata/make-dequant-fixtures.py), bitwise;
  * and SIMD against scalar on random blocks at odd offsets and block counts.
  */
-class DequantTest {
+class DequantKernelsTest {
+    private static final DequantKernels.Implementation VECTOR = new VectorDequantKernels();
+    private static final DequantKernels.Implementation SCALAR = new ScalarDequantKernels();
+    private static final HalfKernels.Implementation SCALAR_HALF = new ScalarHalfKernels();
+    private static final HalfKernels.Implementation VECTOR_HALF = new VectorHalfKernels();
 
     interface Kernel {
         void run(MemorySegment src, long byteOffset, int blocks, float[] out, int outFrom);
@@ -36,23 +40,23 @@ class DequantTest {
 
     static Stream<Type> types() {
         return Stream.of(
-                new Type("Q8_0", Dequant::q8_0, ScalarDequant::q8_0),
-                new Type("Q4_0", Dequant::q4_0, ScalarDequant::q4_0),
-                new Type("Q4_1", Dequant::q4_1, ScalarDequant::q4_1),
-                new Type("Q5_0", Dequant::q5_0, ScalarDequant::q5_0),
-                new Type("Q5_1", Dequant::q5_1, ScalarDequant::q5_1),
-                new Type("Q4_K", Dequant::q4_K, ScalarDequant::q4_K),
-                new Type("Q5_K", Dequant::q5_K, ScalarDequant::q5_K),
-                new Type("Q6_K", Dequant::q6_K, ScalarDequant::q6_K),
-                new Type("Q8_K", Dequant::q8_K, ScalarDequant::q8_K),
-                new Type("F16", (s, o, n, out, f) -> HalfKernels.f16ToF32(s, o, n, out, f),
-                        (s, o, n, out, f) -> ScalarHalfKernels.f16ToF32(s, o, n, out, f)),
-                new Type("BF16", (s, o, n, out, f) -> HalfKernels.bf16ToF32(s, o, n, out, f),
-                        (s, o, n, out, f) -> ScalarHalfKernels.bf16ToF32(s, o, n, out, f)));
+                new Type("Q8_0", VECTOR::q8_0, SCALAR::q8_0),
+                new Type("Q4_0", VECTOR::q4_0, SCALAR::q4_0),
+                new Type("Q4_1", VECTOR::q4_1, SCALAR::q4_1),
+                new Type("Q5_0", VECTOR::q5_0, SCALAR::q5_0),
+                new Type("Q5_1", VECTOR::q5_1, SCALAR::q5_1),
+                new Type("Q4_K", VECTOR::q4_K, SCALAR::q4_K),
+                new Type("Q5_K", VECTOR::q5_K, SCALAR::q5_K),
+                new Type("Q6_K", VECTOR::q6_K, SCALAR::q6_K),
+                new Type("Q8_K", VECTOR::q8_K, SCALAR::q8_K),
+                new Type("F16", (s, o, n, out, f) -> VECTOR_HALF.f16ToF32(s, o, n, out, f),
+                        (s, o, n, out, f) -> SCALAR_HALF.f16ToF32(s, o, n, out, f)),
+                new Type("BF16", (s, o, n, out, f) -> VECTOR_HALF.bf16ToF32(s, o, n, out, f),
+                        (s, o, n, out, f) -> SCALAR_HALF.bf16ToF32(s, o, n, out, f)));
     }
 
     static byte[] resource(String name) throws IOException {
-        try (InputStream in = DequantTest.class.getResourceAsStream("/dequant/" + name)) {
+        try (InputStream in = DequantKernelsTest.class.getResourceAsStream("/dequant/" + name)) {
             assertThat(in).as("fixture %s (run testdata/make-dequant-fixtures.py)", name).isNotNull();
             return in.readAllBytes();
         }
@@ -80,8 +84,8 @@ class DequantTest {
         byte[] exp = resource(type.name() + ".f32");
         float[] expected = new float[exp.length / 4];
         ByteBuffer.wrap(exp).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(expected);
-        int blockBytes = Dequant.blockBytes(type.name());
-        int blockValues = Dequant.blockValues(type.name());
+        int blockBytes = DequantKernels.blockBytes(type.name());
+        int blockValues = DequantKernels.blockValues(type.name());
         int blocks = raw.length / blockBytes;
         assertThat(blocks * blockValues).isEqualTo(expected.length);
         // heap segment and an off-heap segment at an unaligned offset
@@ -97,9 +101,9 @@ class DequantTest {
                 assertSameBits(out2, expected, 0, type.name() + " off-heap+3");
             }
             float[] viaName = new float[expected.length];
-            Dequant.dequantize(type.name().toLowerCase(), MemorySegment.ofArray(raw), 0, blocks, viaName, 0);
+            VECTOR.dequantize(type.name().toLowerCase(), MemorySegment.ofArray(raw), 0, blocks, viaName, 0);
             assertSameBits(viaName, expected, 0, type.name() + " by name");
-            ScalarDequant.dequantize(type.name(), MemorySegment.ofArray(raw), 0, blocks, viaName, 0);
+            SCALAR.dequantize(type.name(), MemorySegment.ofArray(raw), 0, blocks, viaName, 0);
             assertSameBits(viaName, expected, 0, type.name() + " scalar by name");
         }
     }
@@ -108,8 +112,8 @@ class DequantTest {
     @MethodSource("types")
     void simdEqualsScalarOnRandomBlocks(Type type) {
         Random rnd = new Random(type.name().hashCode());
-        int blockBytes = Dequant.blockBytes(type.name());
-        int blockValues = Dequant.blockValues(type.name());
+        int blockBytes = DequantKernels.blockBytes(type.name());
+        int blockValues = DequantKernels.blockValues(type.name());
         for (int blocks : new int[] {0, 1, 2, 3, 7, 33}) {
             for (int offset : new int[] {0, 1, 7}) {
                 byte[] raw = new byte[offset + blocks * blockBytes + 3];
@@ -133,18 +137,18 @@ class DequantTest {
 
     @Test
     void blockSizesAndBounds() {
-        assertThat(Dequant.blockBytes("Q4_K")).isEqualTo(144);
-        assertThat(Dequant.blockValues("Q4_K")).isEqualTo(256);
-        assertThat(Dequant.blockBytes("q8_0")).isEqualTo(34);
-        assertThat(Dequant.blockValues("Q8_0")).isEqualTo(32);
-        assertThat(Dequant.blockBytes("Q6_K")).isEqualTo(210);
-        assertThat(Dequant.blockBytes("Q8_K")).isEqualTo(292);
-        assertThat(Dequant.supports("IQ2_XXS")).isFalse();
-        assertThatThrownBy(() -> Dequant.blockBytes("IQ2_XXS")).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(DequantKernels.blockBytes("Q4_K")).isEqualTo(144);
+        assertThat(DequantKernels.blockValues("Q4_K")).isEqualTo(256);
+        assertThat(DequantKernels.blockBytes("q8_0")).isEqualTo(34);
+        assertThat(DequantKernels.blockValues("Q8_0")).isEqualTo(32);
+        assertThat(DequantKernels.blockBytes("Q6_K")).isEqualTo(210);
+        assertThat(DequantKernels.blockBytes("Q8_K")).isEqualTo(292);
+        assertThat(DequantKernels.supports("IQ2_XXS")).isFalse();
+        assertThatThrownBy(() -> DequantKernels.blockBytes("IQ2_XXS")).isInstanceOf(UnsupportedOperationException.class);
         MemorySegment small = MemorySegment.ofArray(new byte[34 * 2 - 1]);
-        assertThatThrownBy(() -> Dequant.q8_0(small, 0, 2, new float[64], 0))
+        assertThatThrownBy(() -> VECTOR.q8_0(small, 0, 2, new float[64], 0))
                 .isInstanceOf(IndexOutOfBoundsException.class);
-        assertThatThrownBy(() -> ScalarDequant.q8_0(MemorySegment.ofArray(new byte[68]), 0, 2, new float[63], 0))
+        assertThatThrownBy(() -> SCALAR.q8_0(MemorySegment.ofArray(new byte[68]), 0, 2, new float[63], 0))
                 .isInstanceOf(IndexOutOfBoundsException.class);
     }
 }
