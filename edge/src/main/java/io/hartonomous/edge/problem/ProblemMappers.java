@@ -1,11 +1,12 @@
-package io.hartonomous.api.problem;
+package io.hartonomous.edge.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import io.hartonomous.api.security.ApiAccessException;
+import io.hartonomous.edge.keys.ApiAccessException;
+import io.hartonomous.edge.keys.PresentedKey;
 import io.hartonomous.storage.contract.ConflictException;
 import io.hartonomous.storage.contract.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
@@ -21,7 +22,8 @@ import java.util.stream.Collectors;
 
 /**
  * Every error leaves as {@code application/problem+json}: the caller's mistakes as 4xx with a detail that says what
- * to fix, everything else as a 500 with a generic detail and an error id (the stack trace goes to the log only).
+ * to fix, everything else (a {@code StorageException} included: not the caller's fault) as a 500 with a generic
+ * detail and an error id (the stack trace goes to the log only). A tier maps its own exceptions next to these.
  */
 public final class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
@@ -49,10 +51,9 @@ public final class ProblemMappers {
 
     @ServerExceptionMapper
     public Response access(ApiAccessException e, UriInfo uri) {
-        Response.ResponseBuilder response = Problem.of(Response.Status.fromStatusCode(e.status()), e.getMessage(),
-                path(uri)).toResponse();
+        Response.ResponseBuilder response = Problem.of(e.status(), e.title(), e.getMessage(), path(uri)).toResponse();
         if (e instanceof ApiAccessException.Unauthenticated) {
-            response.header(HttpHeaders.WWW_AUTHENTICATE, "ApiKey header=\"X-Api-Key\"");
+            response.header(HttpHeaders.WWW_AUTHENTICATE, "ApiKey header=\"" + PresentedKey.HEADER + "\"");
         }
         if (e instanceof ApiAccessException.RateLimited limited) {
             response.header(HttpHeaders.RETRY_AFTER, limited.retryAfterSeconds());
@@ -130,6 +131,6 @@ public final class ProblemMappers {
     }
 
     private static String path(UriInfo uri) {
-        return uri == null ? null : "/" + uri.getPath().replaceFirst("^/", "");
+        return Problem.instance(uri);
     }
 }

@@ -1,5 +1,6 @@
-package io.hartonomous.api.security;
+package io.hartonomous.edge.ratelimit;
 
+import io.hartonomous.edge.keys.ApiAccessException;
 import io.hartonomous.storage.contract.keys.KeyHash;
 import io.hartonomous.storage.contract.keys.Scope;
 import io.hartonomous.storage.contract.keys.TenantApiKey;

@@ -1,7 +1,8 @@
-package io.hartonomous.api.problem;
+package io.hartonomous.edge.problem;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 /**
  * An RFC 9457 problem detail ({@code application/problem+json}). {@code detail} says what was wrong in words a
@@ -17,6 +18,11 @@ public record Problem(String type, String title, int status, String detail, Stri
 
     public static Problem of(int status, String title, String detail, String instance) {
         return new Problem("about:blank", title, status, detail, instance, null);
+    }
+
+    /** The request's path as a problem's {@code instance} (null outside a request). */
+    public static String instance(UriInfo uri) {
+        return uri == null ? null : "/" + uri.getPath().replaceFirst("^/", "");
     }
 
     public Response.ResponseBuilder toResponse() {

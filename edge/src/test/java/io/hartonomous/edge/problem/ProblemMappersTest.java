@@ -1,4 +1,4 @@
-package io.hartonomous.api.problem;
+package io.hartonomous.edge.problem;
 
 import org.junit.jupiter.api.Test;
 

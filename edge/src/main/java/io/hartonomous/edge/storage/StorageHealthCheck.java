@@ -1,4 +1,4 @@
-package io.hartonomous.api.storage;
+package io.hartonomous.edge.storage;
 
 import io.hartonomous.storage.contract.StorageEngine;
 import jakarta.enterprise.context.ApplicationScoped;

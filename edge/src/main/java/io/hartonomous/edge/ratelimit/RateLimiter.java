@@ -1,5 +1,6 @@
-package io.hartonomous.api.security;
+package io.hartonomous.edge.ratelimit;
 
+import io.hartonomous.edge.keys.ApiAccessException;
 import io.hartonomous.storage.contract.keys.TenantApiKey;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -8,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Per-key token buckets: a key may burst up to its {@code rateLimitPerMinute} and refills at that rate. State is
- * this process's (the ingest tier keeps its own buckets).
+ * this process's: each tier keeps its own buckets, so a key gets its limit at the API and again at the ingest tier.
  */
 @ApplicationScoped
 public class RateLimiter {

@@ -1,5 +1,6 @@
-package io.hartonomous.api.security;
+package io.hartonomous.edge.keys;
 
+import io.hartonomous.edge.ratelimit.RateLimiter;
 import io.hartonomous.storage.contract.keys.Scope;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
@@ -8,14 +9,13 @@ import jakarta.ws.rs.container.ResourceInfo;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import java.lang.reflect.Method;
-import java.util.Locale;
 
 /**
- * Every {@code /api} request: resolve the {@code X-Api-Key} (401), check the scope the method needs (403), take a
- * token from the key's bucket (429 with Retry-After), then bind the caller's tenant for the request. Methods without
+ * Every request to a resource: resolve the {@code X-Api-Key} (401), check the scope the method needs (403), take a
+ * token from the key's bucket (429 with Retry-After), then bind the {@link Caller}. Methods without
  * {@link RequiresScope} need {@code admin} (closed by default).
  */
-public final class AuthFilter {
+public final class ApiKeyFilter {
     @Inject
     KeyResolver keys;
     @Inject
@@ -25,14 +25,14 @@ public final class AuthFilter {
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public void authenticate(ContainerRequestContext request, ResourceInfo resource) {
-        var key = keys.resolve(request.getHeaderString(ApiKeys.HEADER));
+        var key = keys.resolve(request.getHeaderString(PresentedKey.HEADER));
         Scope needed = requiredScope(resource);
         if (!key.scopes().contains(needed)) {
             throw new ApiAccessException.Forbidden("this operation needs the '" + needed.wireName()
                     + "' scope; the key has " + key.scopes().stream().map(Scope::wireName).sorted().toList());
         }
         limiter.acquire(key);
-        caller.authenticate(key, operation(resource, request.getMethod()));
+        caller.authenticate(key);
     }
 
     private static Scope requiredScope(ResourceInfo resource) {
@@ -42,16 +42,5 @@ public final class AuthFilter {
             scope = resource.getResourceClass().getAnnotation(RequiresScope.class);
         }
         return scope == null ? Scope.ADMIN : scope.value();
-    }
-
-    private static String operation(ResourceInfo resource, String httpMethod) {
-        Method method = resource.getResourceMethod();
-        Metered metered = method == null ? null : method.getAnnotation(Metered.class);
-        if (metered != null) {
-            return metered.value();
-        }
-        String family = resource.getResourceClass() == null ? "api"
-                : resource.getResourceClass().getSimpleName().replace("Resource", "").toLowerCase(Locale.ROOT);
-        return family + "." + httpMethod.toLowerCase(Locale.ROOT);
     }
 }

@@ -1,10 +1,11 @@
-package io.hartonomous.api.security;
+package io.hartonomous.edge.keys;
 
-import io.hartonomous.storage.contract.keys.KeyHash;
+import io.hartonomous.edge.config.EdgeConfig;
 import io.hartonomous.storage.contract.StorageEngine;
+import io.hartonomous.storage.contract.keys.KeyHash;
 import io.hartonomous.storage.contract.keys.TenantApiKey;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -14,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Presented key → stored key, by SHA-256. Lookups are cached for {@code hart.api.key-cache-ttl} so a request does
- * not cost a key query; expiry is checked on every request, and revocations through this API evict at once
- * (revocations made elsewhere take effect within the TTL).
+ * not cost a key query; expiry is checked on every request, and revocations through this process evict at once
+ * (revocations made elsewhere, e.g. through the API for the ingest tier, take effect within the TTL).
  */
 @ApplicationScoped
 public class KeyResolver {
@@ -28,28 +29,25 @@ public class KeyResolver {
     private final long ttlNanos;
     private final Map<KeyHash, Cached> cache = new ConcurrentHashMap<>();
 
-    KeyResolver(StorageEngine storage, @ConfigProperty(name = "hart.api.key-cache-ttl") Duration ttl) {
+    @Inject
+    KeyResolver(StorageEngine storage, EdgeConfig config) {
+        this(storage, config.api().keyCacheTtl());
+    }
+
+    KeyResolver(StorageEngine storage, Duration ttl) {
         this.storage = storage;
         this.ttlNanos = ttl.toNanos();
     }
 
-    /** The usable key behind the presented one, or {@link ApiAccessException.Unauthenticated}. */
-    public TenantApiKey resolve(String presented) {
-        if (presented == null || presented.isBlank()) {
-            throw new ApiAccessException.Unauthenticated("this request needs an API key in the "
-                    + ApiKeys.HEADER + " header");
-        }
-        if (presented.length() > ApiKeys.MAX_LENGTH) {
-            throw new ApiAccessException.Unauthenticated("the API key is not valid");
-        }
-        TenantApiKey key = lookup(KeyHash.ofKey(presented.strip()))
-                .orElseThrow(() -> new ApiAccessException.Unauthenticated("the API key is not valid"));
-        Instant now = Instant.now();
+    /** The usable key behind the presented header value, or {@link ApiAccessException.Unauthenticated}. */
+    public TenantApiKey resolve(String header) {
+        TenantApiKey key = lookup(KeyHash.ofKey(PresentedKey.parse(header)))
+                .orElseThrow(() -> ApiAccessException.Unauthenticated.invalid("the API key is not valid"));
         if (key.revokedAt() != null) {
-            throw new ApiAccessException.Unauthenticated("the API key was revoked at " + key.revokedAt());
+            throw ApiAccessException.Unauthenticated.invalid("the API key was revoked at " + key.revokedAt());
         }
-        if (!key.usableAt(now)) {
-            throw new ApiAccessException.Unauthenticated("the API key expired at " + key.expiresAt());
+        if (!key.usableAt(Instant.now())) {
+            throw ApiAccessException.Unauthenticated.invalid("the API key expired at " + key.expiresAt());
         }
         return key;
     }
