@@ -2,7 +2,8 @@ package io.hartonomous.api.security;
 
 import io.hartonomous.api.billing.UsageMeter;
 import io.hartonomous.api.storage.StorageMetrics;
-import io.hartonomous.api.storage.Writes;
+import io.hartonomous.edge.keys.Caller;
+import io.hartonomous.edge.storage.Writes;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.keys.TenantApiKey;
 import io.hartonomous.storage.contract.TenantStorage;
@@ -12,12 +13,14 @@ import jakarta.inject.Inject;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Who is calling (set by {@link AuthFilter}) and what the request is billed: every storage call of the request runs
- * as the key's tenant, and one usage row (operation, units) is recorded when the response leaves — or, for streamed
- * bodies, when the stream ends ({@link #deferUsage()}).
+ * The authenticated {@link Caller} as the API serves it, and what the request is billed: every storage call of the
+ * request runs as the key's tenant, and one usage row (operation, units) is recorded when the response leaves — or,
+ * for streamed bodies, when the stream ends ({@link #deferUsage()}). The operation is bound by {@link UsageFilter}.
  */
 @RequestScoped
-public class Caller {
+public class MeteredCaller {
+    @Inject
+    Caller caller;
     @Inject
     StorageEngine readEngine;
     @Inject
@@ -28,7 +31,6 @@ public class Caller {
     @Inject
     StorageMetrics metrics;
 
-    private TenantApiKey key;
     private String operation;
     private long units;
     private boolean deferred;
@@ -36,25 +38,21 @@ public class Caller {
     private TenantStorage reads;
     private TenantStorage writes;
 
-    void authenticate(TenantApiKey key, String operation) {
-        this.key = key;
+    void begin(String operation) {
         this.operation = operation;
         metrics.begin();
     }
 
     public boolean isAuthenticated() {
-        return key != null;
+        return caller.isAuthenticated();
     }
 
     public TenantApiKey key() {
-        if (key == null) {
-            throw new IllegalStateException("no authenticated caller");
-        }
-        return key;
+        return caller.key();
     }
 
     public String tenant() {
-        return key().tenantId();
+        return caller.tenant();
     }
 
     /** The caller's tenant on the read-intent pool. */
@@ -86,7 +84,7 @@ public class Caller {
 
     /** Called when the response leaves (see {@link UsageFilter}). */
     void complete() {
-        if (key != null && !deferred && !recorded) {
+        if (operation != null && !deferred && !recorded) {
             recorded = true;
             metrics.end();
             meter.record(writes(), operation, units);
