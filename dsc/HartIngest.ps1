@@ -82,6 +82,7 @@ Configuration HartIngest
             '# Managed by DSC (dsc/HartIngest.ps1): changes are overwritten.'
             ('QUARKUS_HTTP_PORT=' + $Node.IngestPort)
             ('HART_INGEST_PORT=' + $Node.IngestPort)
+            ('HART_HTTP_HOST=' + $Node.IngestBindAddress)
             ('HART_DATA=' + $workDir)
             ('HART_STORAGE_URL=' + $storageUrl)
             ('HART_STORAGE_USER=' + $Node.StorageUser)

@@ -30,6 +30,9 @@
 
             # --- Network ---
             IngestPort                  = 8081
+            # Interface the ingest tier listens on (HART_HTTP_HOST; its default is loopback only):
+            # all of them, so that remote clients reach it through the firewall rule below.
+            IngestBindAddress           = '0.0.0.0'
             # Only these addresses/networks may reach the ingest port (Windows Firewall).
             AllowedSources              = @('10.20.0.0/24')
 

@@ -100,8 +100,8 @@ if (-not (Test-Path -LiteralPath $ConfigurationDataPath)) {
 $data = Import-PowerShellDataFile -Path $ConfigurationDataPath
 $node = $data.AllNodes[0]
 $required = @('JdkMsiPath', 'JdkHome', 'ReleaseVersion', 'IngestZipPath', 'InstallRoot', 'DataRoot', 'ServiceName',
-    'ServiceAccount', 'IngestPort', 'AllowedSources', 'StorageHost', 'StoragePort', 'Database', 'StorageUser',
-    'SecretSource', 'ArcAgentMsiPath')
+    'ServiceAccount', 'IngestPort', 'IngestBindAddress', 'AllowedSources', 'StorageHost', 'StoragePort', 'Database',
+    'StorageUser', 'SecretSource', 'ArcAgentMsiPath')
 $absent = $required | Where-Object { -not $node.ContainsKey($_) -or -not $node[$_] }
 if ($absent) { throw ('Configuration data {0} lacks: {1}' -f $ConfigurationDataPath, ($absent -join ', ')) }
 $open = @($node.AllowedSources | Where-Object { $_ -in @('Any', '*', '0.0.0.0/0', '::/0', '0.0.0.0/0.0.0.0') })

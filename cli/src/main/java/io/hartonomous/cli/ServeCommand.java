@@ -18,11 +18,15 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--api-port", defaultValue = "8080")
     int apiPort;
 
+    @Option(names = "--bind", defaultValue = "127.0.0.1",
+            description = "Interface the ingest tier and the API listen on (default ${DEFAULT-VALUE}; 0.0.0.0: all)")
+    String bind;
+
     @Override
     public Integer call() {
         Layout layout = Layout.current();
         String key = ConsoleKey.bootstrap(layout.dataDir());
-        try (Stack stack = Stack.start(layout, layout.dataDir(), storagePort, ingestPort, apiPort, key)) {
+        try (Stack stack = Stack.start(layout, layout.dataDir(), storagePort, ingestPort, apiPort, key, bind)) {
             System.out.println("storage  " + stack.storage().url());
             System.out.println("ingest   " + stack.ingestUrl() + "/ingest/{image|audio|model}");
             System.out.println("api      " + stack.apiUrl() + "/api   (Swagger UI: " + stack.apiUrl() + "/q/swagger-ui)");

@@ -31,8 +31,18 @@ final class Stack implements AutoCloseable {
     }
 
     static Stack start(Layout layout, Path dataDir, int storagePort, int ingestPort, int apiPort, String apiKey) {
+        return start(layout, dataDir, storagePort, ingestPort, apiPort, apiKey, "127.0.0.1");
+    }
+
+    /** {@code bind}: the interface the two tiers listen on (HART_HTTP_HOST); the storage server stays on loopback. */
+    static Stack start(Layout layout, Path dataDir, int storagePort, int ingestPort, int apiPort, String apiKey,
+                       String bind) {
+        String host = switch (bind) {
+            case "127.0.0.1", "0.0.0.0", "::" -> "localhost";
+            default -> bind.contains(":") ? "[" + bind + "]" : bind;
+        };
         Stack stack = new Stack(LocalStorage.embeddedServer(storagePort, dataDir),
-                URI.create("http://localhost:" + ingestPort), URI.create("http://localhost:" + apiPort), apiKey);
+                URI.create("http://" + host + ":" + ingestPort), URI.create("http://" + host + ":" + apiPort), apiKey);
         Path logs = dataDir.resolve("logs");
         try {
             ServiceProcess storage = stack.add(ServiceProcess.start("storage", List.of(layout.java().toString(),
@@ -41,7 +51,7 @@ final class Stack implements AutoCloseable {
                     line -> line.startsWith("storage ready")));
             storage.awaitReady(START_TIMEOUT);
             Map<String, String> env = Map.of("HART_STORAGE_URL", stack.storage.url(), "HART_DATA", dataDir.toString(),
-                    "HART_API_KEY", apiKey);
+                    "HART_API_KEY", apiKey, "HART_HTTP_HOST", bind);
             ServiceProcess ingest = stack.add(ServiceProcess.start("ingest", List.of(layout.java().toString(),
                     "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                     "-Dquarkus.http.port=" + ingestPort, "-jar", layout.ingestApp().toString()), env, logs,

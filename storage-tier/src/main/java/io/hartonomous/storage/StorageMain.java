@@ -95,7 +95,12 @@ public final class StorageMain {
         public Integer call() throws Exception {
             Path dataDir = data != null ? data : Path.of(System.getenv().getOrDefault("HART_DATA", "data"));
             Files.createDirectories(dataDir);
-            // Loopback only (no -tcpAllowOthers): the tiers on this host share it, nothing else reaches it.
+            // Loopback only (no -tcpAllowOthers): the tiers on this host share it, nothing else reaches it. H2 binds
+            // its socket to h2.bindAddress (read when H2 first loads, so set before any H2 class), else to every
+            // interface; -Dh2.bindAddress=... on the command line still wins.
+            if (System.getProperty("h2.bindAddress") == null) {
+                System.setProperty("h2.bindAddress", "127.0.0.1");
+            }
             Server server = Server.createTcpServer("-tcpPort", Integer.toString(port), "-ifNotExists").start();
             StorageConfig config = LocalStorage.embeddedServer(server.getPort(), dataDir);
             // This process holds the database open (DB_CLOSE_DELAY=-1) with a page cache of a quarter of its own heap

@@ -1,11 +1,13 @@
 package io.hartonomous.api.admin;
 
-import io.hartonomous.api.security.ApiAccessException;
-import io.hartonomous.api.security.Caller;
-import io.hartonomous.api.security.KeyResolver;
+import io.hartonomous.edge.keys.ApiAccessException;
+import io.hartonomous.api.config.ApiConfig;
+import io.hartonomous.api.security.MeteredCaller;
+import io.hartonomous.edge.config.EdgeConfig;
+import io.hartonomous.edge.keys.KeyResolver;
 import io.hartonomous.api.security.Metered;
-import io.hartonomous.api.security.RequiresScope;
-import io.hartonomous.api.storage.Writes;
+import io.hartonomous.edge.keys.RequiresScope;
+import io.hartonomous.edge.storage.Writes;
 import io.hartonomous.api.support.Params;
 import io.hartonomous.storage.local.BootstrapKeys;
 import io.hartonomous.storage.contract.keys.KeyHash;
@@ -24,7 +26,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -44,16 +45,16 @@ import java.util.Set;
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminKeysResource {
     @Inject
-    Caller caller;
+    MeteredCaller caller;
     @Inject
     @Writes
     StorageEngine storage;
     @Inject
     KeyResolver resolver;
-    @ConfigProperty(name = "hart.api.bootstrap-tenant")
-    String bootstrapTenant;
-    @ConfigProperty(name = "hart.api.default-rate-limit")
-    int defaultRateLimit;
+    @Inject
+    EdgeConfig edge;
+    @Inject
+    ApiConfig config;
 
     /** {@code tenant} and {@code scopes} are required; {@code expiresAt} ISO-8601, optional. */
     public record NewKeyBody(String tenant, List<String> scopes, String expiresAt, String name,
@@ -99,7 +100,7 @@ public class AdminKeysResource {
         if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
             throw new IllegalArgumentException("expiresAt " + expiresAt + " is not in the future");
         }
-        int rate = body.rateLimitPerMinute() == null ? defaultRateLimit : body.rateLimitPerMinute();
+        int rate = body.rateLimitPerMinute() == null ? config.api().defaultRateLimit() : body.rateLimitPerMinute();
         if (rate < 1 || rate > 10_000_000) {
             throw new IllegalArgumentException("rateLimitPerMinute must be between 1 and 10000000, got " + rate);
         }
@@ -146,7 +147,7 @@ public class AdminKeysResource {
     }
 
     private boolean manageable(String tenant) {
-        return bootstrapTenant.equals(caller.tenant()) || caller.tenant().equals(tenant);
+        return edge.api().bootstrapTenant().equals(caller.tenant()) || caller.tenant().equals(tenant);
     }
 
     private void requireManageable(String tenant) {

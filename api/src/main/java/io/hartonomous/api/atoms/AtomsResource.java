@@ -2,9 +2,9 @@ package io.hartonomous.api.atoms;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hartonomous.api.security.Caller;
+import io.hartonomous.api.security.MeteredCaller;
 import io.hartonomous.api.security.Metered;
-import io.hartonomous.api.security.RequiresScope;
+import io.hartonomous.edge.keys.RequiresScope;
 import io.hartonomous.api.support.Params;
 import io.hartonomous.storage.contract.atoms.Atom;
 import io.hartonomous.storage.contract.atoms.AtomComposition;
@@ -37,7 +37,7 @@ public class AtomsResource {
     static final long MAX_PAGE = 100_000;
 
     @Inject
-    Caller caller;
+    MeteredCaller caller;
     @Inject
     ObjectMapper json;
 
@@ -78,7 +78,7 @@ public class AtomsResource {
         // Checked here so that an invisible or unknown parent is a 404 before any byte is sent.
         caller.reads().atoms().byId(parent).orElseThrow(() -> new NotFoundException("atom " + parent + " not found"));
         AtomReads reads = caller.reads().atoms();
-        Caller.UsageHandle usage = caller.deferUsage();
+        MeteredCaller.UsageHandle usage = caller.deferUsage();
         StreamingOutput body = out -> {
             long count = 0;
             try (Stream<AtomComposition> rows = reads.compositions(parent, from, limit);

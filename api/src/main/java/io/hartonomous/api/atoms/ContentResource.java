@@ -2,9 +2,10 @@ package io.hartonomous.api.atoms;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hartonomous.api.security.Caller;
+import io.hartonomous.api.config.ApiConfig;
+import io.hartonomous.api.security.MeteredCaller;
 import io.hartonomous.api.security.Metered;
-import io.hartonomous.api.security.RequiresScope;
+import io.hartonomous.edge.keys.RequiresScope;
 import io.hartonomous.api.support.Params;
 import io.hartonomous.storage.contract.atoms.Atom;
 import io.hartonomous.storage.contract.atoms.AtomReads;
@@ -19,7 +20,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -38,12 +38,11 @@ public class ContentResource {
     private static final int BUFFER = 1 << 16;
 
     @Inject
-    Caller caller;
+    MeteredCaller caller;
     @Inject
     ObjectMapper json;
-    /** Values read per storage query while streaming (one short cursor per page). */
-    @ConfigProperty(name = "hart.api.content-page-rows", defaultValue = "16384")
-    int pageRows;
+    @Inject
+    ApiConfig config;
 
     @GET
     @Produces({"image/png", "audio/wav", "application/octet-stream", "application/problem+json"})
@@ -67,10 +66,11 @@ public class ContentResource {
     }
 
     private Response image(Atom atom, MediaLayout.Image image, AtomReads reads) {
-        Caller.UsageHandle usage = caller.deferUsage();
+        MeteredCaller.UsageHandle usage = caller.deferUsage();
         StreamingOutput body = out -> {
             long written = 0;
-            try (PlacedValueCursor pixels = new PlacedValueCursor(reads, atom.atomId(), image.pixels(), pageRows)) {
+            try (PlacedValueCursor pixels = new PlacedValueCursor(reads, atom.atomId(), image.pixels(),
+                    config.api().contentPageRows())) {
                 OutputStream buffered = new BufferedOutputStream(out, BUFFER);
                 written = PngStream.write(buffered, image, pixels);
             } finally {
@@ -83,11 +83,12 @@ public class ContentResource {
     }
 
     private Response audio(Atom atom, MediaLayout.Audio audio, AtomReads reads) {
-        Caller.UsageHandle usage = caller.deferUsage();
+        MeteredCaller.UsageHandle usage = caller.deferUsage();
         long length = WavStream.length(audio);
         StreamingOutput body = out -> {
             long written = 0;
-            try (PlacedValueCursor samples = new PlacedValueCursor(reads, atom.atomId(), audio.samples(), pageRows)) {
+            try (PlacedValueCursor samples = new PlacedValueCursor(reads, atom.atomId(), audio.samples(),
+                    config.api().contentPageRows())) {
                 OutputStream buffered = new BufferedOutputStream(out, BUFFER);
                 written = WavStream.write(buffered, audio, samples);
             } finally {

@@ -1,8 +1,8 @@
 package io.hartonomous.api.billing;
 
-import io.hartonomous.api.security.Caller;
+import io.hartonomous.api.security.MeteredCaller;
 import io.hartonomous.api.security.Metered;
-import io.hartonomous.api.security.RequiresScope;
+import io.hartonomous.edge.keys.RequiresScope;
 import io.hartonomous.api.support.Params;
 import io.hartonomous.storage.contract.keys.Scope;
 import io.hartonomous.storage.contract.operations.UsageGroup;
@@ -26,7 +26,7 @@ import java.util.Locale;
 @Produces(MediaType.APPLICATION_JSON)
 public class BillingResource {
     @Inject
-    Caller caller;
+    MeteredCaller caller;
 
     public record Usage(String tenant, Instant from, Instant to, String groupBy, long requests, long units,
                         List<UsageGroup> groups) {

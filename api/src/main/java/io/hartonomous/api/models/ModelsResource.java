@@ -3,9 +3,9 @@ package io.hartonomous.api.models;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hartonomous.api.security.Caller;
+import io.hartonomous.api.security.MeteredCaller;
 import io.hartonomous.api.security.Metered;
-import io.hartonomous.api.security.RequiresScope;
+import io.hartonomous.edge.keys.RequiresScope;
 import io.hartonomous.api.support.Params;
 import io.hartonomous.storage.contract.models.Model;
 import io.hartonomous.storage.contract.models.ModelLayer;
@@ -47,7 +47,7 @@ public class ModelsResource {
     static final String NPY = "application/x-npy";
 
     @Inject
-    Caller caller;
+    MeteredCaller caller;
     @Inject
     ObjectMapper json;
 
@@ -140,7 +140,7 @@ public class ModelsResource {
                 .orElseThrow(() -> new NotFoundException("model " + modelId + " has no tensor named '" + name + "'"));
         NpyStream.DType dtype = NpyStream.DType.of(layer);
         long length = NpyStream.header(layer, dtype).length + NpyStream.elements(layer) * dtype.size();
-        Caller.UsageHandle usage = caller.deferUsage();
+        MeteredCaller.UsageHandle usage = caller.deferUsage();
         StreamingOutput body = out -> {
             long written = 0;
             try (Stream<TensorCell> cells = models.tensor(modelId, layer.layerIdx(), asOf)) {

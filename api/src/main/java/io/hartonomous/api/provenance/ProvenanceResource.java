@@ -1,8 +1,8 @@
 package io.hartonomous.api.provenance;
 
-import io.hartonomous.api.security.Caller;
+import io.hartonomous.api.security.MeteredCaller;
 import io.hartonomous.api.security.Metered;
-import io.hartonomous.api.security.RequiresScope;
+import io.hartonomous.edge.keys.RequiresScope;
 import io.hartonomous.api.support.Params;
 import io.hartonomous.storage.contract.atoms.Atom;
 import io.hartonomous.storage.contract.graph.GraphNode;
@@ -37,7 +37,7 @@ public class ProvenanceResource {
     static final int MAX_DEPTH = 32;
 
     @Inject
-    Caller caller;
+    MeteredCaller caller;
 
     public record Node(long nodeId, String kind, long refId, String label) {
         static Node of(GraphNode n) {

@@ -1,8 +1,8 @@
 package io.hartonomous.api.search;
 
-import io.hartonomous.api.security.Caller;
+import io.hartonomous.api.security.MeteredCaller;
 import io.hartonomous.api.security.Metered;
-import io.hartonomous.api.security.RequiresScope;
+import io.hartonomous.edge.keys.RequiresScope;
 import io.hartonomous.api.support.Params;
 import io.hartonomous.storage.contract.vectors.AtomEmbedding;
 import io.hartonomous.storage.contract.vectors.NewEmbedding;
@@ -31,7 +31,7 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class EmbeddingsResource {
     @Inject
-    Caller caller;
+    MeteredCaller caller;
 
     public record EmbeddingBody(String embeddingType, float[] vector) {
     }

@@ -1,8 +1,8 @@
 package io.hartonomous.api.search;
 
-import io.hartonomous.api.security.Caller;
+import io.hartonomous.api.security.MeteredCaller;
 import io.hartonomous.api.security.Metered;
-import io.hartonomous.api.security.RequiresScope;
+import io.hartonomous.edge.keys.RequiresScope;
 import io.hartonomous.api.support.Params;
 import io.hartonomous.storage.contract.atoms.AtomType;
 import io.hartonomous.storage.contract.vectors.Metric;
@@ -40,7 +40,7 @@ public class SearchResource {
     static final int MAX_CANDIDATES = 100_000;
 
     @Inject
-    Caller caller;
+    MeteredCaller caller;
 
     /** Optional filters on the matched atoms. */
     public record Filters(String modality, String subtype, String createdFrom, String createdTo) {

@@ -1,8 +1,8 @@
 package io.hartonomous.api.stats;
 
-import io.hartonomous.api.security.Caller;
+import io.hartonomous.api.security.MeteredCaller;
 import io.hartonomous.api.security.Metered;
-import io.hartonomous.api.security.RequiresScope;
+import io.hartonomous.edge.keys.RequiresScope;
 import io.hartonomous.storage.contract.keys.Scope;
 import io.hartonomous.storage.contract.StorageEngine;
 import jakarta.inject.Inject;
@@ -21,7 +21,7 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public class StatsResource {
     @Inject
-    Caller caller;
+    MeteredCaller caller;
     @Inject
     StorageEngine storage;
 

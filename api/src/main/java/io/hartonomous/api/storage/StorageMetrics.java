@@ -1,5 +1,6 @@
 package io.hartonomous.api.storage;
 
+import io.hartonomous.edge.storage.Writes;
 import io.hartonomous.storage.contract.PoolStats;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.micrometer.core.instrument.Gauge;

@@ -1,5 +1,7 @@
 package io.hartonomous.ingest.http;
 
+import io.hartonomous.edge.keys.Caller;
+import io.hartonomous.edge.keys.RequiresScope;
 import io.hartonomous.ingest.detect.LimitExceededException;
 import io.hartonomous.ingest.pipeline.IngestOutcome;
 import io.hartonomous.ingest.pipeline.IngestPipeline;
@@ -7,6 +9,7 @@ import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.contract.atoms.Modality;
 import io.hartonomous.storage.contract.NotFoundException;
 import io.hartonomous.storage.contract.StorageEngine;
+import io.hartonomous.storage.contract.keys.Scope;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -15,8 +18,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -31,13 +32,16 @@ import java.util.List;
  * 201 with the parent atom when done, 200 when the identical file was stored already, 202 + Location for large files.
  */
 @Path("/ingest")
+@RequiresScope(Scope.INGEST)
 public final class IngestResource {
     private final IngestService service;
     private final StorageEngine storage;
+    private final Caller caller;
 
-    IngestResource(IngestService service, StorageEngine storage) {
+    IngestResource(IngestService service, StorageEngine storage, Caller caller) {
         this.service = service;
         this.storage = storage;
+        this.caller = caller;
     }
 
     /** The ingest result as JSON. */
@@ -67,8 +71,8 @@ public final class IngestResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Response ingest(@PathParam("kind") String kind, @QueryParam("name") String name,
-                           @HeaderParam("Content-Length") Long declaredLength, InputStream body,
-                           @Context ContainerRequestContext request) throws IOException {
+                           @HeaderParam("Content-Length") Long declaredLength, InputStream body)
+            throws IOException {
         Modality modality = switch (kind) {
             case "image" -> Modality.IMAGE;
             case "audio" -> Modality.AUDIO;
@@ -83,8 +87,7 @@ public final class IngestResource {
         if (declaredLength != null && declaredLength == 0) {
             throw new IllegalArgumentException("the request body is empty: send the file's bytes as the body");
         }
-        Caller caller = (Caller) request.getProperty(Caller.PROPERTY);
-        IngestPipeline.Prepared prepared = service.pipeline().prepare(caller.tenantId(), modality, name, body);
+        IngestPipeline.Prepared prepared = service.pipeline().prepare(caller.tenant(), modality, name, body);
         if (prepared.finished() != null) {
             IngestOutcome done = prepared.finished();
             return Response.status(done.deduplicated() ? Response.Status.OK : Response.Status.ACCEPTED)
@@ -101,9 +104,8 @@ public final class IngestResource {
     @GET
     @Path("/jobs/{id}")
     @Produces(MediaType.APPLICATION_JSON)
-    public JobView job(@PathParam("id") long id, @Context ContainerRequestContext request) {
-        Caller caller = (Caller) request.getProperty(Caller.PROPERTY);
-        return storage.forTenant(caller.tenantId()).ingest().job(id).map(JobView::of)
+    public JobView job(@PathParam("id") long id) {
+        return storage.forTenant(caller.tenant()).ingest().job(id).map(JobView::of)
                 .orElseThrow(() -> new NotFoundException("job " + id + " not found"));
     }
 

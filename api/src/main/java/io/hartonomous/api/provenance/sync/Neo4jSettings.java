@@ -1,7 +1,7 @@
 package io.hartonomous.api.provenance.sync;
 
+import io.hartonomous.api.config.ApiConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.Optional;
 
@@ -17,14 +17,12 @@ public class Neo4jSettings {
     private final Optional<String> password;
     private final Optional<String> database;
 
-    Neo4jSettings(@ConfigProperty(name = "hart.neo4j.uri") Optional<String> uri,
-                  @ConfigProperty(name = "hart.neo4j.user", defaultValue = "neo4j") String user,
-                  @ConfigProperty(name = "hart.neo4j.password") Optional<String> password,
-                  @ConfigProperty(name = "hart.neo4j.database") Optional<String> database) {
-        this.uri = uri.map(String::strip).filter(u -> !u.isEmpty());
-        this.user = user;
-        this.password = password.filter(p -> !p.isEmpty());
-        this.database = database.map(String::strip).filter(d -> !d.isEmpty());
+    Neo4jSettings(ApiConfig config) {
+        ApiConfig.Neo4j neo4j = config.neo4j();
+        this.uri = neo4j.uri().map(String::strip).filter(u -> !u.isEmpty());
+        this.user = neo4j.user();
+        this.password = neo4j.password().filter(p -> !p.isEmpty());
+        this.database = neo4j.database().map(String::strip).filter(d -> !d.isEmpty());
     }
 
     public boolean configured() {

@@ -1,6 +1,6 @@
 package io.hartonomous.api.provenance.sync;
 
-import io.hartonomous.api.storage.Writes;
+import io.hartonomous.edge.storage.Writes;
 import io.hartonomous.storage.contract.graph.GraphChange;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.messaging.FeedBatch;

@@ -1,0 +1,42 @@
+package io.hartonomous.api.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.Optional;
+
+/**
+ * The query API's own settings. The key and storage settings both tiers share are in
+ * {@link io.hartonomous.edge.config.EdgeConfig}, under the same {@code hart} prefix: SmallRye Config lets mappings
+ * share a namespace as long as every property in it is mapped by one of them (an unmapped {@code hart.*} property
+ * fails the start, which catches typos).
+ */
+@ConfigMapping(prefix = "hart")
+public interface ApiConfig {
+    Api api();
+
+    Neo4j neo4j();
+
+    /** hart.api.*: what the API itself needs besides the shared key settings. */
+    interface Api {
+        /** Requests per minute for keys made through POST /api/admin/keys without rateLimitPerMinute. */
+        @WithDefault("600")
+        int defaultRateLimit();
+
+        /** Values read per storage query while streaming content (one short cursor per page). */
+        @WithDefault("16384")
+        int contentPageRows();
+    }
+
+    /** hart.neo4j.*: the cold tier the provenance sync writes to; without a URI the sync is off. */
+    interface Neo4j {
+        Optional<String> uri();
+
+        @WithDefault("neo4j")
+        String user();
+
+        Optional<String> password();
+
+        Optional<String> database();
+    }
+}
