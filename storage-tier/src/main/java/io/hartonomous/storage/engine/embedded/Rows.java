@@ -23,7 +23,7 @@ final class Rows {
 
     static final String JOB_COLUMNS = "JobId, TenantId, Modality, Name, State, ParentAtomId, ContentHash, "
             + "ChunksCommitted, BytesDone, BytesTotal, DistinctAtoms, NewAtoms, Compositions, Error, SourcePath, "
-            + "CreatedAt, UpdatedAt";
+            + "ChildIndex, CreatedAt, UpdatedAt";
 
     private Rows() {
     }
@@ -38,7 +38,7 @@ final class Rows {
         return new IngestionJob(rs.getLong(1), rs.getString(2), Modality.fromWireName(rs.getString(3)),
                 rs.getString(4), JobState.valueOf(rs.getString(5)), rs.getLong(6), ContentHash.wrap(rs.getBytes(7)),
                 rs.getInt(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getLong(13),
-                rs.getString(14), rs.getString(15), instant(rs, 16), instant(rs, 17));
+                rs.getString(14), rs.getString(15), rs.getObject(16, Integer.class), instant(rs, 17), instant(rs, 18));
     }
 
     static Instant instant(ResultSet rs, int column) throws SQLException {

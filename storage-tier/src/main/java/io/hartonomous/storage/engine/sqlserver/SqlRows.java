@@ -51,7 +51,7 @@ final class SqlRows {
                 ContentHash.wrap(rs.getBytes("ContentHash")), rs.getInt("ChunksCommitted"), rs.getLong("BytesDone"),
                 rs.getLong("BytesTotal"), rs.getLong("DistinctAtoms"), rs.getLong("NewAtoms"),
                 rs.getLong("Compositions"), rs.getString("Error"), rs.getString("SourcePath"),
-                instant(rs, "CreatedAt"), instant(rs, "UpdatedAt"));
+                rs.getObject("ChildIndex", Integer.class), instant(rs, "CreatedAt"), instant(rs, "UpdatedAt"));
     }
 
     static Model model(ResultSet rs) throws SQLException {

@@ -35,7 +35,8 @@ final class SqlServerIngestWrites implements IngestWrites {
                         .setBytes("ContentHash", job.fileHash().bytes())
                         .setLong("BytesTotal", job.bytesTotal())
                         .setString("Metadata", job.metadataJson())
-                        .setString("SourcePath", job.sourcePath());
+                        .setString("SourcePath", job.sourcePath())
+                        .setIntOrNull("ChildIndex", job.childIndex());
                 // Two result sets: the job with its Deduplicated / InProgress flags, then the parent atom.
                 IngestionJob started;
                 boolean deduplicated;
