@@ -19,11 +19,19 @@ IF OBJECT_ID(N'dbo.IngestionJobs', N'U') IS NULL
         Compositions    BIGINT         NOT NULL CONSTRAINT DF_IngestionJobs_Compositions DEFAULT 0,
         Error           NVARCHAR(4000) NULL,
         SourcePath      NVARCHAR(1024) NULL,
+        -- The frame or page of the spooled file the job ingests; NULL: the file itself.
+        ChildIndex      INT            NULL,
         CreatedAt       DATETIME2(7)   NOT NULL CONSTRAINT DF_IngestionJobs_CreatedAt DEFAULT SYSUTCDATETIME(),
         UpdatedAt       DATETIME2(7)   NOT NULL CONSTRAINT DF_IngestionJobs_UpdatedAt DEFAULT SYSUTCDATETIME(),
         CONSTRAINT PK_IngestionJobs PRIMARY KEY CLUSTERED (JobId),
         CONSTRAINT CK_IngestionJobs_State CHECK (State IN ('RUNNING', 'COMPLETED', 'FAILED'))
     );
+GO
+
+-- Tables created before ChildIndex existed get it here (jobs of that time kept it in SourcePath as '#child=N',
+-- which the ingest tier still reads when ChildIndex is NULL).
+IF COL_LENGTH(N'dbo.IngestionJobs', N'ChildIndex') IS NULL
+    ALTER TABLE dbo.IngestionJobs ADD ChildIndex INT NULL;
 GO
 
 IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'IX_IngestionJobs_State' AND object_id = OBJECT_ID(N'dbo.IngestionJobs'))

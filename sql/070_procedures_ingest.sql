@@ -12,7 +12,8 @@ CREATE OR ALTER PROCEDURE dbo.sp_StartIngestionJob
     @ContentHash BINARY(32),
     @BytesTotal  BIGINT,
     @Metadata    NVARCHAR(MAX),
-    @SourcePath  NVARCHAR(1024)
+    @SourcePath  NVARCHAR(1024),
+    @ChildIndex  INT
 WITH EXECUTE AS 'hart_system'
 AS
 BEGIN
@@ -47,8 +48,10 @@ BEGIN
             VALUES (@ContentHash, @Modality, 'file', NULL, @Metadata, 0);
             SET @ParentAtomId = SCOPE_IDENTITY();
             INSERT INTO dbo.AtomOwners (TenantId, AtomId) VALUES (@TenantId, @ParentAtomId);
-            INSERT INTO dbo.IngestionJobs (TenantId, Modality, Name, State, ParentAtomId, ContentHash, BytesTotal, SourcePath)
-            VALUES (@TenantId, @Modality, @Name, 'RUNNING', @ParentAtomId, @ContentHash, @BytesTotal, @SourcePath);
+            INSERT INTO dbo.IngestionJobs (TenantId, Modality, Name, State, ParentAtomId, ContentHash, BytesTotal, SourcePath,
+                                           ChildIndex)
+            VALUES (@TenantId, @Modality, @Name, 'RUNNING', @ParentAtomId, @ContentHash, @BytesTotal, @SourcePath,
+                    @ChildIndex);
             SET @JobId = SCOPE_IDENTITY();
         END
         ELSE
@@ -80,10 +83,10 @@ BEGIN
                     INSERT INTO dbo.AtomOwners (TenantId, AtomId) VALUES (@TenantId, @ParentAtomId);
                 INSERT INTO dbo.IngestionJobs (
                     TenantId, Modality, Name, State, ParentAtomId, ContentHash, BytesDone, BytesTotal,
-                    DistinctAtoms, NewAtoms, Compositions, SourcePath)
+                    DistinctAtoms, NewAtoms, Compositions, SourcePath, ChildIndex)
                 VALUES (
                     @TenantId, @Modality, @Name, 'COMPLETED', @ParentAtomId, @ContentHash, @BytesTotal, @BytesTotal,
-                    COALESCE(@LatestDistinct, 0), 0, COALESCE(@LatestCompositions, 0), @SourcePath);
+                    COALESCE(@LatestDistinct, 0), 0, COALESCE(@LatestCompositions, 0), @SourcePath, @ChildIndex);
                 SELECT @JobId = SCOPE_IDENTITY(), @Deduplicated = 1;
             END;
         END;
@@ -96,7 +99,7 @@ BEGIN
     END CATCH;
 
     SELECT JobId, TenantId, Modality, Name, State, ParentAtomId, ContentHash, ChunksCommitted, BytesDone, BytesTotal,
-           DistinctAtoms, NewAtoms, Compositions, Error, SourcePath, CreatedAt, UpdatedAt,
+           DistinctAtoms, NewAtoms, Compositions, Error, SourcePath, ChildIndex, CreatedAt, UpdatedAt,
            @Deduplicated AS Deduplicated, @InProgress AS InProgress
     FROM dbo.IngestionJobs
     WHERE JobId = @JobId;
@@ -117,7 +120,7 @@ BEGIN
     IF @TenantId IS NULL
         THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
     SELECT JobId, TenantId, Modality, Name, State, ParentAtomId, ContentHash, ChunksCommitted, BytesDone, BytesTotal,
-           DistinctAtoms, NewAtoms, Compositions, Error, SourcePath, CreatedAt, UpdatedAt
+           DistinctAtoms, NewAtoms, Compositions, Error, SourcePath, ChildIndex, CreatedAt, UpdatedAt
     FROM dbo.IngestionJobs
     WHERE JobId = @JobId AND TenantId = @TenantId;
 END;
@@ -582,7 +585,7 @@ BEGIN
     END CATCH;
 
     SELECT JobId, TenantId, Modality, Name, State, ParentAtomId, ContentHash, ChunksCommitted, BytesDone, BytesTotal,
-           DistinctAtoms, NewAtoms, Compositions, Error, SourcePath, CreatedAt, UpdatedAt
+           DistinctAtoms, NewAtoms, Compositions, Error, SourcePath, ChildIndex, CreatedAt, UpdatedAt
     FROM dbo.IngestionJobs
     WHERE JobId = @JobId AND TenantId = @TenantId;
 END;

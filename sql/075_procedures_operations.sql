@@ -265,7 +265,7 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SELECT JobId, TenantId, Modality, Name, State, ParentAtomId, ContentHash, ChunksCommitted, BytesDone, BytesTotal,
-           DistinctAtoms, NewAtoms, Compositions, Error, SourcePath, CreatedAt, UpdatedAt
+           DistinctAtoms, NewAtoms, Compositions, Error, SourcePath, ChildIndex, CreatedAt, UpdatedAt
     FROM dbo.IngestionJobs
     WHERE State = 'RUNNING'
     ORDER BY JobId;

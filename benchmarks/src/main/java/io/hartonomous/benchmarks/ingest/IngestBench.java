@@ -5,6 +5,7 @@ import io.hartonomous.benchmarks.report.BenchArgs;
 import io.hartonomous.benchmarks.report.BenchmarkDoc;
 import io.hartonomous.storage.local.Machine;
 import io.hartonomous.storage.local.ScratchDirs;
+import io.hartonomous.ingest.atomize.ChunkPlan;
 import io.hartonomous.ingest.pipeline.IngestOutcome;
 import io.hartonomous.ingest.pipeline.IngestPipeline;
 import io.hartonomous.ingest.pipeline.IngestSettings;
@@ -72,7 +73,7 @@ public final class IngestBench {
                 """);
         try {
             for (Path file : files) {
-                RawRows rows = RawRows.of(file, IngestSettings.DEFAULT_CHUNK_ROWS);
+                RawRows rows = RawRows.of(file, ChunkPlan.DEFAULT_CHUNK_ROWS);
                 measure(work, file, rows); // warm-up: JIT, page cache
                 double[] raw = new double[RUNS];
                 double[] e2e = new double[RUNS];

@@ -1,6 +1,6 @@
 package io.hartonomous.benchmarks.ingest;
 
-import io.hartonomous.ingest.atomize.AtomChunk;
+import io.hartonomous.storage.contract.ingest.Chunk;
 import io.hartonomous.storage.contract.ingest.CoefficientBatch;
 import io.hartonomous.storage.contract.ingest.CompositionBatch;
 import io.hartonomous.storage.contract.atoms.ContentHash;
@@ -35,7 +35,7 @@ final class RawInsert {
                      + "ComponentAtomId, SequenceIndex, PositionX, PositionY) VALUES (?, ?, ?, ?, ?)");
              PreparedStatement coefficients = c.prepareStatement("INSERT INTO TensorAtomCoefficients (ModelId, "
                      + "LayerIdx, PositionZ, PositionY, PositionX, TensorAtomId) VALUES (?, ?, ?, ?, ?, ?)")) {
-            for (AtomChunk chunk : rows.chunks()) {
+            for (Chunk chunk : rows.chunks()) {
                 long[] chunkIds = atoms(atoms, chunk, ids);
                 CompositionBatch comp = chunk.compositions();
                 for (int i = 0; i < comp.size(); i++) {
@@ -68,7 +68,7 @@ final class RawInsert {
     }
 
     /** Inserts the chunk's atoms not inserted before; returns the chunk's ids by ordinal. */
-    private static long[] atoms(PreparedStatement ps, AtomChunk chunk, Map<ContentHash, Long> ids)
+    private static long[] atoms(PreparedStatement ps, Chunk chunk, Map<ContentHash, Long> ids)
             throws SQLException {
         long[] chunkIds = new long[chunk.atoms().size()];
         int[] pending = new int[chunk.atoms().size()];

@@ -1,6 +1,6 @@
 package io.hartonomous.benchmarks.ingest;
 
-import io.hartonomous.ingest.atomize.AtomChunk;
+import io.hartonomous.storage.contract.ingest.Chunk;
 import io.hartonomous.ingest.atomize.AtomizedFile;
 import io.hartonomous.ingest.atomize.Atomizers;
 import io.hartonomous.ingest.atomize.ChunkSink;
@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The rows a file becomes, collected in memory once, so the raw insert writes exactly what the pipeline writes. */
-record RawRows(String metadataJson, NewModel model, List<AtomChunk> chunks) {
+record RawRows(String metadataJson, NewModel model, List<Chunk> chunks) {
 
     static RawRows of(Path file, int chunkRows) throws IOException {
-        List<AtomChunk> chunks = new ArrayList<>();
+        List<Chunk> chunks = new ArrayList<>();
         NewModel[] model = new NewModel[1];
         try (AtomizedFile atomized = Atomizers.open(file, null, IngestLimits.DEFAULT, chunkRows)) {
             atomized.emit(0, new ChunkSink() {
@@ -26,7 +26,7 @@ record RawRows(String metadataJson, NewModel model, List<AtomChunk> chunks) {
                 }
 
                 @Override
-                public void chunk(AtomChunk chunk) {
+                public void chunk(Chunk chunk) {
                     chunks.add(chunk);
                 }
             });
@@ -35,6 +35,6 @@ record RawRows(String metadataJson, NewModel model, List<AtomChunk> chunks) {
     }
 
     long rows() {
-        return chunks.stream().mapToLong(AtomChunk::rows).sum();
+        return chunks.stream().mapToLong(c -> c.compositions().size() + c.coefficients().size()).sum();
     }
 }

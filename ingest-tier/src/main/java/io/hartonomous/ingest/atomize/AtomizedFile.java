@@ -16,30 +16,44 @@ import java.util.Optional;
  * elements in tensor order), so a crashed job resumes with {@code emit(watermark, sink)}.
  */
 public interface AtomizedFile extends AutoCloseable {
-    DetectedFormat format();
+    FileLayout layout();
+
+    default DetectedFormat format() {
+        return layout().format();
+    }
 
     default Modality modality() {
         return format().modality();
     }
 
     /** Size of the source file in bytes (for a frame/page: the whole file's). */
-    long bytesTotal();
+    default long bytesTotal() {
+        return layout().bytesTotal();
+    }
 
     /** Composition or coefficient rows the file produces in total. */
-    long rows();
+    default long rows() {
+        return layout().plan().rows();
+    }
 
-    int chunkRows();
+    default int chunkRows() {
+        return layout().plan().chunkRows();
+    }
 
     /** Number of chunks {@code emit} produces from 0; 0 when the file has no rows (e.g. only empty tensors). */
     default int chunkCount() {
-        return Math.toIntExact((rows() + chunkRows() - 1) / chunkRows());
+        return layout().plan().chunkCount();
     }
 
     /** The parent atom's metadata JSON (known before emission; pass it to startJob and completeJob). */
-    String metadataJson();
+    default String metadataJson() {
+        return layout().metadataJson();
+    }
 
     /** For model files, the model and tensor table to register before writing chunks. */
-    Optional<NewModel> model();
+    default Optional<NewModel> model() {
+        return Optional.empty();
+    }
 
     /** Emits chunks {@code fromChunk .. chunkCount()-1} in order; {@code fromChunk} may equal chunkCount(). */
     void emit(int fromChunk, ChunkSink sink) throws IOException;

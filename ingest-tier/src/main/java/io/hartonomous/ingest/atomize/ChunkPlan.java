@@ -2,6 +2,7 @@ package io.hartonomous.ingest.atomize;
 
 /** Deterministic chunking of {@code rows} rows into chunks of {@code chunkRows}: chunk k is always the same rows. */
 public record ChunkPlan(long rows, int chunkRows) {
+    /** Rows per chunk unless configured otherwise (the one place this default is written). */
     public static final int DEFAULT_CHUNK_ROWS = 65_536;
 
     public ChunkPlan {

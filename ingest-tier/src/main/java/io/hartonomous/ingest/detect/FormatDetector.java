@@ -1,5 +1,7 @@
 package io.hartonomous.ingest.detect;
 
+import io.hartonomous.storage.contract.atoms.Modality;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +21,20 @@ public final class FormatDetector {
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 
     private FormatDetector() {
+    }
+
+    /**
+     * Detects the format and, unless {@code expected} is null, refuses a file of another modality, naming the
+     * endpoint the file belongs to.
+     */
+    public static DetectedFormat detect(Path file, Modality expected) throws IOException {
+        DetectedFormat format = detect(file);
+        if (expected != null && format.modality() != expected) {
+            throw new UnsupportedFormatException("the body is " + format.name() + " ("
+                    + format.modality().wireName() + "), not " + expected.wireName() + ": post it to /ingest/"
+                    + format.modality().wireName());
+        }
+        return format;
     }
 
     public static DetectedFormat detect(Path file) throws IOException {

@@ -2,9 +2,7 @@ package io.hartonomous.ingest.http;
 
 import io.hartonomous.edge.keys.Caller;
 import io.hartonomous.edge.keys.RequiresScope;
-import io.hartonomous.ingest.detect.LimitExceededException;
 import io.hartonomous.ingest.pipeline.IngestOutcome;
-import io.hartonomous.ingest.pipeline.IngestPipeline;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.contract.atoms.Modality;
 import io.hartonomous.storage.contract.NotFoundException;
@@ -29,7 +27,8 @@ import java.util.List;
 
 /**
  * {@code POST /ingest/image|audio|model}: the raw file as the body, streamed to the spool (never buffered whole).
- * 201 with the parent atom when done, 200 when the identical file was stored already, 202 + Location for large files.
+ * 201 with the parent atom when done, 200 when the identical file was stored already, 202 + Location for large files
+ * (and for a file this tenant is ingesting right now). What happens is the service's; this maps it to HTTP.
  */
 @Path("/ingest")
 @RequiresScope(Scope.INGEST)
@@ -80,25 +79,16 @@ public final class IngestResource {
             default -> throw new NotFoundException("no ingest endpoint '/ingest/" + kind
                     + "': use /ingest/image, /ingest/audio or /ingest/model");
         };
-        if (declaredLength != null && declaredLength > service.maxBytes()) {
-            throw new LimitExceededException("the body declares " + declaredLength + " bytes, more than the limit of "
-                    + service.maxBytes());
-        }
-        if (declaredLength != null && declaredLength == 0) {
-            throw new IllegalArgumentException("the request body is empty: send the file's bytes as the body");
-        }
-        IngestPipeline.Prepared prepared = service.pipeline().prepare(caller.tenant(), modality, name, body);
-        if (prepared.finished() != null) {
-            IngestOutcome done = prepared.finished();
-            return Response.status(done.deduplicated() ? Response.Status.OK : Response.Status.ACCEPTED)
-                    .location(jobUri(done.jobId())).entity(IngestResult.of(done)).build();
-        }
-        if (service.runsInBackground(prepared.job().bytesTotal())) {
-            service.runInBackground(prepared);
-            return Response.accepted(JobView.of(prepared.job())).location(jobUri(prepared.job().jobId())).build();
-        }
-        IngestOutcome outcome = service.runNow(prepared);
-        return Response.created(jobUri(outcome.jobId())).entity(IngestResult.of(outcome)).build();
+        return switch (service.submit(caller.tenant(), modality, name, declaredLength, body)) {
+            case IngestService.Submitted.Ingested(IngestOutcome o) ->
+                    Response.created(jobUri(o.jobId())).entity(IngestResult.of(o)).build();
+            case IngestService.Submitted.Duplicate(IngestOutcome o) ->
+                    Response.ok(IngestResult.of(o)).location(jobUri(o.jobId())).build();
+            case IngestService.Submitted.InProgress(IngestOutcome o) ->
+                    Response.accepted(IngestResult.of(o)).location(jobUri(o.jobId())).build();
+            case IngestService.Submitted.Accepted(IngestionJob job) ->
+                    Response.accepted(JobView.of(job)).location(jobUri(job.jobId())).build();
+        };
     }
 
     @GET

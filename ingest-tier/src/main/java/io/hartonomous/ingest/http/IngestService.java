@@ -1,64 +1,93 @@
 package io.hartonomous.ingest.http;
 
+import io.hartonomous.edge.config.EdgeConfig;
 import io.hartonomous.ingest.atomize.IngestLimits;
+import io.hartonomous.ingest.detect.LimitExceededException;
+import io.hartonomous.ingest.pipeline.IngestConfig;
 import io.hartonomous.ingest.pipeline.IngestOutcome;
 import io.hartonomous.ingest.pipeline.IngestPipeline;
 import io.hartonomous.ingest.pipeline.IngestSettings;
 import io.hartonomous.storage.contract.StorageEngine;
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.nio.file.Path;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-/** The pipeline as the service runs it: settings from configuration, background jobs, resume at start. */
+/**
+ * The pipeline as the service runs it: settings from configuration, uploads answered now or continued in the
+ * background, resume at start.
+ */
 @ApplicationScoped
 public class IngestService {
     private static final Logger LOG = Logger.getLogger(IngestService.class);
 
+    /** What an upload became once submitted. */
+    sealed interface Submitted {
+        /** Atomized and stored on the request thread. */
+        record Ingested(IngestOutcome outcome) implements Submitted {
+        }
+
+        /** The identical file was stored already; nothing was written. */
+        record Duplicate(IngestOutcome outcome) implements Submitted {
+        }
+
+        /** The same file is being ingested right now by this tenant, in the job the outcome names. */
+        record InProgress(IngestOutcome outcome) implements Submitted {
+        }
+
+        /** Large: checked and started, continuing in the background. */
+        record Accepted(IngestionJob job) implements Submitted {
+        }
+    }
+
     private final IngestPipeline pipeline;
     private final ExecutorService background;
 
-    IngestService(StorageEngine storage,
-                  @ConfigProperty(name = "hart.data") String data,
-                  @ConfigProperty(name = "hart.ingest.max-bytes", defaultValue = "68719476736") long maxBytes,
-                  @ConfigProperty(name = "hart.ingest.max-pixels", defaultValue = "268435456") long maxPixels,
-                  @ConfigProperty(name = "hart.ingest.max-frames", defaultValue = "1728000000") long maxFrames,
-                  @ConfigProperty(name = "hart.ingest.max-tensors", defaultValue = "100000") int maxTensors,
-                  @ConfigProperty(name = "hart.ingest.max-header-bytes", defaultValue = "268435456") long maxHeader,
-                  @ConfigProperty(name = "hart.ingest.max-tensor-elements", defaultValue = "17179869184")
-                  long maxElements,
-                  @ConfigProperty(name = "hart.ingest.chunk-rows", defaultValue = "65536") int chunkRows,
-                  @ConfigProperty(name = "hart.ingest.queued-chunks", defaultValue = "4") int queued,
-                  @ConfigProperty(name = "hart.ingest.async-threshold-bytes", defaultValue = "33554432") long async,
-                  @ConfigProperty(name = "hart.ingest.background-jobs", defaultValue = "2") int workers) {
-        IngestLimits limits = new IngestLimits(maxBytes, maxPixels, maxFrames, maxTensors, maxHeader, maxElements);
-        this.pipeline = new IngestPipeline(storage, new IngestSettings(Path.of(data).resolve("spool"), limits,
-                chunkRows, queued, async));
-        this.background = Executors.newFixedThreadPool(workers, Thread.ofPlatform().name("ingest-job-", 1)
-                .daemon().factory());
+    IngestService(StorageEngine storage, IngestConfig config, EdgeConfig edge) {
+        IngestLimits limits = new IngestLimits(config.maxBytes(), config.maxPixels(), config.maxFrames(),
+                config.maxTensors(), config.maxHeaderBytes(), config.maxTensorElements());
+        this.pipeline = new IngestPipeline(storage, new IngestSettings(edge.data().resolve("spool"), limits,
+                config.chunkRows(), config.queuedChunks(), config.asyncThresholdBytes()));
+        this.background = Executors.newFixedThreadPool(config.backgroundJobs(),
+                Thread.ofPlatform().name("ingest-job-", 1).daemon().factory());
     }
 
-    IngestPipeline pipeline() {
-        return pipeline;
+    /**
+     * Checks the declared length (null: not declared), spools, checks and starts the job; then runs it now, or in the
+     * background when the upload is larger than the asynchronous threshold.
+     */
+    Submitted submit(String tenantId, Modality modality, String name, Long declaredLength, InputStream body)
+            throws IOException {
+        long maxBytes = pipeline.settings().limits().maxBytes();
+        if (declaredLength != null && declaredLength > maxBytes) {
+            throw new LimitExceededException("the body declares " + declaredLength + " bytes, more than the limit of "
+                    + maxBytes);
+        }
+        if (declaredLength != null && declaredLength == 0) {
+            throw new IllegalArgumentException("the request body is empty: send the file's bytes as the body");
+        }
+        IngestPipeline.Prepared prepared = pipeline.prepare(tenantId, modality, name, body);
+        IngestOutcome finished = prepared.finished();
+        if (finished != null) {
+            return finished.deduplicated() ? new Submitted.Duplicate(finished) : new Submitted.InProgress(finished);
+        }
+        if (prepared.job().bytesTotal() > pipeline.settings().asyncThresholdBytes()) {
+            runInBackground(prepared);
+            return new Submitted.Accepted(prepared.job());
+        }
+        return new Submitted.Ingested(pipeline.run(prepared));
     }
 
-    long maxBytes() {
-        return pipeline.settings().limits().maxBytes();
-    }
-
-    boolean runsInBackground(long declaredBytes) {
-        return declaredBytes > pipeline.settings().asyncThresholdBytes();
-    }
-
-    /** Continues a prepared job off the request thread (202 + Location). */
-    void runInBackground(IngestPipeline.Prepared prepared) {
+    private void runInBackground(IngestPipeline.Prepared prepared) {
         background.submit(() -> {
             try {
                 pipeline.run(prepared);
@@ -67,10 +96,6 @@ public class IngestService {
             }
             return null;
         });
-    }
-
-    IngestOutcome runNow(IngestPipeline.Prepared prepared) throws java.io.IOException {
-        return pipeline.run(prepared);
     }
 
     void resumeAtStart(@Observes StartupEvent start) {

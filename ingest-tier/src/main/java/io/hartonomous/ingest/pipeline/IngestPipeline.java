@@ -4,9 +4,9 @@ import io.hartonomous.ingest.atomize.AtomizedFile;
 import io.hartonomous.ingest.atomize.Atomizers;
 import io.hartonomous.ingest.atomize.ChildPart;
 import io.hartonomous.ingest.atomize.Embedding;
+import io.hartonomous.ingest.atomize.FileHashes;
 import io.hartonomous.ingest.detect.DetectedFormat;
 import io.hartonomous.ingest.detect.FormatDetector;
-import io.hartonomous.ingest.detect.UnsupportedFormatException;
 import io.hartonomous.storage.contract.graph.GraphNode;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.contract.ingest.JobStart;
@@ -32,8 +32,6 @@ import java.util.Optional;
  * before the job exists, so bad input leaves no rows; a failure after that fails the job, which removes its rows.
  */
 public final class IngestPipeline {
-    private static final String CHILD_MARK = "#child=";
-
     private final StorageEngine engine;
     private final IngestSettings settings;
 
@@ -63,14 +61,11 @@ public final class IngestPipeline {
                 settings.limits().maxBytes());
         AtomizedFile atomized = null;
         try {
-            DetectedFormat format = FormatDetector.detect(spooled.path());
-            if (modalityOrNull != null && format.modality() != modalityOrNull) {
-                throw new UnsupportedFormatException("the body is " + format.formatName() + " ("
-                        + format.modality().wireName() + "), not " + modalityOrNull.wireName() + ": post it to /ingest/"
-                        + format.modality().wireName());
-            }
+            // The spool enforced the byte limit; detection and the file hash happen here, once, for all that follows.
+            DetectedFormat format = FormatDetector.detect(spooled.path(), modalityOrNull);
             spooled = spooled.withHash(format.modality());
-            atomized = Atomizers.open(spooled.path(), format.modality(), settings.limits(), settings.chunkRows());
+            atomized = Atomizers.open(spooled.path(), format, spooled.hash(), settings.limits(),
+                    settings.chunkRows());
             TenantStorage tenant = engine.forTenant(tenantId);
             JobStart start = tenant.ingest().startJob(new NewJob(format.modality(), displayName(name, format),
                     spooled.hash(), spooled.size(), atomized.metadataJson(), spooled.path().toString()));
@@ -113,27 +108,28 @@ public final class IngestPipeline {
     /** Continues a job left RUNNING by a crash, from its committed watermark. */
     public IngestOutcome resume(IngestionJob job) throws IOException {
         TenantStorage tenant = engine.forTenant(job.tenantId());
-        String source = job.sourcePath();
-        int child = -1;
-        if (source != null && source.contains(CHILD_MARK)) {
-            child = Integer.parseInt(source.substring(source.indexOf(CHILD_MARK) + CHILD_MARK.length()));
-            source = source.substring(0, source.indexOf(CHILD_MARK));
-        }
-        if (source == null || !Files.exists(Path.of(source))) {
+        JobSource source = JobSource.of(job);
+        if (source.spool() == null || !Files.exists(source.spool())) {
             tenant.ingest().failJob(job.jobId(), "the spooled upload was lost before the job finished; ingest the "
                     + "file again");
             throw new IOException("spool of job " + job.jobId() + " is gone");
         }
-        try (AtomizedFile whole = Atomizers.open(Path.of(source), job.modality(), settings.limits(),
-                settings.chunkRows())) {
-            if (child >= 0) {
-                try (AtomizedFile part = whole.child(child)) {
-                    return complete(tenant, job, part);
-                }
+        Path spool = source.spool();
+        DetectedFormat format = FormatDetector.detect(spool, job.modality());
+        if (source.childIndex() == null) {
+            try (AtomizedFile whole = Atomizers.open(spool, format, job.contentHash(), settings.limits(),
+                    settings.chunkRows())) {
+                IngestOutcome outcome = complete(tenant, job, whole);
+                Files.deleteIfExists(spool);
+                return outcome;
             }
-            IngestOutcome outcome = complete(tenant, job, whole);
-            Files.deleteIfExists(Path.of(source));
-            return outcome;
+        }
+        // A frame's job holds the frame's derived hash; the file's own hash, which frame identities derive from, is
+        // not in the row, so a resumed frame hashes its file once.
+        try (AtomizedFile whole = Atomizers.open(spool, format, FileHashes.ofFile(format.modality(), spool),
+                settings.limits(), settings.chunkRows());
+             AtomizedFile part = whole.child(source.childIndex())) {
+            return complete(tenant, job, part);
         }
     }
 
@@ -141,13 +137,14 @@ public final class IngestPipeline {
         long jobId = job.jobId();
         try {
             Optional<io.hartonomous.storage.contract.models.Model> model;
-            try (ChunkWriter writer = new ChunkWriter(tenant.ingest(), jobId, settings.queuedChunks())) {
+            try (QueuedChunkCommitter committer = new QueuedChunkCommitter(tenant.ingest(), jobId,
+                    settings.queuedChunks())) {
                 if (atomized.model().isPresent()) {
-                    writer.model(atomized.model().get());
+                    committer.model(atomized.model().get());
                 }
-                atomized.emit(job.chunksCommitted(), writer);
-                writer.finish();
-                model = writer.registeredModel();
+                atomized.emit(job.chunksCommitted(), committer);
+                committer.finish();
+                model = committer.registeredModel();
             }
             IngestionJob done = tenant.ingest().completeJob(jobId, atomized.metadataJson());
             record(tenant, done, atomized, model);
@@ -184,7 +181,7 @@ public final class IngestPipeline {
                                 ChildPart part) throws IOException {
         try (AtomizedFile child = atomized.child(part.index())) {
             JobStart start = tenant.ingest().startJob(new NewJob(parent.modality(), parent.name() + part.nameSuffix(),
-                    part.fileHash(), child.bytesTotal(), child.metadataJson(), source + CHILD_MARK + part.index()));
+                    part.fileHash(), child.bytesTotal(), child.metadataJson(), source, part.index()));
             IngestionJob job = start.job();
             IngestOutcome outcome = start.deduplicated() || start.inProgress()
                     ? IngestOutcome.of(job, start.deduplicated(), List.of())

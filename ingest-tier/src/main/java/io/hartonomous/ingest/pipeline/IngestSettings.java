@@ -1,5 +1,6 @@
 package io.hartonomous.ingest.pipeline;
 
+import io.hartonomous.ingest.atomize.ChunkPlan;
 import io.hartonomous.ingest.atomize.IngestLimits;
 
 import java.nio.file.Path;
@@ -11,7 +12,10 @@ import java.nio.file.Path;
  */
 public record IngestSettings(Path spoolDir, IngestLimits limits, int chunkRows, int queuedChunks,
                              long asyncThresholdBytes) {
-    public static final int DEFAULT_CHUNK_ROWS = 65_536;
+    /** Chunks that may wait for the committer. */
+    public static final int DEFAULT_QUEUED_CHUNKS = 4;
+    /** 32 MiB: larger HTTP uploads are answered 202 and continue in the background. */
+    public static final long DEFAULT_ASYNC_THRESHOLD_BYTES = 32L << 20;
 
     public IngestSettings {
         if (spoolDir == null || limits == null) {
@@ -23,7 +27,8 @@ public record IngestSettings(Path spoolDir, IngestLimits limits, int chunkRows, 
     }
 
     public static IngestSettings defaults(Path spoolDir) {
-        return new IngestSettings(spoolDir, IngestLimits.DEFAULT, DEFAULT_CHUNK_ROWS, 4, 32L << 20);
+        return new IngestSettings(spoolDir, IngestLimits.DEFAULT, ChunkPlan.DEFAULT_CHUNK_ROWS, DEFAULT_QUEUED_CHUNKS,
+                DEFAULT_ASYNC_THRESHOLD_BYTES);
     }
 
     public IngestSettings withChunkRows(int rows) {

@@ -1,5 +1,6 @@
 package io.hartonomous.ingest.pipeline;
 
+import io.hartonomous.ingest.atomize.FileHashes;
 import io.hartonomous.ingest.detect.LimitExceededException;
 import io.hartonomous.storage.contract.atoms.AtomType;
 import io.hartonomous.storage.contract.atoms.ContentHash;
@@ -51,18 +52,7 @@ public record SpooledFile(Path path, long size, ContentHash hash) {
 
     /** The typed hash, computed now from the spooled bytes if it was not computed while spooling. */
     SpooledFile withHash(Modality modality) throws IOException {
-        if (hash != null) {
-            return this;
-        }
-        MessageDigest digest = ContentHash.newDigest(AtomType.file(modality));
-        try (InputStream in = Files.newInputStream(path)) {
-            byte[] buffer = new byte[BUFFER];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return new SpooledFile(path, size, ContentHash.finish(digest));
+        return hash != null ? this : new SpooledFile(path, size, FileHashes.ofFile(modality, path));
     }
 
     void delete() {

@@ -1,5 +1,6 @@
 package io.hartonomous.ingest.atomize;
 
+import io.hartonomous.storage.contract.ingest.Chunk;
 import io.hartonomous.storage.contract.ingest.CoefficientBatch;
 import io.hartonomous.storage.contract.ingest.CompositionBatch;
 import io.hartonomous.storage.contract.atoms.NewAtom;
@@ -18,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * chunk's distinct atoms and ordinals, and checks the chunk invariants (distinct atoms, hashes, row counts).
  */
 public final class Captured implements ChunkSink {
-    public final List<AtomChunk> chunks = new ArrayList<>();
+    public final List<Chunk> chunks = new ArrayList<>();
     public NewModel model;
     private final boolean keep;
     private final List<byte[]> composed = new ArrayList<>();
@@ -34,7 +35,7 @@ public final class Captured implements ChunkSink {
     }
 
     @Override
-    public void chunk(AtomChunk chunk) {
+    public void chunk(Chunk chunk) {
         Set<String> seen = new HashSet<>();
         for (NewAtom a : chunk.atoms()) {
             assertThat(seen.add(a.type() + "/" + a.contentHash().hex())).as("atoms of a chunk are distinct").isTrue();

@@ -1,6 +1,7 @@
 package io.hartonomous.ingest.atomize;
 
 import io.hartonomous.storage.local.LocalStorage;
+import io.hartonomous.storage.contract.ingest.Chunk;
 import io.hartonomous.storage.contract.ingest.ChunkReceipt;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.contract.ingest.JobStart;
@@ -70,8 +71,8 @@ public final class Store implements AutoCloseable {
             }
 
             @Override
-            public void chunk(AtomChunk chunk) {
-                receipts.add(tenant.ingest().writeChunk(jobId, chunk.toChunk()));
+            public void chunk(Chunk chunk) {
+                receipts.add(tenant.ingest().writeChunk(jobId, chunk));
             }
         });
         IngestionJob done = tenant.ingest().completeJob(jobId, atomized.metadataJson());

@@ -1,9 +1,17 @@
 package io.hartonomous.ingest.pipeline;
 
 import io.hartonomous.storage.local.LocalStorage;
+import io.hartonomous.ingest.atomize.AtomizedFile;
+import io.hartonomous.ingest.atomize.Atomizers;
+import io.hartonomous.ingest.atomize.ChildPart;
+import io.hartonomous.ingest.atomize.FileHashes;
+import io.hartonomous.ingest.atomize.IngestLimits;
 import io.hartonomous.ingest.detect.BadInputException;
 import io.hartonomous.ingest.detect.UnsupportedFormatException;
+import io.hartonomous.storage.contract.atoms.ContentHash;
+import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.contract.ingest.JobState;
+import io.hartonomous.storage.contract.ingest.NewJob;
 import io.hartonomous.storage.contract.graph.LineageDirection;
 import io.hartonomous.storage.contract.atoms.Modality;
 import io.hartonomous.storage.contract.graph.NodeKind;
@@ -32,6 +40,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The pipeline end to end on real files and a real embedded engine. */
 class IngestPipelineTest {
+    private static final String ANIMATED_GIF = "images/derived/animated.gif";
+
     @TempDir
     Path dir;
 
@@ -128,5 +138,68 @@ class IngestPipelineTest {
         Map<Long, Long> references = References.assertExact(engine.forTenant("acme"), parents);
         // snake.png and snake.bmp hold the same pixels: the overlap is real.
         assertThat(references.values()).anyMatch(count -> count > 1);
+    }
+
+    /** Further GIF frames are child jobs: the frame's index in a job field of its own, its hash from the spool's. */
+    @Test
+    void furtherFramesAreChildJobsWithTheirIndexAndIdentitiesDerivedFromTheFileHash() throws Exception {
+        Path gif = TestFiles.get(ANIMATED_GIF);
+        IngestOutcome outcome = ingest("acme", Modality.IMAGE, gif);
+        ContentHash fileHash = FileHashes.ofFile(Modality.IMAGE, gif);
+        assertThat(outcome.contentHash()).isEqualTo(fileHash.hex());
+        assertThat(outcome.children()).hasSize(2);
+        TenantStorage acme = engine.forTenant("acme");
+        for (int i = 1; i <= 2; i++) {
+            IngestOutcome child = outcome.children().get(i - 1);
+            assertThat(child.state()).isEqualTo(JobState.COMPLETED);
+            assertThat(child.contentHash())
+                    .isEqualTo(FileHashes.ofChild(Modality.IMAGE, ChildPart.FRAME_OF, i, fileHash).hex());
+            IngestionJob job = acme.ingest().job(child.jobId()).orElseThrow();
+            assertThat(job.childIndex()).isEqualTo(i);
+            assertThat(job.sourcePath()).doesNotContain("#");
+        }
+        assertThat(acme.ingest().job(outcome.jobId()).orElseThrow().childIndex()).isNull();
+    }
+
+    /** Frame jobs left running resume, also in the form written before jobs had a child index ("#child=N"). */
+    @Test
+    void frameJobsLeftRunningResumeInTheCurrentAndTheOldChildMarkForm() throws Exception {
+        Path spool = Files.createDirectories(dir.resolve("spool")).resolve("left.upload");
+        Files.copy(TestFiles.get(ANIMATED_GIF), spool);
+        ContentHash fileHash = FileHashes.ofFile(Modality.IMAGE, spool);
+        TenantStorage acme = engine.forTenant("acme");
+        List<Long> jobs = new ArrayList<>();
+        List<Long> rows = new ArrayList<>();
+        try (AtomizedFile whole = Atomizers.open(spool, IngestLimits.DEFAULT)) {
+            for (int i = 1; i <= 2; i++) {
+                try (AtomizedFile frame = whole.child(i)) {
+                    ContentHash hash = FileHashes.ofChild(Modality.IMAGE, ChildPart.FRAME_OF, i, fileHash);
+                    NewJob job = i == 1
+                            ? new NewJob(Modality.IMAGE, "left.gif#frame=1", hash, frame.bytesTotal(),
+                                    frame.metadataJson(), spool + "#child=1")
+                            : new NewJob(Modality.IMAGE, "left.gif#frame=2", hash, frame.bytesTotal(),
+                                    frame.metadataJson(), spool.toString(), 2);
+                    jobs.add(acme.ingest().startJob(job).job().jobId());
+                    rows.add(frame.rows());
+                }
+            }
+        }
+        assertThat(engine.unfinishedJobs()).hasSize(2);
+
+        assertThat(pipeline.resumeUnfinished(line -> { })).isEqualTo(2);
+
+        assertThat(engine.unfinishedJobs()).isEmpty();
+        List<Long> parents = new ArrayList<>();
+        for (int k = 0; k < 2; k++) {
+            IngestionJob done = acme.ingest().job(jobs.get(k)).orElseThrow();
+            assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+            assertThat(done.compositions()).isEqualTo(rows.get(k));
+            assertThat(acme.atoms().compositionCount(done.parentAtomId())).isEqualTo(rows.get(k));
+            parents.add(done.parentAtomId());
+        }
+        References.assertExact(acme, parents);
+        // The resumed frames are the very atoms a fresh ingest of the file derives: its frames are deduplicated.
+        assertThat(ingest("acme", Modality.IMAGE, TestFiles.get(ANIMATED_GIF)).children()).extracting(IngestOutcome::deduplicated)
+                .containsExactly(true, true);
     }
 }

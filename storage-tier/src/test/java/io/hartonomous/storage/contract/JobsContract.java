@@ -115,4 +115,24 @@ public abstract class JobsContract extends StorageContractSuite {
         assertThat(engine.unfinishedJobs()).extracting(IngestionJob::jobId).doesNotContain(job);
         assertThat(t.ingest().completeJob(job, null).state()).isEqualTo(JobState.COMPLETED);
     }
+
+    @Test
+    void aChildIndexRoundTripsThroughEveryJobRowAndAWholeFileHasNone() {
+        TenantStorage t = engine.forTenant(newTenant());
+        NewJob frame = new NewJob(Modality.IMAGE, "a.gif#frame=3", randomFileHash(Modality.IMAGE), 1000, "{}",
+                "/spool/a.upload", 3);
+        JobStart started = t.ingest().startJob(frame);
+        long job = started.job().jobId();
+        assertThat(started.job().childIndex()).isEqualTo(3);
+        assertThat(started.job().sourcePath()).isEqualTo("/spool/a.upload");
+        assertThat(t.ingest().job(job).orElseThrow().childIndex()).isEqualTo(3);
+        assertThat(engine.unfinishedJobs()).filteredOn(j -> j.jobId() == job).singleElement()
+                .extracting(IngestionJob::childIndex).isEqualTo(3);
+        assertThat(t.ingest().completeJob(job, null).childIndex()).isEqualTo(3);
+        assertThat(t.ingest().startJob(frame).job().childIndex()).as("the deduplicated job's row").isEqualTo(3);
+
+        assertThat(t.ingest().startJob(newJob(Modality.IMAGE, "whole.gif")).job().childIndex()).isNull();
+        assertThatThrownBy(() -> new NewJob(Modality.IMAGE, "x", randomFileHash(Modality.IMAGE), 1, "{}", null, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

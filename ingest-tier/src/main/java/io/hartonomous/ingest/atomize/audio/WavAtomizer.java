@@ -1,12 +1,12 @@
 package io.hartonomous.ingest.atomize.audio;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hartonomous.ingest.atomize.AtomChunk;
 import io.hartonomous.ingest.atomize.AtomizedFile;
 import io.hartonomous.ingest.atomize.ChunkAssembler;
 import io.hartonomous.ingest.atomize.ChunkPlan;
 import io.hartonomous.ingest.atomize.ChunkSink;
 import io.hartonomous.ingest.atomize.Embedding;
+import io.hartonomous.ingest.atomize.FileLayout;
 import io.hartonomous.ingest.atomize.IngestLimits;
 import io.hartonomous.ingest.atomize.Json;
 import io.hartonomous.ingest.detect.DetectedFormat;
@@ -14,9 +14,9 @@ import io.hartonomous.ingest.detect.LimitExceededException;
 import io.hartonomous.kernels.FeatureKernels;
 import io.hartonomous.kernels.PcmKernels;
 import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.ingest.Chunk;
 import io.hartonomous.storage.contract.ingest.CompositionBatch;
 import io.hartonomous.storage.contract.atoms.Modality;
-import io.hartonomous.storage.contract.models.NewModel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -36,20 +36,14 @@ public final class WavAtomizer implements AtomizedFile {
     private static final int EMBED_SAMPLES = 1 << 21;
     private static final int EMBED_SEGMENTS = 512;
 
-    private final DetectedFormat format;
     private final FileChannel channel;
     private final WavFormat wav;
-    private final long bytesTotal;
-    private final ChunkPlan plan;
     private final AtomType type;
-    private final String metadataJson;
+    private final FileLayout layout;
 
     private WavAtomizer(DetectedFormat format, FileChannel channel, WavFormat wav, int chunkRows) throws IOException {
-        this.format = format;
         this.channel = channel;
         this.wav = wav;
-        this.bytesTotal = channel.size();
-        this.plan = new ChunkPlan(wav.frames() * wav.channels(), chunkRows);
         this.type = AtomType.of(Modality.AUDIO, wav.subtype());
         ObjectNode meta = Json.object();
         meta.put("format", format.formatName());
@@ -65,7 +59,8 @@ public final class WavAtomizer implements AtomizedFile {
         meta.put("frames", wav.frames());
         meta.put("durationSeconds", (double) wav.frames() / wav.sampleRate());
         meta.put("subtype", wav.subtype());
-        this.metadataJson = Json.write(meta);
+        this.layout = new FileLayout(format, channel.size(), new ChunkPlan(wav.frames() * wav.channels(), chunkRows),
+                Json.write(meta));
     }
 
     public static WavAtomizer open(Path file, DetectedFormat format, IngestLimits limits, int chunkRows)
@@ -85,37 +80,13 @@ public final class WavAtomizer implements AtomizedFile {
     }
 
     @Override
-    public DetectedFormat format() {
-        return format;
-    }
-
-    @Override
-    public long bytesTotal() {
-        return bytesTotal;
-    }
-
-    @Override
-    public long rows() {
-        return plan.rows();
-    }
-
-    @Override
-    public int chunkRows() {
-        return plan.chunkRows();
-    }
-
-    @Override
-    public String metadataJson() {
-        return metadataJson;
-    }
-
-    @Override
-    public Optional<NewModel> model() {
-        return Optional.empty();
+    public FileLayout layout() {
+        return layout;
     }
 
     @Override
     public void emit(int fromChunk, ChunkSink sink) throws IOException {
+        ChunkPlan plan = layout.plan();
         plan.checkFrom(fromChunk);
         ChunkAssembler assembler = new ChunkAssembler();
         int bps = wav.bytesPerSample();
@@ -145,8 +116,8 @@ public final class WavAtomizer implements AtomizedFile {
                 ys[i] = s % channels;
             }
             long bytesDone = wav.dataOffset() + (first + n) * bps;
-            sink.chunk(new AtomChunk(c, d.atoms(), new CompositionBatch(n, seq, xs, ys, d.ordinals()), null,
-                    c == plan.chunkCount() - 1 ? bytesTotal : bytesDone));
+            sink.chunk(new Chunk(c, d.atoms(), new CompositionBatch(n, seq, xs, ys, d.ordinals()), null,
+                    c == plan.chunkCount() - 1 ? layout.bytesTotal() : bytesDone));
         }
     }
 

@@ -1,7 +1,6 @@
 package io.hartonomous.ingest.atomize.image;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hartonomous.ingest.atomize.AtomChunk;
 import io.hartonomous.ingest.atomize.AtomizedFile;
 import io.hartonomous.ingest.atomize.ChildPart;
 import io.hartonomous.ingest.atomize.ChunkAssembler;
@@ -9,6 +8,7 @@ import io.hartonomous.ingest.atomize.ChunkPlan;
 import io.hartonomous.ingest.atomize.ChunkSink;
 import io.hartonomous.ingest.atomize.Embedding;
 import io.hartonomous.ingest.atomize.FileHashes;
+import io.hartonomous.ingest.atomize.FileLayout;
 import io.hartonomous.ingest.atomize.IngestLimits;
 import io.hartonomous.ingest.atomize.Json;
 import io.hartonomous.ingest.detect.BadInputException;
@@ -16,10 +16,10 @@ import io.hartonomous.ingest.detect.DetectedFormat;
 import io.hartonomous.ingest.detect.LimitExceededException;
 import io.hartonomous.kernels.FeatureKernels;
 import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.ingest.Chunk;
 import io.hartonomous.storage.contract.ingest.CompositionBatch;
 import io.hartonomous.storage.contract.atoms.ContentHash;
 import io.hartonomous.storage.contract.atoms.Modality;
-import io.hartonomous.storage.contract.models.NewModel;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -44,42 +44,38 @@ public final class ImageAtomizer implements AtomizedFile {
     private static final int THUMBNAIL = 512;
 
     private final Path file;
-    private final DetectedFormat format;
+    private final ContentHash fileHash;
     private final IngestLimits limits;
     private final int frame;
     private final int frames;
-    private final long bytesTotal;
-    private final BufferedImage image;
     private final PixelRows rows;
     private final int width;
     private final int height;
-    private final ChunkPlan plan;
-    private final String metadataJson;
-    private ContentHash fileHash;
+    private final FileLayout layout;
 
-    private ImageAtomizer(Path file, DetectedFormat format, IngestLimits limits, int frame, int frames,
-                          BufferedImage image, PixelRows rows, int chunkRows, ObjectNode metadata) throws IOException {
+    private ImageAtomizer(Path file, DetectedFormat format, ContentHash fileHash, IngestLimits limits, int frame,
+                          int frames, BufferedImage image, PixelRows rows, int chunkRows, ObjectNode metadata)
+            throws IOException {
         this.file = file;
-        this.format = format;
+        this.fileHash = fileHash;
         this.limits = limits;
         this.frame = frame;
         this.frames = frames;
-        this.bytesTotal = Files.size(file);
-        this.image = image;
         this.rows = rows;
         this.width = image.getWidth();
         this.height = image.getHeight();
-        this.plan = new ChunkPlan((long) width * height, chunkRows);
-        this.metadataJson = Json.write(metadata);
+        this.layout = new FileLayout(format, Files.size(file), new ChunkPlan((long) width * height, chunkRows),
+                Json.write(metadata));
     }
 
-    public static ImageAtomizer open(Path file, DetectedFormat format, IngestLimits limits, int chunkRows)
-            throws IOException {
-        return open(file, format, limits, chunkRows, 0);
+    /** {@code fileHash}: the file's typed hash, from which further frames' or pages' identities derive. */
+    public static ImageAtomizer open(Path file, DetectedFormat format, ContentHash fileHash, IngestLimits limits,
+                                     int chunkRows) throws IOException {
+        return open(file, format, fileHash, limits, chunkRows, 0);
     }
 
-    private static ImageAtomizer open(Path file, DetectedFormat format, IngestLimits limits, int chunkRows,
-                                      int frame) throws IOException {
+    private static ImageAtomizer open(Path file, DetectedFormat format, ContentHash fileHash, IngestLimits limits,
+                                      int chunkRows, int frame) throws IOException {
         PngStructure png = null;
         if (format == DetectedFormat.PNG) {
             png = PngStructure.read(file);
@@ -132,7 +128,8 @@ public final class ImageAtomizer implements AtomizedFile {
                 if (format == DetectedFormat.JPEG) {
                     meta.put("exifOrientation", Math.max(1, ExifOrientation.read(file)));
                 }
-                return new ImageAtomizer(file, format, limits, frame, frames, image, rows, chunkRows, meta);
+                return new ImageAtomizer(file, format, fileHash, limits, frame, frames, image, rows, chunkRows,
+                        meta);
             } finally {
                 reader.dispose();
             }
@@ -175,33 +172,8 @@ public final class ImageAtomizer implements AtomizedFile {
     }
 
     @Override
-    public DetectedFormat format() {
-        return format;
-    }
-
-    @Override
-    public long bytesTotal() {
-        return bytesTotal;
-    }
-
-    @Override
-    public long rows() {
-        return plan.rows();
-    }
-
-    @Override
-    public int chunkRows() {
-        return plan.chunkRows();
-    }
-
-    @Override
-    public String metadataJson() {
-        return metadataJson;
-    }
-
-    @Override
-    public Optional<NewModel> model() {
-        return Optional.empty();
+    public FileLayout layout() {
+        return layout;
     }
 
     public int width() {
@@ -214,6 +186,7 @@ public final class ImageAtomizer implements AtomizedFile {
 
     @Override
     public void emit(int fromChunk, ChunkSink sink) throws IOException {
+        ChunkPlan plan = layout.plan();
         plan.checkFrom(fromChunk);
         ChunkAssembler assembler = new ChunkAssembler();
         AtomType type = AtomType.of(Modality.IMAGE, rows.sixteenBit() ? "rgba16" : "rgba8");
@@ -255,8 +228,8 @@ public final class ImageAtomizer implements AtomizedFile {
             }
             ChunkAssembler.Distinct d = row8 != null ? assembler.distinct(type, keys8, n)
                     : assembler.distinct(type, keys16, n);
-            sink.chunk(new AtomChunk(c, d.atoms(), new CompositionBatch(n, seq, xs, ys, d.ordinals()), null,
-                    plan.bytesDone(c, bytesTotal)));
+            sink.chunk(new Chunk(c, d.atoms(), new CompositionBatch(n, seq, xs, ys, d.ordinals()), null,
+                    plan.bytesDone(c, layout.bytesTotal())));
         }
     }
 
@@ -297,11 +270,9 @@ public final class ImageAtomizer implements AtomizedFile {
         if (frame != 0 || frames == 1) {
             return List.of();
         }
-        if (fileHash == null) {
-            fileHash = FileHashes.ofFile(Modality.IMAGE, file);
-        }
-        String relation = format == DetectedFormat.GIF ? ChildPart.FRAME_OF : ChildPart.PAGE_OF;
-        String label = format == DetectedFormat.GIF ? "#frame=" : "#page=";
+        boolean gif = layout.format() == DetectedFormat.GIF;
+        String relation = gif ? ChildPart.FRAME_OF : ChildPart.PAGE_OF;
+        String label = gif ? "#frame=" : "#page=";
         List<ChildPart> children = new ArrayList<>(frames - 1);
         for (int i = 1; i < frames; i++) {
             children.add(new ChildPart(i, relation, FileHashes.ofChild(Modality.IMAGE, relation, i, fileHash),
@@ -315,7 +286,7 @@ public final class ImageAtomizer implements AtomizedFile {
         if (frame != 0 || index < 1 || index >= frames) {
             throw new IllegalArgumentException("no frame " + index + " (the file has " + frames + ")");
         }
-        return open(file, format, limits, plan.chunkRows(), index);
+        return open(file, layout.format(), fileHash, limits, layout.plan().chunkRows(), index);
     }
 
     @Override

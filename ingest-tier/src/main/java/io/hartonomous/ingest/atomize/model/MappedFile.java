@@ -41,6 +41,23 @@ public final class MappedFile implements AutoCloseable {
         }
     }
 
+    /** Reads what a mapped file holds; the result owns the mapping from then on. */
+    @FunctionalInterface
+    public interface Parser<T> {
+        T parse(MappedFile mapped) throws IOException;
+    }
+
+    /** Maps {@code file} and parses it; the mapping is released when parsing fails. */
+    public static <T> T parse(Path file, Parser<T> parser) throws IOException {
+        MappedFile mapped = map(file);
+        try {
+            return parser.parse(mapped);
+        } catch (IOException | RuntimeException e) {
+            mapped.close();
+            throw e;
+        }
+    }
+
     public MemorySegment segment() {
         return segment;
     }

@@ -2,12 +2,12 @@ package io.hartonomous.ingest.atomize.model;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hartonomous.ingest.atomize.AtomChunk;
 import io.hartonomous.ingest.atomize.AtomizedFile;
 import io.hartonomous.ingest.atomize.ChunkAssembler;
 import io.hartonomous.ingest.atomize.ChunkPlan;
 import io.hartonomous.ingest.atomize.ChunkSink;
 import io.hartonomous.ingest.atomize.Embedding;
+import io.hartonomous.ingest.atomize.FileLayout;
 import io.hartonomous.ingest.atomize.IngestLimits;
 import io.hartonomous.ingest.atomize.Json;
 import io.hartonomous.ingest.detect.BadInputException;
@@ -16,6 +16,7 @@ import io.hartonomous.ingest.detect.LimitExceededException;
 import io.hartonomous.kernels.FeatureKernels;
 import io.hartonomous.kernels.StatsKernels;
 import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.ingest.Chunk;
 import io.hartonomous.storage.contract.ingest.CoefficientBatch;
 import io.hartonomous.storage.contract.atoms.Modality;
 import io.hartonomous.storage.contract.models.ModelLayer;
@@ -38,13 +39,10 @@ public final class ModelAtomizer implements AtomizedFile {
     private static final int EMBED_RUNS = 64;
     private static final int EMBED_RUN = 256;
 
-    private final DetectedFormat format;
-    private final long bytesTotal;
     private final List<TensorSpec> tensors;
     private final long[] starts;
-    private final ChunkPlan plan;
+    private final FileLayout layout;
     private final NewModel model;
-    private final String metadataJson;
     private final AutoCloseable resource;
 
     /**
@@ -70,10 +68,7 @@ public final class ModelAtomizer implements AtomizedFile {
             }
             starts[i + 1] = starts[i] + t.elements();
         }
-        this.format = format;
-        this.bytesTotal = bytesTotal;
         this.tensors = List.copyOf(tensors);
-        this.plan = new ChunkPlan(starts[tensors.size()], chunkRows);
         this.resource = resource;
         ArrayNode table = metadata.putArray("tensors");
         List<ModelLayer> layers = new ArrayList<>();
@@ -92,33 +87,15 @@ public final class ModelAtomizer implements AtomizedFile {
         metadata.put("format", format.formatName());
         metadata.put("tensorCount", tensors.size());
         metadata.put("parameters", starts[tensors.size()]);
-        this.metadataJson = Json.write(metadata);
+        String metadataJson = Json.write(metadata);
+        this.layout = new FileLayout(format, bytesTotal, new ChunkPlan(starts[tensors.size()], chunkRows),
+                metadataJson);
         this.model = new NewModel(modelName, format.formatName(), metadataJson, layers);
     }
 
     @Override
-    public DetectedFormat format() {
-        return format;
-    }
-
-    @Override
-    public long bytesTotal() {
-        return bytesTotal;
-    }
-
-    @Override
-    public long rows() {
-        return plan.rows();
-    }
-
-    @Override
-    public int chunkRows() {
-        return plan.chunkRows();
-    }
-
-    @Override
-    public String metadataJson() {
-        return metadataJson;
+    public FileLayout layout() {
+        return layout;
     }
 
     @Override
@@ -132,6 +109,7 @@ public final class ModelAtomizer implements AtomizedFile {
 
     @Override
     public void emit(int fromChunk, ChunkSink sink) throws IOException {
+        ChunkPlan plan = layout.plan();
         plan.checkFrom(fromChunk);
         sink.model(model);
         ChunkAssembler assembler = new ChunkAssembler();
@@ -174,8 +152,8 @@ public final class ModelAtomizer implements AtomizedFile {
                 i += run;
             }
             ChunkAssembler.Distinct d = assembler.distinct(types, typeOf, keys, n);
-            sink.chunk(new AtomChunk(c, d.atoms(), null, new CoefficientBatch(n, layer, xs, ys, zs, d.ordinals()),
-                    plan.bytesDone(c, bytesTotal)));
+            sink.chunk(new Chunk(c, d.atoms(), null, new CoefficientBatch(n, layer, xs, ys, zs, d.ordinals()),
+                    plan.bytesDone(c, layout.bytesTotal())));
         }
     }
 
@@ -194,7 +172,7 @@ public final class ModelAtomizer implements AtomizedFile {
     /** Statistics and histogram of evenly spread runs of values across all tensors, as float. */
     @Override
     public Optional<Embedding> embedding() {
-        long total = plan.rows();
+        long total = layout.plan().rows();
         if (total == 0) {
             return Optional.empty();
         }

@@ -1,7 +1,7 @@
 package io.hartonomous.ingest.atomize.audio;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hartonomous.ingest.atomize.AtomChunk;
+import io.hartonomous.storage.contract.ingest.Chunk;
 import io.hartonomous.ingest.atomize.AtomizedFile;
 import io.hartonomous.ingest.atomize.Atomizers;
 import io.hartonomous.ingest.atomize.Captured;
@@ -113,13 +113,13 @@ class WavAtomizerTest {
     void compositionsPlaceFrameAndChannelAndResumeIsDeterministic() throws IOException {
         Path file = TestData.file("audio/derived/s16-44k-stereo.wav");
         try (AtomizedFile f = Atomizers.open(file, null, IngestLimits.DEFAULT, 10_000)) {
-            List<AtomChunk> all = Captured.emit(f, 0, true).chunks;
-            AtomChunk c = all.get(2);
+            List<Chunk> all = Captured.emit(f, 0, true).chunks;
+            Chunk c = all.get(2);
             long s = c.compositions().sequenceIndex()[5];
             assertThat(s).isEqualTo(20_005);
             assertThat(c.compositions().positionX()[5]).isEqualTo(s / 2);
             assertThat(c.compositions().positionY()[5]).isEqualTo(s % 2);
-            List<AtomChunk> resumed = Captured.emit(f, 2, true).chunks;
+            List<Chunk> resumed = Captured.emit(f, 2, true).chunks;
             assertThat(resumed.getFirst().compositions().atomOrdinal()).isEqualTo(c.compositions().atomOrdinal());
             assertThat(resumed.getFirst().atoms()).hasSameSizeAs(c.atoms());
             assertThat(all.getLast().bytesDone()).isEqualTo(f.bytesTotal());

@@ -1,7 +1,7 @@
 package io.hartonomous.ingest.atomize.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hartonomous.ingest.atomize.AtomChunk;
+import io.hartonomous.storage.contract.ingest.Chunk;
 import io.hartonomous.ingest.atomize.AtomizedFile;
 import io.hartonomous.ingest.atomize.Atomizers;
 import io.hartonomous.ingest.atomize.Captured;
@@ -174,14 +174,14 @@ class ImageAtomizerTest {
         Path file = TestData.file("images/snake.png");
         try (AtomizedFile f = Atomizers.open(file, null, IngestLimits.DEFAULT, 1000)) {
             assertThat(f.chunkCount()).isGreaterThan(3);
-            List<AtomChunk> all = Captured.emit(f, 0, true).chunks;
-            List<AtomChunk> resumed = Captured.emit(f, 3, true).chunks;
+            List<Chunk> all = Captured.emit(f, 0, true).chunks;
+            List<Chunk> resumed = Captured.emit(f, 3, true).chunks;
             assertThat(all).hasSize(f.chunkCount());
             assertThat(resumed).hasSize(f.chunkCount() - 3);
             for (int i = 0; i < resumed.size(); i++) {
-                AtomChunk a = all.get(i + 3);
-                AtomChunk b = resumed.get(i);
-                assertThat(b.ordinal()).isEqualTo(a.ordinal());
+                Chunk a = all.get(i + 3);
+                Chunk b = resumed.get(i);
+                assertThat(b.chunkIndex()).isEqualTo(a.chunkIndex());
                 assertThat(b.atoms()).extracting(x -> x.contentHash().hex())
                         .containsExactlyElementsOf(a.atoms().stream().map(x -> x.contentHash().hex()).toList());
                 assertThat(b.compositions().sequenceIndex()).isEqualTo(a.compositions().sequenceIndex());

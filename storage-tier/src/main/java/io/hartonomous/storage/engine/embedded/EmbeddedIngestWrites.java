@@ -115,7 +115,7 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
 
     private long insertJob(Connection c, NewJob job, long parentId, JobState state) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO IngestionJobs (TenantId, Modality, Name, State, "
-                + "ParentAtomId, ContentHash, BytesTotal, SourcePath) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                + "ParentAtomId, ContentHash, BytesTotal, SourcePath, ChildIndex) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, tenantId);
             ps.setString(2, job.modality().wireName());
@@ -125,6 +125,7 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
             ps.setBytes(6, job.fileHash().bytes());
             ps.setLong(7, job.bytesTotal());
             ps.setString(8, job.sourcePath());
+            ps.setObject(9, job.childIndex(), java.sql.Types.INTEGER);
             ps.executeUpdate();
             return generatedKey(ps);
         }

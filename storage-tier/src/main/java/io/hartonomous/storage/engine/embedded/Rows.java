@@ -25,7 +25,7 @@ final class Rows {
 
     static final String JOB_COLUMNS = "JobId, TenantId, Modality, Name, State, ParentAtomId, ContentHash, "
             + "ChunksCommitted, BytesDone, BytesTotal, DistinctAtoms, NewAtoms, Compositions, Error, SourcePath, "
-            + "CreatedAt, UpdatedAt";
+            + "ChildIndex, CreatedAt, UpdatedAt";
 
     private Rows() {
     }

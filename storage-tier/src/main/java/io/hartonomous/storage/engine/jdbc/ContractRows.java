@@ -55,7 +55,7 @@ public final class ContractRows {
                 ContentHash.wrap(rs.getBytes("ContentHash")), rs.getInt("ChunksCommitted"), rs.getLong("BytesDone"),
                 rs.getLong("BytesTotal"), rs.getLong("DistinctAtoms"), rs.getLong("NewAtoms"),
                 rs.getLong("Compositions"), rs.getString("Error"), rs.getString("SourcePath"),
-                instant(rs, "CreatedAt"), instant(rs, "UpdatedAt"));
+                rs.getObject("ChildIndex", Integer.class), instant(rs, "CreatedAt"), instant(rs, "UpdatedAt"));
     }
 
     public Model model(ResultSet rs) throws SQLException {

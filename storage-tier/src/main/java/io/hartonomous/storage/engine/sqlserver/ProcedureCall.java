@@ -63,6 +63,17 @@ final class ProcedureCall implements AutoCloseable {
         return this;
     }
 
+    /** INT; null sends NULL. */
+    ProcedureCall setIntOrNull(String parameter, Integer value) throws SQLException {
+        int index = slot(parameter);
+        if (value == null) {
+            statement.setNull(index, Types.INTEGER);
+        } else {
+            statement.setInt(index, value);
+        }
+        return this;
+    }
+
     ProcedureCall setBoolean(String parameter, boolean value) throws SQLException {
         statement.setBoolean(slot(parameter), value);
         return this;

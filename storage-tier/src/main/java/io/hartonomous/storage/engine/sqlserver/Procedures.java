@@ -9,7 +9,7 @@ import java.util.List;
 final class Procedures {
     // Ingest (070)
     static final Procedure START_INGESTION_JOB = Procedure.of("dbo.sp_StartIngestionJob",
-            "Modality", "Name", "ContentHash", "BytesTotal", "Metadata", "SourcePath");
+            "Modality", "Name", "ContentHash", "BytesTotal", "Metadata", "SourcePath", "ChildIndex");
     static final Procedure GET_INGESTION_JOB = Procedure.of("dbo.sp_GetIngestionJob", "JobId");
     static final Procedure REGISTER_MODEL = Procedure.of("dbo.sp_RegisterModel",
             "JobId", "Name", "Format", "Metadata", "Layers").withTable("Layers", TableType.MODEL_LAYER);

@@ -29,7 +29,8 @@ record SqlServerIngestWrites(Session session, BulkChunkWriter chunks) implements
                         .setBytes("ContentHash", job.fileHash().bytes())
                         .setLong("BytesTotal", job.bytesTotal())
                         .setString("Metadata", job.metadataJson())
-                        .setString("SourcePath", job.sourcePath());
+                        .setString("SourcePath", job.sourcePath())
+                        .setIntOrNull("ChildIndex", job.childIndex());
                 // Two result sets: the job with its Deduplicated / InProgress flags, then the parent atom.
                 IngestionJob started;
                 boolean deduplicated;

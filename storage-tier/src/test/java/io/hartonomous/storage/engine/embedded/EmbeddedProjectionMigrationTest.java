@@ -8,10 +8,6 @@ import io.hartonomous.storage.contract.vectors.SearchRequest;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
-import io.hartonomous.storage.deploy.Dialect;
-import io.hartonomous.storage.deploy.SchemaDeployer;
-import io.hartonomous.storage.deploy.SchemaScript;
-import io.hartonomous.storage.deploy.ScriptSource;
 import io.hartonomous.storage.engine.SpatialCells;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +18,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,13 +33,10 @@ class EmbeddedProjectionMigrationTest {
     @Test
     void earlierTwoLandmarkPointsBecomeProvisionalCellZero() throws Exception {
         StorageConfig config = LocalStorage.embeddedFile(dir);
-        List<SchemaScript> before = ScriptSource.fromClasspath("embedded").stream()
-                .filter(s -> s.name().compareTo("070") < 0).toList();
         float[] near = {1, 0, 0};
         float[] far = {9, 9, 9};
         float[] landmark0 = SpatialCells.seeded("legacy");
-        try (Connection c = DriverManager.getConnection(config.url(), config.user(), config.password())) {
-            new SchemaDeployer(Dialect.H2).deploy(c, before);
+        try (Connection c = EarlierSchema.before(config, "070")) {
             try (Statement s = c.createStatement()) {
                 s.executeUpdate("INSERT INTO Atoms (ContentHash, Modality, Subtype, AtomicValue, ReferenceCount) "
                         + "VALUES (X'01', 'image', 'rgba8', X'01020304', 0), (X'02', 'image', 'rgba8', X'05060708', 0)");

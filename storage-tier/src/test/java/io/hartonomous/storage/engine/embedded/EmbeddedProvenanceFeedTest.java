@@ -7,16 +7,11 @@ import io.hartonomous.storage.contract.graph.NodeKind;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
-import io.hartonomous.storage.deploy.Dialect;
-import io.hartonomous.storage.deploy.SchemaDeployer;
-import io.hartonomous.storage.deploy.SchemaScript;
-import io.hartonomous.storage.deploy.ScriptSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,10 +74,7 @@ class EmbeddedProvenanceFeedTest {
     @Test
     void aGraphWrittenBeforeScript080IsQueuedOnceWhenItArrives() throws Exception {
         StorageConfig config = LocalStorage.embeddedFile(dir);
-        List<SchemaScript> before = ScriptSource.fromClasspath("embedded").stream()
-                .filter(s -> s.name().compareTo("080") < 0).toList();
-        try (Connection c = DriverManager.getConnection(config.url(), config.user(), config.password())) {
-            new SchemaDeployer(Dialect.H2).deploy(c, before);
+        try (Connection c = EarlierSchema.before(config, "080")) {
             try (Statement s = c.createStatement()) {
                 s.executeUpdate("INSERT INTO AtomGraphNodes (NodeId, TenantId, NodeKind, RefId, Label) VALUES "
                         + "(1, 'acme', 'FILE', 7, 'old.png'), (2, 'acme', 'MODEL', 8, NULL)");

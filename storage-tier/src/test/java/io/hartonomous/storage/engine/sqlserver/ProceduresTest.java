@@ -26,7 +26,7 @@ class ProceduresTest {
 
     static {
         EXPECTED.put(Procedures.START_INGESTION_JOB, "EXEC dbo.sp_StartIngestionJob @Modality = ?, @Name = ?, "
-                + "@ContentHash = ?, @BytesTotal = ?, @Metadata = ?, @SourcePath = ?");
+                + "@ContentHash = ?, @BytesTotal = ?, @Metadata = ?, @SourcePath = ?, @ChildIndex = ?");
         EXPECTED.put(Procedures.GET_INGESTION_JOB, "EXEC dbo.sp_GetIngestionJob @JobId = ?");
         EXPECTED.put(Procedures.REGISTER_MODEL, "EXEC dbo.sp_RegisterModel @JobId = ?, @Name = ?, @Format = ?, "
                 + "@Metadata = ?, @Layers = ?");
@@ -178,6 +178,22 @@ class ProceduresTest {
         assertThat(s.parameters.get(4)).isEqualTo(new RecordingJdbc.Null(Types.NVARCHAR));
         assertThat(s.parameters.get(7)).isEqualTo(LocalDateTime.parse("2026-03-01T10:15:30.123456789"));
         assertThat(s.parameters.get(8)).isEqualTo(new RecordingJdbc.Null(Types.TIMESTAMP));
+    }
+
+    @Test
+    void aJobsChildIndexIsAnIntAndAWholeFileSendsATypedNull() throws Exception {
+        RecordingJdbc jdbc = new RecordingJdbc();
+        Procedure p = Procedures.START_INGESTION_JOB;
+        for (Integer child : new Integer[] {2, null}) {
+            try (ProcedureCall call = new ProcedureCall(p, recorded(jdbc, p))) {
+                call.setString("Modality", "image").setString("Name", "a.gif").setBytes("ContentHash", new byte[32])
+                        .setLong("BytesTotal", 10).setString("Metadata", "{}").setString("SourcePath", "/spool/a")
+                        .setIntOrNull("ChildIndex", child);
+                call.execute();
+            }
+        }
+        assertThat(jdbc.statements.get(0).parameters.get(7)).isEqualTo(2);
+        assertThat(jdbc.statements.get(1).parameters.get(7)).isEqualTo(new RecordingJdbc.Null(Types.INTEGER));
     }
 
     @Test

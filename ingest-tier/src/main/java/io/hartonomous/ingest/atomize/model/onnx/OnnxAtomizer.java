@@ -78,13 +78,7 @@ public final class OnnxAtomizer {
     }
 
     public static ModelAtomizer open(Path file, IngestLimits limits, int chunkRows) throws IOException {
-        MappedFile mapped = MappedFile.map(file);
-        try {
-            return parse(file, mapped, limits, chunkRows);
-        } catch (RuntimeException e) {
-            mapped.close();
-            throw e;
-        }
+        return MappedFile.parse(file, mapped -> parse(file, mapped, limits, chunkRows));
     }
 
     private static ModelAtomizer parse(Path file, MappedFile mapped, IngestLimits limits, int chunkRows) {

@@ -1,7 +1,7 @@
 package io.hartonomous.ingest.atomize.model.gguf;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hartonomous.ingest.atomize.AtomChunk;
+import io.hartonomous.storage.contract.ingest.Chunk;
 import io.hartonomous.ingest.atomize.AtomizedFile;
 import io.hartonomous.ingest.atomize.Atomizers;
 import io.hartonomous.ingest.atomize.Captured;
@@ -81,9 +81,9 @@ class GgufAtomizerTest {
     void chunksSpanTensorsAndResumeIsDeterministic() throws IOException {
         Path file = TestData.file("models/gguf/chunks.gguf");
         try (AtomizedFile f = Atomizers.open(file, null, IngestLimits.DEFAULT, 65_536)) {
-            List<AtomChunk> all = Captured.emit(f, 0, true).chunks;
+            List<Chunk> all = Captured.emit(f, 0, true).chunks;
             assertThat(all).hasSize(f.chunkCount()).hasSizeGreaterThan(3);
-            List<AtomChunk> resumed = Captured.emit(f, 2, true).chunks;
+            List<Chunk> resumed = Captured.emit(f, 2, true).chunks;
             for (int i = 0; i < resumed.size(); i++) {
                 assertThat(resumed.get(i).coefficients().atomOrdinal())
                         .isEqualTo(all.get(i + 2).coefficients().atomOrdinal());
@@ -91,7 +91,7 @@ class GgufAtomizerTest {
                         .isEqualTo(all.get(i + 2).coefficients().positionX());
             }
             // the chunk holding the end of big.q8_0 also holds odd.f32: two tensors in one chunk
-            AtomChunk boundary = all.get((int) (40L * 4096 / 65_536));
+            Chunk boundary = all.get((int) (40L * 4096 / 65_536));
             assertThat(Arrays.stream(boundary.coefficients().layerIdx()).distinct().count()).isGreaterThan(1);
         }
     }

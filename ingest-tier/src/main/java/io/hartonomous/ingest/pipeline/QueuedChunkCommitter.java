@@ -1,7 +1,7 @@
 package io.hartonomous.ingest.pipeline;
 
-import io.hartonomous.ingest.atomize.AtomChunk;
 import io.hartonomous.ingest.atomize.ChunkSink;
+import io.hartonomous.storage.contract.ingest.Chunk;
 import io.hartonomous.storage.contract.ingest.IngestWrites;
 import io.hartonomous.storage.contract.models.Model;
 import io.hartonomous.storage.contract.models.NewModel;
@@ -14,36 +14,38 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The sink between atomizing and writing: the atomizer produces chunk k+1 while chunk k is written. The queue is
- * bounded, so a slow storage tier slows the atomizer instead of filling memory (backpressure).
+ * The sink between atomizing and committing: the atomizer queues chunk k+1 while a background thread commits chunk k
+ * through the contract's {@code writeChunk}. The queue is bounded, so a slow storage tier slows the atomizer instead
+ * of filling memory (backpressure).
  */
-final class ChunkWriter implements ChunkSink, AutoCloseable {
-    private static final AtomChunk END = new AtomChunk(-1, java.util.List.of(), null, null, 0);
+final class QueuedChunkCommitter implements ChunkSink, AutoCloseable {
+    /** The end-of-queue marker, recognised by identity (never committed). */
+    private static final Chunk END = new Chunk(0, java.util.List.of(), null, null, 0);
 
     private final IngestWrites writes;
     private final long jobId;
-    private final BlockingQueue<AtomChunk> queue;
+    private final BlockingQueue<Chunk> queue;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final Thread writer;
+    private final Thread committer;
     private Model model;
     private boolean ended;
 
-    ChunkWriter(IngestWrites writes, long jobId, int queuedChunks) {
+    QueuedChunkCommitter(IngestWrites writes, long jobId, int queuedChunks) {
         this.writes = writes;
         this.jobId = jobId;
         this.queue = new ArrayBlockingQueue<>(queuedChunks);
-        this.writer = Thread.ofPlatform().name("chunk-writer-" + jobId).daemon().start(this::drain);
+        this.committer = Thread.ofPlatform().name("chunk-committer-" + jobId).daemon().start(this::drain);
     }
 
     private void drain() {
         try {
             while (true) {
-                AtomChunk chunk = queue.take();
+                Chunk chunk = queue.take();
                 if (chunk == END) {
                     return;
                 }
                 if (failure.get() == null) {
-                    writes.writeChunk(jobId, chunk.toChunk());
+                    writes.writeChunk(jobId, chunk);
                 }
             }
         } catch (InterruptedException e) {
@@ -64,13 +66,13 @@ final class ChunkWriter implements ChunkSink, AutoCloseable {
     }
 
     @Override
-    public void chunk(AtomChunk chunk) throws IOException {
+    public void chunk(Chunk chunk) throws IOException {
         rethrowFailure();
         try {
             while (!queue.offer(chunk, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 rethrowFailure();
-                if (!writer.isAlive()) {
-                    throw new IOException("the chunk writer stopped");
+                if (!committer.isAlive()) {
+                    throw new IOException("the chunk committer stopped");
                 }
             }
         } catch (InterruptedException e) {
@@ -83,18 +85,18 @@ final class ChunkWriter implements ChunkSink, AutoCloseable {
     void finish() throws IOException {
         ended = true;
         try {
-            while (!queue.offer(END, 100, java.util.concurrent.TimeUnit.MILLISECONDS) && writer.isAlive()) {
-                // the writer is still busy with queued chunks: keep them, wait for room for the end marker
+            while (!queue.offer(END, 100, java.util.concurrent.TimeUnit.MILLISECONDS) && committer.isAlive()) {
+                // the committer is still busy with queued chunks: keep them, wait for room for the end marker
             }
-            writer.join();
+            committer.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for the chunk writer");
+            throw new InterruptedIOException("interrupted while waiting for the chunk committer");
         }
         rethrowFailure();
     }
 
-    /** Drops what is queued and stops the writer: the job is being abandoned. */
+    /** Drops what is queued and stops the committer: the job is being abandoned. */
     private void discard() {
         ended = true;
         queue.clear();
