@@ -6,6 +6,10 @@
 -- dbo.AtomsHistory, whose columns match the current table one for one. That history is an audit trail only
 -- (tensor AS OF reads never need it, because atoms still referenced by weight history are never deleted), so it
 -- is kept for a bounded period.
+-- The history table, its index and the versioned table are created in one transaction: a failure part-way
+-- leaves none of them, so running the script again starts clean instead of tripping on a lone history table.
+SET XACT_ABORT ON;
+BEGIN TRANSACTION;
 IF OBJECT_ID(N'dbo.Atoms', N'U') IS NULL
 BEGIN
     CREATE TABLE dbo.AtomsHistory (
@@ -48,6 +52,7 @@ BEGIN
         )
     );
 END;
+COMMIT TRANSACTION;
 GO
 
 -- Parent atoms (files) are visible only to the tenants that ingested them; leaf values are shared content.

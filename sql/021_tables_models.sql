@@ -25,6 +25,10 @@ IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'IX_Models_Job' AND objec
 GO
 
 -- One row per tensor: name, shape (outermost first, as text "[a,b,c]"), source dtype and stored subtype.
+-- The history table, its index and the versioned table are created in one transaction: a failure part-way
+-- leaves none of them, so running the script again starts clean instead of tripping on a lone history table.
+SET XACT_ABORT ON;
+BEGIN TRANSACTION;
 IF OBJECT_ID(N'dbo.ModelLayers', N'U') IS NULL
 BEGIN
     CREATE TABLE dbo.ModelLayersHistory (
@@ -58,9 +62,13 @@ BEGIN
     )
     WITH (SYSTEM_VERSIONING = ON (HISTORY_TABLE = dbo.ModelLayersHistory, DATA_CONSISTENCY_CHECK = ON));
 END;
+COMMIT TRANSACTION;
 GO
 
 -- One row per weight: which atom holds its value and where it sits (x innermost, y next, z the rest flattened).
+-- One transaction, as above.
+SET XACT_ABORT ON;
+BEGIN TRANSACTION;
 IF OBJECT_ID(N'dbo.TensorAtomCoefficients', N'U') IS NULL
 BEGIN
     CREATE TABLE dbo.TensorAtomCoefficientsHistory (
@@ -94,6 +102,7 @@ BEGIN
     )
     WITH (SYSTEM_VERSIONING = ON (HISTORY_TABLE = dbo.TensorAtomCoefficientsHistory, DATA_CONSISTENCY_CHECK = ON));
 END;
+COMMIT TRANSACTION;
 GO
 
 IF NOT EXISTS (

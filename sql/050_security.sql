@@ -9,6 +9,12 @@
 -- Not covered: billing.UsageLedger. A predicate on a memory-optimized table must be natively compiled, and
 -- SESSION_CONTEXT is not available in natively compiled modules; the ledger is reachable only through
 -- billing.sp_RecordUsage and billing.sp_GetUsage, which apply the session tenant themselves.
+-- Not covered either: dbo.TenantApiKeys. A key is looked up by its hash before any tenant is known (the key is what
+-- names the tenant), so no session tenant could filter it. No tier role holds a permission on the table itself:
+-- hart_ingest and hart_api may only run dbo.sp_FindApiKeyByHash (the one row of the hash they already hold), and
+-- creating, listing and revoking keys is granted to hart_admin alone (095_permissions.sql).
+-- Rows that carry a TenantId are blocked AFTER UPDATE as well as AFTER INSERT: without it a tenant that may update
+-- its own row could rewrite TenantId and move the row to another tenant.
 -- hart_system (see 015_principals.sql) passes every predicate; only a few procedures impersonate it.
 --
 -- The predicate functions are schema-bound to the security policy, so they can be replaced only while the policy
@@ -110,6 +116,7 @@ CREATE SECURITY POLICY security.TenantIsolationPolicy
     ADD FILTER PREDICATE security.fn_AtomPredicate(AtomId, Subtype) ON dbo.AtomsHistory,
     ADD FILTER PREDICATE security.fn_TenantPredicate(TenantId) ON dbo.AtomOwners,
     ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON dbo.AtomOwners AFTER INSERT,
+    ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON dbo.AtomOwners AFTER UPDATE,
     ADD FILTER PREDICATE security.fn_ParentAtomPredicate(ParentAtomId) ON dbo.AtomCompositions,
     ADD FILTER PREDICATE security.fn_ParentAtomPredicate(ParentAtomId) ON dbo.Models,
     ADD FILTER PREDICATE security.fn_ModelPredicate(ModelId) ON dbo.ModelLayers,
@@ -125,10 +132,13 @@ CREATE SECURITY POLICY security.TenantIsolationPolicy
     ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON dbo.IngestionJobs AFTER UPDATE,
     ADD FILTER PREDICATE security.fn_TenantPredicate(TenantId) ON graph.AtomGraphNodes,
     ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON graph.AtomGraphNodes AFTER INSERT,
+    ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON graph.AtomGraphNodes AFTER UPDATE,
     ADD FILTER PREDICATE security.fn_TenantPredicate(TenantId) ON graph.AtomGraphEdges,
     ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON graph.AtomGraphEdges AFTER INSERT,
+    ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON graph.AtomGraphEdges AFTER UPDATE,
     ADD FILTER PREDICATE security.fn_TenantPredicate(TenantId) ON billing.UsageLedgerAnalytics,
-    ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON billing.UsageLedgerAnalytics AFTER INSERT
+    ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON billing.UsageLedgerAnalytics AFTER INSERT,
+    ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON billing.UsageLedgerAnalytics AFTER UPDATE
 WITH (STATE = ON, SCHEMABINDING = ON);
 GO
 

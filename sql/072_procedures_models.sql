@@ -107,6 +107,17 @@ BEGIN
         PreviousAtomId BIGINT NULL
     );
 
+    -- The model's weight lock, shared among writers and taken before their transaction begins (see
+    -- dbo.sp_CreateWeightSnapshot for why it is a session lock).
+    DECLARE @weightLock NVARCHAR(255) = CONCAT(N'hart.weights.', @ModelId), @lockResult INT;
+    EXEC @lockResult = sys.sp_getapplock @Resource = @weightLock, @LockMode = 'Shared', @LockOwner = 'Session',
+                                         @LockTimeout = 60000;
+    IF @lockResult < 0
+    BEGIN
+        SET @message = CONCAT(N'model ', @ModelId, N': timed out waiting for a weight snapshot to finish');
+        THROW 50409, @message, 1;
+    END;
+
     BEGIN TRY
         BEGIN TRANSACTION;
         INSERT INTO #Values (ContentHash, Modality, Subtype, AtomicValue, ReferenceDelta)
@@ -193,10 +204,13 @@ BEGIN
 
         SELECT @Changed = COUNT(*) FROM #Updates WHERE PreviousAtomId <> AtomId;
         COMMIT TRANSACTION;
+        EXEC sys.sp_releaseapplock @Resource = @weightLock, @LockOwner = 'Session';
     END TRY
     BEGIN CATCH
         IF @@TRANCOUNT > 0
             ROLLBACK TRANSACTION;
+        IF APPLOCK_MODE(N'public', @weightLock, 'Session') <> 'NoLock'
+            EXEC sys.sp_releaseapplock @Resource = @weightLock, @LockOwner = 'Session';
         THROW;
     END CATCH;
 
@@ -236,6 +250,17 @@ BEGIN
         PRIMARY KEY CLUSTERED (LayerIdx, PositionZ, PositionY, PositionX)
     );
 
+    -- The model's weight lock, shared among writers and taken before their transaction begins (see
+    -- dbo.sp_CreateWeightSnapshot for why it is a session lock).
+    DECLARE @weightLock NVARCHAR(255) = CONCAT(N'hart.weights.', @ModelId), @lockResult INT;
+    EXEC @lockResult = sys.sp_getapplock @Resource = @weightLock, @LockMode = 'Shared', @LockOwner = 'Session',
+                                         @LockTimeout = 60000;
+    IF @lockResult < 0
+    BEGIN
+        SET @message = CONCAT(N'model ', @ModelId, N': timed out waiting for a weight snapshot to finish');
+        THROW 50409, @message, 1;
+    END;
+
     BEGIN TRY
         BEGIN TRANSACTION;
         -- Positions whose value at @To differs from their value now.
@@ -272,10 +297,13 @@ BEGIN
             WHERE d.Delta <> 0;
         END;
         COMMIT TRANSACTION;
+        EXEC sys.sp_releaseapplock @Resource = @weightLock, @LockOwner = 'Session';
     END TRY
     BEGIN CATCH
         IF @@TRANCOUNT > 0
             ROLLBACK TRANSACTION;
+        IF APPLOCK_MODE(N'public', @weightLock, 'Session') <> 'NoLock'
+            EXEC sys.sp_releaseapplock @Resource = @weightLock, @LockOwner = 'Session';
         THROW;
     END CATCH;
 
@@ -298,11 +326,28 @@ BEGIN
         SET @message = CONCAT(N'model ', @ModelId, N' not found');
         THROW 50404, @message, 1;
     END;
+    -- System-versioned rows carry their transaction's BEGIN time, not its commit time: a weight update that began
+    -- before SYSUTCDATETIME() here but committed after it would be visible AS OF TakenAt although it was not committed
+    -- when the snapshot was named. So the snapshot takes the model's weight lock exclusively, as a session lock, and
+    -- reads the time while it holds it: every writer (dbo.sp_UpdateWeights, dbo.sp_RollbackWeightsToTimestamp) holds
+    -- the lock shared from before its transaction begins until it commits, so each one either committed before
+    -- TakenAt or begins after it.
+    DECLARE @weightLock NVARCHAR(255) = CONCAT(N'hart.weights.', @ModelId), @lockResult INT;
+    EXEC @lockResult = sys.sp_getapplock @Resource = @weightLock, @LockMode = 'Exclusive', @LockOwner = 'Session',
+                                         @LockTimeout = 60000;
+    IF @lockResult < 0
+    BEGIN
+        SET @message = CONCAT(N'model ', @ModelId, N': timed out waiting for weight updates to finish');
+        THROW 50409, @message, 1;
+    END;
     BEGIN TRY
         INSERT INTO dbo.WeightSnapshots (ModelId, Name, TakenAt) VALUES (@ModelId, @Name, SYSUTCDATETIME());
         SET @SnapshotId = SCOPE_IDENTITY();
+        EXEC sys.sp_releaseapplock @Resource = @weightLock, @LockOwner = 'Session';
     END TRY
     BEGIN CATCH
+        IF APPLOCK_MODE(N'public', @weightLock, 'Session') <> 'NoLock'
+            EXEC sys.sp_releaseapplock @Resource = @weightLock, @LockOwner = 'Session';
         IF ERROR_NUMBER() IN (2601, 2627)
         BEGIN
             SET @message = CONCAT(N'model ', @ModelId, N' already has a snapshot named ''', @Name, N'''');

@@ -97,8 +97,10 @@ BEGIN
     SET NOCOUNT ON;
     DECLARE @message NVARCHAR(2048);
     SELECT @ProjectionX = NULL, @ProjectionY = NULL;
+    -- HOLDLOCK: inside a caller's transaction (sp_PutEmbedding) the landmarks stay locked until it commits; on its
+    -- own the statement is its own transaction and the hint costs nothing.
     SELECT TOP (1) @ProjectionX = Axis, @ProjectionY = VECTOR_DISTANCE('euclidean', LandmarkVector, @Vector)
-    FROM dbo.SpatialLandmarks WHERE EmbeddingType = @EmbeddingType
+    FROM dbo.SpatialLandmarks WITH (HOLDLOCK) WHERE EmbeddingType = @EmbeddingType
     ORDER BY VECTOR_DISTANCE('euclidean', LandmarkVector, @Vector), Axis;
     IF @ProjectionX IS NULL OR @ProjectionY IS NULL
     BEGIN
@@ -136,10 +138,12 @@ BEGIN
     END;
     DECLARE @Owner VARCHAR(64) = CASE WHEN @BuiltIn = 1 THEN NULL ELSE @TenantId END;
 
-    EXEC dbo.sp_ComputeSpatialProjection @EmbeddingType, @Vector, @x OUTPUT, @y OUTPUT;
-
     BEGIN TRY
         BEGIN TRANSACTION;
+        -- The point is computed inside the transaction, and the landmarks it reads stay share-locked until commit:
+        -- a concurrent dbo.sp_ReplaceSpatialLandmarks either reprojects this row or waits for it, so no embedding
+        -- keeps a point of landmarks that were replaced. Both take the landmarks before the embeddings (no cycle).
+        EXEC dbo.sp_ComputeSpatialProjection @EmbeddingType, @Vector, @x OUTPUT, @y OUTPUT;
         DELETE FROM dbo.AtomEmbeddings WITH (HOLDLOCK)
         WHERE AtomId = @AtomId AND EmbeddingType = @EmbeddingType AND TenantId IS NOT DISTINCT FROM @Owner;
         INSERT INTO dbo.AtomEmbeddings (AtomId, TenantId, EmbeddingType, Dimension, EmbeddingVector, ProjectionX, ProjectionY)

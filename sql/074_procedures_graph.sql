@@ -223,7 +223,9 @@ GO
 -- UPSTREAM against them, BOTH does both walks and keeps the shallower (downstream on a tie). SHORTEST_PATH gives
 -- each node's depth; the edge reported as the way in is, among edges from a node one hop shallower, the one with
 -- the smallest EdgeId (the embedded engine's choice). Result: Depth, EdgeId, FromNodeId, ToNodeId, Relation,
--- NodeId, NodeKind, RefId, Label, nearest first.
+-- NodeId, NodeKind, RefId, Label, nearest first. The walk pattern is bounded ({1,32}, the largest depth allowed;
+-- the quantifier takes literals only): with '+' SHORTEST_PATH would walk the tenant's whole graph before the depth
+-- filter, however small @MaxDepth is.
 CREATE OR ALTER PROCEDURE graph.sp_QueryLineage
     @NodeKind  VARCHAR(16),
     @RefId     BIGINT,
@@ -267,7 +269,7 @@ BEGIN
             FROM graph.AtomGraphNodes AS n1,
                  graph.AtomGraphEdges FOR PATH AS e,
                  graph.AtomGraphNodes FOR PATH AS n2
-            WHERE MATCH(SHORTEST_PATH(n1(-(e)->n2)+))
+            WHERE MATCH(SHORTEST_PATH(n1(-(e)->n2){1,32}))
               AND n1.NodeId = @StartId
         ) AS p
         WHERE p.Depth <= @MaxDepth AND p.NodeId <> @StartId
@@ -293,7 +295,7 @@ BEGIN
             FROM graph.AtomGraphNodes AS n1,
                  graph.AtomGraphEdges FOR PATH AS e,
                  graph.AtomGraphNodes FOR PATH AS n2
-            WHERE MATCH(SHORTEST_PATH(n1(<-(e)-n2)+))
+            WHERE MATCH(SHORTEST_PATH(n1(<-(e)-n2){1,32}))
               AND n1.NodeId = @StartId
         ) AS p
         WHERE p.Depth <= @MaxDepth AND p.NodeId <> @StartId

@@ -40,7 +40,9 @@ BEGIN
         THROW 50400, N'metric must be cosine, euclidean or dot', 1;
     IF EXISTS (SELECT 1 FROM sys.indexes WHERE object_id = OBJECT_ID(N'dbo.AtomEmbeddingsAnn') AND name = N'VIX_AtomEmbeddingsAnn')
         DROP INDEX VIX_AtomEmbeddingsAnn ON dbo.AtomEmbeddingsAnn;
-    DELETE FROM dbo.AtomEmbeddingsAnn;
+    -- TRUNCATE, not DELETE: it also resets the INT IDENTITY, which a DELETE-and-refill would run past 2^31 after
+    -- enough refreshes of a large table (and it is not logged row by row). The owner may truncate.
+    TRUNCATE TABLE dbo.AtomEmbeddingsAnn;
     EXEC sys.sp_executesql N'
         EXECUTE AS USER = ''hart_system'';
         INSERT INTO dbo.AtomEmbeddingsAnn (EmbeddingId, EmbeddingType, EmbeddingVector)
@@ -98,4 +100,10 @@ BEGIN
     WHERE @EmbeddingType IS NULL OR e.EmbeddingType = @EmbeddingType
     ORDER BY h.Distance, e.AtomId;
 END;
+GO
+
+-- The roles of 015_principals.sql, as 095_permissions.sql grants the numbered scripts' procedures: the API searches,
+-- operators refresh the copy and its index.
+GRANT EXECUTE ON OBJECT::dbo.sp_ApproximateVectorSearch TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_RebuildVectorIndex TO hart_admin;
 GO

@@ -676,4 +676,125 @@ class SqlScriptsStructureTest {
         }
         assertThat(names).allSatisfy(n -> assertThat(verify).contains("N'" + n + "'"));
     }
+    // ---------------------------------------------------------------------------------------------------------
+    // Safety of concurrent and repeated runs (the review of sql/ in issue 14)
+
+    private static String scriptText(String name) {
+        return scripts.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow().text();
+    }
+
+    private static String procedureCode(String name) {
+        ProcedureDefinition def = procedures().get(TsqlText.key(name));
+        assertThat(def).as(name).isNotNull();
+        return TsqlText.code(def.body());
+    }
+
+    /** A tenant allowed to update its own row could otherwise move it to another tenant by rewriting TenantId. */
+    @Test
+    void everyTableBlockedAfterInsertIsBlockedAfterUpdateToo() {
+        Matcher blocked = Pattern.compile("ADD\\s+BLOCK\\s+PREDICATE\\s+([\\w.]+)\\(([^)]*)\\)\\s+ON\\s+([\\w.]+)\\s+"
+                + "AFTER\\s+INSERT", I).matcher(scriptText("050_security.sql"));
+        String security = scriptText("050_security.sql");
+        List<String> tables = new ArrayList<>();
+        while (blocked.find()) {
+            tables.add(blocked.group(3));
+            assertThat(security).as(blocked.group(3) + " blocked AFTER UPDATE").containsPattern(Pattern.compile(
+                    "ADD\\s+BLOCK\\s+PREDICATE\\s+" + Pattern.quote(blocked.group(1)) + "\\(" + Pattern.quote(blocked.group(2))
+                            + "\\)\\s+ON\\s+" + Pattern.quote(blocked.group(3)) + "\\s+AFTER\\s+UPDATE", I));
+        }
+        assertThat(tables).contains("dbo.AtomOwners", "graph.AtomGraphNodes", "graph.AtomGraphEdges",
+                "billing.UsageLedgerAnalytics", "dbo.IngestionJobs", "dbo.AtomEmbeddings");
+    }
+
+    /** A failure between the history table and its versioned table must not leave a lone history table behind. */
+    @Test
+    void versionedTablesAreCreatedWithTheirHistoryInOneTransaction() {
+        Pattern versioned = Pattern.compile("\\bSYSTEM_VERSIONING\\s*=\\s*ON\\b", I);
+        int seen = 0;
+        for (Script script : scripts) {
+            for (Batch batch : script.batches()) {
+                String code = batch.identifiers();
+                Matcher m = versioned.matcher(code);
+                if (!m.find() || isCodeBatch(batch)) {
+                    continue;
+                }
+                seen++;
+                String where = script.name() + " batch " + batch.number();
+                int begin = indexOf(code, "\\bBEGIN\\s+TRAN(SACTION)?\\b");
+                int create = indexOf(code, "\\bCREATE\\s+TABLE\\b");
+                int commit = indexOf(code, "\\bCOMMIT\\s+TRAN(SACTION)?\\b");
+                assertThat(indexOf(code, "\\bSET\\s+XACT_ABORT\\s+ON\\b")).as(where + ": XACT_ABORT").isNotNegative();
+                assertThat(begin).as(where + ": BEGIN TRANSACTION before the first CREATE TABLE").isNotNegative()
+                        .isLessThan(create);
+                assertThat(commit).as(where + ": COMMIT after the versioned table").isGreaterThan(m.start());
+            }
+        }
+        assertThat(seen).as("Atoms, ModelLayers and TensorAtomCoefficients are versioned").isEqualTo(3);
+    }
+
+    private static int indexOf(String code, String regex) {
+        Matcher m = Pattern.compile(regex, I).matcher(code);
+        return m.find() ? m.start() : -1;
+    }
+
+    /**
+     * Versioned rows carry their transaction's begin time: a snapshot named while a weight update is open would see
+     * that update AS OF its TakenAt. Writers hold the model's applock shared from before their transaction begins;
+     * the snapshot holds it exclusively while it reads the time.
+     */
+    @Test
+    void weightSnapshotsWaitForWeightWritersThroughOneApplock() {
+        Pattern shared = Pattern.compile("sp_getapplock\\s+@Resource\\s*=\\s*@weightLock\\s*,\\s*@LockMode\\s*=\\s*"
+                + "'Shared'\\s*,\\s*@LockOwner\\s*=\\s*'Session'", I);
+        for (Procedure writer : List.of(Procedures.UPDATE_WEIGHTS, Procedures.ROLLBACK_WEIGHTS)) {
+            String code = procedureCode(writer.name());
+            Matcher lock = shared.matcher(code);
+            assertThat(lock.find()).as(writer.name() + " takes the weight lock shared, as a session lock").isTrue();
+            assertThat(lock.start()).as(writer.name() + ": before its transaction begins")
+                    .isLessThan(indexOf(code, "\\bBEGIN\\s+TRANSACTION\\b"));
+            assertThat(code).as(writer.name() + " releases it on commit and on error")
+                    .containsPattern(Pattern.compile("COMMIT\\s+TRANSACTION;\\s*EXEC\\s+sys\\.sp_releaseapplock", I))
+                    .containsPattern(Pattern.compile("BEGIN\\s+CATCH[\\s\\S]*sp_releaseapplock", I));
+        }
+        String snapshot = procedureCode(Procedures.CREATE_WEIGHT_SNAPSHOT.name());
+        Matcher exclusive = Pattern.compile("sp_getapplock\\s+@Resource\\s*=\\s*@weightLock\\s*,\\s*@LockMode\\s*=\\s*"
+                + "'Exclusive'\\s*,\\s*@LockOwner\\s*=\\s*'Session'", I).matcher(snapshot);
+        assertThat(exclusive.find()).as("the snapshot takes the weight lock exclusively").isTrue();
+        assertThat(exclusive.start()).as("before it reads the time").isLessThan(indexOf(snapshot, "SYSUTCDATETIME"));
+        assertThat(snapshot).containsPattern(Pattern.compile("BEGIN\\s+CATCH[\\s\\S]*sp_releaseapplock", I));
+    }
+
+    /** With landmarks read outside the transaction a concurrent replacement could leave a stale point behind. */
+    @Test
+    void anEmbeddingIsProjectedInsideTheTransactionThatStoresIt() {
+        String put = procedureCode(Procedures.PUT_EMBEDDING.name());
+        assertThat(indexOf(put, "\\bBEGIN\\s+TRANSACTION\\b")).isNotNegative()
+                .isLessThan(indexOf(put, "\\bEXEC\\s+dbo\\.sp_ComputeSpatialProjection\\b"));
+        assertThat(procedureCode("dbo.sp_ComputeSpatialProjection"))
+                .containsPattern(Pattern.compile("FROM\\s+dbo\\.SpatialLandmarks\\s+WITH\\s*\\(\\s*HOLDLOCK\\s*\\)", I));
+    }
+
+    /** '+' makes SHORTEST_PATH walk the whole graph before the depth filter; the quantifier bounds the walk. */
+    @Test
+    void lineageWalksAreBoundedByTheLargestDepthAllowed() {
+        String lineage = procedureCode(Procedures.QUERY_LINEAGE.name());
+        Matcher walk = Pattern.compile("SHORTEST_PATH\\s*\\((.*?)\\)\\s*\\)", I).matcher(lineage);
+        int walks = 0;
+        while (walk.find()) {
+            walks++;
+            assertThat(walk.group(1)).as("walk " + walks).endsWith("{1,32}").doesNotContain("+");
+        }
+        assertThat(walks).as("downstream and upstream").isEqualTo(2);
+    }
+
+    /** The opt-in ANN script: its refresh resets the INT IDENTITY and the roles may call its procedures. */
+    @Test
+    void theOptionalVectorIndexTruncatesItsCopyAndGrantsItsProcedures() {
+        String ann = scriptText("optional/diskann_vector_index.sql");
+        String code = TsqlText.identifiers(ann);
+        assertThat(code).containsPattern(Pattern.compile("\\bTRUNCATE\\s+TABLE\\s+dbo\\.AtomEmbeddingsAnn\\b", I))
+                .doesNotContainPattern(Pattern.compile("\\bDELETE\\s+FROM\\s+dbo\\.AtomEmbeddingsAnn\\b", I));
+        assertThat(ann).contains("GRANT EXECUTE ON OBJECT::dbo.sp_ApproximateVectorSearch TO hart_api;",
+                "GRANT EXECUTE ON OBJECT::dbo.sp_RebuildVectorIndex TO hart_admin;");
+    }
 }
