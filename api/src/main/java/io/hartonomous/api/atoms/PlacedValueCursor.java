@@ -32,10 +32,6 @@ final class PlacedValueCursor implements AutoCloseable {
         return position < total;
     }
 
-    long position() {
-        return position;
-    }
-
     PlacedValue next() {
         if (position >= total) {
             throw new IllegalStateException("read past the last of " + total + " values");

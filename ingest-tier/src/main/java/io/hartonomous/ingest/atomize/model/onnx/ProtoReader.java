@@ -18,13 +18,14 @@ final class ProtoReader {
     static final int FIXED32 = 5;
 
     private final MemorySegment seg;
-    private long pos;
     private final long end;
+    private long pos;
 
+    /** Reads the message bytes {@code [pos, end)} of {@code seg}. */
     ProtoReader(MemorySegment seg, long pos, long end) {
         this.seg = seg;
-        this.pos = pos;
         this.end = end;
+        this.pos = pos;
     }
 
     boolean more() {
