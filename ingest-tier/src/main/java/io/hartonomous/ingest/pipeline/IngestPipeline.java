@@ -137,11 +137,10 @@ public final class IngestPipeline {
         long jobId = job.jobId();
         try {
             Optional<io.hartonomous.storage.contract.models.Model> model;
-            try (QueuedChunkCommitter committer = new QueuedChunkCommitter(tenant.ingest(), jobId,
+            // A model takes the file's own name, else the upload's (?name=, or "unnamed.<format>"), never the
+            // spool file's; the atomizer registers it through the committer before its first chunk.
+            try (QueuedChunkCommitter committer = new QueuedChunkCommitter(tenant.ingest(), jobId, job.name(),
                     settings.queuedChunks())) {
-                if (atomized.model().isPresent()) {
-                    committer.model(atomized.model().get());
-                }
                 atomized.emit(job.chunksCommitted(), committer);
                 committer.finish();
                 model = committer.registeredModel();

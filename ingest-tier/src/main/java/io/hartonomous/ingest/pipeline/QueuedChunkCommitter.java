@@ -24,15 +24,18 @@ final class QueuedChunkCommitter implements ChunkSink, AutoCloseable {
 
     private final IngestWrites writes;
     private final long jobId;
+    private final String uploadName;
     private final BlockingQueue<Chunk> queue;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Thread committer;
     private Model model;
     private boolean ended;
 
-    QueuedChunkCommitter(IngestWrites writes, long jobId, int queuedChunks) {
+    /** {@code uploadName} names a model whose file gives it no name of its own. */
+    QueuedChunkCommitter(IngestWrites writes, long jobId, String uploadName, int queuedChunks) {
         this.writes = writes;
         this.jobId = jobId;
+        this.uploadName = uploadName;
         this.queue = new ArrayBlockingQueue<>(queuedChunks);
         this.committer = Thread.ofPlatform().name("chunk-committer-" + jobId).daemon().start(this::drain);
     }
@@ -58,7 +61,7 @@ final class QueuedChunkCommitter implements ChunkSink, AutoCloseable {
 
     @Override
     public void model(NewModel newModel) {
-        model = writes.registerModel(jobId, newModel);
+        model = writes.registerModel(jobId, newModel.namedIfUnnamed(uploadName));
     }
 
     Optional<Model> registeredModel() {

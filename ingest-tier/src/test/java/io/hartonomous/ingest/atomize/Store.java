@@ -67,7 +67,8 @@ public final class Store implements AutoCloseable {
         atomized.emit(0, new ChunkSink() {
             @Override
             public void model(NewModel model) {
-                modelId[0] = tenant.ingest().registerModel(jobId, model).modelId();
+                modelId[0] = tenant.ingest().registerModel(jobId, model.namedIfUnnamed(start.job().name()))
+                        .modelId();
             }
 
             @Override

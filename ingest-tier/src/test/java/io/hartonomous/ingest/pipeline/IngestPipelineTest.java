@@ -15,6 +15,7 @@ import io.hartonomous.storage.contract.ingest.NewJob;
 import io.hartonomous.storage.contract.graph.LineageDirection;
 import io.hartonomous.storage.contract.atoms.Modality;
 import io.hartonomous.storage.contract.graph.NodeKind;
+import io.hartonomous.storage.contract.models.Model;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
@@ -63,6 +64,26 @@ class IngestPipelineTest {
         try (InputStream in = Files.newInputStream(file)) {
             return pipeline.ingest(tenant, modality, file.getFileName().toString(), in);
         }
+    }
+
+    /** A model is named by its file (GGUF general.name), else by the upload, never by the spool file. */
+    @Test
+    void aModelIsNamedByItsFileElseByItsUpload() throws Exception {
+        Path named = TestFiles.get("models/gguf/types.gguf");      // general.name = "hartonomous test model types.gguf"
+        Path unnamed = TestFiles.get("models/gguf/chunks.gguf");   // no general.name
+        try (InputStream in = Files.newInputStream(named)) {
+            pipeline.ingest("acme", Modality.MODEL, "ignored-upload-name.gguf", in);
+        }
+        try (InputStream in = Files.newInputStream(unnamed)) {
+            pipeline.ingest("acme", Modality.MODEL, "upstream.gguf", in);
+        }
+        try (InputStream in = Files.newInputStream(unnamed)) {
+            pipeline.ingest("other", Modality.MODEL, null, in);
+        }
+        assertThat(engine.forTenant("acme").models().list()).extracting(Model::name)
+                .containsExactlyInAnyOrder("hartonomous test model types.gguf", "upstream.gguf");
+        assertThat(engine.forTenant("other").models().list()).extracting(Model::name)
+                .as("deduplicated: the model registered first keeps its name").containsExactly("upstream.gguf");
     }
 
     @Test

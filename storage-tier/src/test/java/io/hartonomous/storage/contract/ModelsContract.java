@@ -53,6 +53,19 @@ public abstract class ModelsContract extends StorageContractSuite {
         return new Loaded(t, model, values);
     }
 
+    @Test
+    void aModelWithoutANameIsRefusedAndNothingIsRegistered() {
+        TenantStorage t = engine.forTenant(newTenant());
+        long job = t.ingest().startJob(newJob(Modality.MODEL, "m.gguf")).job().jobId();
+        for (String name : new String[] {null, " ", "x".repeat(NewModel.MAX_NAME + 1)}) {
+            assertThatThrownBy(() -> t.ingest().registerModel(job, new NewModel(name, "gguf", "{}", List.of())))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a name");
+        }
+        assertThat(t.models().list()).isEmpty();
+        assertThat(t.ingest().registerModel(job, new NewModel(null, "gguf", "{}", List.of()).namedIfUnnamed("up.gguf"))
+                .name()).isEqualTo("up.gguf");
+    }
+
     private static float[] read(TenantStorage t, long modelId, Instant asOf) {
         try (Stream<TensorCell> cells = t.models().tensor(modelId, 0, asOf)) {
             List<TensorCell> list = cells.toList();

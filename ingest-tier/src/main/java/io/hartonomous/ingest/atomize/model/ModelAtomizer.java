@@ -46,6 +46,18 @@ public final class ModelAtomizer implements AtomizedFile {
     private final AutoCloseable resource;
 
     /**
+     * A name the file gives its model, stripped and cut to what the engines store; null when it gives none (the
+     * upload's name is used then).
+     */
+    public static String ownName(String declared) {
+        if (declared == null || declared.isBlank()) {
+            return null;
+        }
+        String name = declared.strip();
+        return name.length() > NewModel.MAX_NAME ? name.substring(0, NewModel.MAX_NAME) : name;
+    }
+
+    /**
      * {@code metadata} gets the tensor table added. Checks the tensor and element limits; the format atomizer has
      * validated everything else.
      */

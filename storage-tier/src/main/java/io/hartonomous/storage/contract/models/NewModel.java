@@ -2,9 +2,34 @@ package io.hartonomous.storage.contract.models;
 
 import java.util.List;
 
-/** A model and its tensor table, registered when a model ingest starts (layer model ids are ignored). */
+/**
+ * A model and its tensor table, registered when a model ingest starts (layer model ids are ignored). {@code name} is
+ * the model's own name (GGUF {@code general.name}, the ONNX graph's, safetensors {@code __metadata__.name}), or null
+ * when the file names none: {@link #namedIfUnnamed} then gives it the upload's name.
+ */
 public record NewModel(String name, String format, String metadataJson, List<ModelLayer> layers) {
     public NewModel {
         layers = List.copyOf(layers);
+    }
+
+    /** The longest model name the engines store. */
+    public static final int MAX_NAME = 256;
+
+    /** What every engine's registerModel accepts: a model with a name of 1-{@value #MAX_NAME} characters. */
+    public NewModel requireNamed() {
+        if (name == null || name.isBlank() || name.length() > MAX_NAME) {
+            throw new IllegalArgumentException("a model needs a name of 1-" + MAX_NAME
+                    + " characters (the file's or the upload's)");
+        }
+        return this;
+    }
+
+    /** This model, or the same with {@code uploadName} when the file gave it no name of its own. */
+    public NewModel namedIfUnnamed(String uploadName) {
+        if (name != null && !name.isBlank()) {
+            return this;
+        }
+        String named = uploadName.length() > MAX_NAME ? uploadName.substring(0, MAX_NAME) : uploadName;
+        return new NewModel(named, format, metadataJson, layers);
     }
 }

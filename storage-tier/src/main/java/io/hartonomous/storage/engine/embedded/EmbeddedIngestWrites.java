@@ -133,6 +133,7 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
 
     @Override
     public Model registerModel(long jobId, NewModel model) {
+        model.requireNamed();
         return tx.inTransaction("registerModel", c -> {
             IngestionJob job = lockJob(c, jobId);
             Optional<Model> existing = EmbeddedModelStore.modelByJob(c, jobId);

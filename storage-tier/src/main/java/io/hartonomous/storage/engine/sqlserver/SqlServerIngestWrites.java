@@ -58,6 +58,7 @@ record SqlServerIngestWrites(Session session, BulkChunkWriter chunks) implements
 
     @Override
     public Model registerModel(long jobId, NewModel model) {
+        model.requireNamed();
         return session.single(Procedures.REGISTER_MODEL, call -> call.setLong("JobId", jobId)
                 .setString("Name", model.name())
                 .setString("Format", model.format())

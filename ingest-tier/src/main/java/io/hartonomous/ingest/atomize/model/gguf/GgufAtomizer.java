@@ -43,10 +43,10 @@ public final class GgufAtomizer {
     }
 
     public static ModelAtomizer open(Path file, IngestLimits limits, int chunkRows) throws IOException {
-        return MappedFile.parse(file, mapped -> parse(file, mapped, limits, chunkRows));
+        return MappedFile.parse(file, mapped -> parse(mapped, limits, chunkRows));
     }
 
-    private static ModelAtomizer parse(Path file, MappedFile mapped, IngestLimits limits, int chunkRows) {
+    private static ModelAtomizer parse(MappedFile mapped, IngestLimits limits, int chunkRows) {
         MemorySegment seg = mapped.segment();
         Cursor in = new Cursor(seg, Math.min(seg.byteSize(), limits.maxHeaderBytes()), limits.maxHeaderBytes());
         in.need(4, "magic");
@@ -164,8 +164,8 @@ public final class GgufAtomizer {
                 throw bad("tensors " + a.name + " and " + b.name + " overlap in the file");
             }
         }
-        String name = kv.path("general.name").isTextual() ? kv.get("general.name").asText()
-                : file.getFileName().toString();
+        String name = ModelAtomizer.ownName(kv.path("general.name").isTextual() ? kv.get("general.name").asText()
+                : null);
         return new ModelAtomizer(DetectedFormat.GGUF, size, name, meta, specs, limits, chunkRows, mapped);
     }
 

@@ -78,10 +78,10 @@ public final class OnnxAtomizer {
     }
 
     public static ModelAtomizer open(Path file, IngestLimits limits, int chunkRows) throws IOException {
-        return MappedFile.parse(file, mapped -> parse(file, mapped, limits, chunkRows));
+        return MappedFile.parse(file, mapped -> parse(mapped, limits, chunkRows));
     }
 
-    private static ModelAtomizer parse(Path file, MappedFile mapped, IngestLimits limits, int chunkRows) {
+    private static ModelAtomizer parse(MappedFile mapped, IngestLimits limits, int chunkRows) {
         MemorySegment seg = mapped.segment();
         ProtoReader model = new ProtoReader(seg, 0, seg.byteSize());
         ObjectNode meta = Json.object();
@@ -158,7 +158,7 @@ public final class OnnxAtomizer {
         }
         meta.put("initializers", initializers.size());
         meta.put("constants", constants.size());
-        String name = graphName != null && !graphName.isBlank() ? graphName : file.getFileName().toString();
+        String name = ModelAtomizer.ownName(graphName);
         return new ModelAtomizer(DetectedFormat.ONNX, seg.byteSize(), name, meta, specs, limits, chunkRows, mapped);
     }
 

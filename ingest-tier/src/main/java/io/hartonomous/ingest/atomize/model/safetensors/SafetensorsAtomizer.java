@@ -39,10 +39,10 @@ public final class SafetensorsAtomizer {
     }
 
     public static ModelAtomizer open(Path file, IngestLimits limits, int chunkRows) throws IOException {
-        return MappedFile.parse(file, mapped -> parse(file, mapped, limits, chunkRows));
+        return MappedFile.parse(file, mapped -> parse(mapped, limits, chunkRows));
     }
 
-    private static ModelAtomizer parse(Path file, MappedFile mapped, IngestLimits limits, int chunkRows)
+    private static ModelAtomizer parse(MappedFile mapped, IngestLimits limits, int chunkRows)
             throws IOException {
         long size = mapped.size();
         if (size < 8) {
@@ -142,8 +142,8 @@ public final class SafetensorsAtomizer {
                     dataStart + e.begin, mapped.raw(dataStart + e.begin, elementBytes)));
         }
         meta.put("headerBytes", headerLength);
-        String name = meta.path("metadata").path("name").isTextual() ? meta.get("metadata").get("name").asText()
-                : file.getFileName().toString();
+        String name = ModelAtomizer.ownName(meta.path("metadata").path("name").isTextual()
+                ? meta.get("metadata").get("name").asText() : null);
         return new ModelAtomizer(DetectedFormat.SAFETENSORS, size, name, meta, specs, limits, chunkRows, mapped);
     }
 
