@@ -99,6 +99,7 @@ GO
 INSERT INTO ops.Settings (SettingName, SettingValue, Description)
 SELECT d.SettingName, d.SettingValue, d.Description
 FROM (VALUES
+    ('OodaRunning', N'1', N'0: emergency stop (ops.sp_OodaSetRunning): no cycle runs and the OODA queues do not activate.'),
     ('OodaDryRun', N'1', N'1: the Act phase records what it would do and changes nothing.'),
     ('OodaRequireApproval', N'1', N'1: proposed actions wait for ops.sp_ApproveOodaAction before Act applies them.'),
     ('OodaMaxChangesPerCycle', N'5', N'Most actions Act applies in one cycle.'),
@@ -110,6 +111,11 @@ FROM (VALUES
     ('OodaMinExecutions', N'20', N'Executions a plan needs in a window before its duration is trusted.'),
     ('OodaQueueDepthAlert', N'10000', N'Queue depth (messages) reported as an observation.'),
     ('OodaCycleIntervalSeconds', N'3600', N'Seconds between cycles started by the Service Broker timer.'),
+    ('HistoryRetentionSeconds', N'7776000', N'Seconds history rows (weights and layers as they were) are kept before the loop proposes purging them.'),
+    ('OodaLandmarkGrowth', N'2.0', N'An embedding type whose embeddings grew this many times since its landmarks were derived is stale.'),
+    ('OodaMinEmbeddings', N'2', N'Types with fewer embeddings are left alone.'),
+    ('OodaUsageWindowSeconds', N'3600', N'Window (seconds) over which usage hotspots are counted.'),
+    ('OodaUsageHotspotRequests', N'10000', N'Requests of one tenant and operation in the window reported as a hotspot.'),
     ('SpatialDefaultMaxX', N'65536', N'Bounding box width for composition/coefficient spatial indexes while a table holds no rows.'),
     ('SpatialDefaultMaxY', N'65536', N'Bounding box height for composition/coefficient spatial indexes while a table holds no rows.'),
     ('SpatialProjectionDefaultMax', N'256', N'Bounding box side for the embedding projection spatial index while no embeddings exist.')
@@ -158,6 +164,11 @@ IF OBJECT_ID(N'ops.OodaActions', N'U') IS NULL
         QueryId      BIGINT         NULL,
         PlanId       BIGINT         NULL,
         MetricBefore FLOAT          NULL,
+        -- What the action should do (Hypothesize), and what it did once Learn measured the observation again.
+        ExpectedEffect NVARCHAR(1000) NULL,
+        MetricAfter    FLOAT          NULL,
+        MeasuredEffect NVARCHAR(1000) NULL,
+        ErrorMessage   NVARCHAR(4000) NULL,
         State        VARCHAR(16)    COLLATE Latin1_General_100_BIN2 NOT NULL,
         CreatedAt    DATETIME2(7)   NOT NULL CONSTRAINT DF_OodaActions_CreatedAt DEFAULT SYSUTCDATETIME(),
         DecidedAt    DATETIME2(7)   NULL,
@@ -165,7 +176,8 @@ IF OBJECT_ID(N'ops.OodaActions', N'U') IS NULL
         AppliedAt    DATETIME2(7)   NULL,
         CONSTRAINT PK_OodaActions PRIMARY KEY CLUSTERED (ActionId),
         CONSTRAINT CK_OodaActions_Kind CHECK (
-            ActionKind IN ('UPDATE_STATISTICS', 'REORGANIZE_INDEX', 'REBUILD_INDEX', 'FORCE_PLAN')),
+            ActionKind IN ('UPDATE_STATISTICS', 'REORGANIZE_INDEX', 'REBUILD_INDEX', 'FORCE_PLAN', 'PURGE_HISTORY',
+                           'REBUILD_PROJECTION')),
         CONSTRAINT CK_OodaActions_State CHECK (
             State IN ('PROPOSED', 'APPROVED', 'REJECTED', 'APPLIED', 'FAILED', 'VERIFIED', 'REVERTED'))
     );

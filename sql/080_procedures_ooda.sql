@@ -18,9 +18,13 @@ END;
 GO
 
 -- Sends a cycle to the next phase's service on a new dialog (the receiving phase ends it when done).
+-- As the owner: BEGIN DIALOG needs REFERENCES on the contract and RECEIVE on the initiator's queue, SEND needs RECEIVE
+-- on the sender's queue, all checked against the current user (the "Permissions" sections of BEGIN DIALOG
+-- CONVERSATION and SEND); hart_admin holds none of them.
 CREATE OR ALTER PROCEDURE ops.sp_SendOodaMessage
     @Phase   VARCHAR(16),
     @CycleId UNIQUEIDENTIFIER
+WITH EXECUTE AS OWNER
 AS
 BEGIN
     SET NOCOUNT ON;
@@ -59,6 +63,149 @@ BEGIN
 END;
 GO
 
+-- Per embedding type (or one): its embeddings, those stored before its landmarks were last written (the seeded one
+-- or dbo.sp_ReplaceSpatialLandmarks), and the growth factor between them.
+CREATE OR ALTER FUNCTION ops.fn_LandmarkGrowth (@EmbeddingType NVARCHAR(64))
+RETURNS TABLE
+AS
+RETURN
+    SELECT l.EmbeddingType, c.Embeddings, c.AtBuild,
+           CAST(c.Embeddings AS FLOAT) / CASE WHEN c.AtBuild < 1 THEN 1 ELSE c.AtBuild END AS Growth
+    FROM (SELECT EmbeddingType, MIN(CreatedAt) AS BuiltAt FROM dbo.SpatialLandmarks
+          WHERE @EmbeddingType IS NULL OR EmbeddingType = @EmbeddingType
+          GROUP BY EmbeddingType) AS l
+    CROSS APPLY (SELECT COUNT_BIG(*) AS Embeddings,
+                        COUNT_BIG(CASE WHEN e.CreatedAt <= l.BuiltAt THEN 1 END) AS AtBuild
+                 FROM dbo.AtomEmbeddings AS e
+                 WHERE e.EmbeddingType = l.EmbeddingType) AS c;
+GO
+
+-- Where the history retention (HistoryRetentionSeconds) ends: history rows valid until before it are past it.
+CREATE OR ALTER FUNCTION ops.fn_HistoryCutoff ()
+RETURNS DATETIME2(7)
+AS
+BEGIN
+    RETURN DATEADD(SECOND, -COALESCE(TRY_CAST(ops.fn_Setting('HistoryRetentionSeconds') AS INT), 7776000),
+                   SYSUTCDATETIME());
+END;
+GO
+
+-- History rows (of the two system-versioned tables) valid until before @Cutoff.
+CREATE OR ALTER FUNCTION ops.fn_HistoryPastRetention (@Cutoff DATETIME2(7))
+RETURNS TABLE
+AS
+RETURN
+    SELECT N'TensorAtomCoefficientsHistory' AS TableName,
+           (SELECT COUNT_BIG(*) FROM dbo.TensorAtomCoefficientsHistory WHERE ValidTo < @Cutoff) AS PastRetention
+    UNION ALL
+    SELECT N'ModelLayersHistory', (SELECT COUNT_BIG(*) FROM dbo.ModelLayersHistory WHERE ValidTo < @Cutoff);
+GO
+
+-- The observations about the storage's own rows, which are every tenant's: runs as hart_system, the one user the
+-- row-level security predicates let see every tenant (015_principals.sql); the owner would see none of them.
+CREATE OR ALTER PROCEDURE ops.sp_ObserveStorage
+    @CycleId UNIQUEIDENTIFIER,
+    @DryRun  BIT
+WITH EXECUTE AS 'hart_system'
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @dryRun BIT = @DryRun;
+    DECLARE @growth FLOAT = COALESCE(TRY_CAST(ops.fn_Setting('OodaLandmarkGrowth') AS FLOAT), 2.0);
+    DECLARE @minEmbeddings BIGINT = COALESCE(TRY_CAST(ops.fn_Setting('OodaMinEmbeddings') AS BIGINT), 2);
+    DECLARE @cutoff DATETIME2(7) = ops.fn_HistoryCutoff();
+    DECLARE @usageStart DATETIME2(7) = DATEADD(SECOND,
+        -COALESCE(TRY_CAST(ops.fn_Setting('OodaUsageWindowSeconds') AS INT), 3600), SYSUTCDATETIME());
+    DECLARE @hotspot BIGINT = COALESCE(TRY_CAST(ops.fn_Setting('OodaUsageHotspotRequests') AS BIGINT), 10000);
+
+    -- Embedding types grown @growth times since their landmarks were derived: embeddings stored after the type's
+    -- landmarks (dbo.sp_ReplaceSpatialLandmarks writes them anew) against those stored before.
+    INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, TargetObject, Detail, DryRun, Outcome, MetricBefore)
+    SELECT @CycleId, 'ANALYZE', 'STALE_LANDMARKS', g.EmbeddingType,
+           (SELECT g.EmbeddingType AS embeddingType, g.Embeddings AS embeddings, g.AtBuild AS atBuild
+            FOR JSON PATH, WITHOUT_ARRAY_WRAPPER),
+           @dryRun, 'OBSERVED', g.Growth
+    FROM ops.fn_LandmarkGrowth(NULL) AS g
+    WHERE g.Embeddings >= @minEmbeddings AND g.Growth >= @growth;
+
+    -- History rows older than the retention.
+    INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, TargetObject, Detail, DryRun, Outcome, MetricBefore)
+    SELECT @CycleId, 'ANALYZE', 'HISTORY_PAST_RETENTION', h.TableName,
+           (SELECT h.TableName AS tableName, h.PastRetention AS rowsPastRetention, @cutoff AS cutoff
+            FOR JSON PATH, WITHOUT_ARRAY_WRAPPER),
+           @dryRun, 'OBSERVED', h.PastRetention
+    FROM ops.fn_HistoryPastRetention(@cutoff) AS h
+    WHERE h.PastRetention > 0;
+
+    -- Usage hotspots: one tenant's operation requested often over the window. Reported, never acted on.
+    INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, TargetObject, Detail, DryRun, Outcome, MetricBefore)
+    SELECT @CycleId, 'ANALYZE', 'USAGE_HOTSPOT', CONCAT(u.TenantId, N'/', u.Operation),
+           (SELECT u.TenantId AS tenantId, u.Operation AS operation, COUNT_BIG(*) AS requests, SUM(u.Units) AS units
+            FOR JSON PATH, WITHOUT_ARRAY_WRAPPER),
+           @dryRun, 'OBSERVED', COUNT_BIG(*)
+    FROM billing.UsageLedger AS u
+    WHERE u.RecordedAt >= @usageStart
+    GROUP BY u.TenantId, u.Operation
+    HAVING COUNT_BIG(*) >= @hotspot;
+END;
+GO
+
+-- The figure of one observation now, for Learn: STALE_LANDMARKS (growth factor of a type) or
+-- HISTORY_PAST_RETENTION (rows of a history table). As hart_system, for the reason above; NULL for other kinds.
+CREATE OR ALTER PROCEDURE ops.sp_MeasureStorage
+    @Kind   VARCHAR(32),
+    @Target NVARCHAR(776),
+    @Value  FLOAT OUTPUT
+WITH EXECUTE AS 'hart_system'
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET @Value = NULL;
+    IF @Kind = 'STALE_LANDMARKS'
+        SELECT @Value = g.Growth FROM ops.fn_LandmarkGrowth(CAST(@Target AS NVARCHAR(64))) AS g;
+    ELSE IF @Kind = 'HISTORY_PAST_RETENTION'
+        SELECT @Value = h.PastRetention FROM ops.fn_HistoryPastRetention(ops.fn_HistoryCutoff()) AS h
+        WHERE h.TableName = @Target;
+END;
+GO
+
+-- Deletes history rows older than the retention from one history table. A history table of a system-versioned
+-- table refuses DELETE while versioning is on, so versioning is switched off and on around it (as
+-- dbo.sp_FailIngestionJob does), in one transaction with XACT_ABORT so a failure never leaves versioning off.
+-- As hart_system, which holds CONTROL on the two temporal tables and their history (095) and sees every tenant's
+-- rows. No revert: the rows are gone.
+CREATE OR ALTER PROCEDURE ops.sp_PurgeHistory
+    @TableName NVARCHAR(128)
+WITH EXECUTE AS 'hart_system'
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @cutoff DATETIME2(7) = ops.fn_HistoryCutoff();
+    IF @TableName NOT IN (N'TensorAtomCoefficientsHistory', N'ModelLayersHistory')
+        THROW 50400, N'only TensorAtomCoefficientsHistory and ModelLayersHistory are purged', 1;
+    BEGIN TRANSACTION;
+    IF @TableName = N'TensorAtomCoefficientsHistory'
+    BEGIN
+        ALTER TABLE dbo.TensorAtomCoefficients SET (SYSTEM_VERSIONING = OFF);
+        -- Compiled only now, while the history table is an ordinary table.
+        EXEC sys.sp_executesql N'DELETE FROM dbo.TensorAtomCoefficientsHistory WHERE ValidTo < @cutoff;',
+            N'@cutoff DATETIME2(7)', @cutoff = @cutoff;
+        ALTER TABLE dbo.TensorAtomCoefficients SET (
+            SYSTEM_VERSIONING = ON (HISTORY_TABLE = dbo.TensorAtomCoefficientsHistory, DATA_CONSISTENCY_CHECK = OFF));
+    END
+    ELSE
+    BEGIN
+        ALTER TABLE dbo.ModelLayers SET (SYSTEM_VERSIONING = OFF);
+        EXEC sys.sp_executesql N'DELETE FROM dbo.ModelLayersHistory WHERE ValidTo < @cutoff;',
+            N'@cutoff DATETIME2(7)', @cutoff = @cutoff;
+        ALTER TABLE dbo.ModelLayers SET (
+            SYSTEM_VERSIONING = ON (HISTORY_TABLE = dbo.ModelLayersHistory, DATA_CONSISTENCY_CHECK = OFF));
+    END;
+    COMMIT TRANSACTION;
+END;
+GO
+
 -- Observe: records what needs attention as ANALYZE / OBSERVED rows of the cycle.
 CREATE OR ALTER PROCEDURE ops.sp_AnalyzeCycle
     @CycleId UNIQUEIDENTIFIER
@@ -74,6 +221,10 @@ BEGIN
     DECLARE @stalePercent FLOAT = COALESCE(TRY_CAST(ops.fn_Setting('OodaStaleStatisticsPercent') AS FLOAT), 20);
     DECLARE @queueAlert BIGINT = COALESCE(TRY_CAST(ops.fn_Setting('OodaQueueDepthAlert') AS BIGINT), 10000);
     DECLARE @recentStart DATETIMEOFFSET = DATEADD(HOUR, -1, SYSDATETIMEOFFSET());
+
+    -- The cycle itself, so a cycle that observed nothing is still listed (ops.sp_OodaListCycles).
+    INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, DryRun, Outcome)
+    VALUES (@CycleId, 'ANALYZE', 'CYCLE', @dryRun, 'OBSERVED');
 
     -- Query Store: a query whose plan of the last hour runs slower than @ratio times its best earlier plan.
     WITH per_plan AS (
@@ -163,6 +314,9 @@ BEGIN
         GROUP BY m.QueueName
     ) AS d
     WHERE d.Depth >= @queueAlert;
+
+    -- Stale landmarks, history past retention, usage hotspots: every tenant's rows (see ops.sp_ObserveStorage).
+    EXEC ops.sp_ObserveStorage @CycleId = @CycleId, @DryRun = @dryRun;
 END;
 GO
 
@@ -181,9 +335,19 @@ BEGIN
     DECLARE @state VARCHAR(16) = CASE WHEN @requireApproval = 1 THEN 'PROPOSED' ELSE 'APPROVED' END;
     DECLARE @proposed TABLE (ActionId BIGINT NOT NULL);
 
-    INSERT INTO ops.OodaActions (CycleId, ActionKind, TargetObject, Command, Evidence, QueryId, PlanId, MetricBefore, State)
+    INSERT INTO ops.OodaActions (CycleId, ActionKind, TargetObject, Command, Evidence, QueryId, PlanId, MetricBefore,
+                                 ExpectedEffect, State)
     OUTPUT inserted.ActionId INTO @proposed (ActionId)
-    SELECT @CycleId, a.ActionKind, h.TargetObject, a.Command, h.Detail, a.QueryId, a.PlanId, h.MetricBefore, @state
+    SELECT @CycleId, a.ActionKind, h.TargetObject, a.Command, h.Detail, a.QueryId, a.PlanId, h.MetricBefore,
+           CASE a.ActionKind
+               WHEN 'REBUILD_INDEX' THEN CONCAT(N'rebuild the index: fragmentation ', ROUND(h.MetricBefore, 0), N'% -> about 0%')
+               WHEN 'REORGANIZE_INDEX' THEN CONCAT(N'reorganize the index: fragmentation ', ROUND(h.MetricBefore, 0), N'% -> lower')
+               WHEN 'UPDATE_STATISTICS' THEN CONCAT(N'update the statistics: rows changed since the last update ', ROUND(h.MetricBefore, 0), N'% -> 0%')
+               WHEN 'FORCE_PLAN' THEN CONCAT(N'force the last good plan: average duration ', ROUND(h.MetricBefore, 0), N' us -> that plan''s; unforced by Learn if slower')
+               WHEN 'PURGE_HISTORY' THEN CONCAT(N'delete the ', h.MetricBefore, N' history rows older than the retention -> 0 (AS OF before the cutoff is no longer possible)')
+               WHEN 'REBUILD_PROJECTION' THEN CONCAT(N're-derive the landmarks from all embeddings and re-project them: growth x', ROUND(h.MetricBefore, 2), N' -> x1')
+           END,
+           @state
     FROM ops.ImprovementHistory AS h
     CROSS APPLY (
         SELECT
@@ -192,6 +356,9 @@ BEGIN
                 WHEN h.Kind = 'FRAGMENTATION' THEN 'REORGANIZE_INDEX'
                 WHEN h.Kind = 'STALE_STATISTICS' THEN 'UPDATE_STATISTICS'
                 WHEN h.Kind = 'PLAN_REGRESSION' THEN 'FORCE_PLAN'
+                WHEN h.Kind = 'HISTORY_PAST_RETENTION' THEN 'PURGE_HISTORY'
+                -- Derived in the engine (k-means in Java over dbo.sp_GetSpatialLandmarkSample), not by Act.
+                WHEN h.Kind = 'STALE_LANDMARKS' THEN 'REBUILD_PROJECTION'
             END AS ActionKind,
             CASE
                 WHEN h.Kind = 'FRAGMENTATION' THEN
@@ -209,6 +376,8 @@ BEGIN
                     CONCAT(N'EXEC sys.sp_query_store_force_plan @query_id = ',
                            TRY_CAST(JSON_VALUE(h.Detail, '$.queryId') AS BIGINT), N', @plan_id = ',
                            TRY_CAST(JSON_VALUE(h.Detail, '$.lastGoodPlanId') AS BIGINT), N';')
+                WHEN h.Kind = 'HISTORY_PAST_RETENTION' THEN CONCAT(N'PURGE HISTORY ', h.TargetObject)
+                WHEN h.Kind = 'STALE_LANDMARKS' THEN CONCAT(N'REBUILD PROJECTION ', h.TargetObject)
             END AS Command,
             CASE WHEN h.Kind = 'PLAN_REGRESSION' THEN TRY_CAST(JSON_VALUE(h.Detail, '$.queryId') AS BIGINT) END AS QueryId,
             CASE WHEN h.Kind = 'PLAN_REGRESSION'
@@ -241,7 +410,8 @@ BEGIN
     DECLARE @maxChanges INT = COALESCE(TRY_CAST(ops.fn_Setting('OodaMaxChangesPerCycle') AS INT), 5);
     DECLARE @actionId BIGINT, @kind VARCHAR(32), @target NVARCHAR(776), @command NVARCHAR(MAX), @done INT = 0;
 
-    SET @actionId = (SELECT MIN(ActionId) FROM ops.OodaActions WHERE State = 'APPROVED');
+    SET @actionId = (SELECT MIN(ActionId) FROM ops.OodaActions
+                     WHERE State = 'APPROVED' AND ActionKind <> 'REBUILD_PROJECTION');
     WHILE @actionId IS NOT NULL AND @done < @maxChanges
     BEGIN
         SELECT @kind = ActionKind, @target = TargetObject, @command = Command
@@ -251,9 +421,12 @@ BEGIN
         IF NOT ((@kind = 'UPDATE_STATISTICS' AND @command LIKE N'UPDATE STATISTICS %')
                 OR (@kind = 'REORGANIZE_INDEX' AND @command LIKE N'ALTER INDEX % REORGANIZE')
                 OR (@kind = 'REBUILD_INDEX' AND @command LIKE N'ALTER INDEX % REBUILD%')
-                OR (@kind = 'FORCE_PLAN' AND @command LIKE N'EXEC sys.sp_query_store_force_plan @query_id = %'))
+                OR (@kind = 'FORCE_PLAN' AND @command LIKE N'EXEC sys.sp_query_store_force_plan @query_id = %')
+                OR (@kind = 'PURGE_HISTORY' AND @target IN (N'ModelLayersHistory', N'TensorAtomCoefficientsHistory')))
         BEGIN
-            UPDATE ops.OodaActions SET State = 'FAILED', AppliedAt = SYSUTCDATETIME() WHERE ActionId = @actionId;
+            UPDATE ops.OodaActions SET State = 'FAILED', AppliedAt = SYSUTCDATETIME(),
+                ErrorMessage = N'the command does not have the shape of a safe action and was not run'
+            WHERE ActionId = @actionId;
             INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, ActionId, TargetObject, Command, DryRun, Outcome, ErrorMessage)
             VALUES (@CycleId, 'ACT', @kind, @actionId, @target, @command, @dry, 'FAILED',
                     N'the command does not have the shape of a safe action and was not run');
@@ -264,19 +437,25 @@ BEGIN
         ELSE
         BEGIN
             BEGIN TRY
-                EXEC sys.sp_executesql @command;
+                IF @kind = 'PURGE_HISTORY'
+                    EXEC ops.sp_PurgeHistory @TableName = @target;
+                ELSE
+                    EXEC sys.sp_executesql @command;
                 UPDATE ops.OodaActions SET State = 'APPLIED', AppliedAt = SYSUTCDATETIME() WHERE ActionId = @actionId;
                 INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, ActionId, TargetObject, Command, DryRun, Outcome)
                 VALUES (@CycleId, 'ACT', @kind, @actionId, @target, @command, 0, 'APPLIED');
             END TRY
             BEGIN CATCH
-                UPDATE ops.OodaActions SET State = 'FAILED', AppliedAt = SYSUTCDATETIME() WHERE ActionId = @actionId;
+                UPDATE ops.OodaActions SET State = 'FAILED', AppliedAt = SYSUTCDATETIME(),
+                    ErrorMessage = LEFT(ERROR_MESSAGE(), 4000)
+                WHERE ActionId = @actionId;
                 INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, ActionId, TargetObject, Command, DryRun, Outcome, ErrorMessage)
                 VALUES (@CycleId, 'ACT', @kind, @actionId, @target, @command, 0, 'FAILED', LEFT(ERROR_MESSAGE(), 4000));
             END CATCH;
         END;
         SET @done = @done + 1;
-        SET @actionId = (SELECT MIN(ActionId) FROM ops.OodaActions WHERE State = 'APPROVED' AND ActionId > @actionId);
+        SET @actionId = (SELECT MIN(ActionId) FROM ops.OodaActions
+                         WHERE State = 'APPROVED' AND ActionKind <> 'REBUILD_PROJECTION' AND ActionId > @actionId);
     END;
 END;
 GO
@@ -310,7 +489,9 @@ BEGIN
                 DB_ID(), TRY_CAST(JSON_VALUE(@evidence, '$.objectId') AS INT),
                 TRY_CAST(JSON_VALUE(@evidence, '$.indexId') AS INT), NULL, 'LIMITED') AS s
             WHERE s.alloc_unit_type_desc = N'IN_ROW_DATA';
-            UPDATE ops.OodaActions SET State = 'VERIFIED' WHERE ActionId = @actionId;
+            UPDATE ops.OodaActions SET State = 'VERIFIED', MetricAfter = @after,
+                MeasuredEffect = CONCAT(N'fragmentation ', ROUND(@before, 1), N'% -> ', ROUND(@after, 1), N'% (no revert)')
+            WHERE ActionId = @actionId;
             INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, ActionId, TargetObject, DryRun, Outcome, MetricBefore, MetricAfter)
             VALUES (@CycleId, 'LEARN', @kind, @actionId, @target, @dry, 'VERIFIED', @before, @after);
         END
@@ -320,7 +501,9 @@ BEGIN
             FROM sys.dm_db_stats_properties(
                 TRY_CAST(JSON_VALUE(@evidence, '$.objectId') AS INT),
                 TRY_CAST(JSON_VALUE(@evidence, '$.statsId') AS INT)) AS sp;
-            UPDATE ops.OodaActions SET State = 'VERIFIED' WHERE ActionId = @actionId;
+            UPDATE ops.OodaActions SET State = 'VERIFIED', MetricAfter = @after,
+                MeasuredEffect = CONCAT(N'rows changed since the update ', ROUND(@before, 1), N'% -> ', ROUND(@after, 1), N'% (no revert)')
+            WHERE ActionId = @actionId;
             INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, ActionId, TargetObject, DryRun, Outcome, MetricBefore, MetricAfter)
             VALUES (@CycleId, 'LEARN', @kind, @actionId, @target, @dry, 'VERIFIED', @before, @after);
         END
@@ -342,7 +525,9 @@ BEGIN
                     BEGIN
                         BEGIN TRY
                             EXEC sys.sp_query_store_unforce_plan @query_id = @queryId, @plan_id = @planId;
-                            UPDATE ops.OodaActions SET State = 'REVERTED' WHERE ActionId = @actionId;
+                            UPDATE ops.OodaActions SET State = 'REVERTED', MetricAfter = @after,
+                                MeasuredEffect = CONCAT(N'average duration ', ROUND(@before, 0), N' us -> ', ROUND(@after, 0), N' us: slower, plan unforced')
+                            WHERE ActionId = @actionId;
                             INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, ActionId, TargetObject, DryRun, Outcome, MetricBefore, MetricAfter)
                             VALUES (@CycleId, 'LEARN', @kind, @actionId, @target, 0, 'REVERTED', @before, @after);
                         END TRY
@@ -357,11 +542,22 @@ BEGIN
                 END
                 ELSE
                 BEGIN
-                    UPDATE ops.OodaActions SET State = 'VERIFIED' WHERE ActionId = @actionId;
+                    UPDATE ops.OodaActions SET State = 'VERIFIED', MetricAfter = @after,
+                        MeasuredEffect = CONCAT(N'average duration ', ROUND(@before, 0), N' us -> ', ROUND(@after, 0), N' us')
+                    WHERE ActionId = @actionId;
                     INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, ActionId, TargetObject, DryRun, Outcome, MetricBefore, MetricAfter)
                     VALUES (@CycleId, 'LEARN', @kind, @actionId, @target, @dry, 'VERIFIED', @before, @after);
                 END;
             END;
+        END;
+        ELSE IF @kind = 'PURGE_HISTORY'
+        BEGIN
+            EXEC ops.sp_MeasureStorage @Kind = 'HISTORY_PAST_RETENTION', @Target = @target, @Value = @after OUTPUT;
+            UPDATE ops.OodaActions SET State = 'VERIFIED', MetricAfter = @after,
+                MeasuredEffect = CONCAT(N'history rows past retention ', @before, N' -> ', @after, N' (no revert: the rows are gone)')
+            WHERE ActionId = @actionId;
+            INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, ActionId, TargetObject, DryRun, Outcome, MetricBefore, MetricAfter)
+            VALUES (@CycleId, 'LEARN', @kind, @actionId, @target, @dry, 'VERIFIED', @before, @after);
         END;
         SET @actionId = (SELECT MIN(ActionId) FROM ops.OodaActions WHERE State = 'APPLIED' AND ActionId > @actionId);
     END;
@@ -582,7 +778,10 @@ GO
 
 -- Arms the cycle timer: a dialog from the initiator held open only to carry a conversation timer. Running it
 -- again re-arms the existing timer instead of adding a second one.
+-- As the owner: BEGIN CONVERSATION TIMER needs SEND on the service, and sys.conversation_endpoints shows a user only
+-- the conversations it may see, so as the caller the existing timer would be missed and a second one added.
 CREATE OR ALTER PROCEDURE ops.sp_ScheduleOodaCycles
+WITH EXECUTE AS OWNER
 AS
 BEGIN
     SET NOCOUNT ON;

@@ -91,6 +91,8 @@ final class Procedures {
     static final Procedure OODA_LIST_OBSERVATIONS = Procedure.of("ops.sp_OodaListObservations", "Limit", "CycleId");
     static final Procedure OODA_LIST_PROPOSALS = Procedure.of("ops.sp_OodaListProposals", "Limit", "CycleId");
     static final Procedure OODA_DECIDE = Procedure.of("ops.sp_OodaDecide", "ProposalId", "Approve", "DecidedBy");
+    static final Procedure OODA_CLAIM_REBUILD = Procedure.of("ops.sp_OodaClaimRebuild");
+    static final Procedure OODA_FINISH_REBUILD = Procedure.of("ops.sp_OodaFinishRebuild", "ProposalId", "Done", "Error");
     static final Procedure OODA_SET_RUNNING = Procedure.of("ops.sp_OodaSetRunning", "Running");
     static final Procedure OODA_CONFIGURE = Procedure.of("ops.sp_OodaConfigure",
             "DryRun", "RequireApproval", "MaxChangesPerCycle", "HistoryRetentionSeconds");
@@ -108,7 +110,7 @@ final class Procedures {
             CREATE_API_KEY, FIND_API_KEY_BY_HASH, REVOKE_API_KEY, LIST_API_KEYS,
             RECORD_USAGE, GET_USAGE, UNFINISHED_JOBS, ROW_COUNTS,
             OODA_STATUS, OODA_RUN_CYCLE, OODA_LIST_CYCLES, OODA_LIST_OBSERVATIONS, OODA_LIST_PROPOSALS, OODA_DECIDE,
-            OODA_SET_RUNNING, OODA_CONFIGURE);
+            OODA_CLAIM_REBUILD, OODA_FINISH_REBUILD, OODA_SET_RUNNING, OODA_CONFIGURE);
 
     private Procedures() {
     }

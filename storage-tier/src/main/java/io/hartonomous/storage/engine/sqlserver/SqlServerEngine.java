@@ -42,7 +42,9 @@ public final class SqlServerEngine extends JdbcStorageEngine {
         this.settings = settings;
         this.engineWide = engineWide;
         this.chunks = new BulkChunkWriter(settings);
-        this.ooda = new SqlServerOoda(engineWide);
+        // A rebuild is engine-wide: dbo.sp_GetSpatialLandmarkSample reads every tenant's embeddings (as hart_system);
+        // the tenant is the one the rebuild-projection command uses.
+        this.ooda = new SqlServerOoda(engineWide, type -> forTenant("system").vectors().rebuildProjection(type));
     }
 
     public static SqlServerEngine open(StorageConfig config) {

@@ -5,18 +5,24 @@ import io.hartonomous.storage.contract.ooda.OodaLoop;
 import io.hartonomous.storage.contract.ooda.OodaProposal;
 import io.hartonomous.storage.contract.ooda.OodaSettings;
 import io.hartonomous.storage.contract.ooda.OodaStatus;
+import io.hartonomous.storage.contract.vectors.ProjectionRebuild;
 import io.hartonomous.storage.engine.jdbc.Binder;
 import io.hartonomous.storage.engine.jdbc.OodaRows;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The OODA loop of sql/080 driven through sql/081: a requested cycle runs the four phases in line
  * (ops.sp_OodaRunCycle); the Service Broker timer runs them through activation; the emergency stop turns the OODA
- * queues' activation off and is kept in ops.Settings. Engine-wide, like the queue: no tenant in the session.
+ * queues' activation off and is kept in ops.Settings. Engine-wide, like the queue: no tenant in the session. A
+ * projection rebuild is derived in Java (as VectorStore.rebuildProjection always is), so after a cycle or an approval
+ * the engine claims the approved rebuilds (ops.sp_OodaClaimRebuild, none while stopped or dry), runs them and reports
+ * back (ops.sp_OodaFinishRebuild, which measures the type again).
  */
-record SqlServerOoda(Session session) implements OodaLoop {
+record SqlServerOoda(Session session, Function<String, ProjectionRebuild> rebuildProjection) implements OodaLoop {
     private static final int MAX_CYCLES_LISTED = 1000;
     private static final OodaRows ROWS = new OodaRows(SqlRows.RECORDS);
 
@@ -30,6 +36,7 @@ record SqlServerOoda(Session session) implements OodaLoop {
     @Override
     public OodaCycle runCycle() {
         String cycleId = session.single(Procedures.OODA_RUN_CYCLE, call -> { }, rs -> rs.getString("CycleId"));
+        rebuildApproved();
         return cycles(1, cycleId).getFirst();
     }
 
@@ -59,8 +66,45 @@ record SqlServerOoda(Session session) implements OodaLoop {
     }
 
     private OodaProposal decide(long proposalId, boolean approve, String decidedBy) {
-        return session.single(Procedures.OODA_DECIDE, call -> call.setLong("ProposalId", proposalId)
+        OodaProposal decided = session.single(Procedures.OODA_DECIDE, call -> call.setLong("ProposalId", proposalId)
                 .setBoolean("Approve", approve).setString("DecidedBy", decidedBy), ROWS::proposal);
+        if (!approve || !rebuildApproved().contains(proposalId)) {
+            return decided;
+        }
+        return cycles(1, decided.cycleId()).getFirst().proposals().stream()
+                .filter(p -> p.proposalId() == proposalId).findFirst().orElse(decided);
+    }
+
+    /** Claimed rebuild: a proposal id and its embedding type. */
+    private record Claim(long proposalId, String embeddingType) {
+    }
+
+    /** Runs the approved projection rebuilds, at most maxChangesPerCycle of them; returns their proposal ids. */
+    private List<Long> rebuildApproved() {
+        int cap = status().settings().maxChangesPerCycle();
+        List<Long> done = new java.util.ArrayList<>();
+        while (done.size() < cap) {
+            Optional<Claim> claim = session.one(Procedures.OODA_CLAIM_REBUILD, call -> { },
+                    rs -> new Claim(rs.getLong("ProposalId"), rs.getString("TargetObject")));
+            if (claim.isEmpty()) {
+                break;
+            }
+            String effect = null;
+            String error = null;
+            try {
+                ProjectionRebuild r = rebuildProjection.apply(claim.get().embeddingType());
+                effect = "rebuilt: generation " + r.generation() + ", " + r.landmarks() + " landmarks from "
+                        + r.trainedOn() + " embeddings, " + r.reprojected() + " re-projected";
+            } catch (RuntimeException e) {
+                error = String.valueOf(e.getMessage());
+            }
+            String doneText = effect;
+            String errorText = error;
+            session.execute(Procedures.OODA_FINISH_REBUILD, call -> call.setLong("ProposalId",
+                    claim.get().proposalId()).setString("Done", doneText).setString("Error", errorText));
+            done.add(claim.get().proposalId());
+        }
+        return done;
     }
 
     @Override
