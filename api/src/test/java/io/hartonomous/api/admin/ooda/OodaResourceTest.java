@@ -1,0 +1,126 @@
+package io.hartonomous.api.admin.ooda;
+
+import io.hartonomous.api.testing.Api;
+import io.hartonomous.storage.contract.StorageEngine;
+import io.hartonomous.storage.contract.TenantStorage;
+import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.atoms.ContentHash;
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.ingest.JobStart;
+import io.hartonomous.storage.contract.ingest.NewJob;
+import io.hartonomous.storage.contract.ooda.OodaSettings;
+import io.hartonomous.storage.contract.vectors.NewEmbedding;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+import static io.hartonomous.api.testing.Api.admin;
+import static io.hartonomous.api.testing.Api.as;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+
+/** The OODA endpoints over real HTTP on the embedded engine: status, a cycle, decisions, the stop, settings. */
+@QuarkusTest
+class OodaResourceTest {
+    @Inject
+    StorageEngine engine;
+
+    @AfterEach
+    void leaveTheLoopRunningWithDefaults() {
+        engine.ooda().start();
+        engine.ooda().configure(OodaSettings.DEFAULTS);
+    }
+
+    /** An embedding type grown 2x since its landmarks: n embeddings, a rebuild, n more. */
+    private String staleType(int n) {
+        String type = "api-ooda-" + UUID.randomUUID().toString().substring(0, 8);
+        TenantStorage t = engine.forTenant(Api.newTenant("ooda"));
+        Random random = new Random(3);
+        for (int i = 0; i < 2 * n; i++) {
+            if (i == n) {
+                t.vectors().rebuildProjection(type);
+            }
+            byte[] content = new byte[32];
+            random.nextBytes(content);
+            JobStart s = t.ingest().startJob(new NewJob(Modality.IMAGE, "e" + i,
+                    ContentHash.of(AtomType.file(Modality.IMAGE), content), 32, "{}", null));
+            t.ingest().completeJob(s.job().jobId(), null);
+            t.vectors().put(new NewEmbedding(s.parent().atomId(), type,
+                    new float[] {random.nextFloat(), random.nextFloat(), random.nextFloat()}, false));
+        }
+        return type;
+    }
+
+    private static long proposalFor(JsonPath cycle, String type) {
+        return cycle.getLong("proposals.find { it.target == '" + type + "' && it.action == 'rebuild_projection' }"
+                + ".proposalId");
+    }
+
+    @Test
+    void aCycleProposesApprovalDecidesAndTheStopRefusesCycles() {
+        admin().when().get("/api/admin/ooda").then().statusCode(200)
+                .body("running", equalTo(true), "dryRun", equalTo(true), "requireApproval", equalTo(true),
+                        "cycles", notNullValue());
+        String type = staleType(5);
+
+        JsonPath cycle = admin().when().post("/api/admin/ooda/cycle").then().statusCode(200)
+                .body("dryRun", equalTo(true)).extract().jsonPath();
+        assertThat(cycle.getList("observations.findAll { it.kind == 'stale_landmarks' }.target")).contains(type);
+        long id = proposalFor(cycle, type);
+        admin().when().get("/api/admin/ooda").then().statusCode(200)
+                .body("cycles[0].cycleId", equalTo(cycle.getString("cycleId")),
+                        "cycles[0].proposals.find { it.proposalId == " + id + " }.state", equalTo("proposed"),
+                        "cycles[0].proposals.find { it.proposalId == " + id + " }.expectedEffect",
+                        containsString("landmarks"));
+
+        admin().when().post("/api/admin/ooda/proposals/" + id + "/reject").then().statusCode(200)
+                .body("state", equalTo("rejected"), "decidedBy", containsString("default"));
+        admin().when().post("/api/admin/ooda/proposals/" + id + "/approve").then().statusCode(409)
+                .contentType("application/problem+json").body("detail", containsString("rejected"));
+        admin().when().post("/api/admin/ooda/proposals/987654321/approve").then().statusCode(404)
+                .contentType("application/problem+json");
+        admin().when().post("/api/admin/ooda/proposals/abc/approve").then().statusCode(400)
+                .contentType("application/problem+json");
+
+        // Out of dry run an approval acts at once and Learn measures the type again.
+        admin().contentType(ContentType.JSON).body(Map.of("dryRun", false)).when().put("/api/admin/ooda/settings")
+                .then().statusCode(200).body("dryRun", equalTo(false), "requireApproval", equalTo(true));
+        long next = proposalFor(admin().when().post("/api/admin/ooda/cycle").then().statusCode(200).extract()
+                .jsonPath(), type);
+        admin().when().post("/api/admin/ooda/proposals/" + next + "/approve").then().statusCode(200)
+                .body("state", equalTo("applied"), "metricAfter", equalTo(1.0f), "measuredEffect", notNullValue());
+
+        admin().when().post("/api/admin/ooda/stop").then().statusCode(200).body("running", equalTo(false));
+        admin().when().post("/api/admin/ooda/cycle").then().statusCode(409)
+                .contentType("application/problem+json").body("detail", containsString("stopped"));
+        admin().when().get("/api/admin/ooda").then().statusCode(200).body("running", equalTo(false));
+        admin().when().post("/api/admin/ooda/start").then().statusCode(200).body("running", equalTo(true));
+        admin().when().post("/api/admin/ooda/cycle").then().statusCode(200);
+    }
+
+    @Test
+    void badSettingsAre400AndOnlyTheBootstrapTenantMayDriveTheLoop() {
+        admin().contentType(ContentType.JSON).body(Map.of("maxChangesPerCycle", -1))
+                .when().put("/api/admin/ooda/settings").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("maxChangesPerCycle"));
+        admin().contentType(ContentType.JSON).body(Map.of("historyRetentionSeconds", 0))
+                .when().put("/api/admin/ooda/settings").then().statusCode(400);
+        admin().queryParam("limit", 0).when().get("/api/admin/ooda").then().statusCode(400);
+
+        String other = Api.keyFor(Api.newTenant("ooda-admin"), "admin");
+        as(other).when().get("/api/admin/ooda").then().statusCode(403);
+        as(other).when().post("/api/admin/ooda/stop").then().statusCode(403);
+        String query = Api.keyFor(Api.newTenant("ooda-query"), "query");
+        as(query).when().post("/api/admin/ooda/cycle").then().statusCode(403);
+        assertThat(engine.ooda().status().running()).isTrue();
+    }
+}
