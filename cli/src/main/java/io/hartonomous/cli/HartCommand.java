@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code ./hart}: the operator's console. The bash launcher finds the JDK and builds; this does the work. */
 @Command(name = "hart", mixinStandardHelpOptions = true,
         subcommands = {DemoCommand.class, ServeCommand.class, IngestCommand.class, StorageCommands.DeploySchema.class,
-                StorageCommands.RebuildProjection.class, BenchCommand.class},
+                StorageCommands.RebuildProjection.class, BenchCommand.class, OodaCommand.class},
         description = "Hartonomous: content-addressed atoms in SQL Server (embedded H2 engine by default).")
 public final class HartCommand {
 
