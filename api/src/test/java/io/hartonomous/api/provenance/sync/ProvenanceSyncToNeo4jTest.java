@@ -270,7 +270,10 @@ class ProvenanceSyncToNeo4jTest {
                     .isInstanceOf(RuntimeException.class);
         }
         List<GraphChange> still = new ArrayList<>();
-        engine.provenanceFeed().receive(100, Duration.ZERO, still::addAll);
+        // The failed batch's changes are suspects now: they come again one at a time.
+        while (engine.provenanceFeed().receive(100, Duration.ZERO, still::addAll) > 0) {
+            assertThat(still.size()).isLessThanOrEqualTo(8);
+        }
         assertThat(still).hasSize(8);
     }
 }
