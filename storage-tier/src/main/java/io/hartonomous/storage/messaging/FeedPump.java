@@ -140,7 +140,8 @@ public final class FeedPump implements AutoCloseable {
             downstream.accept(batch);
             batch.outcome().get(settings.ackTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof ProvenanceFeed.Unavailable unavailable) {
+            ProvenanceFeed.Unavailable unavailable = unavailable(e.getCause());
+            if (unavailable != null) {
                 // Not the changes' fault (the consumer said so): the feed must not charge them.
                 throw unavailable;
             }
@@ -158,6 +159,16 @@ public final class FeedPump implements AutoCloseable {
         } finally {
             inFlight.compareAndSet(batch, null);
         }
+    }
+
+    /** The Unavailable a nack reason is or wraps (a messaging framework may wrap what the consumer threw). */
+    private static ProvenanceFeed.Unavailable unavailable(Throwable reason) {
+        for (Throwable t = reason; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ProvenanceFeed.Unavailable u) {
+                return u;
+            }
+        }
+        return null;
     }
 
     private static void settle(FeedBatch batch, Throwable failure) {

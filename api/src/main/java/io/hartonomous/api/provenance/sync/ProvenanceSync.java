@@ -69,10 +69,10 @@ public class ProvenanceSync {
         FunctionCounter.builder("hart.provenance.sync.circuit.opened", breaker, CircuitBreaker::timesOpened)
                 .description("how often the Neo4j writer's circuit breaker opened").register(registry);
         if (settings.configured()) {
-            Config config = Config.builder().withConnectionTimeout(5, TimeUnit.SECONDS)
+            Config driverConfig = Config.builder().withConnectionTimeout(5, TimeUnit.SECONDS)
                     .withMaxTransactionRetryTime(15, TimeUnit.SECONDS).build();
             this.driver = GraphDatabase.driver(settings.uri(), settings.password()
-                    .map(p -> AuthTokens.basic(settings.user(), p)).orElseGet(AuthTokens::none), config);
+                    .map(p -> AuthTokens.basic(settings.user(), p)).orElseGet(AuthTokens::none), driverConfig);
             this.writer = new Neo4jProvenanceWriter(driver, settings.database());
             readiness.register("neo4j", this::health);
             LOG.infof("provenance sync: writing the provenance graph to Neo4j at %s", settings.uri());
