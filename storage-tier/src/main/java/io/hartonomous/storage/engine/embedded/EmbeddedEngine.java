@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.TenantStores;
+import io.hartonomous.storage.contract.billing.BillingPlans;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.deploy.Dialect;
 import io.hartonomous.storage.deploy.SchemaDeployer;
@@ -38,10 +39,12 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
 
     private final UnitOfWork tx;
     private final LandmarkProjection projection = new LandmarkProjection();
+    private final EmbeddedBillingPlans billing;
 
     private EmbeddedEngine(HikariDataSource pool, UnitOfWork tx) {
         super(pool, tx, new EmbeddedMessageQueue(tx), new EmbeddedProvenanceFeed(tx), new EmbeddedApiKeyStore(tx));
         this.tx = tx;
+        this.billing = new EmbeddedBillingPlans(tx);
     }
 
     public static EmbeddedEngine open(StorageConfig config) {
@@ -89,6 +92,11 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
                 new EmbeddedIngestWrites(tenant, tx, upserter), new EmbeddedModelStore(tenant, tx, upserter),
                 new EmbeddedVectorStore(tenant, tx, projection), new EmbeddedProvenanceGraph(tenant, tx),
                 new EmbeddedUsageLedger(tenant, tx));
+    }
+
+    @Override
+    public BillingPlans billing() {
+        return billing;
     }
 
     @Override
