@@ -2,6 +2,7 @@ package io.hartonomous.ingest.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hartonomous.ingest.atomize.TestData;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.billing.Multiplier;
 import io.hartonomous.storage.contract.billing.MultiplierKind;
@@ -22,7 +23,6 @@ import javax.sound.sampled.AudioSystem;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -44,11 +44,7 @@ class IngestMeteringTest {
     StorageEngine storage;
 
     private static byte[] file(String relative) throws Exception {
-        Path root = Path.of(System.getProperty("user.dir"));
-        while (!Files.isDirectory(root.resolve("testdata"))) {
-            root = root.getParent();
-        }
-        return Files.readAllBytes(root.resolve("testdata/cache").resolve(relative));
+        return Files.readAllBytes(TestData.file(relative));
     }
 
     /** A fresh tenant with an ingest key allowed {@code perMinute} requests. */
