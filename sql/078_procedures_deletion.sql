@@ -5,6 +5,19 @@
 -- dbo.sp_FailIngestionJob: they count every tenant's ownership of the file and release shared leaf atoms, which no
 -- tenant's predicate shows. The requesting tenant is a parameter (an admin deletes for others); the session has none.
 
+-- One deletion job of any tenant (the API checks whose). Result: the job, or no row.
+CREATE OR ALTER PROCEDURE dbo.sp_GetDeletionJob
+    @JobId BIGINT
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SELECT JobId, TenantId, FileAtomId, State, Erase, OwnershipOnly, RowsDone, RowsTotal, LeavesPurged, Error,
+           CreatedAt, UpdatedAt
+    FROM dbo.DeletionJobs
+    WHERE JobId = @JobId;
+END;
+GO
+
 -- Removes @TenantId's ownership of the file. When nobody owns it any longer (and no other file composes it), the
 -- file takes a detached content hash (SHA-256 of 'hartonomous:deleted-file:' and its id, as DeletionRows computes
 -- it), so a file of the same bytes ingested during the deletion becomes a fresh atom instead of an owner of rows
@@ -79,10 +92,7 @@ BEGIN
         THROW;
     END CATCH;
 
-    SELECT JobId, TenantId, FileAtomId, State, Erase, OwnershipOnly, RowsDone, RowsTotal, LeavesPurged, Error,
-           CreatedAt, UpdatedAt
-    FROM dbo.DeletionJobs
-    WHERE JobId = @JobId;
+    EXEC dbo.sp_GetDeletionJob @JobId = @JobId;
 END;
 GO
 
@@ -257,23 +267,7 @@ BEGIN
         THROW;
     END CATCH;
 
-    SELECT JobId, TenantId, FileAtomId, State, Erase, OwnershipOnly, RowsDone, RowsTotal, LeavesPurged, Error,
-           CreatedAt, UpdatedAt
-    FROM dbo.DeletionJobs
-    WHERE JobId = @JobId;
-END;
-GO
-
--- One deletion job of any tenant (the API checks whose). Result: the job, or no row.
-CREATE OR ALTER PROCEDURE dbo.sp_GetDeletionJob
-    @JobId BIGINT
-AS
-BEGIN
-    SET NOCOUNT ON;
-    SELECT JobId, TenantId, FileAtomId, State, Erase, OwnershipOnly, RowsDone, RowsTotal, LeavesPurged, Error,
-           CreatedAt, UpdatedAt
-    FROM dbo.DeletionJobs
-    WHERE JobId = @JobId;
+    EXEC dbo.sp_GetDeletionJob @JobId = @JobId;
 END;
 GO
 

@@ -267,62 +267,76 @@ public abstract class DeletionContract extends StorageContractSuite {
         return all;
     }
 
+    /** A model file whose one layer holds {@code weights} in a row (x = 0, 1, ...), ingested as one chunk. */
+    private record LoadedModel(long jobId, long fileAtomId, Model model) {
+    }
+
+    private static LoadedModel loadModel(TenantStorage t, List<NewAtom> weights) {
+        NewJob newJob = newJob(Modality.MODEL, "m.gguf");
+        long job = t.ingest().startJob(newJob).job().jobId();
+        int n = weights.size();
+        Model model = t.ingest().registerModel(job, new NewModel("tiny", "gguf", "{}", List.of(
+                new ModelLayer(0, 0, "w", List.of((long) n), "F32", "f32", n))));
+        long[] x = new long[n];
+        int[] ordinals = new int[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i;
+            ordinals[i] = i;
+        }
+        t.ingest().writeChunk(job, new Chunk(0, weights, null, new CoefficientBatch(n, new int[n], x, new long[n],
+                new long[n], ordinals), 0));
+        t.ingest().completeJob(job, null);
+        return new LoadedModel(job, t.atoms().byHash(newJob.fileHash()).orElseThrow().atomId(), model);
+    }
+
+    private static List<NewAtom> randomWeights(int n, float offset) {
+        List<NewAtom> weights = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            weights.add(weight(offset + (float) Math.random() + i));
+        }
+        return weights;
+    }
+
     @Test
     void erasingAModelPurgesItsWeightHistoryAndTheLeavesOnlyItKept() {
         String tenant = newTenant();
         TenantStorage t = engine.forTenant(tenant);
-        NewJob newJob = newJob(Modality.MODEL, "m.gguf");
-        long job = t.ingest().startJob(newJob).job().jobId();
-        Model model = t.ingest().registerModel(job, new NewModel("tiny", "gguf", "{}", List.of(
-                new ModelLayer(0, 0, "w", List.of(2L, 3L), "F32", "f32", 6))));
-        List<NewAtom> weights = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            weights.add(weight((float) Math.random() + i));
-        }
-        t.ingest().writeChunk(job, new Chunk(0, weights, null, new CoefficientBatch(6, new int[6],
-                new long[] {0, 1, 2, 0, 1, 2}, new long[] {0, 0, 0, 1, 1, 1}, new long[6],
-                new int[] {0, 1, 2, 3, 4, 5}), 0));
-        t.ingest().completeJob(job, null);
+        List<NewAtom> weights = randomWeights(6, 0);
+        LoadedModel m = loadModel(t, weights);
         NewAtom tuned = weight(1000f + (float) Math.random());
-        assertThat(t.models().updateWeights(model.modelId(), 0, List.of(new WeightUpdate(0, 0, 0, tuned))))
+        assertThat(t.models().updateWeights(m.model().modelId(), 0, List.of(new WeightUpdate(0, 0, 0, tuned))))
                 .isEqualTo(1);
-        long file = t.atoms().byHash(newJob.fileHash()).orElseThrow().atomId();
 
-        DeletionJob started = engine.deletions().request(tenant, file, true);
+        DeletionJob started = engine.deletions().request(tenant, m.fileAtomId(), true);
         // 6 coefficients, their 6 history rows once deleted, and the one row the update left in history.
         assertThat(started.rowsTotal()).isEqualTo(6 + 6 + 1);
         DeletionJob done = engine.deletions().runToEnd(started.jobId(), 4);
         assertThat(done.rowsDone()).isEqualTo(started.rowsTotal());
         assertThat(done.leavesPurged()).isEqualTo(7);
-        assertThat(t.models().byId(model.modelId())).isEmpty();
+        assertThat(t.models().byId(m.model().modelId())).isEmpty();
         for (NewAtom w : weights) {
             assertThat(t.atoms().byHash(w.contentHash())).isEmpty();
         }
         assertThat(t.atoms().byHash(tuned.contentHash())).isEmpty();
-        assertThat(t.ingest().job(job)).as("erased with the file").isEmpty();
+        assertThat(t.ingest().job(m.jobId())).as("erased with the file").isEmpty();
     }
 
     @Test
     void withoutEraseTheWeightHistoryStaysAndKeepsItsLeaves() {
         String tenant = newTenant();
         TenantStorage t = engine.forTenant(tenant);
-        NewJob newJob = newJob(Modality.MODEL, "m.gguf");
-        long job = t.ingest().startJob(newJob).job().jobId();
-        t.ingest().registerModel(job, new NewModel("tiny", "gguf", "{}", List.of(
-                new ModelLayer(0, 0, "w", List.of(2L), "F32", "f32", 2))));
-        List<NewAtom> weights = List.of(weight(2000f + (float) Math.random()), weight(3000f + (float) Math.random()));
-        t.ingest().writeChunk(job, new Chunk(0, weights, null, new CoefficientBatch(2, new int[2],
-                new long[] {0, 1}, new long[2], new long[2], new int[] {0, 1}), 0));
-        t.ingest().completeJob(job, null);
-        long file = t.atoms().byHash(newJob.fileHash()).orElseThrow().atomId();
+        List<NewAtom> weights = randomWeights(2, 2000f);
+        LoadedModel m = loadModel(t, weights);
 
-        DeletionJob done = engine.deletions().runToEnd(engine.deletions().request(tenant, file, false).jobId(), 1);
+        DeletionJob done = engine.deletions().runToEnd(
+                engine.deletions().request(tenant, m.fileAtomId(), false).jobId(), 1);
         assertThat(done.rowsDone()).isEqualTo(2);
         assertThat(done.leavesPurged()).as("the history still points at them").isZero();
         for (NewAtom w : weights) {
             assertThat(count(t, w)).as("kept, unreferenced, until the history retention").isZero();
         }
-        assertThat(t.ingest().job(job)).as("the job row stays without erase").isPresent();
+        assertThat(t.models().byId(m.model().modelId())).isEmpty();
+        assertThat(t.ingest().job(m.jobId())).as("the job row stays without erase").isPresent();
     }
 
     @Test

@@ -333,13 +333,7 @@ record EmbeddedDeletions(UnitOfWork tx) implements Deletions {
     }
 
     private static long count(Connection c, String sql, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return EmbeddedIngestWrites.countDistinct(c, sql, id);
     }
 
     private static void update(Connection c, String sql, long id) throws SQLException {
