@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.lessThan;
 
 /** The admin queue endpoints over real HTTP, on a queue whose poison message was dead-lettered through the contract. */
 @QuarkusTest
@@ -42,7 +43,7 @@ class DeadLettersResourceTest {
                 .body("queue", hasItem(queue), "queue", hasItem("provenance-sync"))
                 .body("find { it.queue == '" + queue + "' }.depth", equalTo(1))
                 .body("find { it.queue == '" + queue + "' }.deadLetters", equalTo(1))
-                .body("find { it.queue == '" + queue + "' }.oldestAgeSeconds", equalTo(0));
+                .body("find { it.queue == '" + queue + "' }.oldestAgeSeconds", lessThan(600));
     }
 
     @Test
@@ -55,12 +56,13 @@ class DeadLettersResourceTest {
         admin().when().post("/api/admin/dead-letters/" + id + "/retry").then().statusCode(200)
                 .body("outcome", equalTo("retried"));
         List<QueueMessage> back = storage.queue().receive(queue, 10, Duration.ofMinutes(1));
-        assertThat(back).extracting(QueueMessage::body).containsExactly("{\"poison\":true}", "fine");
-        assertThat(back.getFirst().deliveryCount()).isEqualTo(1);
+        assertThat(back).extracting(QueueMessage::body).containsExactly("fine", "{\"poison\":true}");
+        assertThat(back).allSatisfy(m -> assertThat(m.deliveryCount()).isEqualTo(1));
         admin().when().post("/api/admin/dead-letters/" + id + "/retry").then().statusCode(404)
                 .contentType(containsString("problem+json")).body("detail", containsString("dead letter " + id));
 
-        assertThat(storage.queue().abandon(back.getFirst(), "again")).isTrue();
+        assertThat(storage.queue().complete(back.get(0))).isTrue();
+        assertThat(storage.queue().abandon(back.get(1), "again")).isTrue();
         long again = storage.deadLetters().list(queue, 10).getFirst().id();
         admin().when().post("/api/admin/dead-letters/" + again + "/discard").then().statusCode(200)
                 .body("outcome", equalTo("discarded"));

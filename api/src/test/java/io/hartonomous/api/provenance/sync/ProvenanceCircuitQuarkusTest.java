@@ -9,6 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
@@ -21,6 +22,7 @@ import org.neo4j.harness.Neo4jBuilders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -40,12 +42,10 @@ import static org.hamcrest.Matchers.matchesPattern;
 @QuarkusTest
 @TestProfile(ProvenanceCircuitQuarkusTest.Neo4jNotThereYet.class)
 class ProvenanceCircuitQuarkusTest {
-    static final int PORT = freePort();
-
     public static final class Neo4jNotThereYet implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("hart.neo4j.uri", "bolt://127.0.0.1:" + PORT,
+            return Map.of("hart.neo4j.uri", "bolt://127.0.0.1:" + freePort(),
                     "hart.neo4j.circuit.failure-threshold", "2",
                     "hart.neo4j.circuit.cool-down", "PT1S",
                     "mp.messaging.incoming.provenance-changes.receive-wait", "200ms",
@@ -65,6 +65,10 @@ class ProvenanceCircuitQuarkusTest {
     @Inject
     @Writes
     StorageEngine engine;
+
+    /** Read back from the configuration: the profile may run in another class loader than this test. */
+    @ConfigProperty(name = "hart.neo4j.uri")
+    URI neo4jUri;
 
     private static void eventually(String what, BooleanSupplier done) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -99,7 +103,7 @@ class ProvenanceCircuitQuarkusTest {
                 .singleElement().satisfies(q -> assertThat(q.depth()).isPositive());
 
         try (Neo4j neo4j = Neo4jBuilders.newInProcessBuilder().withDisabledServer()
-                .withConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", PORT)).build();
+                .withConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", neo4jUri.getPort())).build();
              Driver driver = GraphDatabase.driver(neo4j.boltURI(), AuthTokens.none())) {
             eventually("the breaker closes", () -> "CLOSED".equals(circuit()));
             eventually("the changes reach Neo4j", () -> driver.executableQuery(
