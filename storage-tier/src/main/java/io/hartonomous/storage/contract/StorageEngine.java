@@ -1,5 +1,6 @@
 package io.hartonomous.storage.contract;
 
+import io.hartonomous.storage.contract.deletion.Deletions;
 import io.hartonomous.storage.contract.graph.ProvenanceFeed;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.contract.keys.ApiKeyStore;
@@ -21,6 +22,9 @@ public interface StorageEngine extends AutoCloseable {
     ProvenanceFeed provenanceFeed();
 
     ApiKeyStore apiKeys();
+
+    /** Deleting files: ownership, then their rows in resumable batches (engine-wide; see the interface). */
+    Deletions deletions();
 
     /** RUNNING jobs of every tenant: what a restarted ingest tier resumes. */
     List<IngestionJob> unfinishedJobs();

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.TenantStores;
+import io.hartonomous.storage.contract.deletion.Deletions;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.deploy.Dialect;
 import io.hartonomous.storage.deploy.SchemaDeployer;
@@ -38,10 +39,12 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
 
     private final UnitOfWork tx;
     private final LandmarkProjection projection = new LandmarkProjection();
+    private final Deletions deletions;
 
     private EmbeddedEngine(HikariDataSource pool, UnitOfWork tx) {
         super(pool, tx, new EmbeddedMessageQueue(tx), new EmbeddedProvenanceFeed(tx), new EmbeddedApiKeyStore(tx));
         this.tx = tx;
+        this.deletions = new EmbeddedDeletions(tx);
     }
 
     public static EmbeddedEngine open(StorageConfig config) {
@@ -79,6 +82,11 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
     @Override
     public String engineName() {
         return "embedded";
+    }
+
+    @Override
+    public Deletions deletions() {
+        return deletions;
     }
 
     @Override

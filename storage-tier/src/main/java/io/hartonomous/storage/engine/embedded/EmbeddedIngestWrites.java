@@ -330,7 +330,8 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
         });
     }
 
-    private static long countDistinct(Connection c, String sql, long id) throws SQLException {
+    /** The single number a query over one id returns. */
+    static long countDistinct(Connection c, String sql, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {

@@ -51,6 +51,28 @@ final class ProvenanceChanges {
     }
 
     /**
+     * Queues the removal of a node and of every edge that touches it (deleted with it by the foreign keys); call inside
+     * the transaction that removes the node, before removing it.
+     */
+    static void enqueueRemoval(Connection c, long nodeId) throws SQLException {
+        Instant at = now();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ProvenanceSyncQueue (ChangeType, TenantId, EdgeId, "
+                + "ChangedAt) SELECT 'EDGE_DEL', TenantId, EdgeId, ? FROM AtomGraphEdges "
+                + "WHERE FromNodeId = ? OR ToNodeId = ?")) {
+            Rows.setInstant(ps, 1, at);
+            ps.setLong(2, nodeId);
+            ps.setLong(3, nodeId);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ProvenanceSyncQueue (ChangeType, TenantId, NodeId, "
+                + "ChangedAt) SELECT 'NODE_DEL', TenantId, NodeId, ? FROM AtomGraphNodes WHERE NodeId = ?")) {
+            Rows.setInstant(ps, 1, at);
+            ps.setLong(2, nodeId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
      * The time of a change, taken while the writer holds the row (so a later change of the same node is not earlier);
      * the statement time, not H2's CURRENT_TIMESTAMP, which is fixed at the start of the transaction.
      */
@@ -68,6 +90,8 @@ final class ProvenanceChanges {
                     NodeKind.valueOf(rs.getString("NodeKind")), rs.getLong("RefId"), rs.getString("Label"), at);
             case "EDGE" -> new GraphChange.EdgeCreated(tenant, rs.getLong("EdgeId"), rs.getLong("FromNodeId"),
                     rs.getLong("ToNodeId"), rs.getString("Relation"), at);
+            case "NODE_DEL" -> new GraphChange.NodeRemoved(tenant, rs.getLong("NodeId"), at);
+            case "EDGE_DEL" -> new GraphChange.EdgeRemoved(tenant, rs.getLong("EdgeId"), at);
             default -> throw new SQLException("unknown provenance change type " + type);
         };
     }

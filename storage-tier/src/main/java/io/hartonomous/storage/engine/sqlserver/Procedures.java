@@ -84,6 +84,12 @@ final class Procedures {
     static final Procedure UNFINISHED_JOBS = Procedure.of("ops.sp_UnfinishedJobs");
     static final Procedure ROW_COUNTS = Procedure.of("ops.sp_RowCounts");
 
+    // Deleting files (078)
+    static final Procedure REQUEST_DELETION = Procedure.of("dbo.sp_RequestDeletion", "TenantId", "FileAtomId", "Erase");
+    static final Procedure GET_DELETION_JOB = Procedure.of("dbo.sp_GetDeletionJob", "JobId");
+    static final Procedure RUN_DELETION_BATCH = Procedure.of("dbo.sp_RunDeletionBatch", "JobId", "MaxRows");
+    static final Procedure UNFINISHED_DELETIONS = Procedure.of("dbo.sp_UnfinishedDeletions");
+
     static final List<Procedure> ALL = List.of(
             START_INGESTION_JOB, GET_INGESTION_JOB, REGISTER_MODEL, WRITE_CHUNK, WRITE_CHUNK_FROM_TABLES,
             COMPLETE_INGESTION_JOB, FAIL_INGESTION_JOB,
@@ -95,7 +101,8 @@ final class Procedures {
             ENSURE_NODE, ENSURE_EDGE, QUERY_LINEAGE, RECEIVE_PROVENANCE_SYNC,
             ENQUEUE_MESSAGE, RECEIVE_MESSAGES, COMPLETE_MESSAGE, ABANDON_MESSAGE, QUEUE_DEPTH,
             CREATE_API_KEY, FIND_API_KEY_BY_HASH, REVOKE_API_KEY, LIST_API_KEYS,
-            RECORD_USAGE, GET_USAGE, UNFINISHED_JOBS, ROW_COUNTS);
+            RECORD_USAGE, GET_USAGE, UNFINISHED_JOBS, ROW_COUNTS,
+            REQUEST_DELETION, GET_DELETION_JOB, RUN_DELETION_BATCH, UNFINISHED_DELETIONS);
 
     private Procedures() {
     }

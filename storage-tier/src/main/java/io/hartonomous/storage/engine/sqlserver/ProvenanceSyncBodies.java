@@ -19,6 +19,8 @@ import java.util.function.Supplier;
  * <pre>
  * {"change":"node","tenantId":"acme","nodeId":7,"kind":"FILE","refId":42,"label":"a.png","changedAt":"2026-..."}
  * {"change":"edge","tenantId":"acme","edgeId":3,"fromNodeId":7,"toNodeId":8,"relation":"derived-from","changedAt":"..."}
+ * {"change":"node-removed","tenantId":"acme","nodeId":7,"changedAt":"..."}      (dbo.sp_RunDeletionBatch, sql/078)
+ * {"change":"edge-removed","tenantId":"acme","edgeId":3,"changedAt":"..."}
  * </pre>
  * A body without {@code changedAt} gets the time it is read.
  */
@@ -47,6 +49,8 @@ final class ProvenanceSyncBodies {
                     NodeKind.valueOf(text(json, "kind", true)), number(json, "refId"), text(json, "label", false), at);
             case "edge" -> new GraphChange.EdgeCreated(tenant, number(json, "edgeId"), number(json, "fromNodeId"),
                     number(json, "toNodeId"), text(json, "relation", true), at);
+            case "node-removed" -> new GraphChange.NodeRemoved(tenant, number(json, "nodeId"), at);
+            case "edge-removed" -> new GraphChange.EdgeRemoved(tenant, number(json, "edgeId"), at);
             default -> throw new IllegalArgumentException("unknown change '" + change + "'");
         };
     }
