@@ -18,6 +18,54 @@ BEGIN
 END;
 GO
 
+-- The file's graph nodes (its FILE, ATOM and EMBEDDING nodes, its model's, its jobs') of @TenantId, or of every
+-- tenant when it is NULL, with their edges (ON DELETE CASCADE); each removal is sent to the provenance sync first,
+-- so the cold tier drops them and keeps a tombstone. Called inside the transactions of dbo.sp_RequestDeletion and
+-- dbo.sp_RunDeletionBatch (as hart_system).
+CREATE OR ALTER PROCEDURE dbo.sp_RemoveFileGraph
+    @FileAtomId BIGINT,
+    @ModelId    BIGINT = NULL,
+    @TenantId   VARCHAR(64) = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @ChangeOrder INT, @Body NVARCHAR(MAX);
+    CREATE TABLE #Nodes (NodeId BIGINT NOT NULL PRIMARY KEY);
+    CREATE TABLE #Changes (ChangeOrder INT IDENTITY(1, 1) PRIMARY KEY, Body NVARCHAR(MAX) NOT NULL);
+
+    INSERT INTO #Nodes (NodeId)
+    SELECT NodeId
+    FROM graph.AtomGraphNodes
+    WHERE ((NodeKind IN ('FILE', 'ATOM', 'EMBEDDING') AND RefId = @FileAtomId)
+           OR (NodeKind = 'MODEL' AND RefId = @ModelId)
+           OR (NodeKind = 'JOB' AND RefId IN (SELECT JobId FROM dbo.IngestionJobs WHERE ParentAtomId = @FileAtomId)))
+      AND (@TenantId IS NULL OR TenantId = @TenantId);
+
+    INSERT INTO #Changes (Body)
+    SELECT (SELECT 'edge-removed' AS change, e.TenantId AS tenantId, e.EdgeId AS edgeId
+            FOR JSON PATH, WITHOUT_ARRAY_WRAPPER)
+    FROM graph.AtomGraphEdges AS e
+    WHERE e.FromNodeId IN (SELECT NodeId FROM #Nodes) OR e.ToNodeId IN (SELECT NodeId FROM #Nodes)
+    ORDER BY e.EdgeId;
+    INSERT INTO #Changes (Body)
+    SELECT (SELECT 'node-removed' AS change, n.TenantId AS tenantId, n.NodeId AS nodeId
+            FOR JSON PATH, WITHOUT_ARRAY_WRAPPER)
+    FROM graph.AtomGraphNodes AS n
+    WHERE n.NodeId IN (SELECT NodeId FROM #Nodes)
+    ORDER BY n.NodeId;
+
+    SET @ChangeOrder = (SELECT MIN(ChangeOrder) FROM #Changes);
+    WHILE @ChangeOrder IS NOT NULL
+    BEGIN
+        SELECT @Body = Body FROM #Changes WHERE ChangeOrder = @ChangeOrder;
+        EXEC provenance.sp_EnqueueProvenanceSync @Body = @Body;
+        SET @ChangeOrder = (SELECT MIN(ChangeOrder) FROM #Changes WHERE ChangeOrder > @ChangeOrder);
+    END;
+    DELETE FROM graph.AtomGraphNodes WHERE NodeId IN (SELECT NodeId FROM #Nodes);
+END;
+GO
+
 -- Removes @TenantId's ownership of the file. When nobody owns it any longer (and no other file composes it), the
 -- file takes a detached content hash (SHA-256 of 'hartonomous:deleted-file:' and its id, as DeletionRows computes
 -- it), so a file of the same bytes ingested during the deletion becomes a fresh atom instead of an owner of rows
@@ -32,7 +80,7 @@ BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
     DECLARE @message NVARCHAR(2048), @References BIGINT, @ModelId BIGINT, @OwnershipOnly BIT = 0;
-    DECLARE @Total BIGINT = 0, @Coefficients BIGINT, @JobId BIGINT;
+    DECLARE @Total BIGINT = 0, @Coefficients BIGINT, @JobId BIGINT, @Subtype VARCHAR(16);
     IF @TenantId IS NULL OR LEN(@TenantId) = 0
         THROW 50400, N'@TenantId is required', 1;
     IF @Erase IS NULL
@@ -40,9 +88,16 @@ BEGIN
 
     BEGIN TRY
         BEGIN TRANSACTION;
-        SELECT @References = ReferenceCount
+        SELECT @References = ReferenceCount, @Subtype = Subtype
         FROM dbo.Atoms WITH (UPDLOCK, HOLDLOCK)
-        WHERE AtomId = @FileAtomId AND Subtype = 'file';
+        WHERE AtomId = @FileAtomId;
+        IF @Subtype IS NOT NULL AND @Subtype <> 'file'
+        BEGIN
+            SET @message = CONCAT(N'atom ', @FileAtomId, N' is a leaf value, not a file: leaves are shared content ',
+                                  N'and go by themselves once no file references them');
+            THROW 50409, @message, 1;
+        END;
+        -- Ownership first: whether someone else's file is being ingested is not the caller's business.
         IF @References IS NULL
             OR NOT EXISTS (SELECT 1 FROM dbo.AtomOwners WHERE AtomId = @FileAtomId AND TenantId = @TenantId)
         BEGIN
@@ -57,10 +112,16 @@ BEGIN
         END;
 
         DELETE FROM dbo.AtomOwners WHERE AtomId = @FileAtomId AND TenantId = @TenantId;
+        SELECT @ModelId = ModelId FROM dbo.Models WHERE ParentAtomId = @FileAtomId;
+        -- What the tenant itself wrote about the file goes at once, whoever else still owns it.
+        EXEC dbo.sp_RemoveFileGraph @FileAtomId = @FileAtomId, @ModelId = @ModelId, @TenantId = @TenantId;
+        DELETE FROM dbo.AtomEmbeddings WHERE AtomId = @FileAtomId AND TenantId = @TenantId;
+        IF @Erase = 1
+            DELETE FROM dbo.IngestionJobs
+            WHERE ParentAtomId = @FileAtomId AND TenantId = @TenantId AND State <> 'RUNNING';
         -- Content another tenant still owns, or another file composes, stays: only this ownership went.
         IF @References > 0 OR EXISTS (SELECT 1 FROM dbo.AtomOwners WHERE AtomId = @FileAtomId)
             SET @OwnershipOnly = 1;
-        SELECT @ModelId = ModelId FROM dbo.Models WHERE ParentAtomId = @FileAtomId;
 
         IF @OwnershipOnly = 0
         BEGIN
@@ -116,13 +177,11 @@ BEGIN
     SET XACT_ABORT ON;
     DECLARE @message NVARCHAR(2048), @State VARCHAR(16), @Phase VARCHAR(16), @Next VARCHAR(16);
     DECLARE @FileAtomId BIGINT, @ModelId BIGINT, @Erase BIT, @Rows BIGINT = 0, @Purged BIGINT = 0;
-    DECLARE @ChangeOrder INT, @Body NVARCHAR(MAX);
     IF @MaxRows IS NULL OR @MaxRows < 1
         THROW 50400, N'@MaxRows must be at least 1', 1;
 
     CREATE TABLE #Removed (AtomId BIGINT NOT NULL);
     CREATE TABLE #Candidates (AtomId BIGINT NOT NULL);
-    CREATE TABLE #Changes (ChangeOrder INT IDENTITY(1, 1) PRIMARY KEY, Body NVARCHAR(MAX) NOT NULL);
 
     BEGIN TRY
         BEGIN TRANSACTION;
@@ -176,33 +235,7 @@ BEGIN
             END
             ELSE IF @Phase = 'FINISH'
             BEGIN
-                SELECT NodeId, TenantId
-                INTO #Nodes
-                FROM graph.AtomGraphNodes
-                WHERE (NodeKind IN ('FILE', 'ATOM', 'EMBEDDING') AND RefId = @FileAtomId)
-                   OR (NodeKind = 'MODEL' AND RefId = @ModelId)
-                   OR (NodeKind = 'JOB' AND RefId IN (SELECT JobId FROM dbo.IngestionJobs
-                                                      WHERE ParentAtomId = @FileAtomId));
-                -- The edges go with their nodes (ON DELETE CASCADE); the cold tier is told about each.
-                INSERT INTO #Changes (Body)
-                SELECT (SELECT 'edge-removed' AS change, e.TenantId AS tenantId, e.EdgeId AS edgeId
-                        FOR JSON PATH, WITHOUT_ARRAY_WRAPPER)
-                FROM graph.AtomGraphEdges AS e
-                WHERE e.FromNodeId IN (SELECT NodeId FROM #Nodes) OR e.ToNodeId IN (SELECT NodeId FROM #Nodes)
-                ORDER BY e.EdgeId;
-                INSERT INTO #Changes (Body)
-                SELECT (SELECT 'node-removed' AS change, n.TenantId AS tenantId, n.NodeId AS nodeId
-                        FOR JSON PATH, WITHOUT_ARRAY_WRAPPER)
-                FROM #Nodes AS n
-                ORDER BY n.NodeId;
-                SET @ChangeOrder = (SELECT MIN(ChangeOrder) FROM #Changes);
-                WHILE @ChangeOrder IS NOT NULL
-                BEGIN
-                    SELECT @Body = Body FROM #Changes WHERE ChangeOrder = @ChangeOrder;
-                    EXEC provenance.sp_EnqueueProvenanceSync @Body = @Body;
-                    SET @ChangeOrder = (SELECT MIN(ChangeOrder) FROM #Changes WHERE ChangeOrder > @ChangeOrder);
-                END;
-                DELETE FROM graph.AtomGraphNodes WHERE NodeId IN (SELECT NodeId FROM #Nodes);
+                EXEC dbo.sp_RemoveFileGraph @FileAtomId = @FileAtomId, @ModelId = @ModelId;
 
                 DELETE FROM dbo.AtomEmbeddings WHERE AtomId = @FileAtomId;
                 IF @ModelId IS NOT NULL

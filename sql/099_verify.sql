@@ -17,7 +17,7 @@ VALUES
     (N'ops.OodaActions', N'U'), (N'dbo.StagingAtoms', N'U'), (N'dbo.StagingCompositions', N'U'),
     (N'dbo.StagingCoefficients', N'U'), (N'dbo.DeletionJobs', N'U'),
     (N'dbo.sp_RequestDeletion', N'P'), (N'dbo.sp_RunDeletionBatch', N'P'), (N'dbo.sp_GetDeletionJob', N'P'),
-    (N'dbo.sp_UnfinishedDeletions', N'P'),
+    (N'dbo.sp_UnfinishedDeletions', N'P'), (N'dbo.sp_RemoveFileGraph', N'P'),
     (N'dbo.sp_StartIngestionJob', N'P'), (N'dbo.sp_GetIngestionJob', N'P'), (N'dbo.sp_RegisterModel', N'P'),
     (N'dbo.sp_WriteChunk', N'P'), (N'dbo.sp_WriteChunkFromTables', N'P'), (N'dbo.sp_CompleteIngestionJob', N'P'),
     (N'dbo.sp_FailIngestionJob', N'P'), (N'dbo.sp_GetAtom', N'P'), (N'dbo.sp_GetAtomByHash', N'P'),

@@ -15,11 +15,14 @@ import io.hartonomous.storage.contract.graph.LineageDirection;
 import io.hartonomous.storage.contract.graph.NodeKind;
 import io.hartonomous.storage.contract.ingest.Chunk;
 import io.hartonomous.storage.contract.ingest.CoefficientBatch;
+import io.hartonomous.storage.contract.ingest.JobStart;
 import io.hartonomous.storage.contract.ingest.NewJob;
 import io.hartonomous.storage.contract.models.Model;
 import io.hartonomous.storage.contract.models.ModelLayer;
 import io.hartonomous.storage.contract.models.NewModel;
 import io.hartonomous.storage.contract.models.WeightUpdate;
+import io.hartonomous.storage.contract.vectors.AtomEmbedding;
+import io.hartonomous.storage.contract.vectors.NewEmbedding;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -27,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -154,7 +158,10 @@ public abstract class DeletionContract extends StorageContractSuite {
         long leaf = engine.forTenant(p.tenant()).atoms().byHash(p.shared().getFirst().contentHash()).orElseThrow()
                 .atomId();
         assertThatThrownBy(() -> engine.deletions().request(p.tenant(), leaf, false))
-                .as("a leaf atom is not a file").isInstanceOf(NotFoundException.class);
+                .as("a leaf atom is not a file").isInstanceOf(ConflictException.class).hasMessageContaining("leaf");
+        assertThatThrownBy(() -> engine.deletions().request(stranger, leaf, false))
+                .as("leaves are shared content: the same answer for every tenant")
+                .isInstanceOf(ConflictException.class);
         assertThat(engine.forTenant(p.tenant()).atoms().byId(p.fileA())).as("still there").isPresent();
         assertThat(engine.forTenant(p.tenant()).atoms().compositionCount(p.fileA())).isEqualTo(p.rowsA());
     }
@@ -186,6 +193,39 @@ public abstract class DeletionContract extends StorageContractSuite {
         assertThat(engine.deletions().runToEnd(last.jobId(), Deletions.DEFAULT_BATCH).state())
                 .isEqualTo(DeletionState.COMPLETED);
         assertOnlyBRemains(p, before);
+    }
+
+    @Test
+    void whatTheLeavingOwnerWroteAboutTheFileGoesWithItsOwnership() {
+        Pair p = overlappingPair();
+        TenantStorage first = engine.forTenant(p.tenant());
+        String second = newTenant();
+        TenantStorage other = engine.forTenant(second);
+        ContentHash hashA = first.atoms().byId(p.fileA()).orElseThrow().contentHash();
+        other.ingest().startJob(new NewJob(Modality.IMAGE, "a-again.png", hashA, 1000, "{}", null));
+        GraphNode firstNode = first.graph().node(NodeKind.FILE, p.fileA(), "a.png");
+        GraphNode otherNode = other.graph().node(NodeKind.FILE, p.fileA(), "a-again.png");
+        first.vectors().put(new NewEmbedding(p.fileA(), "client-notes", new float[] {1, 2, 3}, false));
+        other.vectors().put(new NewEmbedding(p.fileA(), "built-in-stats", new float[] {4, 5}, true));
+        drainFeed();
+
+        DeletionJob job = engine.deletions().request(p.tenant(), p.fileA(), false);
+        assertThat(job.ownershipOnly()).isTrue();
+        List<GraphChange> changes = drainFeed();
+        assertThat(changes).singleElement().isInstanceOfSatisfying(GraphChange.NodeRemoved.class,
+                n -> assertThat(n.nodeId()).isEqualTo(firstNode.nodeId()));
+        assertThat(other.graph().node(NodeKind.FILE, p.fileA(), null).nodeId()).as("the other owner's node stays")
+                .isEqualTo(otherNode.nodeId());
+        assertThat(other.vectors().embeddings(p.fileA())).extracting(AtomEmbedding::embeddingType)
+                .containsExactly("built-in-stats");
+
+        // Owning it again (the same bytes ingested once more) does not bring back what it wrote before.
+        assertThat(first.ingest().startJob(new NewJob(Modality.IMAGE, "a.png", hashA, 1000, "{}", null))
+                .deduplicated()).isTrue();
+        assertThat(first.vectors().embeddings(p.fileA())).extracting(AtomEmbedding::embeddingType)
+                .containsExactly("built-in-stats");
+        assertThat(first.graph().node(NodeKind.FILE, p.fileA(), "a.png").nodeId())
+                .as("a new node, never the removed id").isNotEqualTo(firstNode.nodeId());
     }
 
     @Test
@@ -237,6 +277,38 @@ public abstract class DeletionContract extends StorageContractSuite {
         assertThat(t.atoms().byHash(hashA)).map(Atom::atomId).contains(again.parent().atomId());
         assertThat(count(t, p.onlyA().getFirst())).isEqualTo(1);
         assertThat(count(t, p.onlyA().get(5))).as("not in the new file").isEqualTo(-1);
+    }
+
+    @Test
+    void aStartOfTheSameFileRacingTheRequestEitherKeepsTheFileOrStartsAfresh() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 8; round++) {
+                String tenant = newTenant();
+                String second = newTenant();
+                NewJob job = newJob(Modality.IMAGE, "raced.png");
+                ingest(engine.forTenant(tenant), job, randomPixels(5), 1, 20);
+                long file = engine.forTenant(tenant).atoms().byHash(job.fileHash()).orElseThrow().atomId();
+                CountDownLatch go = new CountDownLatch(1);
+                Future<DeletionJob> deleting = pool.submit(() -> {
+                    go.await();
+                    return engine.deletions().request(tenant, file, false);
+                });
+                Future<JobStart> starting = pool.submit(() -> {
+                    go.await();
+                    return engine.forTenant(second).ingest().startJob(job);
+                });
+                go.countDown();
+                DeletionJob deletion = deleting.get();
+                JobStart start = starting.get();
+                // Never both: a second owner of rows that are being deleted.
+                assertThat(start.parent().atomId() == file).as("round %d: the second tenant got the same file", round)
+                        .isEqualTo(deletion.ownershipOnly());
+                assertThat(start.deduplicated()).isEqualTo(deletion.ownershipOnly());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -39,13 +39,27 @@ record EmbeddedDeletions(UnitOfWork tx) implements Deletions {
         return tx.inTransaction("requestDeletion", c -> {
             long references;
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT ReferenceCount FROM Atoms WHERE AtomId = ? AND Subtype = 'file' FOR UPDATE")) {
+                    "SELECT ReferenceCount, Subtype FROM Atoms WHERE AtomId = ? FOR UPDATE")) {
                 ps.setLong(1, fileAtomId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         throw notFound(fileAtomId);
                     }
+                    if (!"file".equals(rs.getString(2))) {
+                        throw notAFile(fileAtomId);
+                    }
                     references = rs.getLong(1);
+                }
+            }
+            // Ownership first: whether someone else's file is being ingested is not the caller's business.
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT 1 FROM AtomOwners WHERE AtomId = ? AND TenantId = ?")) {
+                ps.setLong(1, fileAtomId);
+                ps.setString(2, tenantId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw notFound(fileAtomId);
+                    }
                 }
             }
             if (count(c, "SELECT COUNT(*) FROM IngestionJobs WHERE ParentAtomId = ? AND State = 'RUNNING'",
@@ -57,15 +71,29 @@ record EmbeddedDeletions(UnitOfWork tx) implements Deletions {
                     "DELETE FROM AtomOwners WHERE AtomId = ? AND TenantId = ?")) {
                 ps.setLong(1, fileAtomId);
                 ps.setString(2, tenantId);
-                if (ps.executeUpdate() == 0) {
-                    throw notFound(fileAtomId);
+                ps.executeUpdate();
+            }
+            long modelId = count(c, "SELECT COALESCE(MAX(ModelId), 0) FROM Models WHERE ParentAtomId = ?",
+                    fileAtomId);
+            // What the tenant itself wrote about the file goes at once, whoever else still owns it.
+            removeGraph(c, fileAtomId, modelId, tenantId);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM AtomEmbeddings WHERE AtomId = ? AND TenantId = ?")) {
+                ps.setLong(1, fileAtomId);
+                ps.setString(2, tenantId);
+                ps.executeUpdate();
+            }
+            if (erase) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM IngestionJobs WHERE ParentAtomId = ? "
+                        + "AND TenantId = ? AND State <> 'RUNNING'")) {
+                    ps.setLong(1, fileAtomId);
+                    ps.setString(2, tenantId);
+                    ps.executeUpdate();
                 }
             }
             // Content another tenant still owns, or another file composes, stays: only this ownership went.
             boolean ownershipOnly = references > 0
                     || count(c, "SELECT COUNT(*) FROM AtomOwners WHERE AtomId = ?", fileAtomId) > 0;
-            long modelId = count(c, "SELECT COALESCE(MAX(ModelId), 0) FROM Models WHERE ParentAtomId = ?",
-                    fileAtomId);
             long total = 0;
             if (!ownershipOnly) {
                 total = count(c, "SELECT COUNT(*) FROM AtomCompositions WHERE ParentAtomId = ?", fileAtomId);
@@ -281,24 +309,7 @@ record EmbeddedDeletions(UnitOfWork tx) implements Deletions {
     private static void finish(Connection c, Work work) throws SQLException {
         long file = work.job().fileAtomId();
         long modelId = work.modelId();
-        List<Long> nodes = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT NodeId FROM AtomGraphNodes "
-                + "WHERE (NodeKind IN ('FILE', 'ATOM', 'EMBEDDING') AND RefId = ?) OR (NodeKind = 'MODEL' AND RefId = ?) "
-                + "OR (NodeKind = 'JOB' AND RefId IN (SELECT JobId FROM IngestionJobs WHERE ParentAtomId = ?)) "
-                + "ORDER BY NodeId")) {
-            ps.setLong(1, file);
-            ps.setLong(2, modelId == 0 ? -1 : modelId);
-            ps.setLong(3, file);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    nodes.add(rs.getLong(1));
-                }
-            }
-        }
-        for (long node : nodes) {
-            ProvenanceChanges.enqueueRemoval(c, node);
-            update(c, "DELETE FROM AtomGraphNodes WHERE NodeId = ?", node);
-        }
+        removeGraph(c, file, modelId, null);
         update(c, "DELETE FROM AtomEmbeddings WHERE AtomId = ?", file);
         if (modelId != 0) {
             update(c, "DELETE FROM ModelLayers WHERE ModelId = ?", modelId);
@@ -312,6 +323,34 @@ record EmbeddedDeletions(UnitOfWork tx) implements Deletions {
             update(c, "DELETE FROM IngestionJobs WHERE ParentAtomId = ? AND State <> 'RUNNING'", file);
         }
         update(c, "DELETE FROM Atoms WHERE AtomId = ? AND ReferenceCount = 0", file);
+    }
+
+    /**
+     * The file's graph nodes (its file, atom and embedding nodes, its model's, its jobs') of one tenant, or of every
+     * tenant when {@code tenant} is null, with their edges; each removal is queued for the cold tier first.
+     */
+    private static void removeGraph(Connection c, long file, long modelId, String tenant) throws SQLException {
+        List<Long> nodes = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT NodeId FROM AtomGraphNodes "
+                + "WHERE ((NodeKind IN ('FILE', 'ATOM', 'EMBEDDING') AND RefId = ?) OR (NodeKind = 'MODEL' AND RefId = ?) "
+                + "OR (NodeKind = 'JOB' AND RefId IN (SELECT JobId FROM IngestionJobs WHERE ParentAtomId = ?)))"
+                + (tenant == null ? "" : " AND TenantId = ?") + " ORDER BY NodeId")) {
+            ps.setLong(1, file);
+            ps.setLong(2, modelId == 0 ? -1 : modelId);
+            ps.setLong(3, file);
+            if (tenant != null) {
+                ps.setString(4, tenant);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    nodes.add(rs.getLong(1));
+                }
+            }
+        }
+        for (long node : nodes) {
+            ProvenanceChanges.enqueueRemoval(c, node);
+            update(c, "DELETE FROM AtomGraphNodes WHERE NodeId = ?", node);
+        }
     }
 
     private static Optional<Work> load(Connection c, long jobId, String lock) throws SQLException {
@@ -330,6 +369,11 @@ record EmbeddedDeletions(UnitOfWork tx) implements Deletions {
 
     private static NotFoundException notFound(long fileAtomId) {
         return new NotFoundException("file " + fileAtomId + " not found");
+    }
+
+    private static ConflictException notAFile(long atomId) {
+        return new ConflictException("atom " + atomId + " is a leaf value, not a file: leaves are shared content and "
+                + "go by themselves once no file references them");
     }
 
     private static long count(Connection c, String sql, long id) throws SQLException {

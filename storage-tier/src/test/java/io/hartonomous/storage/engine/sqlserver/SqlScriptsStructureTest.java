@@ -539,8 +539,8 @@ class SqlScriptsStructureTest {
             } while (change.find());
             assertThat(def.body()).containsPattern(Pattern.compile("FOR\\s+JSON\\s+PATH\\s*,\\s*WITHOUT_ARRAY_WRAPPER", I));
         }
-        assertThat(sent).containsExactly("edge from graph.sp_EnsureEdge", "edge-removed from dbo.sp_RunDeletionBatch",
-                "node from graph.sp_EnsureNode", "node-removed from dbo.sp_RunDeletionBatch");
+        assertThat(sent).containsExactly("edge from graph.sp_EnsureEdge", "edge-removed from dbo.sp_RemoveFileGraph",
+                "node from graph.sp_EnsureNode", "node-removed from dbo.sp_RemoveFileGraph");
         assertThat(procs.get("graph.sp_ensurenode").body()).as("relabels are sent too")
                 .containsPattern(Pattern.compile("ELSE\\s+IF\\s+@Label\\s+IS\\s+NOT\\s+NULL[^;]*?\\bBEGIN\\b.*?"
                         + "SET\\s+@changed\\s*=\\s*1", I | Pattern.DOTALL));
