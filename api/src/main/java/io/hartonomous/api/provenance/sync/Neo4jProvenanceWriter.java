@@ -33,9 +33,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  * Everything is MERGE: applying a batch twice, or two consumers applying overlapping batches, leaves one node per
  * node id and one relationship per edge id.
+ * <p>A removal deletes the node (with its relationships) or the relationship and leaves a tombstone,
+ * {@code (:ProvenanceTombstone {nodeId})} or {@code (:ProvenanceTombstone {edgeId})}: hot-graph ids are never
+ * reused, so a creation of a tombstoned id (a late or repeated delivery) is ignored, as is an edge to a tombstoned
+ * node. Removals of a batch are applied before its creations, so any order of delivery converges on "removed".
  */
 public final class Neo4jProvenanceWriter {
     static final String NODE_LABEL = "ProvenanceNode";
+    static final String TOMBSTONE_LABEL = "ProvenanceTombstone";
     private static final Map<NodeKind, String> KIND_LABELS = new EnumMap<>(NodeKind.class);
 
     static {
@@ -80,6 +85,10 @@ public final class Neo4jProvenanceWriter {
                     + ") REQUIRE n.nodeId IS UNIQUE").consume();
             session.run("CREATE INDEX hart_provenance_node_ref IF NOT EXISTS FOR (n:" + NODE_LABEL
                     + ") ON (n.tenantId, n.kind, n.refId)").consume();
+            session.run("CREATE CONSTRAINT hart_provenance_tombstone_node IF NOT EXISTS FOR (t:" + TOMBSTONE_LABEL
+                    + ") REQUIRE t.nodeId IS UNIQUE").consume();
+            session.run("CREATE CONSTRAINT hart_provenance_tombstone_edge IF NOT EXISTS FOR (t:" + TOMBSTONE_LABEL
+                    + ") REQUIRE t.edgeId IS UNIQUE").consume();
         }
         schemaReady = true;
     }
@@ -101,11 +110,17 @@ public final class Neo4jProvenanceWriter {
         // The newest change per node and one change per edge: a batch never sets the same thing twice.
         Map<Long, GraphChange.NodeUpserted> nodes = new LinkedHashMap<>();
         Map<Long, GraphChange.EdgeCreated> edges = new LinkedHashMap<>();
+        List<Map<String, Object>> removedNodes = new ArrayList<>();
+        List<Map<String, Object>> removedEdges = new ArrayList<>();
         for (GraphChange change : changes) {
             switch (change) {
                 case GraphChange.NodeUpserted n -> nodes.merge(n.nodeId(), n,
                         (old, fresh) -> fresh.changedAt().isBefore(old.changedAt()) ? old : fresh);
                 case GraphChange.EdgeCreated e -> edges.putIfAbsent(e.edgeId(), e);
+                case GraphChange.NodeRemoved n -> removedNodes.add(Map.of("nodeId", n.nodeId(),
+                        "tenantId", n.tenantId(), "changedAt", n.changedAt().atOffset(ZoneOffset.UTC)));
+                case GraphChange.EdgeRemoved e -> removedEdges.add(Map.of("edgeId", e.edgeId(),
+                        "tenantId", e.tenantId(), "changedAt", e.changedAt().atOffset(ZoneOffset.UTC)));
             }
         }
         Map<NodeKind, List<Map<String, Object>>> nodeRows = new EnumMap<>(NodeKind.class);
@@ -133,14 +148,46 @@ public final class Neo4jProvenanceWriter {
         edgeRows.keySet().forEach(this::ensureRelationshipConstraint);
         try (Session session = driver.session(sessionConfig)) {
             session.executeWriteWithoutResult(tx -> {
+                removeEdges(tx, removedEdges);
+                removeNodes(tx, removedNodes);
                 nodeRows.forEach((kind, rows) -> writeNodes(tx, kind, rows));
                 edgeRows.forEach((type, rows) -> writeEdges(tx, type, rows));
             });
         }
     }
 
+    /** Tombstones first (idempotent), then the node and its relationships go. */
+    private static void removeNodes(TransactionContext tx, List<Map<String, Object>> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        tx.run("UNWIND $rows AS row "
+                + "MERGE (t:" + TOMBSTONE_LABEL + " {nodeId: row.nodeId}) "
+                + "ON CREATE SET t.tenantId = row.tenantId, t.removedAt = row.changedAt "
+                + "WITH row OPTIONAL MATCH (n:" + NODE_LABEL + " {nodeId: row.nodeId}) DETACH DELETE n",
+                Map.of("rows", rows)).consume();
+    }
+
+    /**
+     * Tombstones, then the relationship of each id whatever its type (relationship property indexes are per type,
+     * so this looks at the relationships of the batch's ids only through a scan; removals are rare and come with
+     * their nodes' removals, which delete most of them already).
+     */
+    private static void removeEdges(TransactionContext tx, List<Map<String, Object>> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        tx.run("UNWIND $rows AS row "
+                + "MERGE (t:" + TOMBSTONE_LABEL + " {edgeId: row.edgeId}) "
+                + "ON CREATE SET t.tenantId = row.tenantId, t.removedAt = row.changedAt",
+                Map.of("rows", rows)).consume();
+        List<Long> ids = rows.stream().map(r -> (Long) r.get("edgeId")).toList();
+        tx.run("MATCH ()-[r]->() WHERE r.edgeId IN $ids DELETE r", Map.of("ids", ids)).consume();
+    }
+
     private static void writeNodes(TransactionContext tx, NodeKind kind, List<Map<String, Object>> rows) {
         tx.run("UNWIND $rows AS row "
+                + "WITH row WHERE NOT EXISTS { MATCH (:" + TOMBSTONE_LABEL + " {nodeId: row.nodeId}) } "
                 + "MERGE (n:" + NODE_LABEL + " {nodeId: row.nodeId}) "
                 + "SET n:" + kindLabel(kind) + ", n.tenantId = row.tenantId, n.kind = row.kind, n.refId = row.refId "
                 + "WITH n, row WHERE n.changedAt IS NULL OR n.changedAt <= row.changedAt "
@@ -149,6 +196,8 @@ public final class Neo4jProvenanceWriter {
 
     private static void writeEdges(TransactionContext tx, String type, List<Map<String, Object>> rows) {
         tx.run("UNWIND $rows AS row "
+                + "WITH row WHERE NOT EXISTS { MATCH (:" + TOMBSTONE_LABEL + " {edgeId: row.edgeId}) } "
+                + "AND NOT EXISTS { MATCH (t:" + TOMBSTONE_LABEL + ") WHERE t.nodeId IN [row.fromNodeId, row.toNodeId] } "
                 + "MERGE (a:" + NODE_LABEL + " {nodeId: row.fromNodeId}) ON CREATE SET a.tenantId = row.tenantId "
                 + "MERGE (b:" + NODE_LABEL + " {nodeId: row.toNodeId}) ON CREATE SET b.tenantId = row.tenantId "
                 + "MERGE (a)-[r:`" + type + "` {edgeId: row.edgeId}]->(b) "
