@@ -12,16 +12,16 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.time.Duration;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs deletion jobs in the background, one batch (one storage transaction) after another, on one worker thread so
  * deletions never compete with each other for the same atoms. At start it resumes every RUNNING job the storage
- * holds (a process that stopped mid-way left its job at the last committed batch); at shutdown it stops between
- * batches, never inside one (a JDBC call is not interrupted).
+ * holds (a process that stopped mid-way left its job at the last committed batch); a job whose batch failed runs again
+ * after a growing pause; at shutdown it stops between batches, never inside one (a JDBC call is not interrupted).
  */
 @ApplicationScoped
 public class DeletionRunner {
@@ -33,9 +33,20 @@ public class DeletionRunner {
     @ConfigProperty(name = "hart.deletion.batch-rows", defaultValue = "" + Deletions.DEFAULT_BATCH)
     int batchRows;
 
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name("hart-deletion").daemon().factory());
+    /** The pause before a failed job runs again doubles from this up to {@link #MAX_RETRY_DELAY}. */
+    private static final Duration FIRST_RETRY_DELAY = Duration.ofSeconds(1);
+    private static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(5);
+
+    private final ScheduledThreadPoolExecutor worker = worker();
     private final AtomicBoolean stopping = new AtomicBoolean();
+
+    private static ScheduledThreadPoolExecutor worker() {
+        ScheduledThreadPoolExecutor worker = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("hart-deletion").daemon().factory());
+        // At shutdown a pending retry is dropped (the next start resumes the job), not waited for.
+        worker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return worker;
+    }
 
     void onStart(@Observes StartupEvent event) {
         for (DeletionJob job : storage.deletions().unfinished()) {
@@ -55,18 +66,24 @@ public class DeletionRunner {
 
     /** Queues the job's remaining batches. */
     public void submit(long jobId) {
-        worker.execute(() -> run(jobId));
+        worker.execute(() -> run(jobId, FIRST_RETRY_DELAY));
     }
 
-    private void run(long jobId) {
+    private void run(long jobId, Duration retryDelay) {
         try {
             DeletionJob job = storage.deletions().job(jobId).orElse(null);
             while (job != null && !job.finished() && !stopping.get()) {
                 job = storage.deletions().runBatch(jobId, batchRows);
             }
         } catch (RuntimeException e) {
-            // The job stays RUNNING at its last committed batch; the next start resumes it.
-            LOG.errorf(e, "deletion job %d stopped; it resumes at the next start", jobId);
+            // The job stays RUNNING at its last committed batch and goes on from there later (a deletion is never
+            // given up: what is left of the file is invisible and would otherwise stay forever).
+            LOG.errorf(e, "deletion job %d stopped; it runs again in %d s", jobId, retryDelay.toSeconds());
+            if (!stopping.get()) {
+                Duration next = retryDelay.multipliedBy(2).compareTo(MAX_RETRY_DELAY) > 0
+                        ? MAX_RETRY_DELAY : retryDelay.multipliedBy(2);
+                worker.schedule(() -> run(jobId, next), retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+            }
         }
     }
 }

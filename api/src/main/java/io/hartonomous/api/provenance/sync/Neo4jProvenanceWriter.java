@@ -36,7 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A removal deletes the node (with its relationships) or the relationship and leaves a tombstone,
  * {@code (:ProvenanceTombstone {nodeId})} or {@code (:ProvenanceTombstone {edgeId})}: hot-graph ids are never
  * reused, so a creation of a tombstoned id (a late or repeated delivery) is ignored, as is an edge to a tombstoned
- * node. Removals of a batch are applied before its creations, so any order of delivery converges on "removed".
+ * node. Removals of a batch are applied before its creations (node removals first, which take most relationship
+ * removals with them), so any order of delivery converges on "removed".
  */
 public final class Neo4jProvenanceWriter {
     static final String NODE_LABEL = "ProvenanceNode";
@@ -148,8 +149,8 @@ public final class Neo4jProvenanceWriter {
         edgeRows.keySet().forEach(this::ensureRelationshipConstraint);
         try (Session session = driver.session(sessionConfig)) {
             session.executeWriteWithoutResult(tx -> {
-                removeEdges(tx, removedEdges);
                 removeNodes(tx, removedNodes);
+                removeEdges(tx, removedEdges);
                 nodeRows.forEach((kind, rows) -> writeNodes(tx, kind, rows));
                 edgeRows.forEach((type, rows) -> writeEdges(tx, type, rows));
             });
@@ -169,9 +170,10 @@ public final class Neo4jProvenanceWriter {
     }
 
     /**
-     * Tombstones, then the relationship of each id whatever its type (relationship property indexes are per type,
-     * so this looks at the relationships of the batch's ids only through a scan; removals are rare and come with
-     * their nodes' removals, which delete most of them already).
+     * Tombstones, then the relationship of each id. A removal does not say the relationship's type, and a
+     * relationship is found by its id only through its type's uniqueness constraint, so each type present is asked
+     * (a few types, an index seek each) instead of scanning every relationship; most of them went with their nodes
+     * already (node removals are applied first).
      */
     private static void removeEdges(TransactionContext tx, List<Map<String, Object>> rows) {
         if (rows.isEmpty()) {
@@ -182,7 +184,12 @@ public final class Neo4jProvenanceWriter {
                 + "ON CREATE SET t.tenantId = row.tenantId, t.removedAt = row.changedAt",
                 Map.of("rows", rows)).consume();
         List<Long> ids = rows.stream().map(r -> (Long) r.get("edgeId")).toList();
-        tx.run("MATCH ()-[r]->() WHERE r.edgeId IN $ids DELETE r", Map.of("ids", ids)).consume();
+        List<String> types = tx.run("CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType")
+                .list(r -> r.get(0).asString());
+        for (String type : types) {
+            tx.run("UNWIND $ids AS id MATCH ()-[r:`" + type.replace("`", "``") + "` {edgeId: id}]->() DELETE r",
+                    Map.of("ids", ids)).consume();
+        }
     }
 
     private static void writeNodes(TransactionContext tx, NodeKind kind, List<Map<String, Object>> rows) {
