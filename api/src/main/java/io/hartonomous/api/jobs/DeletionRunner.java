@@ -49,6 +49,11 @@ public class DeletionRunner {
     }
 
     void onStart(@Observes StartupEvent event) {
+        resumeUnfinished();
+    }
+
+    /** Queues every RUNNING deletion job the storage holds: what a process that starts does first. */
+    public void resumeUnfinished() {
         for (DeletionJob job : storage.deletions().unfinished()) {
             LOG.infof("resuming deletion job %d of file %d (%d of %d rows done)", job.jobId(), job.fileAtomId(),
                     job.rowsDone(), job.rowsTotal());

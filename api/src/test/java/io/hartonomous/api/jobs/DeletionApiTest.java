@@ -8,6 +8,7 @@ import io.hartonomous.storage.contract.TenantStorage;
 import io.hartonomous.storage.contract.atoms.Atom;
 import io.hartonomous.storage.contract.atoms.ContentHash;
 import io.hartonomous.storage.contract.atoms.NewAtom;
+import io.hartonomous.storage.contract.deletion.DeletionJob;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
@@ -42,6 +43,8 @@ import static org.hamcrest.Matchers.equalTo;
 class DeletionApiTest {
     @Inject
     StorageEngine engine;
+    @Inject
+    DeletionRunner runner;
 
     /** Polls the job until it is no longer RUNNING. */
     private static Response finished(String key, long jobId) throws InterruptedException {
@@ -225,6 +228,25 @@ class DeletionApiTest {
         as(ownerKey).when().get("/api/atoms/" + file).then().statusCode(404);
         as(ownerKey).when().get("/api/jobs/" + Long.MAX_VALUE).then().statusCode(404);
         as(ownerKey).when().get("/api/jobs/abc").then().statusCode(400);
+    }
+
+    /** A job a stopped process left RUNNING (requested, no batch run) is finished by the next start's resume. */
+    @Test
+    void aJobLeftRunningIsFinishedWhenTheRunnerResumes() throws Exception {
+        String tenant = Api.newTenant("del-resume");
+        String key = Api.keyFor(tenant, "ingest", "query");
+        long file = new Seed(engine).image(tenant, testImage("basn3p01"));
+        DeletionJob left = engine.deletions().request(tenant, file, false);
+        assertThat(left.finished()).isFalse();
+        Thread.sleep(200);
+        as(key).when().get("/api/jobs/" + left.jobId()).then().statusCode(200).body("state", equalTo("RUNNING"))
+                .body("rowsDone", equalTo(0));
+
+        runner.resumeUnfinished();
+        Response done = finished(key, left.jobId());
+        assertThat(done.<String>path("state")).isEqualTo("COMPLETED");
+        assertThat(done.jsonPath().getLong("rowsDone")).isEqualTo(left.rowsTotal()).isEqualTo(32 * 32);
+        as(key).when().get("/api/atoms/" + file).then().statusCode(404);
     }
 
     @Test
