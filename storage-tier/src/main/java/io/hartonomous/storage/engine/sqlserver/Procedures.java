@@ -84,6 +84,20 @@ final class Procedures {
     static final Procedure UNFINISHED_JOBS = Procedure.of("ops.sp_UnfinishedJobs");
     static final Procedure ROW_COUNTS = Procedure.of("ops.sp_RowCounts");
 
+    // The OODA loop as operators drive it (081; the phases themselves are 080)
+    static final Procedure OODA_STATUS = Procedure.of("ops.sp_OodaStatus");
+    static final Procedure OODA_RUN_CYCLE = Procedure.of("ops.sp_OodaRunCycle");
+    static final Procedure OODA_LIST_CYCLES = Procedure.of("ops.sp_OodaListCycles", "Limit", "CycleId");
+    static final Procedure OODA_LIST_OBSERVATIONS = Procedure.of("ops.sp_OodaListObservations", "Limit", "CycleId");
+    static final Procedure OODA_LIST_PROPOSALS = Procedure.of("ops.sp_OodaListProposals", "Limit", "CycleId");
+    static final Procedure OODA_DECIDE = Procedure.of("ops.sp_OodaDecide", "ProposalId", "Approve", "DecidedBy");
+    static final Procedure OODA_ACT = Procedure.of("ops.sp_OodaAct", "CycleId");
+    static final Procedure OODA_CLAIM_REBUILD = Procedure.of("ops.sp_OodaClaimRebuild");
+    static final Procedure OODA_FINISH_REBUILD = Procedure.of("ops.sp_OodaFinishRebuild", "ProposalId", "Done", "Error");
+    static final Procedure OODA_SET_RUNNING = Procedure.of("ops.sp_OodaSetRunning", "Running");
+    static final Procedure OODA_CONFIGURE = Procedure.of("ops.sp_OodaConfigure",
+            "DryRun", "RequireApproval", "MaxChangesPerCycle", "HistoryRetentionSeconds");
+
     static final List<Procedure> ALL = List.of(
             START_INGESTION_JOB, GET_INGESTION_JOB, REGISTER_MODEL, WRITE_CHUNK, WRITE_CHUNK_FROM_TABLES,
             COMPLETE_INGESTION_JOB, FAIL_INGESTION_JOB,
@@ -95,7 +109,9 @@ final class Procedures {
             ENSURE_NODE, ENSURE_EDGE, QUERY_LINEAGE, RECEIVE_PROVENANCE_SYNC,
             ENQUEUE_MESSAGE, RECEIVE_MESSAGES, COMPLETE_MESSAGE, ABANDON_MESSAGE, QUEUE_DEPTH,
             CREATE_API_KEY, FIND_API_KEY_BY_HASH, REVOKE_API_KEY, LIST_API_KEYS,
-            RECORD_USAGE, GET_USAGE, UNFINISHED_JOBS, ROW_COUNTS);
+            RECORD_USAGE, GET_USAGE, UNFINISHED_JOBS, ROW_COUNTS,
+            OODA_STATUS, OODA_RUN_CYCLE, OODA_LIST_CYCLES, OODA_LIST_OBSERVATIONS, OODA_LIST_PROPOSALS, OODA_DECIDE,
+            OODA_ACT, OODA_CLAIM_REBUILD, OODA_FINISH_REBUILD, OODA_SET_RUNNING, OODA_CONFIGURE);
 
     private Procedures() {
     }
