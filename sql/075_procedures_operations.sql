@@ -17,7 +17,9 @@ END;
 GO
 
 -- Takes up to @MaxMessages visible messages, oldest first, skipping rows other receivers hold (READPAST), and
--- leases each under a fresh token for @LeaseMilliseconds. Result: the leased messages in MessageId order.
+-- leases each under a fresh token for @LeaseMilliseconds. Visible messages that used up their deliveries
+-- (ops.fn_MaxDeliveries: their leases ran out that often) go to ops.DeadLetters first, in one statement, so what is
+-- returned may still be tried. Result: the leased messages in MessageId order.
 CREATE OR ALTER PROCEDURE ops.sp_ReceiveMessages
     @QueueName         NVARCHAR(128),
     @MaxMessages       INT,
@@ -44,10 +46,20 @@ BEGIN
         EnqueuedAt    DATETIME2(7)  NOT NULL
     );
 
+    DECLARE @max INT = ops.fn_MaxDeliveries(@QueueName);
+
+    DELETE FROM ops.QueueMessages WITH (ROWLOCK, READPAST)
+    OUTPUT deleted.QueueName, deleted.Body,
+           LEFT(CONCAT(N'its lease ran out on delivery ', deleted.DeliveryCount,
+                       N'; last error: ' + deleted.LastError), 4000),
+           deleted.DeliveryCount, deleted.EnqueuedAt
+    INTO ops.DeadLetters (QueueName, Body, Error, Deliveries, FirstSeen)
+    WHERE QueueName = @QueueName AND VisibleAfter <= @now AND DeliveryCount >= @max;
+
     WITH visible AS (
         SELECT TOP (@MaxMessages) MessageId, VisibleAfter, DeliveryCount, LeaseToken
         FROM ops.QueueMessages WITH (ROWLOCK, READPAST, UPDLOCK)
-        WHERE QueueName = @QueueName AND VisibleAfter <= @now
+        WHERE QueueName = @QueueName AND VisibleAfter <= @now AND DeliveryCount < @max
         ORDER BY MessageId
     )
     UPDATE visible
@@ -74,17 +86,38 @@ BEGIN
 END;
 GO
 
--- Makes a leased message visible again at once. Result: Done = 1, or 0 when the lease was lost.
+-- Gives a leased message up with the @Error its handling failed with: visible again at once, or, on its last allowed
+-- delivery (ops.fn_MaxDeliveries), moved to ops.DeadLetters with @Error. Result: Done = 1, or 0 when the lease was
+-- lost.
 CREATE OR ALTER PROCEDURE ops.sp_AbandonMessage
     @MessageId  BIGINT,
-    @LeaseToken VARCHAR(36)
+    @LeaseToken VARCHAR(36),
+    @Error      NVARCHAR(4000) = NULL
 AS
 BEGIN
     SET NOCOUNT ON;
-    UPDATE ops.QueueMessages
-    SET VisibleAfter = SYSUTCDATETIME(), LeaseToken = NULL
+    SET XACT_ABORT ON;
+    DECLARE @queue NVARCHAR(128), @deliveries INT, @done BIT = 0;
+    BEGIN TRANSACTION;
+    SELECT @queue = QueueName, @deliveries = DeliveryCount
+    FROM ops.QueueMessages WITH (UPDLOCK, ROWLOCK)
     WHERE MessageId = @MessageId AND LeaseToken = UPPER(@LeaseToken);
-    SELECT CAST(CASE WHEN @@ROWCOUNT = 1 THEN 1 ELSE 0 END AS BIT) AS Done;
+    IF @queue IS NOT NULL
+    BEGIN
+        IF @deliveries >= ops.fn_MaxDeliveries(@queue)
+            DELETE FROM ops.QueueMessages
+            OUTPUT deleted.QueueName, deleted.Body, COALESCE(NULLIF(@Error, N''), N'no error given'),
+                   deleted.DeliveryCount, deleted.EnqueuedAt
+            INTO ops.DeadLetters (QueueName, Body, Error, Deliveries, FirstSeen)
+            WHERE MessageId = @MessageId;
+        ELSE
+            UPDATE ops.QueueMessages
+            SET VisibleAfter = SYSUTCDATETIME(), LeaseToken = NULL, LastError = @Error
+            WHERE MessageId = @MessageId;
+        SET @done = 1;
+    END;
+    COMMIT TRANSACTION;
+    SELECT @done AS Done;
 END;
 GO
 

@@ -96,3 +96,18 @@ GRANT CONTROL ON OBJECT::dbo.TensorAtomCoefficientsHistory TO hart_system;
 GRANT CONTROL ON OBJECT::dbo.ModelLayers TO hart_system;
 GRANT CONTROL ON OBJECT::dbo.ModelLayersHistory TO hart_system;
 GO
+
+-- Dead letters (062): the general queue's receivers read their queue's limit; the API's provenance consumer charges
+-- failed deliveries; operators (the API's admin endpoints) see and manage dead letters. ops.sp_AddDeadLetter is for
+-- the OODA activation procedures (they run as their owner) and operators.
+GRANT EXECUTE ON OBJECT::ops.sp_GetMaxDeliveries TO hart_ingest;
+GRANT EXECUTE ON OBJECT::ops.sp_GetMaxDeliveries TO hart_api;
+GRANT EXECUTE ON OBJECT::provenance.sp_RecordSyncFailure TO hart_api;
+GRANT EXECUTE ON OBJECT::ops.sp_QueueStats TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_ListDeadLetters TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_GetDeadLetter TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_RetryDeadLetter TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_DiscardDeadLetter TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_SetMaxDeliveries TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_GetMaxDeliveries TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_AddDeadLetter TO hart_admin;

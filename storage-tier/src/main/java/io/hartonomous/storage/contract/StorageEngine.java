@@ -3,6 +3,7 @@ package io.hartonomous.storage.contract;
 import io.hartonomous.storage.contract.graph.ProvenanceFeed;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.contract.keys.ApiKeyStore;
+import io.hartonomous.storage.contract.operations.DeadLetters;
 import io.hartonomous.storage.contract.operations.MessageQueue;
 
 import java.util.List;
@@ -21,6 +22,9 @@ public interface StorageEngine extends AutoCloseable {
     ProvenanceFeed provenanceFeed();
 
     ApiKeyStore apiKeys();
+
+    /** Every queue's figures and dead letters (engine-wide; see the interface). */
+    DeadLetters deadLetters();
 
     /** RUNNING jobs of every tenant: what a restarted ingest tier resumes. */
     List<IngestionJob> unfinishedJobs();

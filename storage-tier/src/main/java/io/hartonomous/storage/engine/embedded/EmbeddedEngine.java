@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.TenantStores;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
+import io.hartonomous.storage.contract.operations.DeadLetters;
 import io.hartonomous.storage.deploy.Dialect;
 import io.hartonomous.storage.deploy.SchemaDeployer;
 import io.hartonomous.storage.deploy.ScriptSource;
@@ -37,11 +38,13 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
     private static final long BACK_OFF_STEP_MILLIS = 5;
 
     private final UnitOfWork tx;
+    private final EmbeddedDeadLetters deadLetters;
     private final LandmarkProjection projection = new LandmarkProjection();
 
     private EmbeddedEngine(HikariDataSource pool, UnitOfWork tx) {
         super(pool, tx, new EmbeddedMessageQueue(tx), new EmbeddedProvenanceFeed(tx), new EmbeddedApiKeyStore(tx));
         this.tx = tx;
+        this.deadLetters = new EmbeddedDeadLetters(tx);
     }
 
     public static EmbeddedEngine open(StorageConfig config) {
@@ -79,6 +82,11 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
     @Override
     public String engineName() {
         return "embedded";
+    }
+
+    @Override
+    public DeadLetters deadLetters() {
+        return deadLetters;
     }
 
     @Override

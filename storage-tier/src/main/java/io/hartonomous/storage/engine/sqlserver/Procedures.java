@@ -72,7 +72,7 @@ final class Procedures {
     static final Procedure RECEIVE_MESSAGES = Procedure.of("ops.sp_ReceiveMessages",
             "QueueName", "MaxMessages", "LeaseMilliseconds");
     static final Procedure COMPLETE_MESSAGE = Procedure.of("ops.sp_CompleteMessage", "MessageId", "LeaseToken");
-    static final Procedure ABANDON_MESSAGE = Procedure.of("ops.sp_AbandonMessage", "MessageId", "LeaseToken");
+    static final Procedure ABANDON_MESSAGE = Procedure.of("ops.sp_AbandonMessage", "MessageId", "LeaseToken", "Error");
     static final Procedure QUEUE_DEPTH = Procedure.of("ops.sp_QueueDepth", "QueueName");
     static final Procedure CREATE_API_KEY = Procedure.of("dbo.sp_CreateApiKey",
             "TenantId", "Name", "KeyHash", "Scopes", "RateLimitPerMinute", "ExpiresAt");
@@ -83,6 +83,16 @@ final class Procedures {
     static final Procedure GET_USAGE = Procedure.of("billing.sp_GetUsage", "From", "To", "GroupBy");
     static final Procedure UNFINISHED_JOBS = Procedure.of("ops.sp_UnfinishedJobs");
     static final Procedure ROW_COUNTS = Procedure.of("ops.sp_RowCounts");
+
+    // Dead letters and queue figures (062)
+    static final Procedure GET_MAX_DELIVERIES = Procedure.of("ops.sp_GetMaxDeliveries", "QueueName");
+    static final Procedure SET_MAX_DELIVERIES = Procedure.of("ops.sp_SetMaxDeliveries", "QueueName", "MaxDeliveries");
+    static final Procedure QUEUE_STATS = Procedure.of("ops.sp_QueueStats");
+    static final Procedure LIST_DEAD_LETTERS = Procedure.of("ops.sp_ListDeadLetters", "QueueName", "Limit");
+    static final Procedure GET_DEAD_LETTER = Procedure.of("ops.sp_GetDeadLetter", "DeadLetterId");
+    static final Procedure RETRY_DEAD_LETTER = Procedure.of("ops.sp_RetryDeadLetter", "DeadLetterId");
+    static final Procedure DISCARD_DEAD_LETTER = Procedure.of("ops.sp_DiscardDeadLetter", "DeadLetterId");
+    static final Procedure RECORD_SYNC_FAILURE = Procedure.of("provenance.sp_RecordSyncFailure", "Handles", "Error");
 
     static final List<Procedure> ALL = List.of(
             START_INGESTION_JOB, GET_INGESTION_JOB, REGISTER_MODEL, WRITE_CHUNK, WRITE_CHUNK_FROM_TABLES,
@@ -95,7 +105,9 @@ final class Procedures {
             ENSURE_NODE, ENSURE_EDGE, QUERY_LINEAGE, RECEIVE_PROVENANCE_SYNC,
             ENQUEUE_MESSAGE, RECEIVE_MESSAGES, COMPLETE_MESSAGE, ABANDON_MESSAGE, QUEUE_DEPTH,
             CREATE_API_KEY, FIND_API_KEY_BY_HASH, REVOKE_API_KEY, LIST_API_KEYS,
-            RECORD_USAGE, GET_USAGE, UNFINISHED_JOBS, ROW_COUNTS);
+            RECORD_USAGE, GET_USAGE, UNFINISHED_JOBS, ROW_COUNTS,
+            GET_MAX_DELIVERIES, SET_MAX_DELIVERIES, QUEUE_STATS, LIST_DEAD_LETTERS, GET_DEAD_LETTER, RETRY_DEAD_LETTER,
+            DISCARD_DEAD_LETTER, RECORD_SYNC_FAILURE);
 
     private Procedures() {
     }

@@ -5,6 +5,7 @@ import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageException;
 import io.hartonomous.storage.contract.TenantStores;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
+import io.hartonomous.storage.contract.operations.DeadLetters;
 import io.hartonomous.storage.engine.jdbc.HikariPools;
 import io.hartonomous.storage.engine.jdbc.JdbcStorageEngine;
 
@@ -33,6 +34,7 @@ public final class SqlServerEngine extends JdbcStorageEngine {
     private final Session engineWide;
     private final Landmarks landmarks = new Landmarks();
     private final BulkChunkWriter chunks;
+    private final SqlServerDeadLetters deadLetters;
 
     private SqlServerEngine(HikariDataSource pool, SqlServerSettings settings, Session engineWide) {
         super(pool, engineWide.units(), new SqlServerMessageQueue(engineWide),
@@ -40,6 +42,7 @@ public final class SqlServerEngine extends JdbcStorageEngine {
         this.settings = settings;
         this.engineWide = engineWide;
         this.chunks = new BulkChunkWriter(settings);
+        this.deadLetters = new SqlServerDeadLetters(engineWide);
     }
 
     public static SqlServerEngine open(StorageConfig config) {
@@ -67,6 +70,11 @@ public final class SqlServerEngine extends JdbcStorageEngine {
     @Override
     public String engineName() {
         return "sqlserver";
+    }
+
+    @Override
+    public DeadLetters deadLetters() {
+        return deadLetters;
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.hartonomous.storage.contract.ModelsContract;
 import io.hartonomous.storage.contract.OperationsContract;
 import io.hartonomous.storage.contract.ProvenanceFeedContract;
 import io.hartonomous.storage.contract.QueueContract;
+import io.hartonomous.storage.contract.QueuesContract;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
@@ -89,6 +90,14 @@ class EmbeddedContractTest {
 
     @Nested
     class Queue extends QueueContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return fresh();
+        }
+    }
+
+    @Nested
+    class Queues extends QueuesContract {
         @Override
         protected StorageEngine openEngine() {
             return fresh();

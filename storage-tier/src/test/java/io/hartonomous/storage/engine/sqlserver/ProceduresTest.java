@@ -78,7 +78,8 @@ class ProceduresTest {
         EXPECTED.put(Procedures.RECEIVE_MESSAGES, "EXEC ops.sp_ReceiveMessages @QueueName = ?, @MaxMessages = ?, "
                 + "@LeaseMilliseconds = ?");
         EXPECTED.put(Procedures.COMPLETE_MESSAGE, "EXEC ops.sp_CompleteMessage @MessageId = ?, @LeaseToken = ?");
-        EXPECTED.put(Procedures.ABANDON_MESSAGE, "EXEC ops.sp_AbandonMessage @MessageId = ?, @LeaseToken = ?");
+        EXPECTED.put(Procedures.ABANDON_MESSAGE, "EXEC ops.sp_AbandonMessage @MessageId = ?, @LeaseToken = ?, "
+                + "@Error = ?");
         EXPECTED.put(Procedures.QUEUE_DEPTH, "EXEC ops.sp_QueueDepth @QueueName = ?");
         EXPECTED.put(Procedures.CREATE_API_KEY, "EXEC dbo.sp_CreateApiKey @TenantId = ?, @Name = ?, @KeyHash = ?, "
                 + "@Scopes = ?, @RateLimitPerMinute = ?, @ExpiresAt = ?");
@@ -89,6 +90,14 @@ class ProceduresTest {
         EXPECTED.put(Procedures.GET_USAGE, "EXEC billing.sp_GetUsage @From = ?, @To = ?, @GroupBy = ?");
         EXPECTED.put(Procedures.UNFINISHED_JOBS, "EXEC ops.sp_UnfinishedJobs");
         EXPECTED.put(Procedures.ROW_COUNTS, "EXEC ops.sp_RowCounts");
+        EXPECTED.put(Procedures.GET_MAX_DELIVERIES, "EXEC ops.sp_GetMaxDeliveries @QueueName = ?");
+        EXPECTED.put(Procedures.SET_MAX_DELIVERIES, "EXEC ops.sp_SetMaxDeliveries @QueueName = ?, @MaxDeliveries = ?");
+        EXPECTED.put(Procedures.QUEUE_STATS, "EXEC ops.sp_QueueStats");
+        EXPECTED.put(Procedures.LIST_DEAD_LETTERS, "EXEC ops.sp_ListDeadLetters @QueueName = ?, @Limit = ?");
+        EXPECTED.put(Procedures.GET_DEAD_LETTER, "EXEC ops.sp_GetDeadLetter @DeadLetterId = ?");
+        EXPECTED.put(Procedures.RETRY_DEAD_LETTER, "EXEC ops.sp_RetryDeadLetter @DeadLetterId = ?");
+        EXPECTED.put(Procedures.DISCARD_DEAD_LETTER, "EXEC ops.sp_DiscardDeadLetter @DeadLetterId = ?");
+        EXPECTED.put(Procedures.RECORD_SYNC_FAILURE, "EXEC provenance.sp_RecordSyncFailure @Handles = ?, @Error = ?");
     }
 
     @Test
