@@ -1,5 +1,6 @@
 package io.hartonomous.storage.contract;
 
+import io.hartonomous.storage.contract.billing.BillingPlans;
 import io.hartonomous.storage.contract.graph.ProvenanceFeed;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.contract.keys.ApiKeyStore;
@@ -21,6 +22,9 @@ public interface StorageEngine extends AutoCloseable {
     ProvenanceFeed provenanceFeed();
 
     ApiKeyStore apiKeys();
+
+    /** Rate plans and the plan of each tenant (operators'; a tenant's own uses are priced by its UsageLedger). */
+    BillingPlans billing();
 
     /** RUNNING jobs of every tenant: what a restarted ingest tier resumes. */
     List<IngestionJob> unfinishedJobs();

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.TenantStores;
+import io.hartonomous.storage.contract.billing.BillingPlans;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.deploy.Dialect;
 import io.hartonomous.storage.deploy.SchemaDeployer;
@@ -29,7 +30,8 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
     static final List<String> TABLES = List.of("Atoms", "AtomOwners", "AtomCompositions", "Models", "ModelLayers",
             "ModelLayersHistory", "TensorAtomCoefficients", "TensorAtomCoefficientsHistory", "WeightSnapshots",
             "AtomEmbeddings", "SpatialLandmarks", "AtomGraphNodes", "AtomGraphEdges", "IngestionJobs",
-            "QueueMessages", "TenantApiKeys", "UsageLedger");
+            "QueueMessages", "TenantApiKeys", "UsageLedger", "RatePlans", "OperationRates", "BillingMultipliers",
+            "TenantRatePlans");
 
     /** Attempts of a unit that keeps losing races: busy chunk writers on one file database need a few. */
     private static final int MAX_ATTEMPTS = 12;
@@ -38,10 +40,12 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
 
     private final UnitOfWork tx;
     private final LandmarkProjection projection = new LandmarkProjection();
+    private final EmbeddedBillingPlans billing;
 
     private EmbeddedEngine(HikariDataSource pool, UnitOfWork tx) {
         super(pool, tx, new EmbeddedMessageQueue(tx), new EmbeddedProvenanceFeed(tx), new EmbeddedApiKeyStore(tx));
         this.tx = tx;
+        this.billing = new EmbeddedBillingPlans(tx);
     }
 
     public static EmbeddedEngine open(StorageConfig config) {
@@ -89,6 +93,11 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
                 new EmbeddedIngestWrites(tenant, tx, upserter), new EmbeddedModelStore(tenant, tx, upserter),
                 new EmbeddedVectorStore(tenant, tx, projection), new EmbeddedProvenanceGraph(tenant, tx),
                 new EmbeddedUsageLedger(tenant, tx));
+    }
+
+    @Override
+    public BillingPlans billing() {
+        return billing;
     }
 
     @Override
