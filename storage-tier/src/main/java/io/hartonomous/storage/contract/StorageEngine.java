@@ -1,5 +1,6 @@
 package io.hartonomous.storage.contract;
 
+import io.hartonomous.storage.contract.billing.BillingPlans;
 import io.hartonomous.storage.contract.graph.ProvenanceFeed;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.contract.keys.ApiKeyStore;
@@ -25,6 +26,8 @@ public interface StorageEngine extends AutoCloseable {
 
     /** Every queue's figures and dead letters (engine-wide; see the interface). */
     DeadLetters deadLetters();
+    /** Rate plans and the plan of each tenant (operators'; a tenant's own uses are priced by its UsageLedger). */
+    BillingPlans billing();
 
     /** RUNNING jobs of every tenant: what a restarted ingest tier resumes. */
     List<IngestionJob> unfinishedJobs();

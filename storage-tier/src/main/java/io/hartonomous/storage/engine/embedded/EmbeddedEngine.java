@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.TenantStores;
+import io.hartonomous.storage.contract.billing.BillingPlans;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.contract.operations.DeadLetters;
 import io.hartonomous.storage.deploy.Dialect;
@@ -30,7 +31,8 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
     static final List<String> TABLES = List.of("Atoms", "AtomOwners", "AtomCompositions", "Models", "ModelLayers",
             "ModelLayersHistory", "TensorAtomCoefficients", "TensorAtomCoefficientsHistory", "WeightSnapshots",
             "AtomEmbeddings", "SpatialLandmarks", "AtomGraphNodes", "AtomGraphEdges", "IngestionJobs",
-            "QueueMessages", "TenantApiKeys", "UsageLedger");
+            "QueueMessages", "TenantApiKeys", "UsageLedger", "RatePlans", "OperationRates", "BillingMultipliers",
+            "TenantRatePlans");
 
     /** Attempts of a unit that keeps losing races: busy chunk writers on one file database need a few. */
     private static final int MAX_ATTEMPTS = 12;
@@ -40,11 +42,13 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
     private final UnitOfWork tx;
     private final EmbeddedDeadLetters deadLetters;
     private final LandmarkProjection projection = new LandmarkProjection();
+    private final EmbeddedBillingPlans billing;
 
     private EmbeddedEngine(HikariDataSource pool, UnitOfWork tx) {
         super(pool, tx, new EmbeddedMessageQueue(tx), new EmbeddedProvenanceFeed(tx), new EmbeddedApiKeyStore(tx));
         this.tx = tx;
         this.deadLetters = new EmbeddedDeadLetters(tx);
+        this.billing = new EmbeddedBillingPlans(tx);
     }
 
     public static EmbeddedEngine open(StorageConfig config) {
@@ -97,6 +101,11 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
                 new EmbeddedIngestWrites(tenant, tx, upserter), new EmbeddedModelStore(tenant, tx, upserter),
                 new EmbeddedVectorStore(tenant, tx, projection), new EmbeddedProvenanceGraph(tenant, tx),
                 new EmbeddedUsageLedger(tenant, tx));
+    }
+
+    @Override
+    public BillingPlans billing() {
+        return billing;
     }
 
     @Override

@@ -79,8 +79,23 @@ final class Procedures {
     static final Procedure FIND_API_KEY_BY_HASH = Procedure.of("dbo.sp_FindApiKeyByHash", "KeyHash");
     static final Procedure REVOKE_API_KEY = Procedure.of("dbo.sp_RevokeApiKey", "KeyId");
     static final Procedure LIST_API_KEYS = Procedure.of("dbo.sp_ListApiKeys");
-    static final Procedure RECORD_USAGE = Procedure.of("billing.sp_RecordUsage", "Operation", "Units");
+    static final Procedure RECORD_USAGE = Procedure.of("billing.sp_RecordUsage", "Operation", "Units", "Cost",
+            "BaseRate", "UnitName", "Multipliers", "PlanName", "Currency");
     static final Procedure GET_USAGE = Procedure.of("billing.sp_GetUsage", "From", "To", "GroupBy");
+    static final Procedure GET_USAGE_STATEMENT = Procedure.of("billing.sp_GetUsageStatement", "From", "To");
+    static final Procedure GET_RATE_PLANS = Procedure.of("billing.sp_GetRatePlans", "PlanName", "Operation");
+    static final Procedure GET_TENANT_RATE_PLAN = Procedure.of("billing.sp_GetTenantRatePlan", "Operation");
+    static final Procedure PUT_RATE_PLAN = Procedure.of("billing.sp_PutRatePlan", "PlanName", "Currency");
+    static final Procedure PUT_OPERATION_RATE = Procedure.of("billing.sp_PutOperationRate", "PlanName", "Operation",
+            "BaseRate", "UnitName");
+    static final Procedure PUT_MULTIPLIER = Procedure.of("billing.sp_PutMultiplier", "PlanName", "MultiplierId",
+            "Kind", "Criteria", "Factor");
+    static final Procedure REMOVE_OPERATION_RATE = Procedure.of("billing.sp_RemoveOperationRate", "PlanName",
+            "Operation");
+    static final Procedure REMOVE_MULTIPLIER = Procedure.of("billing.sp_RemoveMultiplier", "PlanName",
+            "MultiplierId");
+    static final Procedure ASSIGN_RATE_PLAN = Procedure.of("billing.sp_AssignRatePlan", "TenantId", "PlanName");
+    static final Procedure GET_ASSIGNED_RATE_PLAN = Procedure.of("billing.sp_GetAssignedRatePlan", "TenantId");
     static final Procedure UNFINISHED_JOBS = Procedure.of("ops.sp_UnfinishedJobs");
     static final Procedure ROW_COUNTS = Procedure.of("ops.sp_RowCounts");
 
@@ -107,7 +122,9 @@ final class Procedures {
             CREATE_API_KEY, FIND_API_KEY_BY_HASH, REVOKE_API_KEY, LIST_API_KEYS,
             RECORD_USAGE, GET_USAGE, UNFINISHED_JOBS, ROW_COUNTS,
             GET_MAX_DELIVERIES, SET_MAX_DELIVERIES, QUEUE_STATS, LIST_DEAD_LETTERS, GET_DEAD_LETTER, RETRY_DEAD_LETTER,
-            DISCARD_DEAD_LETTER, RECORD_SYNC_FAILURE);
+            DISCARD_DEAD_LETTER, RECORD_SYNC_FAILURE,
+            GET_USAGE_STATEMENT, GET_RATE_PLANS, GET_TENANT_RATE_PLAN, PUT_RATE_PLAN, PUT_OPERATION_RATE,
+            PUT_MULTIPLIER, ASSIGN_RATE_PLAN, GET_ASSIGNED_RATE_PLAN, REMOVE_OPERATION_RATE, REMOVE_MULTIPLIER);
 
     private Procedures() {
     }

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageException;
 import io.hartonomous.storage.contract.TenantStores;
+import io.hartonomous.storage.contract.billing.BillingPlans;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.contract.operations.DeadLetters;
 import io.hartonomous.storage.engine.jdbc.HikariPools;
@@ -35,6 +36,7 @@ public final class SqlServerEngine extends JdbcStorageEngine {
     private final Landmarks landmarks = new Landmarks();
     private final BulkChunkWriter chunks;
     private final SqlServerDeadLetters deadLetters;
+    private final SqlServerBillingPlans billing;
 
     private SqlServerEngine(HikariDataSource pool, SqlServerSettings settings, Session engineWide) {
         super(pool, engineWide.units(), new SqlServerMessageQueue(engineWide),
@@ -43,6 +45,7 @@ public final class SqlServerEngine extends JdbcStorageEngine {
         this.engineWide = engineWide;
         this.chunks = new BulkChunkWriter(settings);
         this.deadLetters = new SqlServerDeadLetters(engineWide);
+        this.billing = new SqlServerBillingPlans(engineWide);
     }
 
     public static SqlServerEngine open(StorageConfig config) {
@@ -84,6 +87,11 @@ public final class SqlServerEngine extends JdbcStorageEngine {
         return new TenantStores(tenantId, new SqlServerAtomReads(session), new SqlServerIngestWrites(session, chunks),
                 new SqlServerModelStore(session), new SqlServerVectorStore(session, landmarks),
                 new SqlServerProvenanceGraph(session), new SqlServerUsageLedger(session));
+    }
+
+    @Override
+    public BillingPlans billing() {
+        return billing;
     }
 
     @Override

@@ -86,7 +86,21 @@ class ProceduresTest {
         EXPECTED.put(Procedures.FIND_API_KEY_BY_HASH, "EXEC dbo.sp_FindApiKeyByHash @KeyHash = ?");
         EXPECTED.put(Procedures.REVOKE_API_KEY, "EXEC dbo.sp_RevokeApiKey @KeyId = ?");
         EXPECTED.put(Procedures.LIST_API_KEYS, "EXEC dbo.sp_ListApiKeys");
-        EXPECTED.put(Procedures.RECORD_USAGE, "EXEC billing.sp_RecordUsage @Operation = ?, @Units = ?");
+        EXPECTED.put(Procedures.RECORD_USAGE, "EXEC billing.sp_RecordUsage @Operation = ?, @Units = ?, @Cost = ?, "
+                + "@BaseRate = ?, @UnitName = ?, @Multipliers = ?, @PlanName = ?, @Currency = ?");
+        EXPECTED.put(Procedures.GET_USAGE_STATEMENT, "EXEC billing.sp_GetUsageStatement @From = ?, @To = ?");
+        EXPECTED.put(Procedures.GET_RATE_PLANS, "EXEC billing.sp_GetRatePlans @PlanName = ?, @Operation = ?");
+        EXPECTED.put(Procedures.GET_TENANT_RATE_PLAN, "EXEC billing.sp_GetTenantRatePlan @Operation = ?");
+        EXPECTED.put(Procedures.PUT_RATE_PLAN, "EXEC billing.sp_PutRatePlan @PlanName = ?, @Currency = ?");
+        EXPECTED.put(Procedures.PUT_OPERATION_RATE, "EXEC billing.sp_PutOperationRate @PlanName = ?, @Operation = ?, "
+                + "@BaseRate = ?, @UnitName = ?");
+        EXPECTED.put(Procedures.PUT_MULTIPLIER, "EXEC billing.sp_PutMultiplier @PlanName = ?, @MultiplierId = ?, "
+                + "@Kind = ?, @Criteria = ?, @Factor = ?");
+        EXPECTED.put(Procedures.REMOVE_OPERATION_RATE,
+                "EXEC billing.sp_RemoveOperationRate @PlanName = ?, @Operation = ?");
+        EXPECTED.put(Procedures.REMOVE_MULTIPLIER, "EXEC billing.sp_RemoveMultiplier @PlanName = ?, @MultiplierId = ?");
+        EXPECTED.put(Procedures.ASSIGN_RATE_PLAN, "EXEC billing.sp_AssignRatePlan @TenantId = ?, @PlanName = ?");
+        EXPECTED.put(Procedures.GET_ASSIGNED_RATE_PLAN, "EXEC billing.sp_GetAssignedRatePlan @TenantId = ?");
         EXPECTED.put(Procedures.GET_USAGE, "EXEC billing.sp_GetUsage @From = ?, @To = ?, @GroupBy = ?");
         EXPECTED.put(Procedures.UNFINISHED_JOBS, "EXEC ops.sp_UnfinishedJobs");
         EXPECTED.put(Procedures.ROW_COUNTS, "EXEC ops.sp_RowCounts");

@@ -1,6 +1,7 @@
 package io.hartonomous.storage.engine.sqlserver;
 
 import io.hartonomous.storage.contract.AtomsContract;
+import io.hartonomous.storage.contract.BillingContract;
 import io.hartonomous.storage.contract.ConcurrencyContract;
 import io.hartonomous.storage.contract.GraphContract;
 import io.hartonomous.storage.contract.JobsContract;
@@ -202,6 +203,14 @@ class SqlServerContractTest {
     /** Through the provider (ServiceLoader) with the default settings, as the tiers open it. */
     @Nested
     class Operations extends OperationsContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return StorageEngines.open(Server.CONFIG);
+        }
+    }
+
+    @Nested
+    class Billing extends BillingContract {
         @Override
         protected StorageEngine openEngine() {
             return StorageEngines.open(Server.CONFIG);
