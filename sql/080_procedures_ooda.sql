@@ -373,6 +373,15 @@ BEGIN
     ) AS d
     WHERE d.Depth >= @queueAlert;
 
+    -- Dead letters per queue (062): any is worth an operator's look; no action is proposed for them.
+    INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, TargetObject, Detail, DryRun, Outcome, MetricBefore)
+    SELECT @CycleId, 'ANALYZE', 'DEAD_LETTERS', l.QueueName,
+           (SELECT l.QueueName AS queueName, l.Letters AS deadLetters FOR JSON PATH, WITHOUT_ARRAY_WRAPPER),
+           @dryRun, 'OBSERVED', l.Letters
+    FROM (
+        SELECT QueueName, COUNT_BIG(*) AS Letters FROM ops.DeadLetters GROUP BY QueueName
+    ) AS l;
+
     -- Stale landmarks, history past retention, usage hotspots: every tenant's rows (see ops.sp_ObserveStorage).
     EXEC ops.sp_ObserveStorage @CycleId = @CycleId, @DryRun = @dryRun;
 END;
@@ -705,16 +714,40 @@ BEGIN
 END;
 GO
 
+-- What an activation procedure does when its phase fails: records the failed phase in the cycle's history and parks
+-- the message in ops.DeadLetters (062) with the error, so it is visible in GET /api/admin/queues and the queue keeps
+-- flowing. A phase is not delivered again: its work ran in its own transactions up to the failure, so running it
+-- once more could act twice; a later cycle observes afresh. Hence one delivery, then the dead-letter table.
+CREATE OR ALTER PROCEDURE ops.sp_OodaPhaseFailed
+    @CycleId   UNIQUEIDENTIFIER,
+    @Phase     VARCHAR(16),
+    @QueueName NVARCHAR(128),
+    @Body      VARBINARY(MAX),
+    @Error     NVARCHAR(4000)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    IF XACT_STATE() <> 0
+        ROLLBACK TRANSACTION;
+    INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, DryRun, Outcome, ErrorMessage)
+    VALUES (COALESCE(@CycleId, NEWID()), @Phase, 'PHASE', 1, 'FAILED', @Error);
+    DECLARE @text NVARCHAR(MAX) = CAST(@Body AS NVARCHAR(MAX));
+    EXEC ops.sp_AddDeadLetter @QueueName = @QueueName, @Body = @text, @Error = @Error, @Deliveries = 1;
+END;
+GO
+
 -- The activation procedures. Each drains its queue: for its phase's message it runs the phase, sends the cycle
 -- to the next phase and ends the dialog; end-of-dialog and error messages just end the dialog. A phase that fails
--- is recorded and the message is not retried (poison messages would otherwise disable the queue). The emergency stop
+-- is recorded and its message dead-lettered, not retried (ops.sp_OodaPhaseFailed; a rollback instead would
+-- return a poison message to the queue, and five in a row disable it). The emergency stop
 -- turns activation off (ops.sp_OodaSetRunning), but an instance already running keeps draining its queue, so each
 -- also drops a cycle it receives while stopped.
 CREATE OR ALTER PROCEDURE ops.sp_Analyze
 AS
 BEGIN
     SET NOCOUNT ON;
-    DECLARE @handle UNIQUEIDENTIFIER, @type NVARCHAR(256), @body VARBINARY(MAX), @cycleId UNIQUEIDENTIFIER;
+    DECLARE @handle UNIQUEIDENTIFIER, @type NVARCHAR(256), @body VARBINARY(MAX), @cycleId UNIQUEIDENTIFIER,
+            @error NVARCHAR(4000);
     WHILE 1 = 1
     BEGIN
         SET @handle = NULL;
@@ -732,8 +765,9 @@ BEGIN
                 EXEC ops.sp_SendOodaMessage @Phase = 'HYPOTHESIZE', @CycleId = @cycleId;
             END TRY
             BEGIN CATCH
-                INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, DryRun, Outcome, ErrorMessage)
-                VALUES (COALESCE(@cycleId, NEWID()), 'ANALYZE', 'PHASE', 1, 'FAILED', LEFT(ERROR_MESSAGE(), 4000));
+                SET @error = LEFT(ERROR_MESSAGE(), 4000);
+                EXEC ops.sp_OodaPhaseFailed @CycleId = @cycleId, @Phase = 'ANALYZE',
+                     @QueueName = N'ops.OodaAnalyzeQueue', @Body = @body, @Error = @error;
             END CATCH;
         END;
         END CONVERSATION @handle;
@@ -745,7 +779,8 @@ CREATE OR ALTER PROCEDURE ops.sp_Hypothesize
 AS
 BEGIN
     SET NOCOUNT ON;
-    DECLARE @handle UNIQUEIDENTIFIER, @type NVARCHAR(256), @body VARBINARY(MAX), @cycleId UNIQUEIDENTIFIER;
+    DECLARE @handle UNIQUEIDENTIFIER, @type NVARCHAR(256), @body VARBINARY(MAX), @cycleId UNIQUEIDENTIFIER,
+            @error NVARCHAR(4000);
     WHILE 1 = 1
     BEGIN
         SET @handle = NULL;
@@ -763,8 +798,9 @@ BEGIN
                 EXEC ops.sp_SendOodaMessage @Phase = 'ACT', @CycleId = @cycleId;
             END TRY
             BEGIN CATCH
-                INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, DryRun, Outcome, ErrorMessage)
-                VALUES (COALESCE(@cycleId, NEWID()), 'HYPOTHESIZE', 'PHASE', 1, 'FAILED', LEFT(ERROR_MESSAGE(), 4000));
+                SET @error = LEFT(ERROR_MESSAGE(), 4000);
+                EXEC ops.sp_OodaPhaseFailed @CycleId = @cycleId, @Phase = 'HYPOTHESIZE',
+                     @QueueName = N'ops.OodaHypothesizeQueue', @Body = @body, @Error = @error;
             END CATCH;
         END;
         END CONVERSATION @handle;
@@ -776,7 +812,8 @@ CREATE OR ALTER PROCEDURE ops.sp_Act
 AS
 BEGIN
     SET NOCOUNT ON;
-    DECLARE @handle UNIQUEIDENTIFIER, @type NVARCHAR(256), @body VARBINARY(MAX), @cycleId UNIQUEIDENTIFIER;
+    DECLARE @handle UNIQUEIDENTIFIER, @type NVARCHAR(256), @body VARBINARY(MAX), @cycleId UNIQUEIDENTIFIER,
+            @error NVARCHAR(4000);
     WHILE 1 = 1
     BEGIN
         SET @handle = NULL;
@@ -794,8 +831,9 @@ BEGIN
                 EXEC ops.sp_SendOodaMessage @Phase = 'LEARN', @CycleId = @cycleId;
             END TRY
             BEGIN CATCH
-                INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, DryRun, Outcome, ErrorMessage)
-                VALUES (COALESCE(@cycleId, NEWID()), 'ACT', 'PHASE', 1, 'FAILED', LEFT(ERROR_MESSAGE(), 4000));
+                SET @error = LEFT(ERROR_MESSAGE(), 4000);
+                EXEC ops.sp_OodaPhaseFailed @CycleId = @cycleId, @Phase = 'ACT',
+                     @QueueName = N'ops.OodaActQueue', @Body = @body, @Error = @error;
             END CATCH;
         END;
         END CONVERSATION @handle;
@@ -807,7 +845,8 @@ CREATE OR ALTER PROCEDURE ops.sp_Learn
 AS
 BEGIN
     SET NOCOUNT ON;
-    DECLARE @handle UNIQUEIDENTIFIER, @type NVARCHAR(256), @body VARBINARY(MAX), @cycleId UNIQUEIDENTIFIER;
+    DECLARE @handle UNIQUEIDENTIFIER, @type NVARCHAR(256), @body VARBINARY(MAX), @cycleId UNIQUEIDENTIFIER,
+            @error NVARCHAR(4000);
     WHILE 1 = 1
     BEGIN
         SET @handle = NULL;
@@ -824,8 +863,9 @@ BEGIN
                 EXEC ops.sp_LearnCycle @CycleId = @cycleId;
             END TRY
             BEGIN CATCH
-                INSERT INTO ops.ImprovementHistory (CycleId, Phase, Kind, DryRun, Outcome, ErrorMessage)
-                VALUES (COALESCE(@cycleId, NEWID()), 'LEARN', 'PHASE', 1, 'FAILED', LEFT(ERROR_MESSAGE(), 4000));
+                SET @error = LEFT(ERROR_MESSAGE(), 4000);
+                EXEC ops.sp_OodaPhaseFailed @CycleId = @cycleId, @Phase = 'LEARN',
+                     @QueueName = N'ops.OodaLearnQueue', @Body = @body, @Error = @error;
             END CATCH;
         END;
         END CONVERSATION @handle;

@@ -18,6 +18,7 @@ import io.hartonomous.storage.contract.ooda.OodaObservation;
 import io.hartonomous.storage.contract.ooda.OodaProposal;
 import io.hartonomous.storage.contract.ooda.OodaSettings;
 import io.hartonomous.storage.contract.ooda.ProposalState;
+import io.hartonomous.storage.contract.operations.QueueMessage;
 import io.hartonomous.storage.contract.vectors.NewEmbedding;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -151,6 +152,20 @@ public abstract class OodaContract extends StorageContractSuite {
     private OodaProposal current(long proposalId) {
         return engine.ooda().cycles(50).stream().flatMap(c -> c.proposals().stream())
                 .filter(p -> p.proposalId() == proposalId).findFirst().orElseThrow();
+    }
+
+    @Test
+    void deadLettersAreObservedPerQueueAndNothingIsProposedForThem() {
+        String queue = "ooda-poison-" + UUID.randomUUID().toString().substring(0, 8);
+        engine.deadLetters().setMaxDeliveries(queue, 1);
+        engine.queue().enqueue(queue, "never parses");
+        QueueMessage m = engine.queue().receive(queue, 1, Duration.ofSeconds(30)).getFirst();
+        assertThat(engine.queue().abandon(m, "bad body")).isTrue();
+
+        OodaCycle cycle = engine.ooda().runCycle();
+        assertThat(observed(cycle, ObservationKind.DEAD_LETTERS, queue)).as("observations %s", cycle.observations())
+                .hasValueSatisfying(o -> assertThat(o.metric()).isEqualTo(1.0));
+        assertThat(cycle.proposals()).noneMatch(p -> p.target().equals(queue));
     }
 
     @Test

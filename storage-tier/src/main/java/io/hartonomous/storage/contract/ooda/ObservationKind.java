@@ -12,6 +12,9 @@ public enum ObservationKind {
     STALE_STATISTICS,
     /** Messages waiting in a queue (the contract's queues, the provenance feed, Service Broker); messages. */
     QUEUE_DEPTH,
+    /** Messages of a queue parked in the dead-letter table (they failed too often); messages. No action is proposed:
+     * an operator retries or discards them (GET /api/admin/queues, /api/admin/dead-letters). */
+    DEAD_LETTERS,
     /** An embedding type grown past the embeddings its landmarks were derived from; growth factor. */
     STALE_LANDMARKS,
     /** History rows older than the retention setting; rows. */

@@ -4,8 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.TenantStores;
+import io.hartonomous.storage.contract.billing.BillingPlans;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.contract.ooda.OodaLoop;
+import io.hartonomous.storage.contract.operations.DeadLetters;
 import io.hartonomous.storage.deploy.Dialect;
 import io.hartonomous.storage.deploy.SchemaDeployer;
 import io.hartonomous.storage.deploy.ScriptSource;
@@ -32,7 +34,8 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
     static final List<String> TABLES = List.of("Atoms", "AtomOwners", "AtomCompositions", "Models", "ModelLayers",
             "ModelLayersHistory", "TensorAtomCoefficients", "TensorAtomCoefficientsHistory", "WeightSnapshots",
             "AtomEmbeddings", "SpatialLandmarks", "AtomGraphNodes", "AtomGraphEdges", "IngestionJobs",
-            "QueueMessages", "TenantApiKeys", "UsageLedger");
+            "QueueMessages", "TenantApiKeys", "UsageLedger", "RatePlans", "OperationRates", "BillingMultipliers",
+            "TenantRatePlans");
 
     /** Attempts of a unit that keeps losing races: busy chunk writers on one file database need a few. */
     private static final int MAX_ATTEMPTS = 12;
@@ -43,9 +46,11 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
     private static final Duration TIMINGS_FLUSH = Duration.ofMinutes(1);
 
     private final UnitOfWork tx;
+    private final EmbeddedDeadLetters deadLetters;
     private final LandmarkProjection projection = new LandmarkProjection();
     private final OperationTimings timings;
     private final EmbeddedOoda ooda;
+    private final EmbeddedBillingPlans billing;
 
     private EmbeddedEngine(HikariDataSource pool, UnitOfWork tx, OperationTimings timings) {
         super(pool, tx, new EmbeddedMessageQueue(tx), new EmbeddedProvenanceFeed(tx), new EmbeddedApiKeyStore(tx));
@@ -55,6 +60,8 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
         // A projection rebuild is engine-wide (every tenant's embeddings of the type): the store's tenant is unused.
         this.ooda = new EmbeddedOoda(tx, new OodaObservations(), new OodaActions(tx,
                 type -> new EmbeddedVectorStore(null, tx, projection).rebuildProjection(type)), timings::flush);
+        this.deadLetters = new EmbeddedDeadLetters(tx);
+        this.billing = new EmbeddedBillingPlans(tx);
     }
 
     public static EmbeddedEngine open(StorageConfig config) {
@@ -108,6 +115,11 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
     }
 
     @Override
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    @Override
     protected TenantStores storesFor(String tenant) {
         // Every store applies this tenant's visibility (see Visibility) to what it reads and writes.
         AtomUpserter upserter = new AtomUpserter();
@@ -115,6 +127,11 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
                 new EmbeddedIngestWrites(tenant, tx, upserter), new EmbeddedModelStore(tenant, tx, upserter),
                 new EmbeddedVectorStore(tenant, tx, projection), new EmbeddedProvenanceGraph(tenant, tx),
                 new EmbeddedUsageLedger(tenant, tx));
+    }
+
+    @Override
+    public BillingPlans billing() {
+        return billing;
     }
 
     @Override

@@ -38,6 +38,7 @@ final class OodaObservations {
         staleStatistics(c, s, found);
         fragmentation(c, s, found);
         queueDepths(c, s, found);
+        deadLetters(c, found);
         staleLandmarks(c, s, found);
         historyPastRetention(c, s, found);
         usageHotspots(c, s, found);
@@ -144,6 +145,17 @@ final class OodaObservations {
                     found.add(new OodaObservation(ObservationKind.QUEUE_DEPTH, rs.getString(1), rs.getLong(2),
                             rs.getLong(2) + " messages waiting, the oldest since " + Rows.RECORDS.instant(rs, "Oldest")));
                 }
+            }
+        }
+    }
+
+    private static void deadLetters(Connection c, List<OodaObservation> found) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT QueueName, COUNT(*), MAX(DeadLetteredAt) AS Latest "
+                + "FROM DeadLetters GROUP BY QueueName ORDER BY QueueName");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                found.add(new OodaObservation(ObservationKind.DEAD_LETTERS, rs.getString(1), rs.getLong(2),
+                        rs.getLong(2) + " dead letters, the latest at " + Rows.RECORDS.instant(rs, "Latest")));
             }
         }
     }

@@ -50,6 +50,36 @@ final class ProvenanceChanges {
         }
     }
 
+    /** Queues a change again with the time it had (a retried dead letter). */
+    static void enqueue(Connection c, GraphChange change) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ProvenanceSyncQueue (ChangeType, TenantId, NodeId, "
+                + "NodeKind, RefId, Label, EdgeId, FromNodeId, ToNodeId, Relation, ChangedAt) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(2, change.tenantId());
+            for (int i = 3; i <= 10; i++) {
+                ps.setObject(i, null);
+            }
+            switch (change) {
+                case GraphChange.NodeUpserted n -> {
+                    ps.setString(1, "NODE");
+                    ps.setLong(3, n.nodeId());
+                    ps.setString(4, n.kind().name());
+                    ps.setLong(5, n.refId());
+                    ps.setString(6, n.label());
+                }
+                case GraphChange.EdgeCreated e -> {
+                    ps.setString(1, "EDGE");
+                    ps.setLong(7, e.edgeId());
+                    ps.setLong(8, e.fromNodeId());
+                    ps.setLong(9, e.toNodeId());
+                    ps.setString(10, e.relation());
+                }
+            }
+            Rows.setInstant(ps, 11, change.changedAt());
+            ps.executeUpdate();
+        }
+    }
+
     /**
      * The time of a change, taken while the writer holds the row (so a later change of the same node is not earlier);
      * the statement time, not H2's CURRENT_TIMESTAMP, which is fixed at the start of the transaction.

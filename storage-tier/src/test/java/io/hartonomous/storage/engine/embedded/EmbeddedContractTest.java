@@ -2,6 +2,7 @@ package io.hartonomous.storage.engine.embedded;
 
 import io.hartonomous.storage.local.LocalStorage;
 import io.hartonomous.storage.contract.AtomsContract;
+import io.hartonomous.storage.contract.BillingContract;
 import io.hartonomous.storage.contract.ConcurrencyContract;
 import io.hartonomous.storage.contract.GraphContract;
 import io.hartonomous.storage.contract.JobsContract;
@@ -10,6 +11,7 @@ import io.hartonomous.storage.contract.OodaContract;
 import io.hartonomous.storage.contract.OperationsContract;
 import io.hartonomous.storage.contract.ProvenanceFeedContract;
 import io.hartonomous.storage.contract.QueueContract;
+import io.hartonomous.storage.contract.QueuesContract;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
@@ -97,6 +99,14 @@ class EmbeddedContractTest {
     }
 
     @Nested
+    class Queues extends QueuesContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return fresh();
+        }
+    }
+
+    @Nested
     class Tenancy extends TenancyContract {
         @Override
         protected StorageEngine openEngine() {
@@ -125,6 +135,14 @@ class EmbeddedContractTest {
         @Override
         protected StorageEngine reopenEngine() {
             return StorageEngines.open(LocalStorage.embeddedFile(database));
+        }
+    }
+
+    @Nested
+    class Billing extends BillingContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return fresh();
         }
     }
 }

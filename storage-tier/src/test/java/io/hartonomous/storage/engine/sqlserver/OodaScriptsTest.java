@@ -192,4 +192,18 @@ class OodaScriptsTest {
                 .containsPattern("(?is)BEGIN\\s+TRANSACTION.*SYSTEM_VERSIONING\\s*=\\s*OFF.*SYSTEM_VERSIONING\\s*=\\s*ON"
                         + ".*COMMIT");
     }
+
+    @Test
+    void aPhaseThatFailsDeadLettersItsMessageInsteadOfRollingItBack() {
+        assertThat(body("ops.sp_OodaPhaseFailed")).containsPattern("(?is)EXEC\\s+ops\\.sp_AddDeadLetter\\s+@QueueName")
+                .containsPattern("(?is)IF\\s+XACT_STATE\\(\\)\\s*<>\\s*0\\s+ROLLBACK");
+        for (String[] phase : List.of(new String[] {"ops.sp_Analyze", "ops.OodaAnalyzeQueue"},
+                new String[] {"ops.sp_Hypothesize", "ops.OodaHypothesizeQueue"},
+                new String[] {"ops.sp_Act", "ops.OodaActQueue"}, new String[] {"ops.sp_Learn", "ops.OodaLearnQueue"})) {
+            assertThat(body(phase[0])).as(phase[0])
+                    .containsPattern("(?is)BEGIN\\s+CATCH\\s+SET\\s+@error\\s*=.*EXEC\\s+ops\\.sp_OodaPhaseFailed\\b.*"
+                            + "@QueueName\\s*=\\s*N'" + phase[1].replace(".", "\\.") + "'.*END\\s+CATCH")
+                    .doesNotContainPattern("(?i)ROLLBACK");
+        }
+    }
 }

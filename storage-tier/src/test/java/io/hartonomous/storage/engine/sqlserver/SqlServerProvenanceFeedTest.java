@@ -1,5 +1,6 @@
 package io.hartonomous.storage.engine.sqlserver;
 
+import io.hartonomous.storage.engine.jdbc.ProvenanceSyncBodies;
 import io.hartonomous.storage.contract.graph.GraphChange;
 import io.hartonomous.storage.contract.graph.NodeKind;
 import io.hartonomous.storage.contract.StorageException;
@@ -64,7 +65,10 @@ class SqlServerProvenanceFeedTest {
             throw down;
         })).isSameAs(down);
         assertThat(jdbc.transactions).containsExactly("#1 autoCommit=false", "#1 rollback", "#1 autoCommit=true");
-        assertThat(jdbc.connectionsClosed).isEqualTo(1);
+        assertThat(jdbc.statements).extracting(st -> st.sql).as("the failure is charged after the rollback")
+                .endsWith("EXEC provenance.sp_RecordSyncFailure @Handles = ?, @Error = ?");
+        assertThat(jdbc.statements.getLast().values().get(1).toString()).contains("neo4j down");
+        assertThat(jdbc.connectionsClosed).isEqualTo(jdbc.connectionsOpened).isEqualTo(2);
     }
 
     @Test
