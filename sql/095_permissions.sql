@@ -96,6 +96,18 @@ GRANT EXECUTE ON OBJECT::ops.sp_StartOodaCycle TO hart_admin;
 GRANT EXECUTE ON OBJECT::ops.sp_ScheduleOodaCycles TO hart_admin;
 GRANT EXECUTE ON OBJECT::ops.sp_ApproveOodaAction TO hart_admin;
 GRANT EXECUTE ON OBJECT::ops.sp_RejectOodaAction TO hart_admin;
+-- The OODA loop as StorageEngine.ooda() drives it (081).
+GRANT EXECUTE ON OBJECT::ops.sp_OodaStatus TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_OodaRunCycle TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_OodaListCycles TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_OodaListObservations TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_OodaListProposals TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_OodaDecide TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_OodaAct TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_OodaClaimRebuild TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_OodaFinishRebuild TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_OodaSetRunning TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_OodaConfigure TO hart_admin;
 GRANT SELECT ON OBJECT::ops.ImprovementHistory TO hart_admin;
 GRANT SELECT ON OBJECT::ops.OodaActions TO hart_admin;
 GRANT SELECT, UPDATE ON OBJECT::ops.Settings TO hart_admin;
@@ -107,6 +119,9 @@ GRANT CONTROL ON OBJECT::dbo.TensorAtomCoefficients TO hart_system;
 GRANT CONTROL ON OBJECT::dbo.TensorAtomCoefficientsHistory TO hart_system;
 GRANT CONTROL ON OBJECT::dbo.ModelLayers TO hart_system;
 GRANT CONTROL ON OBJECT::dbo.ModelLayersHistory TO hart_system;
+-- ops.sp_PurgeHistory keeps the history rows a weight snapshot needs; its DELETE is dynamic SQL (compiled while
+-- versioning is off), which no ownership chain covers.
+GRANT SELECT ON OBJECT::dbo.WeightSnapshots TO hart_system;
 GO
 
 -- Dead letters (062): the general queue's receivers read their queue's limit; the API's provenance consumer charges

@@ -45,9 +45,16 @@ VALUES
     (N'ops.sp_AnalyzeCycle', N'P'), (N'ops.sp_HypothesizeCycle', N'P'), (N'ops.sp_ActCycle', N'P'),
     (N'ops.sp_LearnCycle', N'P'), (N'ops.sp_RunOodaCycle', N'P'), (N'ops.sp_StartOodaCycle', N'P'),
     (N'ops.sp_ApproveOodaAction', N'P'), (N'ops.sp_RejectOodaAction', N'P'), (N'ops.sp_Analyze', N'P'),
+    (N'ops.sp_OodaPhaseFailed', N'P'),
     (N'ops.sp_Hypothesize', N'P'), (N'ops.sp_Act', N'P'), (N'ops.sp_Learn', N'P'),
     (N'ops.sp_OodaInitiatorActivation', N'P'), (N'ops.sp_ScheduleOodaCycles', N'P'),
-    (N'ops.fn_Setting', N'FN'),
+    (N'ops.sp_ObserveStorage', N'P'), (N'ops.sp_MeasureStorage', N'P'), (N'ops.sp_PurgeHistory', N'P'),
+    (N'ops.sp_OodaStatus', N'P'), (N'ops.sp_OodaRunCycle', N'P'), (N'ops.sp_OodaListCycles', N'P'),
+    (N'ops.sp_OodaListObservations', N'P'), (N'ops.sp_OodaListProposals', N'P'), (N'ops.sp_OodaDecide', N'P'),
+    (N'ops.sp_OodaAct', N'P'), (N'ops.sp_OodaClaimRebuild', N'P'), (N'ops.sp_OodaFinishRebuild', N'P'),
+    (N'ops.sp_OodaSetRunning', N'P'), (N'ops.sp_OodaConfigure', N'P'),
+    (N'ops.fn_Setting', N'FN'), (N'ops.fn_OodaRunning', N'FN'), (N'ops.fn_HistoryCutoff', N'FN'),
+    (N'ops.fn_LandmarkGrowth', N'IF'), (N'ops.fn_HistoryPastRetention', N'IF'),
     (N'ops.fn_MaxDeliveries', N'FN'), (N'ops.sp_GetMaxDeliveries', N'P'), (N'ops.sp_SetMaxDeliveries', N'P'),
     (N'ops.sp_AddDeadLetter', N'P'), (N'ops.sp_QueueStats', N'P'), (N'ops.sp_ListDeadLetters', N'P'),
     (N'ops.sp_GetDeadLetter', N'P'), (N'ops.sp_RetryDeadLetter', N'P'), (N'ops.sp_DiscardDeadLetter', N'P'),
@@ -105,7 +112,9 @@ FROM (VALUES (N'OodaAnalyzeQueue'), (N'OodaHypothesizeQueue'), (N'OodaActQueue')
              (N'OodaInitiatorQueue'), (N'ProvenanceSyncInitiatorQueue')) AS q (QueueName)
 WHERE NOT EXISTS (
     SELECT 1 FROM sys.service_queues AS t
-    WHERE t.name = q.QueueName AND t.is_activation_enabled = 1 AND t.activation_procedure IS NOT NULL);
+    WHERE t.name = q.QueueName AND t.activation_procedure IS NOT NULL
+      -- While the OODA emergency stop holds, ops.sp_OodaSetRunning keeps the OODA queues' activation off.
+      AND (t.is_activation_enabled = 1 OR (q.QueueName LIKE N'Ooda%' AND ops.fn_OodaRunning() = 0)));
 
 INSERT INTO @missing (What)
 SELECT CONCAT(N'index ', i.IndexName, N' on ', i.TableName)

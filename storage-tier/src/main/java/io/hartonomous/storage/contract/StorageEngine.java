@@ -4,6 +4,7 @@ import io.hartonomous.storage.contract.billing.BillingPlans;
 import io.hartonomous.storage.contract.graph.ProvenanceFeed;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.contract.keys.ApiKeyStore;
+import io.hartonomous.storage.contract.ooda.OodaLoop;
 import io.hartonomous.storage.contract.operations.DeadLetters;
 import io.hartonomous.storage.contract.operations.MessageQueue;
 
@@ -24,8 +25,12 @@ public interface StorageEngine extends AutoCloseable {
 
     ApiKeyStore apiKeys();
 
+    /** The self-tuning loop (Analyze, Hypothesize, Act, Learn) with its approvals and emergency stop. */
+    OodaLoop ooda();
+
     /** Every queue's figures and dead letters (engine-wide; see the interface). */
     DeadLetters deadLetters();
+
     /** Rate plans and the plan of each tenant (operators'; a tenant's own uses are priced by its UsageLedger). */
     BillingPlans billing();
 

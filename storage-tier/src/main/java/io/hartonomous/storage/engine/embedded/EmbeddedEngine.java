@@ -6,17 +6,20 @@ import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.TenantStores;
 import io.hartonomous.storage.contract.billing.BillingPlans;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
+import io.hartonomous.storage.contract.ooda.OodaLoop;
 import io.hartonomous.storage.contract.operations.DeadLetters;
 import io.hartonomous.storage.deploy.Dialect;
 import io.hartonomous.storage.deploy.SchemaDeployer;
 import io.hartonomous.storage.deploy.ScriptSource;
 import io.hartonomous.storage.engine.jdbc.HikariPools;
 import io.hartonomous.storage.engine.jdbc.JdbcStorageEngine;
+import io.hartonomous.storage.engine.jdbc.OperationTimings;
 import io.hartonomous.storage.engine.jdbc.UnitOfWork;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,14 +42,24 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
     /** The random pause before attempt n+1 is at most n times this. */
     private static final long BACK_OFF_STEP_MILLIS = 5;
 
+    /** How often each engine writes its timings for the OODA loop (OperationTimingsTable). */
+    private static final Duration TIMINGS_FLUSH = Duration.ofMinutes(1);
+
     private final UnitOfWork tx;
     private final EmbeddedDeadLetters deadLetters;
     private final LandmarkProjection projection = new LandmarkProjection();
+    private final OperationTimings timings;
+    private final EmbeddedOoda ooda;
     private final EmbeddedBillingPlans billing;
 
-    private EmbeddedEngine(HikariDataSource pool, UnitOfWork tx) {
+    private EmbeddedEngine(HikariDataSource pool, UnitOfWork tx, OperationTimings timings) {
         super(pool, tx, new EmbeddedMessageQueue(tx), new EmbeddedProvenanceFeed(tx), new EmbeddedApiKeyStore(tx));
         this.tx = tx;
+        this.timings = timings;
+        timings.flushTo(new OperationTimingsTable(tx));
+        // A projection rebuild is engine-wide (every tenant's embeddings of the type): the store's tenant is unused.
+        this.ooda = new EmbeddedOoda(tx, new OodaObservations(), new OodaActions(tx,
+                type -> new EmbeddedVectorStore(null, tx, projection).rebuildProjection(type)), timings::flush);
         this.deadLetters = new EmbeddedDeadLetters(tx);
         this.billing = new EmbeddedBillingPlans(tx);
     }
@@ -56,7 +69,10 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
         HikariDataSource pool = HikariPools.open(hikari, "cannot open the embedded storage at " + config.url(),
                 c -> new SchemaDeployer(Dialect.H2).deploy(c, ScriptSource.fromClasspath("embedded")),
                 "cannot prepare the embedded schema");
-        return new EmbeddedEngine(pool, new UnitOfWork(pool, H2Errors.FAILURES, MAX_ATTEMPTS, BACK_OFF_STEP_MILLIS));
+        // The units' own timings are the OODA loop's slow-query observation (H2 has no query store).
+        OperationTimings timings = new OperationTimings(TIMINGS_FLUSH);
+        return new EmbeddedEngine(pool, new UnitOfWork(pool, H2Errors.FAILURES, MAX_ATTEMPTS, BACK_OFF_STEP_MILLIS)
+                .timed(timings), timings);
     }
 
     /** Lock waits long enough for busy chunk writers; retries handle the rest. */
@@ -86,6 +102,16 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
     @Override
     public String engineName() {
         return "embedded";
+    }
+
+    @Override
+    public OodaLoop ooda() {
+        return ooda;
+    }
+
+    /** Writes this engine's timings now (they are otherwise written at most every minute). */
+    void flushTimings() {
+        timings.flush();
     }
 
     @Override

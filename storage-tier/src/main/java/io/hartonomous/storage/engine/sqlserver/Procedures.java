@@ -99,6 +99,19 @@ final class Procedures {
     static final Procedure UNFINISHED_JOBS = Procedure.of("ops.sp_UnfinishedJobs");
     static final Procedure ROW_COUNTS = Procedure.of("ops.sp_RowCounts");
 
+    // The OODA loop as operators drive it (081; the phases themselves are 080)
+    static final Procedure OODA_STATUS = Procedure.of("ops.sp_OodaStatus");
+    static final Procedure OODA_RUN_CYCLE = Procedure.of("ops.sp_OodaRunCycle");
+    static final Procedure OODA_LIST_CYCLES = Procedure.of("ops.sp_OodaListCycles", "Limit", "CycleId");
+    static final Procedure OODA_LIST_OBSERVATIONS = Procedure.of("ops.sp_OodaListObservations", "Limit", "CycleId");
+    static final Procedure OODA_LIST_PROPOSALS = Procedure.of("ops.sp_OodaListProposals", "Limit", "CycleId");
+    static final Procedure OODA_DECIDE = Procedure.of("ops.sp_OodaDecide", "ProposalId", "Approve", "DecidedBy");
+    static final Procedure OODA_ACT = Procedure.of("ops.sp_OodaAct", "CycleId");
+    static final Procedure OODA_CLAIM_REBUILD = Procedure.of("ops.sp_OodaClaimRebuild");
+    static final Procedure OODA_FINISH_REBUILD = Procedure.of("ops.sp_OodaFinishRebuild", "ProposalId", "Done", "Error");
+    static final Procedure OODA_SET_RUNNING = Procedure.of("ops.sp_OodaSetRunning", "Running");
+    static final Procedure OODA_CONFIGURE = Procedure.of("ops.sp_OodaConfigure",
+            "DryRun", "RequireApproval", "MaxChangesPerCycle", "HistoryRetentionSeconds");
     // Dead letters and queue figures (062)
     static final Procedure GET_MAX_DELIVERIES = Procedure.of("ops.sp_GetMaxDeliveries", "QueueName");
     static final Procedure SET_MAX_DELIVERIES = Procedure.of("ops.sp_SetMaxDeliveries", "QueueName", "MaxDeliveries");
@@ -121,6 +134,8 @@ final class Procedures {
             ENQUEUE_MESSAGE, RECEIVE_MESSAGES, COMPLETE_MESSAGE, ABANDON_MESSAGE, QUEUE_DEPTH,
             CREATE_API_KEY, FIND_API_KEY_BY_HASH, REVOKE_API_KEY, LIST_API_KEYS,
             RECORD_USAGE, GET_USAGE, UNFINISHED_JOBS, ROW_COUNTS,
+            OODA_STATUS, OODA_RUN_CYCLE, OODA_LIST_CYCLES, OODA_LIST_OBSERVATIONS, OODA_LIST_PROPOSALS, OODA_DECIDE,
+            OODA_ACT, OODA_CLAIM_REBUILD, OODA_FINISH_REBUILD, OODA_SET_RUNNING, OODA_CONFIGURE,
             GET_MAX_DELIVERIES, SET_MAX_DELIVERIES, QUEUE_STATS, LIST_DEAD_LETTERS, GET_DEAD_LETTER, RETRY_DEAD_LETTER,
             DISCARD_DEAD_LETTER, RECORD_SYNC_FAILURE,
             GET_USAGE_STATEMENT, GET_RATE_PLANS, GET_TENANT_RATE_PLAN, PUT_RATE_PLAN, PUT_OPERATION_RATE,

@@ -6,6 +6,7 @@ import io.hartonomous.storage.contract.StorageException;
 import io.hartonomous.storage.contract.TenantStores;
 import io.hartonomous.storage.contract.billing.BillingPlans;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
+import io.hartonomous.storage.contract.ooda.OodaLoop;
 import io.hartonomous.storage.contract.operations.DeadLetters;
 import io.hartonomous.storage.engine.jdbc.HikariPools;
 import io.hartonomous.storage.engine.jdbc.JdbcStorageEngine;
@@ -35,6 +36,7 @@ public final class SqlServerEngine extends JdbcStorageEngine {
     private final Session engineWide;
     private final Landmarks landmarks = new Landmarks();
     private final BulkChunkWriter chunks;
+    private final SqlServerOoda ooda;
     private final SqlServerDeadLetters deadLetters;
     private final SqlServerBillingPlans billing;
 
@@ -44,6 +46,9 @@ public final class SqlServerEngine extends JdbcStorageEngine {
         this.settings = settings;
         this.engineWide = engineWide;
         this.chunks = new BulkChunkWriter(settings);
+        // A rebuild is engine-wide: dbo.sp_GetSpatialLandmarkSample reads every tenant's embeddings (as hart_system);
+        // the tenant is the one the rebuild-projection command uses.
+        this.ooda = new SqlServerOoda(engineWide, type -> forTenant("system").vectors().rebuildProjection(type));
         this.deadLetters = new SqlServerDeadLetters(engineWide);
         this.billing = new SqlServerBillingPlans(engineWide);
     }
@@ -73,6 +78,11 @@ public final class SqlServerEngine extends JdbcStorageEngine {
     @Override
     public String engineName() {
         return "sqlserver";
+    }
+
+    @Override
+    public OodaLoop ooda() {
+        return ooda;
     }
 
     @Override

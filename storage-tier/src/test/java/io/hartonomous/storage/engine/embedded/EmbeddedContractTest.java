@@ -7,6 +7,7 @@ import io.hartonomous.storage.contract.ConcurrencyContract;
 import io.hartonomous.storage.contract.GraphContract;
 import io.hartonomous.storage.contract.JobsContract;
 import io.hartonomous.storage.contract.ModelsContract;
+import io.hartonomous.storage.contract.OodaContract;
 import io.hartonomous.storage.contract.OperationsContract;
 import io.hartonomous.storage.contract.ProvenanceFeedContract;
 import io.hartonomous.storage.contract.QueueContract;
@@ -118,6 +119,22 @@ class EmbeddedContractTest {
         @Override
         protected StorageEngine openEngine() {
             return fresh();
+        }
+    }
+
+    @Nested
+    class Ooda extends OodaContract {
+        private Path database;
+
+        @Override
+        protected StorageEngine openEngine() {
+            database = root.resolve("db" + (++databases));
+            return StorageEngines.open(LocalStorage.embeddedFile(database));
+        }
+
+        @Override
+        protected StorageEngine reopenEngine() {
+            return StorageEngines.open(LocalStorage.embeddedFile(database));
         }
     }
 

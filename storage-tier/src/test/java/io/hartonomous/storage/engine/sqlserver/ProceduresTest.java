@@ -104,6 +104,19 @@ class ProceduresTest {
         EXPECTED.put(Procedures.GET_USAGE, "EXEC billing.sp_GetUsage @From = ?, @To = ?, @GroupBy = ?");
         EXPECTED.put(Procedures.UNFINISHED_JOBS, "EXEC ops.sp_UnfinishedJobs");
         EXPECTED.put(Procedures.ROW_COUNTS, "EXEC ops.sp_RowCounts");
+        EXPECTED.put(Procedures.OODA_STATUS, "EXEC ops.sp_OodaStatus");
+        EXPECTED.put(Procedures.OODA_RUN_CYCLE, "EXEC ops.sp_OodaRunCycle");
+        EXPECTED.put(Procedures.OODA_LIST_CYCLES, "EXEC ops.sp_OodaListCycles @Limit = ?, @CycleId = ?");
+        EXPECTED.put(Procedures.OODA_LIST_OBSERVATIONS, "EXEC ops.sp_OodaListObservations @Limit = ?, @CycleId = ?");
+        EXPECTED.put(Procedures.OODA_LIST_PROPOSALS, "EXEC ops.sp_OodaListProposals @Limit = ?, @CycleId = ?");
+        EXPECTED.put(Procedures.OODA_DECIDE, "EXEC ops.sp_OodaDecide @ProposalId = ?, @Approve = ?, @DecidedBy = ?");
+        EXPECTED.put(Procedures.OODA_ACT, "EXEC ops.sp_OodaAct @CycleId = ?");
+        EXPECTED.put(Procedures.OODA_CLAIM_REBUILD, "EXEC ops.sp_OodaClaimRebuild");
+        EXPECTED.put(Procedures.OODA_FINISH_REBUILD, "EXEC ops.sp_OodaFinishRebuild @ProposalId = ?, @Done = ?, "
+                + "@Error = ?");
+        EXPECTED.put(Procedures.OODA_SET_RUNNING, "EXEC ops.sp_OodaSetRunning @Running = ?");
+        EXPECTED.put(Procedures.OODA_CONFIGURE, "EXEC ops.sp_OodaConfigure @DryRun = ?, @RequireApproval = ?, "
+                + "@MaxChangesPerCycle = ?, @HistoryRetentionSeconds = ?");
         EXPECTED.put(Procedures.GET_MAX_DELIVERIES, "EXEC ops.sp_GetMaxDeliveries @QueueName = ?");
         EXPECTED.put(Procedures.SET_MAX_DELIVERIES, "EXEC ops.sp_SetMaxDeliveries @QueueName = ?, @MaxDeliveries = ?");
         EXPECTED.put(Procedures.QUEUE_STATS, "EXEC ops.sp_QueueStats");

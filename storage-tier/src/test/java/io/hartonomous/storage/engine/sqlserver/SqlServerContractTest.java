@@ -6,6 +6,7 @@ import io.hartonomous.storage.contract.ConcurrencyContract;
 import io.hartonomous.storage.contract.GraphContract;
 import io.hartonomous.storage.contract.JobsContract;
 import io.hartonomous.storage.contract.ModelsContract;
+import io.hartonomous.storage.contract.OodaContract;
 import io.hartonomous.storage.contract.OperationsContract;
 import io.hartonomous.storage.contract.ProvenanceFeedContract;
 import io.hartonomous.storage.contract.QueueContract;
@@ -197,6 +198,19 @@ class SqlServerContractTest {
         @Override
         protected StorageEngine openEngine() {
             return bulk();
+        }
+    }
+
+    @Nested
+    class Ooda extends OodaContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return StorageEngines.open(Server.CONFIG);
+        }
+
+        @Override
+        protected StorageEngine reopenEngine() {
+            return StorageEngines.open(Server.CONFIG);
         }
     }
 
