@@ -99,6 +99,7 @@ GO
 INSERT INTO ops.Settings (SettingName, SettingValue, Description)
 SELECT d.SettingName, d.SettingValue, d.Description
 FROM (VALUES
+    ('OodaRunning', N'1', N'0: emergency stop (ops.sp_OodaSetRunning): no cycle runs and the OODA queues do not activate.'),
     ('OodaDryRun', N'1', N'1: the Act phase records what it would do and changes nothing.'),
     ('OodaRequireApproval', N'1', N'1: proposed actions wait for ops.sp_ApproveOodaAction before Act applies them.'),
     ('OodaMaxChangesPerCycle', N'5', N'Most actions Act applies in one cycle.'),
@@ -109,7 +110,13 @@ FROM (VALUES
     ('OodaRegressionRatio', N'2.0', N'A plan regressed when its recent average duration exceeds this multiple of the best earlier plan.'),
     ('OodaMinExecutions', N'20', N'Executions a plan needs in a window before its duration is trusted.'),
     ('OodaQueueDepthAlert', N'10000', N'Queue depth (messages) reported as an observation.'),
+    ('OodaSlowOperationMillis', N'1000', N'Mean duration (ms) over the last hour at which a Query Store query is reported as slow.'),
     ('OodaCycleIntervalSeconds', N'3600', N'Seconds between cycles started by the Service Broker timer.'),
+    ('HistoryRetentionSeconds', N'7776000', N'Seconds history rows (weights and layers as they were) are kept before the loop proposes purging them.'),
+    ('OodaLandmarkGrowth', N'2.0', N'An embedding type whose embeddings grew this many times since its landmarks were derived is stale.'),
+    ('OodaMinEmbeddings', N'2', N'Types with fewer embeddings are left alone.'),
+    ('OodaUsageWindowSeconds', N'3600', N'Window (seconds) over which usage hotspots are counted.'),
+    ('OodaUsageHotspotRequests', N'10000', N'Requests of one tenant and operation in the window reported as a hotspot.'),
     ('SpatialDefaultMaxX', N'65536', N'Bounding box width for composition/coefficient spatial indexes while a table holds no rows.'),
     ('SpatialDefaultMaxY', N'65536', N'Bounding box height for composition/coefficient spatial indexes while a table holds no rows.'),
     ('SpatialProjectionDefaultMax', N'256', N'Bounding box side for the embedding projection spatial index while no embeddings exist.')
@@ -158,6 +165,11 @@ IF OBJECT_ID(N'ops.OodaActions', N'U') IS NULL
         QueryId      BIGINT         NULL,
         PlanId       BIGINT         NULL,
         MetricBefore FLOAT          NULL,
+        -- What the action should do (Hypothesize), and what it did once Learn measured the observation again.
+        ExpectedEffect NVARCHAR(1000) NULL,
+        MetricAfter    FLOAT          NULL,
+        MeasuredEffect NVARCHAR(1000) NULL,
+        ErrorMessage   NVARCHAR(4000) NULL,
         State        VARCHAR(16)    COLLATE Latin1_General_100_BIN2 NOT NULL,
         CreatedAt    DATETIME2(7)   NOT NULL CONSTRAINT DF_OodaActions_CreatedAt DEFAULT SYSUTCDATETIME(),
         DecidedAt    DATETIME2(7)   NULL,
@@ -165,10 +177,35 @@ IF OBJECT_ID(N'ops.OodaActions', N'U') IS NULL
         AppliedAt    DATETIME2(7)   NULL,
         CONSTRAINT PK_OodaActions PRIMARY KEY CLUSTERED (ActionId),
         CONSTRAINT CK_OodaActions_Kind CHECK (
-            ActionKind IN ('UPDATE_STATISTICS', 'REORGANIZE_INDEX', 'REBUILD_INDEX', 'FORCE_PLAN')),
+            ActionKind IN ('UPDATE_STATISTICS', 'REORGANIZE_INDEX', 'REBUILD_INDEX', 'FORCE_PLAN', 'PURGE_HISTORY',
+                           'REBUILD_PROJECTION')),
         CONSTRAINT CK_OodaActions_State CHECK (
             State IN ('PROPOSED', 'APPROVED', 'REJECTED', 'APPLIED', 'FAILED', 'VERIFIED', 'REVERTED'))
     );
+GO
+
+-- Tables created before the operator surface (081) and the storage actions get their columns and kinds here.
+IF COL_LENGTH(N'ops.OodaActions', N'ExpectedEffect') IS NULL
+    ALTER TABLE ops.OodaActions ADD ExpectedEffect NVARCHAR(1000) NULL;
+IF COL_LENGTH(N'ops.OodaActions', N'MetricAfter') IS NULL
+    ALTER TABLE ops.OodaActions ADD MetricAfter FLOAT NULL;
+IF COL_LENGTH(N'ops.OodaActions', N'MeasuredEffect') IS NULL
+    ALTER TABLE ops.OodaActions ADD MeasuredEffect NVARCHAR(1000) NULL;
+IF COL_LENGTH(N'ops.OodaActions', N'ErrorMessage') IS NULL
+    ALTER TABLE ops.OodaActions ADD ErrorMessage NVARCHAR(4000) NULL;
+GO
+
+IF EXISTS (
+    SELECT 1 FROM sys.check_constraints
+    WHERE name = N'CK_OodaActions_Kind' AND parent_object_id = OBJECT_ID(N'ops.OodaActions')
+      AND definition NOT LIKE N'%REBUILD_PROJECTION%'
+)
+BEGIN
+    ALTER TABLE ops.OodaActions DROP CONSTRAINT CK_OodaActions_Kind;
+    ALTER TABLE ops.OodaActions ADD CONSTRAINT CK_OodaActions_Kind CHECK (
+        ActionKind IN ('UPDATE_STATISTICS', 'REORGANIZE_INDEX', 'REBUILD_INDEX', 'FORCE_PLAN', 'PURGE_HISTORY',
+                       'REBUILD_PROJECTION'));
+END;
 GO
 
 IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'IX_OodaActions_State' AND object_id = OBJECT_ID(N'ops.OodaActions'))

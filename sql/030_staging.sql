@@ -1,9 +1,12 @@
 -- Bulk-load staging. The SQL Server engine streams a chunk's distinct atoms and its composition / coefficient
--- rows into these heaps with SQLServerBulkCopy (TABLOCK: concurrent bulk loads into a heap without indexes
--- share the table through bulk-update locks), keyed by a per-attempt BatchId. dbo.sp_WriteChunk then merges the
+-- rows into these tables with SQLServerBulkCopy, keyed by a per-attempt BatchId. dbo.sp_WriteChunk then merges the
 -- batch into the real tables in one transaction and deletes it. Rows refer to atoms by ordinal (position in the
 -- chunk's atom list), never by id: ids exist only after the merge.
 -- JobId lets a failed or completed job sweep batches that a crashed writer left behind.
+-- Concurrency: each table is clustered on BatchId, loaded WITHOUT TABLOCK and never escalates to a table lock,
+-- so different jobs' loads, merges and deletes touch only their own rows. (They were heaps loaded with TABLOCK:
+-- the bulk-update lock lets bulk loads share a heap but keeps every other process out of it, so one job's load
+-- held back every other job's merge and sweep; on a clustered table TABLOCK would serialize the loads.)
 -- The column order here is the bulk-copy column order (see the engine's staging adapters).
 
 IF OBJECT_ID(N'dbo.StagingAtoms', N'U') IS NULL
@@ -18,6 +21,19 @@ IF OBJECT_ID(N'dbo.StagingAtoms', N'U') IS NULL
     );
 GO
 
+IF NOT EXISTS (SELECT 1 FROM sys.indexes
+               WHERE object_id = OBJECT_ID(N'dbo.StagingAtoms') AND name = N'CX_StagingAtoms_Batch')
+    CREATE CLUSTERED INDEX CX_StagingAtoms_Batch ON dbo.StagingAtoms (BatchId, Ordinal);
+GO
+
+IF NOT EXISTS (SELECT 1 FROM sys.indexes
+               WHERE object_id = OBJECT_ID(N'dbo.StagingAtoms') AND name = N'IX_StagingAtoms_Job')
+    CREATE NONCLUSTERED INDEX IX_StagingAtoms_Job ON dbo.StagingAtoms (JobId);
+GO
+
+ALTER TABLE dbo.StagingAtoms SET (LOCK_ESCALATION = DISABLE);
+GO
+
 IF OBJECT_ID(N'dbo.StagingCompositions', N'U') IS NULL
     CREATE TABLE dbo.StagingCompositions (
         BatchId       UNIQUEIDENTIFIER NOT NULL,
@@ -27,6 +43,19 @@ IF OBJECT_ID(N'dbo.StagingCompositions', N'U') IS NULL
         PositionY     BIGINT           NOT NULL,
         AtomOrdinal   INT              NOT NULL
     );
+GO
+
+IF NOT EXISTS (SELECT 1 FROM sys.indexes
+               WHERE object_id = OBJECT_ID(N'dbo.StagingCompositions') AND name = N'CX_StagingCompositions_Batch')
+    CREATE CLUSTERED INDEX CX_StagingCompositions_Batch ON dbo.StagingCompositions (BatchId, SequenceIndex);
+GO
+
+IF NOT EXISTS (SELECT 1 FROM sys.indexes
+               WHERE object_id = OBJECT_ID(N'dbo.StagingCompositions') AND name = N'IX_StagingCompositions_Job')
+    CREATE NONCLUSTERED INDEX IX_StagingCompositions_Job ON dbo.StagingCompositions (JobId);
+GO
+
+ALTER TABLE dbo.StagingCompositions SET (LOCK_ESCALATION = DISABLE);
 GO
 
 IF OBJECT_ID(N'dbo.StagingCoefficients', N'U') IS NULL
@@ -39,6 +68,20 @@ IF OBJECT_ID(N'dbo.StagingCoefficients', N'U') IS NULL
         PositionX   BIGINT           NOT NULL,
         AtomOrdinal INT              NOT NULL
     );
+GO
+
+IF NOT EXISTS (SELECT 1 FROM sys.indexes
+               WHERE object_id = OBJECT_ID(N'dbo.StagingCoefficients') AND name = N'CX_StagingCoefficients_Batch')
+    CREATE CLUSTERED INDEX CX_StagingCoefficients_Batch ON dbo.StagingCoefficients
+        (BatchId, LayerIdx, PositionZ, PositionY, PositionX);
+GO
+
+IF NOT EXISTS (SELECT 1 FROM sys.indexes
+               WHERE object_id = OBJECT_ID(N'dbo.StagingCoefficients') AND name = N'IX_StagingCoefficients_Job')
+    CREATE NONCLUSTERED INDEX IX_StagingCoefficients_Job ON dbo.StagingCoefficients (JobId);
+GO
+
+ALTER TABLE dbo.StagingCoefficients SET (LOCK_ESCALATION = DISABLE);
 GO
 
 -- Table types: the same rows as table-valued parameters, for chunks too small to be worth a bulk copy and for

@@ -27,7 +27,10 @@ GO
 -- Waits up to @TimeoutMilliseconds for a first change, then takes what else is there without waiting, up to
 -- @MaxMessages messages in all, and ends their dialogs. Call it inside a transaction: committing removes the
 -- messages, rolling back returns them. RECEIVE skips conversation groups another transaction holds, so concurrent
--- callers never get the same message. Result: MessageOrder, Body (JSON), in queue order.
+-- callers never get the same message. A suspect change (one with failed deliveries in provenance.SyncFailures, see
+-- provenance.sp_RecordSyncFailure in 062) is taken first and alone, so a poison change is isolated from the good
+-- ones; its failure row goes when its dialog ends. Result: MessageOrder, Body (JSON), ConversationHandle (what
+-- sp_RecordSyncFailure is given after a rollback), in queue order.
 CREATE OR ALTER PROCEDURE provenance.sp_ReceiveProvenanceSync
     @MaxMessages         INT = 100,
     @TimeoutMilliseconds INT = 5000
@@ -47,14 +50,29 @@ BEGIN
     IF @TimeoutMilliseconds IS NULL OR @TimeoutMilliseconds < 0
         THROW 50400, N'@TimeoutMilliseconds must be zero or more', 1;
 
-    IF @TimeoutMilliseconds > 0
+    -- The oldest suspect nobody holds (READPAST skips failure rows another receiver has locked).
+    DECLARE @suspect UNIQUEIDENTIFIER = (
+        SELECT TOP (1) f.ConversationHandle
+        FROM provenance.SyncFailures AS f WITH (READPAST)
+        WHERE EXISTS (SELECT 1 FROM provenance.ProvenanceSyncQueue AS q WHERE q.conversation_handle = f.ConversationHandle)
+        ORDER BY f.FirstFailedAt, f.ConversationHandle
+    );
+    IF @suspect IS NOT NULL
+        RECEIVE TOP (1) conversation_handle, message_type_name, message_body, queuing_order
+        FROM provenance.ProvenanceSyncQueue
+        INTO @received
+        WHERE conversation_handle = @suspect;
+    SET @taken = (SELECT COUNT(*) FROM @received);
+
+    IF @taken = 0 AND @TimeoutMilliseconds > 0
         WAITFOR (
             RECEIVE TOP (@MaxMessages) conversation_handle, message_type_name, message_body, queuing_order
             FROM provenance.ProvenanceSyncQueue
             INTO @received
         ), TIMEOUT @TimeoutMilliseconds;
+    -- A suspect taken alone stops here: nothing else may share its batch.
+    SET @before = CASE WHEN @taken > 0 THEN @MaxMessages ELSE -1 END;
     SET @taken = (SELECT COUNT(*) FROM @received);
-    SET @before = -1;
 
     -- Each RECEIVE returns one conversation group: go on without waiting while the last one found something and
     -- room is left (with no wait asked for, this is where receiving starts).
@@ -74,8 +92,10 @@ BEGIN
         END CONVERSATION @handle;
         SET @handle = (SELECT MIN(ConversationHandle) FROM @received WHERE ConversationHandle > @handle);
     END;
+    DELETE f FROM provenance.SyncFailures AS f
+    INNER JOIN @received AS r ON r.ConversationHandle = f.ConversationHandle;
 
-    SELECT QueuingOrder AS MessageOrder, CAST(MessageBody AS NVARCHAR(MAX)) AS Body
+    SELECT QueuingOrder AS MessageOrder, CAST(MessageBody AS NVARCHAR(MAX)) AS Body, ConversationHandle
     FROM @received
     WHERE MessageTypeName = N'//hartonomous/provenance/GraphChange'
     ORDER BY QueuingOrder;

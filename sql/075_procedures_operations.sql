@@ -1,5 +1,5 @@
--- The lease queue, API keys, usage, and the engine-wide views (unfinished jobs of every tenant, row counts).
--- Same semantics as the embedded EmbeddedMessageQueue, EmbeddedApiKeyStore, EmbeddedUsageLedger, EmbeddedEngine.
+-- The lease queue, API keys, and the engine-wide views (unfinished jobs of every tenant, row counts).
+-- Same semantics as the embedded EmbeddedMessageQueue, EmbeddedApiKeyStore, EmbeddedEngine (usage: 076).
 
 CREATE OR ALTER PROCEDURE ops.sp_EnqueueMessage
     @QueueName NVARCHAR(128),
@@ -17,7 +17,9 @@ END;
 GO
 
 -- Takes up to @MaxMessages visible messages, oldest first, skipping rows other receivers hold (READPAST), and
--- leases each under a fresh token for @LeaseMilliseconds. Result: the leased messages in MessageId order.
+-- leases each under a fresh token for @LeaseMilliseconds. Visible messages that used up their deliveries
+-- (ops.fn_MaxDeliveries: their leases ran out that often) go to ops.DeadLetters first, in one statement, so what is
+-- returned may still be tried. Result: the leased messages in MessageId order.
 CREATE OR ALTER PROCEDURE ops.sp_ReceiveMessages
     @QueueName         NVARCHAR(128),
     @MaxMessages       INT,
@@ -44,10 +46,20 @@ BEGIN
         EnqueuedAt    DATETIME2(7)  NOT NULL
     );
 
+    DECLARE @max INT = ops.fn_MaxDeliveries(@QueueName);
+
+    DELETE FROM ops.QueueMessages WITH (ROWLOCK, READPAST)
+    OUTPUT deleted.QueueName, deleted.Body,
+           LEFT(CONCAT(N'its lease ran out on delivery ', deleted.DeliveryCount,
+                       N'; last error: ' + deleted.LastError), 4000),
+           deleted.DeliveryCount, deleted.EnqueuedAt
+    INTO ops.DeadLetters (QueueName, Body, Error, Deliveries, FirstSeen)
+    WHERE QueueName = @QueueName AND VisibleAfter <= @now AND DeliveryCount >= @max;
+
     WITH visible AS (
         SELECT TOP (@MaxMessages) MessageId, VisibleAfter, DeliveryCount, LeaseToken
         FROM ops.QueueMessages WITH (ROWLOCK, READPAST, UPDLOCK)
-        WHERE QueueName = @QueueName AND VisibleAfter <= @now
+        WHERE QueueName = @QueueName AND VisibleAfter <= @now AND DeliveryCount < @max
         ORDER BY MessageId
     )
     UPDATE visible
@@ -74,17 +86,38 @@ BEGIN
 END;
 GO
 
--- Makes a leased message visible again at once. Result: Done = 1, or 0 when the lease was lost.
+-- Gives a leased message up with the @Error its handling failed with: visible again at once, or, on its last allowed
+-- delivery (ops.fn_MaxDeliveries), moved to ops.DeadLetters with @Error. Result: Done = 1, or 0 when the lease was
+-- lost.
 CREATE OR ALTER PROCEDURE ops.sp_AbandonMessage
     @MessageId  BIGINT,
-    @LeaseToken VARCHAR(36)
+    @LeaseToken VARCHAR(36),
+    @Error      NVARCHAR(4000) = NULL
 AS
 BEGIN
     SET NOCOUNT ON;
-    UPDATE ops.QueueMessages
-    SET VisibleAfter = SYSUTCDATETIME(), LeaseToken = NULL
+    SET XACT_ABORT ON;
+    DECLARE @queue NVARCHAR(128), @deliveries INT, @done BIT = 0;
+    BEGIN TRANSACTION;
+    SELECT @queue = QueueName, @deliveries = DeliveryCount
+    FROM ops.QueueMessages WITH (UPDLOCK, ROWLOCK)
     WHERE MessageId = @MessageId AND LeaseToken = UPPER(@LeaseToken);
-    SELECT CAST(CASE WHEN @@ROWCOUNT = 1 THEN 1 ELSE 0 END AS BIT) AS Done;
+    IF @queue IS NOT NULL
+    BEGIN
+        IF @deliveries >= ops.fn_MaxDeliveries(@queue)
+            DELETE FROM ops.QueueMessages
+            OUTPUT deleted.QueueName, deleted.Body, COALESCE(NULLIF(@Error, N''), N'no error given'),
+                   deleted.DeliveryCount, deleted.EnqueuedAt
+            INTO ops.DeadLetters (QueueName, Body, Error, Deliveries, FirstSeen)
+            WHERE MessageId = @MessageId;
+        ELSE
+            UPDATE ops.QueueMessages
+            SET VisibleAfter = SYSUTCDATETIME(), LeaseToken = NULL, LastError = @Error
+            WHERE MessageId = @MessageId;
+        SET @done = 1;
+    END;
+    COMMIT TRANSACTION;
+    SELECT @done AS Done;
 END;
 GO
 
@@ -162,102 +195,6 @@ BEGIN
 END;
 GO
 
--- The ledger insert itself, natively compiled: the hot path of every metered request.
-CREATE OR ALTER PROCEDURE billing.sp_InsertUsageNative
-    @TenantId  VARCHAR(64),
-    @Operation NVARCHAR(64),
-    @Units     BIGINT
-WITH NATIVE_COMPILATION, SCHEMABINDING, EXECUTE AS OWNER
-AS
-BEGIN ATOMIC WITH (TRANSACTION ISOLATION LEVEL = SNAPSHOT, LANGUAGE = N'us_english')
-    INSERT INTO billing.UsageLedger (TenantId, Operation, Units) VALUES (@TenantId, @Operation, @Units);
-END;
-GO
-
--- Records one metered use for the session tenant (the ledger has no row-level security: see 050_security.sql).
-CREATE OR ALTER PROCEDURE billing.sp_RecordUsage
-    @Operation NVARCHAR(64),
-    @Units     BIGINT
-AS
-BEGIN
-    SET NOCOUNT ON;
-    DECLARE @TenantId VARCHAR(64) = CAST(SESSION_CONTEXT(N'TenantId') AS VARCHAR(64));
-    IF @TenantId IS NULL
-        THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
-    IF @Operation IS NULL OR LEN(@Operation) = 0 OR LEN(@Operation) > 64
-        THROW 50400, N'a usage operation is 1-64 characters', 1;
-    IF @Units IS NULL OR @Units < 0
-        THROW 50400, N'usage units cannot be negative', 1;
-    EXEC billing.sp_InsertUsageNative @TenantId = @TenantId, @Operation = @Operation, @Units = @Units;
-END;
-GO
-
--- The session tenant's usage in [@From, @To) (NULL = open), summed per operation or per UTC day (yyyy-mm-dd),
--- over the in-memory ledger and the columnstore archive together. Result: GroupKey, Requests, Units.
-CREATE OR ALTER PROCEDURE billing.sp_GetUsage
-    @From    DATETIME2(7) = NULL,
-    @To      DATETIME2(7) = NULL,
-    @GroupBy VARCHAR(16)
-AS
-BEGIN
-    SET NOCOUNT ON;
-    DECLARE @TenantId VARCHAR(64) = CAST(SESSION_CONTEXT(N'TenantId') AS VARCHAR(64));
-    IF @TenantId IS NULL
-        THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
-    IF @GroupBy IS NULL OR @GroupBy NOT IN ('OPERATION', 'DAY')
-        THROW 50400, N'groupBy must be OPERATION or DAY', 1;
-    IF @From IS NOT NULL AND @To IS NOT NULL AND @From > @To
-        THROW 50400, N'the usage range ends before it starts', 1;
-
-    SELECT g.GroupKey, COUNT_BIG(*) AS Requests, SUM(g.Units) AS Units
-    FROM (
-        SELECT CASE WHEN @GroupBy = 'DAY' THEN CONVERT(NVARCHAR(64), CAST(u.RecordedAt AS DATE), 23)
-                    ELSE u.Operation END AS GroupKey,
-               u.Units
-        FROM (
-            SELECT Operation, Units, RecordedAt FROM billing.UsageLedger WHERE TenantId = @TenantId
-            UNION ALL
-            SELECT Operation, Units, RecordedAt FROM billing.UsageLedgerAnalytics WHERE TenantId = @TenantId
-        ) AS u
-        WHERE (@From IS NULL OR u.RecordedAt >= @From) AND (@To IS NULL OR u.RecordedAt < @To)
-    ) AS g
-    GROUP BY g.GroupKey
-    ORDER BY g.GroupKey;
-END;
-GO
-
--- Moves ledger rows older than @OlderThanMinutes into the columnstore archive, in one transaction.
--- Runs as hart_system: it moves every tenant's rows.
-CREATE OR ALTER PROCEDURE billing.sp_FlushUsageToAnalytics
-    @OlderThanMinutes INT = 60
-WITH EXECUTE AS 'hart_system'
-AS
-BEGIN
-    SET NOCOUNT ON;
-    SET XACT_ABORT ON;
-    DECLARE @cutoff DATETIME2(7) = DATEADD(MINUTE, -@OlderThanMinutes, SYSUTCDATETIME());
-    DECLARE @moved TABLE (UsageId BIGINT NOT NULL PRIMARY KEY);
-    BEGIN TRY
-        BEGIN TRANSACTION;
-        INSERT INTO billing.UsageLedgerAnalytics (UsageId, TenantId, Operation, Units, RecordedAt)
-        OUTPUT inserted.UsageId INTO @moved (UsageId)
-        SELECT UsageId, TenantId, Operation, Units, RecordedAt
-        FROM billing.UsageLedger
-        WHERE RecordedAt < @cutoff;
-        DELETE l
-        FROM billing.UsageLedger AS l
-        INNER JOIN @moved AS m ON m.UsageId = l.UsageId;
-        COMMIT TRANSACTION;
-    END TRY
-    BEGIN CATCH
-        IF @@TRANCOUNT > 0
-            ROLLBACK TRANSACTION;
-        THROW;
-    END CATCH;
-    SELECT COUNT_BIG(*) AS Moved FROM @moved;
-END;
-GO
-
 -- RUNNING jobs of every tenant: what a restarted ingest tier resumes.
 CREATE OR ALTER PROCEDURE ops.sp_UnfinishedJobs
 WITH EXECUTE AS 'hart_system'
@@ -297,7 +234,11 @@ BEGIN
         (15, N'QueueMessages', (SELECT COUNT_BIG(*) FROM ops.QueueMessages)),
         (16, N'TenantApiKeys', (SELECT COUNT_BIG(*) FROM dbo.TenantApiKeys)),
         (17, N'UsageLedger', (SELECT COUNT_BIG(*) FROM billing.UsageLedger)
-                             + (SELECT COUNT_BIG(*) FROM billing.UsageLedgerAnalytics))
+                             + (SELECT COUNT_BIG(*) FROM billing.UsageLedgerAnalytics)),
+        (18, N'RatePlans', (SELECT COUNT_BIG(*) FROM billing.RatePlans)),
+        (19, N'OperationRates', (SELECT COUNT_BIG(*) FROM billing.OperationRates)),
+        (20, N'BillingMultipliers', (SELECT COUNT_BIG(*) FROM billing.BillingMultipliers)),
+        (21, N'TenantRatePlans', (SELECT COUNT_BIG(*) FROM billing.TenantRatePlans))
     ) AS t (Position, TableName, TableRows)
     ORDER BY Position;
 END;

@@ -22,3 +22,9 @@ ALTER QUEUE provenance.ProvenanceSyncInitiatorQueue WITH ACTIVATION (
     EXECUTE AS OWNER);
 GO
 -- provenance.ProvenanceSyncQueue stays without activation: the Java provenance sync receives from it.
+
+-- An emergency stop recorded in ops.Settings (ops.sp_OodaSetRunning) outlives a re-deployment: the activation
+-- attached above is turned off again.
+IF ops.fn_OodaRunning() = 0
+    EXEC ops.sp_OodaSetRunning @Running = 0;
+GO

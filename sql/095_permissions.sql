@@ -22,6 +22,7 @@ GRANT EXECUTE ON OBJECT::dbo.sp_PutEmbedding TO hart_ingest;
 GRANT EXECUTE ON OBJECT::graph.sp_EnsureNode TO hart_ingest;
 GRANT EXECUTE ON OBJECT::graph.sp_EnsureEdge TO hart_ingest;
 GRANT EXECUTE ON OBJECT::billing.sp_RecordUsage TO hart_ingest;
+GRANT EXECUTE ON OBJECT::billing.sp_GetTenantRatePlan TO hart_ingest;
 GRANT EXECUTE ON OBJECT::dbo.sp_FindApiKeyByHash TO hart_ingest;
 GRANT EXECUTE ON OBJECT::ops.sp_UnfinishedJobs TO hart_ingest;
 GRANT EXECUTE ON OBJECT::ops.sp_EnqueueMessage TO hart_ingest;
@@ -65,6 +66,8 @@ GRANT EXECUTE ON OBJECT::dbo.sp_GetDeletionJob TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_UnfinishedDeletions TO hart_api;
 GRANT EXECUTE ON OBJECT::billing.sp_RecordUsage TO hart_api;
 GRANT EXECUTE ON OBJECT::billing.sp_GetUsage TO hart_api;
+GRANT EXECUTE ON OBJECT::billing.sp_GetUsageStatement TO hart_api;
+GRANT EXECUTE ON OBJECT::billing.sp_GetTenantRatePlan TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_FindApiKeyByHash TO hart_api;
 GRANT EXECUTE ON OBJECT::ops.sp_RowCounts TO hart_api;
 GRANT EXECUTE ON OBJECT::ops.sp_QueueDepth TO hart_api;
@@ -84,11 +87,32 @@ GRANT EXECUTE ON OBJECT::dbo.sp_CreateWeightSnapshot TO hart_admin;
 GRANT EXECUTE ON OBJECT::dbo.sp_RestoreWeightSnapshot TO hart_admin;
 GRANT EXECUTE ON TYPE::dbo.WeightUpdateType TO hart_admin;
 GRANT EXECUTE ON OBJECT::billing.sp_FlushUsageToAnalytics TO hart_admin;
+-- Rate plans: operators price the tiers' uses.
+GRANT EXECUTE ON OBJECT::billing.sp_GetRatePlans TO hart_admin;
+GRANT EXECUTE ON OBJECT::billing.sp_PutRatePlan TO hart_admin;
+GRANT EXECUTE ON OBJECT::billing.sp_PutOperationRate TO hart_admin;
+GRANT EXECUTE ON OBJECT::billing.sp_PutMultiplier TO hart_admin;
+GRANT EXECUTE ON OBJECT::billing.sp_RemoveOperationRate TO hart_admin;
+GRANT EXECUTE ON OBJECT::billing.sp_RemoveMultiplier TO hart_admin;
+GRANT EXECUTE ON OBJECT::billing.sp_AssignRatePlan TO hart_admin;
+GRANT EXECUTE ON OBJECT::billing.sp_GetAssignedRatePlan TO hart_admin;
 GRANT EXECUTE ON OBJECT::ops.sp_RunOodaCycle TO hart_admin;
 GRANT EXECUTE ON OBJECT::ops.sp_StartOodaCycle TO hart_admin;
 GRANT EXECUTE ON OBJECT::ops.sp_ScheduleOodaCycles TO hart_admin;
 GRANT EXECUTE ON OBJECT::ops.sp_ApproveOodaAction TO hart_admin;
 GRANT EXECUTE ON OBJECT::ops.sp_RejectOodaAction TO hart_admin;
+-- The OODA loop as StorageEngine.ooda() drives it (081).
+GRANT EXECUTE ON OBJECT::ops.sp_OodaStatus TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_OodaRunCycle TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_OodaListCycles TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_OodaListObservations TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_OodaListProposals TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_OodaDecide TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_OodaAct TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_OodaClaimRebuild TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_OodaFinishRebuild TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_OodaSetRunning TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_OodaConfigure TO hart_admin;
 GRANT SELECT ON OBJECT::ops.ImprovementHistory TO hart_admin;
 GRANT SELECT ON OBJECT::ops.OodaActions TO hart_admin;
 GRANT SELECT, UPDATE ON OBJECT::ops.Settings TO hart_admin;
@@ -104,4 +128,22 @@ GRANT CONTROL ON OBJECT::dbo.ModelLayersHistory TO hart_system;
 -- rows in dbo.AtomsHistory (its metadata).
 GRANT CONTROL ON OBJECT::dbo.Atoms TO hart_system;
 GRANT CONTROL ON OBJECT::dbo.AtomsHistory TO hart_system;
+-- ops.sp_PurgeHistory keeps the history rows a weight snapshot needs; its DELETE is dynamic SQL (compiled while
+-- versioning is off), which no ownership chain covers.
+GRANT SELECT ON OBJECT::dbo.WeightSnapshots TO hart_system;
 GO
+
+-- Dead letters (062): the general queue's receivers read their queue's limit; the API's provenance consumer charges
+-- failed deliveries; operators (the API's admin endpoints) see and manage dead letters. ops.sp_AddDeadLetter is for
+-- the OODA activation procedures (they run as their owner) and operators.
+GRANT EXECUTE ON OBJECT::ops.sp_GetMaxDeliveries TO hart_ingest;
+GRANT EXECUTE ON OBJECT::ops.sp_GetMaxDeliveries TO hart_api;
+GRANT EXECUTE ON OBJECT::provenance.sp_RecordSyncFailure TO hart_api;
+GRANT EXECUTE ON OBJECT::ops.sp_QueueStats TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_ListDeadLetters TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_GetDeadLetter TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_RetryDeadLetter TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_DiscardDeadLetter TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_SetMaxDeliveries TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_GetMaxDeliveries TO hart_admin;
+GRANT EXECUTE ON OBJECT::ops.sp_AddDeadLetter TO hart_admin;

@@ -12,8 +12,11 @@ VALUES
     (N'dbo.TensorAtomCoefficients', N'U'), (N'dbo.TensorAtomCoefficientsHistory', N'U'),
     (N'dbo.WeightSnapshots', N'U'), (N'dbo.AtomEmbeddings', N'U'), (N'dbo.SpatialLandmarks', N'U'),
     (N'graph.AtomGraphNodes', N'U'), (N'graph.AtomGraphEdges', N'U'), (N'dbo.IngestionJobs', N'U'),
-    (N'ops.QueueMessages', N'U'), (N'dbo.TenantApiKeys', N'U'), (N'billing.UsageLedger', N'U'),
-    (N'billing.UsageLedgerAnalytics', N'U'), (N'ops.Settings', N'U'), (N'ops.ImprovementHistory', N'U'),
+    (N'ops.QueueMessages', N'U'), (N'ops.DeadLetters', N'U'), (N'ops.QueueSettings', N'U'),
+    (N'provenance.SyncFailures', N'U'), (N'dbo.TenantApiKeys', N'U'), (N'billing.UsageLedger', N'U'),
+    (N'billing.UsageLedgerAnalytics', N'U'), (N'billing.RatePlans', N'U'),
+    (N'billing.OperationRates', N'U'), (N'billing.BillingMultipliers', N'U'), (N'billing.TenantRatePlans', N'U'),
+    (N'ops.Settings', N'U'), (N'ops.ImprovementHistory', N'U'),
     (N'ops.OodaActions', N'U'), (N'dbo.StagingAtoms', N'U'), (N'dbo.StagingCompositions', N'U'),
     (N'dbo.StagingCoefficients', N'U'), (N'dbo.DeletionJobs', N'U'),
     (N'dbo.sp_RequestDeletion', N'P'), (N'dbo.sp_RunDeletionBatch', N'P'), (N'dbo.sp_GetDeletionJob', N'P'),
@@ -35,14 +38,29 @@ VALUES
     (N'ops.sp_AbandonMessage', N'P'), (N'ops.sp_QueueDepth', N'P'), (N'dbo.sp_CreateApiKey', N'P'),
     (N'dbo.sp_FindApiKeyByHash', N'P'), (N'dbo.sp_RevokeApiKey', N'P'), (N'dbo.sp_ListApiKeys', N'P'),
     (N'billing.sp_InsertUsageNative', N'P'), (N'billing.sp_RecordUsage', N'P'), (N'billing.sp_GetUsage', N'P'),
-    (N'billing.sp_FlushUsageToAnalytics', N'P'), (N'ops.sp_UnfinishedJobs', N'P'), (N'ops.sp_RowCounts', N'P'),
+    (N'billing.sp_FlushUsageToAnalytics', N'P'), (N'billing.sp_GetUsageStatement', N'P'),
+    (N'billing.sp_GetRatePlans', N'P'), (N'billing.sp_GetTenantRatePlan', N'P'), (N'billing.sp_PutRatePlan', N'P'),
+    (N'billing.sp_PutOperationRate', N'P'), (N'billing.sp_PutMultiplier', N'P'), (N'billing.sp_AssignRatePlan', N'P'),
+    (N'billing.sp_GetAssignedRatePlan', N'P'), (N'billing.sp_RemoveOperationRate', N'P'),
+    (N'billing.sp_RemoveMultiplier', N'P'), (N'ops.sp_UnfinishedJobs', N'P'), (N'ops.sp_RowCounts', N'P'),
     (N'ops.sp_MeasureSpatialRange', N'P'), (N'ops.sp_EnsureSpatialIndex', N'P'), (N'ops.sp_SendOodaMessage', N'P'),
     (N'ops.sp_AnalyzeCycle', N'P'), (N'ops.sp_HypothesizeCycle', N'P'), (N'ops.sp_ActCycle', N'P'),
     (N'ops.sp_LearnCycle', N'P'), (N'ops.sp_RunOodaCycle', N'P'), (N'ops.sp_StartOodaCycle', N'P'),
     (N'ops.sp_ApproveOodaAction', N'P'), (N'ops.sp_RejectOodaAction', N'P'), (N'ops.sp_Analyze', N'P'),
+    (N'ops.sp_OodaPhaseFailed', N'P'),
     (N'ops.sp_Hypothesize', N'P'), (N'ops.sp_Act', N'P'), (N'ops.sp_Learn', N'P'),
     (N'ops.sp_OodaInitiatorActivation', N'P'), (N'ops.sp_ScheduleOodaCycles', N'P'),
-    (N'ops.fn_Setting', N'FN'),
+    (N'ops.sp_ObserveStorage', N'P'), (N'ops.sp_MeasureStorage', N'P'), (N'ops.sp_PurgeHistory', N'P'),
+    (N'ops.sp_OodaStatus', N'P'), (N'ops.sp_OodaRunCycle', N'P'), (N'ops.sp_OodaListCycles', N'P'),
+    (N'ops.sp_OodaListObservations', N'P'), (N'ops.sp_OodaListProposals', N'P'), (N'ops.sp_OodaDecide', N'P'),
+    (N'ops.sp_OodaAct', N'P'), (N'ops.sp_OodaClaimRebuild', N'P'), (N'ops.sp_OodaFinishRebuild', N'P'),
+    (N'ops.sp_OodaSetRunning', N'P'), (N'ops.sp_OodaConfigure', N'P'),
+    (N'ops.fn_Setting', N'FN'), (N'ops.fn_OodaRunning', N'FN'), (N'ops.fn_HistoryCutoff', N'FN'),
+    (N'ops.fn_LandmarkGrowth', N'IF'), (N'ops.fn_HistoryPastRetention', N'IF'),
+    (N'ops.fn_MaxDeliveries', N'FN'), (N'ops.sp_GetMaxDeliveries', N'P'), (N'ops.sp_SetMaxDeliveries', N'P'),
+    (N'ops.sp_AddDeadLetter', N'P'), (N'ops.sp_QueueStats', N'P'), (N'ops.sp_ListDeadLetters', N'P'),
+    (N'ops.sp_GetDeadLetter', N'P'), (N'ops.sp_RetryDeadLetter', N'P'), (N'ops.sp_DiscardDeadLetter', N'P'),
+    (N'provenance.sp_RecordSyncFailure', N'P'),
     (N'security.fn_TenantPredicate', N'IF'), (N'security.fn_AtomPredicate', N'IF'),
     (N'security.fn_ParentAtomPredicate', N'IF'), (N'security.fn_ModelPredicate', N'IF'),
     (N'security.fn_EmbeddingPredicate', N'IF'),
@@ -96,7 +114,9 @@ FROM (VALUES (N'OodaAnalyzeQueue'), (N'OodaHypothesizeQueue'), (N'OodaActQueue')
              (N'OodaInitiatorQueue'), (N'ProvenanceSyncInitiatorQueue')) AS q (QueueName)
 WHERE NOT EXISTS (
     SELECT 1 FROM sys.service_queues AS t
-    WHERE t.name = q.QueueName AND t.is_activation_enabled = 1 AND t.activation_procedure IS NOT NULL);
+    WHERE t.name = q.QueueName AND t.activation_procedure IS NOT NULL
+      -- While the OODA emergency stop holds, ops.sp_OodaSetRunning keeps the OODA queues' activation off.
+      AND (t.is_activation_enabled = 1 OR (q.QueueName LIKE N'Ooda%' AND ops.fn_OodaRunning() = 0)));
 
 INSERT INTO @missing (What)
 SELECT CONCAT(N'index ', i.IndexName, N' on ', i.TableName)

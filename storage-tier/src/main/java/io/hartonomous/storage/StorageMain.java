@@ -11,6 +11,7 @@ import io.hartonomous.storage.deploy.SchemaDeployer;
 import io.hartonomous.storage.deploy.SchemaScript;
 import io.hartonomous.storage.deploy.ScriptSource;
 import io.hartonomous.storage.engine.embedded.EmbeddedEngine;
+import io.hartonomous.storage.local.OodaSchedule;
 import org.h2.tools.Server;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -91,8 +93,16 @@ public final class StorageMain {
         @Option(names = "--data", description = "Data folder (default: $HART_DATA or ./data)")
         Path data;
 
+        @Option(names = "--ooda-interval", defaultValue = "${env:HART_OODA_INTERVAL_SECONDS:-3600}",
+                description = "Seconds between OODA cycles; 0 runs none on a timer (default ${DEFAULT-VALUE})")
+        long oodaIntervalSeconds;
+
         @Override
         public Integer call() throws Exception {
+            if (oodaIntervalSeconds < 0) {
+                System.err.println("serve: --ooda-interval must be 0 or more seconds, got " + oodaIntervalSeconds);
+                return 2;
+            }
             Path dataDir = data != null ? data : Path.of(System.getenv().getOrDefault("HART_DATA", "data"));
             Files.createDirectories(dataDir);
             // Loopback only (no -tcpAllowOthers): the tiers on this host share it, nothing else reaches it. H2 binds
@@ -107,11 +117,18 @@ public final class StorageMain {
             // (H2's default is 16 MB); the tiers' connections leave both as they are.
             StorageConfig own = new StorageConfig(config.url() + ";DB_CLOSE_DELAY=-1;CACHE_SIZE="
                     + EmbeddedEngine.cacheKilobytes(), config.user(), config.password(), 1, false);
-            try (StorageEngine engine = StorageEngines.open(own)) {
-                System.out.println("storage ready " + config.url() + " tables=" + engine.rowCounts().size());
-            }
+            // This process keeps one engine open for the OODA loop (one connection); the emergency stop is in the
+            // database, so the schedule halts and resumes with it.
+            StorageEngine engine = StorageEngines.open(own);
+            System.out.println("storage ready " + config.url() + " tables=" + engine.rowCounts().size());
+            OodaSchedule ooda = oodaIntervalSeconds == 0 ? null
+                    : OodaSchedule.start(engine.ooda(), Duration.ofSeconds(oodaIntervalSeconds), System.out::println);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                if (ooda != null) {
+                    ooda.close();
+                }
+                engine.close();
                 server.stop();
                 stopped.countDown();
             }, "storage-shutdown"));

@@ -1,6 +1,7 @@
 package io.hartonomous.api.billing;
 
 import io.hartonomous.storage.contract.TenantStorage;
+import io.hartonomous.storage.contract.billing.UsageEntry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,7 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 /**
- * Records one usage row per request through the contract (tenant, operation, units) and the same units as the
+ * Records one priced usage row per request through the contract (tenant, operation, units, cost) and the units as the
  * {@code hart.api.units} metric. A failed usage write is logged and counted, never turned into a failed response
  * (the answer was already computed).
  */
@@ -25,15 +26,17 @@ public class UsageMeter {
                 .description("usage rows that could not be written").register(registry);
     }
 
-    public void record(TenantStorage writes, String operation, long units) {
+    /** Records the use, priced by the tenant's rate plan (see the contract's RatePlan.price). */
+    public void record(TenantStorage writes, UsageEntry use) {
         DistributionSummary.builder("hart.api.units")
-                .description("rows returned (or bytes streamed) per request").tag("operation", operation)
-                .register(registry).record(units);
+                .description("rows returned (or bytes streamed) per request").tag("operation", use.operation())
+                .register(registry).record(use.units());
         try {
-            writes.usage().record(operation, units);
+            writes.usage().record(use);
         } catch (RuntimeException e) {
             failures.increment();
-            LOG.warnf(e, "could not record usage %s (%d units) for tenant %s", operation, units, writes.tenantId());
+            LOG.warnf(e, "could not record usage %s (%d units) for tenant %s", use.operation(), use.units(),
+                    writes.tenantId());
         }
     }
 }

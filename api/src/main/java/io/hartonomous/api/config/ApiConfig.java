@@ -3,6 +3,7 @@ package io.hartonomous.api.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -38,5 +39,17 @@ public interface ApiConfig {
         Optional<String> password();
 
         Optional<String> database();
+
+        /** hart.neo4j.circuit.*: the breaker on the Neo4j writer. */
+        Circuit circuit();
+    }
+
+    /** Failures in a row that open the breaker, and how long it stays open before one probe is let through. */
+    interface Circuit {
+        @WithDefault("5")
+        int failureThreshold();
+
+        @WithDefault("PT30S")
+        Duration coolDown();
     }
 }

@@ -74,6 +74,7 @@ public class SearchResource {
         SearchResult result = caller.reads().vectors().search(request);
         double took = (System.nanoTime() - start) / 1e6;
         caller.units(result.hits().size());
+        caller.grounding(result.mode() == SearchMode.EXACT ? "exact" : "approximate");
         return new SearchResponse(result.mode().name().toLowerCase(Locale.ROOT),
                 request.metric().name().toLowerCase(Locale.ROOT), request.k(),
                 result.mode() == SearchMode.HYBRID ? result.candidatesReranked() : null, result.candidatesReranked(),

@@ -7,6 +7,7 @@ import io.hartonomous.edge.storage.Writes;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.keys.TenantApiKey;
 import io.hartonomous.storage.contract.TenantStorage;
+import io.hartonomous.storage.contract.billing.UsageEntry;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 
@@ -33,6 +34,8 @@ public class MeteredCaller {
 
     private String operation;
     private long units;
+    private String grounding;
+    private UsageHandle handle;
     private boolean deferred;
     private boolean recorded;
     private TenantStorage reads;
@@ -76,18 +79,30 @@ public class MeteredCaller {
         this.units = units;
     }
 
+    /** How the answer is grounded (e.g. search: exact or approximate), for the rate plan's grounding multipliers. */
+    public void grounding(String grounding) {
+        this.grounding = grounding;
+    }
+
     /** For streamed bodies: the returned handle records usage once, when the body has been written. */
     public UsageHandle deferUsage() {
         deferred = true;
-        return new UsageHandle(meter, metrics, writes(), operation);
+        handle = new UsageHandle(meter, metrics, writes(), operation, grounding);
+        return handle;
     }
 
-    /** Called when the response leaves (see {@link UsageFilter}). */
-    void complete() {
+    /**
+     * Called when the response leaves (see {@link UsageFilter}) with its media type (null: no body), which the rate
+     * plan's content-type multipliers look at; a streamed body's handle learns it here, before the body is written.
+     */
+    void complete(String contentType) {
+        if (handle != null) {
+            handle.contentType = contentType;
+        }
         if (operation != null && !deferred && !recorded) {
             recorded = true;
             metrics.end();
-            meter.record(writes(), operation, units);
+            meter.record(writes(), new UsageEntry(operation, units, contentType, null, grounding));
         }
     }
 
@@ -97,19 +112,23 @@ public class MeteredCaller {
         private final StorageMetrics metrics;
         private final TenantStorage writes;
         private final String operation;
+        private final String grounding;
         private final AtomicBoolean done = new AtomicBoolean();
+        private volatile String contentType;
 
-        UsageHandle(UsageMeter meter, StorageMetrics metrics, TenantStorage writes, String operation) {
+        UsageHandle(UsageMeter meter, StorageMetrics metrics, TenantStorage writes, String operation,
+                    String grounding) {
             this.meter = meter;
             this.metrics = metrics;
             this.writes = writes;
             this.operation = operation;
+            this.grounding = grounding;
         }
 
         public void record(long units) {
             if (done.compareAndSet(false, true)) {
                 metrics.end();
-                meter.record(writes, operation, units);
+                meter.record(writes, new UsageEntry(operation, units, contentType, null, grounding));
             }
         }
     }

@@ -28,7 +28,8 @@ public final class UsageFilter {
 
     @ServerResponseFilter
     public void meter(ContainerResponseContext response) {
-        caller.complete();
+        caller.complete(response.getMediaType() == null ? null
+                : response.getMediaType().getType() + "/" + response.getMediaType().getSubtype());
     }
 
     private static String operation(ResourceInfo resource, String httpMethod) {

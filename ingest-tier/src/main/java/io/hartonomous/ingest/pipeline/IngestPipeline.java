@@ -70,6 +70,9 @@ public final class IngestPipeline {
             JobStart start = tenant.ingest().startJob(new NewJob(format.modality(), displayName(name, format),
                     spooled.hash(), spooled.size(), atomized.metadataJson(), spooled.path().toString()));
             if (start.deduplicated() || start.inProgress()) {
+                if (start.deduplicated()) {
+                    IngestMeter.deduplicated(tenant, start.job(), format);
+                }
                 atomized.close();
                 spooled.delete();
                 return new Prepared(tenant, start.job(), null, IngestOutcome.of(start.job(), start.deduplicated(),
@@ -146,6 +149,7 @@ public final class IngestPipeline {
                 model = committer.registeredModel();
             }
             IngestionJob done = tenant.ingest().completeJob(jobId, atomized.metadataJson());
+            IngestMeter.completed(tenant, done, atomized);
             record(tenant, done, atomized, model);
             List<IngestOutcome> children = new ArrayList<>();
             for (ChildPart part : atomized.children()) {
@@ -182,6 +186,9 @@ public final class IngestPipeline {
             JobStart start = tenant.ingest().startJob(new NewJob(parent.modality(), parent.name() + part.nameSuffix(),
                     part.fileHash(), child.bytesTotal(), child.metadataJson(), source, part.index()));
             IngestionJob job = start.job();
+            if (start.deduplicated()) {
+                IngestMeter.deduplicated(tenant, job, child.format());
+            }
             IngestOutcome outcome = start.deduplicated() || start.inProgress()
                     ? IngestOutcome.of(job, start.deduplicated(), List.of())
                     : complete(tenant, job, child);

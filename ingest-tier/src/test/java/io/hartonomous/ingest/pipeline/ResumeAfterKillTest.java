@@ -9,6 +9,7 @@ import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
 import io.hartonomous.storage.contract.TenantStorage;
+import io.hartonomous.storage.contract.operations.UsageGrouping;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +66,12 @@ class ResumeAfterKillTest {
                         .isEqualTo(done.compositions());
                 assertThat(samples(acme, done.parentAtomId())).as("bit-exact against sox")
                         .isEqualTo(Files.readAllBytes(Path.of(wav + ".raw")));
+                // Billed once, for every sample of the file, by the process that completed it.
+                assertThat(acme.usage().usage(null, null, UsageGrouping.OPERATION)).singleElement().satisfies(g -> {
+                    assertThat(g.key()).isEqualTo("ingest.audio");
+                    assertThat(g.requests()).isEqualTo(1);
+                    assertThat(g.units()).isEqualTo(total);
+                });
 
                 // A clean ingest of the same file elsewhere yields the same counts: nothing was counted twice.
                 try (StorageEngine clean = StorageEngines.open(LocalStorage.embeddedFile(dir.resolve("clean")));

@@ -1,9 +1,12 @@
 package io.hartonomous.storage.contract;
 
+import io.hartonomous.storage.contract.billing.BillingPlans;
 import io.hartonomous.storage.contract.deletion.Deletions;
 import io.hartonomous.storage.contract.graph.ProvenanceFeed;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.contract.keys.ApiKeyStore;
+import io.hartonomous.storage.contract.ooda.OodaLoop;
+import io.hartonomous.storage.contract.operations.DeadLetters;
 import io.hartonomous.storage.contract.operations.MessageQueue;
 
 import java.util.List;
@@ -25,6 +28,15 @@ public interface StorageEngine extends AutoCloseable {
 
     /** Deleting files: ownership, then their rows in resumable batches (engine-wide; see the interface). */
     Deletions deletions();
+
+    /** The self-tuning loop (Analyze, Hypothesize, Act, Learn) with its approvals and emergency stop. */
+    OodaLoop ooda();
+
+    /** Every queue's figures and dead letters (engine-wide; see the interface). */
+    DeadLetters deadLetters();
+
+    /** Rate plans and the plan of each tenant (operators'; a tenant's own uses are priced by its UsageLedger). */
+    BillingPlans billing();
 
     /** RUNNING jobs of every tenant: what a restarted ingest tier resumes. */
     List<IngestionJob> unfinishedJobs();

@@ -19,7 +19,9 @@ import java.util.function.Consumer;
  * Drives a {@link ProvenanceFeed} on one thread of its own: receives up to {@code batchSize} changes (the feed waits
  * up to {@code receiveWait} for them, so an empty feed is polled at that pace and no faster), hands each batch downstream
  * as a {@link FeedBatch} and keeps the receiving transaction open until the batch is acknowledged (commit) or
- * negatively acknowledged, or {@code ackTimeout} passes (both roll back: the changes come again). After a failure
+ * negatively acknowledged, or {@code ackTimeout} passes (both roll back: the changes come again; a nack whose reason
+ * is a {@link ProvenanceFeed.Unavailable}, or one while stopping, is passed on as such, so the feed charges the
+ * changes nothing). After a failure
  * (a nack, a time-out, storage unreachable) it backs off, doubling from {@code initialBackoff} up to
  * {@code maxBackoff}, and starts again; a success resets the back-off. At most one batch is in flight, so the
  * downstream never holds more than {@code batchSize} changes. The thread is never interrupted (an interrupt can
@@ -132,12 +134,20 @@ public final class FeedPump implements AutoCloseable {
         current.set(batch);
         inFlight.set(batch);
         if (stopped()) {
-            throw new NotApplied("the pump is stopping", null);
+            throw new ProvenanceFeed.Unavailable("the pump is stopping", null);
         }
         try {
             downstream.accept(batch);
             batch.outcome().get(settings.ackTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
+            ProvenanceFeed.Unavailable unavailable = unavailable(e.getCause());
+            if (unavailable != null) {
+                // Not the changes' fault (the consumer said so): the feed must not charge them.
+                throw unavailable;
+            }
+            if (stopped()) {
+                throw new ProvenanceFeed.Unavailable("the pump is stopping", e.getCause());
+            }
             throw new NotApplied("not applied: " + describe(e.getCause()), e.getCause());
         } catch (TimeoutException e) {
             TimeoutException late = new TimeoutException("not acknowledged within " + settings.ackTimeout());
@@ -149,6 +159,16 @@ public final class FeedPump implements AutoCloseable {
         } finally {
             inFlight.compareAndSet(batch, null);
         }
+    }
+
+    /** The Unavailable a nack reason is or wraps (a messaging framework may wrap what the consumer threw). */
+    private static ProvenanceFeed.Unavailable unavailable(Throwable reason) {
+        for (Throwable t = reason; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ProvenanceFeed.Unavailable u) {
+                return u;
+            }
+        }
+        return null;
     }
 
     private static void settle(FeedBatch batch, Throwable failure) {
@@ -169,7 +189,7 @@ public final class FeedPump implements AutoCloseable {
 
     private static String describe(Throwable e) {
         Throwable t = e;
-        while (t instanceof NotApplied && t.getCause() != null) {
+        while ((t instanceof NotApplied || t instanceof ProvenanceFeed.Unavailable) && t.getCause() != null) {
             t = t.getCause();
         }
         return t == null ? "unknown" : t.getClass().getSimpleName() + ": " + t.getMessage();

@@ -10,6 +10,7 @@ import io.hartonomous.storage.contract.operations.UsageGrouping;
 
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
@@ -50,7 +51,8 @@ public abstract class OperationsContract extends StorageContractSuite {
         t.usage().record("search", 4);
         t.usage().record("ingest", 10);
         assertThat(t.usage().usage(start, null, UsageGrouping.OPERATION)).containsExactly(
-                new UsageGroup("ingest", 1, 10), new UsageGroup("search", 2, 7));
+                new UsageGroup("ingest", 1, 10, new BigDecimal("0.000000")),
+                new UsageGroup("search", 2, 7, new BigDecimal("0.000000")));
         assertThat(t.usage().usage(start, Instant.now().plusSeconds(1), UsageGrouping.DAY)).singleElement()
                 .satisfies(g -> assertThat(g.units()).isEqualTo(17));
         assertThat(t.usage().usage(Instant.now().plusSeconds(60), null, UsageGrouping.OPERATION)).isEmpty();

@@ -99,10 +99,12 @@ class FeedPumpTest {
         try (FeedPump pump = new FeedPump(engine.provenanceFeed(), FAST, delivered::add, "test-pump").start()) {
             FeedBatch first = next();
             long nacked = System.nanoTime();
-            first.nack(new IllegalStateException("neo4j down")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            first.nack(new ProvenanceFeed.Unavailable("neo4j down", null)).toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
             FeedBatch again = next();
             assertThat((System.nanoTime() - nacked) / 1_000_000).as("backed off first").isGreaterThanOrEqualTo(40L);
-            assertThat(again.changes()).isEqualTo(first.changes());
+            assertThat(again.changes()).as("not the changes' fault: nothing charged, the same batch")
+                    .isEqualTo(first.changes());
             again.ack().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
         assertThat(engine.provenanceFeed().receive(100, Duration.ZERO, c -> { })).isZero();
@@ -115,10 +117,17 @@ class FeedPumpTest {
                 Duration.ofMillis(50), Duration.ofMillis(50));
         try (FeedPump pump = new FeedPump(engine.provenanceFeed(), impatient, delivered::add, "test-pump").start()) {
             FeedBatch ignored = next();
-            FeedBatch again = next();
-            assertThat(again.changes()).isEqualTo(ignored.changes());
+            assertThat(ignored.changes()).hasSize(2);
+            // A time-out is charged to the batch: its changes are suspects now and come again one at a time.
+            List<GraphChange> again = new ArrayList<>();
+            while (again.size() < 2) {
+                FeedBatch one = next();
+                assertThat(one.changes()).hasSize(1);
+                again.addAll(one.changes());
+                one.ack().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
+            assertThat(again).isEqualTo(ignored.changes());
             assertThat(ignored.isSettled()).isTrue();
-            again.ack().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
 

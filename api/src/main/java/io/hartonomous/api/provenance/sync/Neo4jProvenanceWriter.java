@@ -211,9 +211,4 @@ public final class Neo4jProvenanceWriter {
                 + "ON CREATE SET r.createdAt = row.changedAt "
                 + "SET r.relation = row.relation, r.tenantId = row.tenantId", Map.of("rows", rows)).consume();
     }
-
-    /** True when the server answers (for the readiness check). */
-    public void verifyConnectivity() {
-        driver.verifyConnectivity();
-    }
 }

@@ -3,6 +3,7 @@ package io.hartonomous.api.provenance.sync;
 import io.hartonomous.api.testing.Api;
 import io.hartonomous.storage.contract.graph.GraphChange;
 import io.hartonomous.storage.contract.graph.NodeKind;
+import io.hartonomous.storage.contract.graph.ProvenanceFeed;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -28,7 +29,11 @@ class ProvenanceSyncOffTest {
     ProvenanceSync sync;
 
     /** Thrown to roll a look at the feed back. */
-    private static final class Peeked extends RuntimeException {
+    /** Unavailable: only looking, so the feed charges the changes nothing. */
+    private static final class Peeked extends ProvenanceFeed.Unavailable {
+        Peeked() {
+            super("only looking", null);
+        }
     }
 
     @Test

@@ -12,6 +12,19 @@ import java.util.List;
  * receivers never hold the same change. Engine-wide (every tenant's changes; each carries its tenant). Order is
  * queue order within a batch and roughly so across batches, but consumers must not rely on it (a change may also
  * come again after later ones): {@link GraphChange} says how to apply them idempotently.
+ * <p>
+ * Poison changes. A change that can never be applied must not hold the feed back for ever, so the feed counts
+ * failures per change: when a handler throws, every change of the batch is charged one failed delivery (recorded
+ * after the rollback, in a transaction of its own) with the handler's error. A change with any failure is suspect
+ * and from then on is delivered <em>alone</em>, in a batch of one, before any batch of unsuspected changes; so after
+ * one failed batch its changes are retried one at a time, the good ones go through and only the change that keeps
+ * failing keeps being charged. When a change has failed {@link io.hartonomous.storage.contract.operations.DeadLetters#maxDeliveries
+ * maxDeliveries}({@value io.hartonomous.storage.contract.operations.DeadLetters#PROVENANCE_QUEUE}) times (default 5)
+ * it is moved to the dead-letter table with its last error and its JSON body
+ * ({@code {"change":"node"|"edge", ...}}, the fields of {@link GraphChange}); retrying it there puts it back on the
+ * feed with its original {@code changedAt}. A handler that fails for a reason that is not the changes' fault (the
+ * cold tier is unreachable, a circuit breaker is open, the receiver is stopping) throws {@link Unavailable}: the
+ * batch is rolled back and nothing is charged, so an outage dead-letters nothing.
  */
 public interface ProvenanceFeed {
     int MAX_BATCH = 1000;
@@ -26,6 +39,16 @@ public interface ProvenanceFeed {
      * @return how many changes were handed over and committed (0 when none came in time)
      */
     int receive(int maxChanges, Duration wait, Handler handler);
+
+    /**
+     * Thrown by a handler that cannot take changes right now through no fault of theirs: the batch is rolled back
+     * (delivered again later) without charging its changes a failed delivery.
+     */
+    class Unavailable extends RuntimeException {
+        public Unavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     /** What a receiver does with one batch, inside the receiving transaction. */
     @FunctionalInterface

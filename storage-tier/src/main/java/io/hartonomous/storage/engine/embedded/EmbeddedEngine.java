@@ -4,18 +4,23 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.TenantStores;
+import io.hartonomous.storage.contract.billing.BillingPlans;
 import io.hartonomous.storage.contract.deletion.Deletions;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
+import io.hartonomous.storage.contract.ooda.OodaLoop;
+import io.hartonomous.storage.contract.operations.DeadLetters;
 import io.hartonomous.storage.deploy.Dialect;
 import io.hartonomous.storage.deploy.SchemaDeployer;
 import io.hartonomous.storage.deploy.ScriptSource;
 import io.hartonomous.storage.engine.jdbc.HikariPools;
 import io.hartonomous.storage.engine.jdbc.JdbcStorageEngine;
+import io.hartonomous.storage.engine.jdbc.OperationTimings;
 import io.hartonomous.storage.engine.jdbc.UnitOfWork;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,21 +35,36 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
     static final List<String> TABLES = List.of("Atoms", "AtomOwners", "AtomCompositions", "Models", "ModelLayers",
             "ModelLayersHistory", "TensorAtomCoefficients", "TensorAtomCoefficientsHistory", "WeightSnapshots",
             "AtomEmbeddings", "SpatialLandmarks", "AtomGraphNodes", "AtomGraphEdges", "IngestionJobs",
-            "QueueMessages", "TenantApiKeys", "UsageLedger");
+            "QueueMessages", "TenantApiKeys", "UsageLedger", "RatePlans", "OperationRates", "BillingMultipliers",
+            "TenantRatePlans");
 
     /** Attempts of a unit that keeps losing races: busy chunk writers on one file database need a few. */
     private static final int MAX_ATTEMPTS = 12;
     /** The random pause before attempt n+1 is at most n times this. */
     private static final long BACK_OFF_STEP_MILLIS = 5;
 
+    /** How often each engine writes its timings for the OODA loop (OperationTimingsTable). */
+    private static final Duration TIMINGS_FLUSH = Duration.ofMinutes(1);
+
     private final UnitOfWork tx;
+    private final EmbeddedDeadLetters deadLetters;
     private final LandmarkProjection projection = new LandmarkProjection();
+    private final OperationTimings timings;
+    private final EmbeddedOoda ooda;
+    private final EmbeddedBillingPlans billing;
     private final Deletions deletions;
 
-    private EmbeddedEngine(HikariDataSource pool, UnitOfWork tx) {
+    private EmbeddedEngine(HikariDataSource pool, UnitOfWork tx, OperationTimings timings) {
         super(pool, tx, new EmbeddedMessageQueue(tx), new EmbeddedProvenanceFeed(tx), new EmbeddedApiKeyStore(tx));
         this.tx = tx;
         this.deletions = new EmbeddedDeletions(tx);
+        this.timings = timings;
+        timings.flushTo(new OperationTimingsTable(tx));
+        // A projection rebuild is engine-wide (every tenant's embeddings of the type): the store's tenant is unused.
+        this.ooda = new EmbeddedOoda(tx, new OodaObservations(), new OodaActions(tx,
+                type -> new EmbeddedVectorStore(null, tx, projection).rebuildProjection(type)), timings::flush);
+        this.deadLetters = new EmbeddedDeadLetters(tx);
+        this.billing = new EmbeddedBillingPlans(tx);
     }
 
     public static EmbeddedEngine open(StorageConfig config) {
@@ -52,7 +72,10 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
         HikariDataSource pool = HikariPools.open(hikari, "cannot open the embedded storage at " + config.url(),
                 c -> new SchemaDeployer(Dialect.H2).deploy(c, ScriptSource.fromClasspath("embedded")),
                 "cannot prepare the embedded schema");
-        return new EmbeddedEngine(pool, new UnitOfWork(pool, H2Errors.FAILURES, MAX_ATTEMPTS, BACK_OFF_STEP_MILLIS));
+        // The units' own timings are the OODA loop's slow-query observation (H2 has no query store).
+        OperationTimings timings = new OperationTimings(TIMINGS_FLUSH);
+        return new EmbeddedEngine(pool, new UnitOfWork(pool, H2Errors.FAILURES, MAX_ATTEMPTS, BACK_OFF_STEP_MILLIS)
+                .timed(timings), timings);
     }
 
     /** Lock waits long enough for busy chunk writers; retries handle the rest. */
@@ -90,6 +113,21 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
     }
 
     @Override
+    public OodaLoop ooda() {
+        return ooda;
+    }
+
+    /** Writes this engine's timings now (they are otherwise written at most every minute). */
+    void flushTimings() {
+        timings.flush();
+    }
+
+    @Override
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    @Override
     protected TenantStores storesFor(String tenant) {
         // Every store applies this tenant's visibility (see Visibility) to what it reads and writes.
         AtomUpserter upserter = new AtomUpserter();
@@ -97,6 +135,11 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
                 new EmbeddedIngestWrites(tenant, tx, upserter), new EmbeddedModelStore(tenant, tx, upserter),
                 new EmbeddedVectorStore(tenant, tx, projection), new EmbeddedProvenanceGraph(tenant, tx),
                 new EmbeddedUsageLedger(tenant, tx));
+    }
+
+    @Override
+    public BillingPlans billing() {
+        return billing;
     }
 
     @Override

@@ -1,12 +1,15 @@
 package io.hartonomous.storage.engine.embedded;
 
+import io.hartonomous.storage.contract.operations.DeadLetters;
 import io.hartonomous.storage.contract.operations.MessageQueue;
 import io.hartonomous.storage.contract.operations.QueueArguments;
 import io.hartonomous.storage.contract.operations.QueueMessage;
 import io.hartonomous.storage.engine.jdbc.UnitOfWork;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +20,8 @@ import java.util.UUID;
 /**
  * A queue table: receivers take visible rows with {@code SELECT ... FOR UPDATE SKIP LOCKED}, so concurrent receivers
  * never wait on or take each other's messages, then lease them until completed, abandoned or the lease runs out.
+ * Each receive first moves visible messages that used up their deliveries (their leases ran out that often) to the
+ * dead-letter table, so what it returns are messages that may still be tried.
  */
 record EmbeddedMessageQueue(UnitOfWork tx) implements MessageQueue {
     @Override
@@ -39,13 +44,16 @@ record EmbeddedMessageQueue(UnitOfWork tx) implements MessageQueue {
         QueueArguments.requireReceive(queue, maxMessages, lease);
         return tx.inTransaction("receive", c -> {
             Instant now = Rows.micros(Instant.now());
+            int maxDeliveries = EmbeddedDeadLetters.maxDeliveries(c, queue);
+            deadLetterExpired(c, queue, now, maxDeliveries);
             List<QueueMessage> taken = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT MessageId, Body, DeliveryCount, EnqueuedAt "
-                    + "FROM QueueMessages WHERE QueueName = ? AND VisibleAfter <= ? ORDER BY MessageId "
-                    + "FETCH FIRST ? ROWS ONLY FOR UPDATE SKIP LOCKED")) {
+                    + "FROM QueueMessages WHERE QueueName = ? AND VisibleAfter <= ? AND DeliveryCount < ? "
+                    + "ORDER BY MessageId FETCH FIRST ? ROWS ONLY FOR UPDATE SKIP LOCKED")) {
                 ps.setString(1, queue);
                 Rows.setInstant(ps, 2, now);
-                ps.setInt(3, maxMessages);
+                ps.setInt(3, maxDeliveries);
+                ps.setInt(4, maxMessages);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         taken.add(new QueueMessage(rs.getLong("MessageId"), queue, rs.getString("Body"),
@@ -71,19 +79,86 @@ record EmbeddedMessageQueue(UnitOfWork tx) implements MessageQueue {
         });
     }
 
+    /** Messages whose leases ran out on their last allowed delivery: dead letters now. */
+    private static void deadLetterExpired(Connection c, String queue, Instant now, int maxDeliveries)
+            throws SQLException {
+        List<Long> expired = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT MessageId, Body, DeliveryCount, EnqueuedAt, LastError "
+                + "FROM QueueMessages WHERE QueueName = ? AND VisibleAfter <= ? AND DeliveryCount >= ? "
+                + "ORDER BY MessageId FOR UPDATE SKIP LOCKED")) {
+            ps.setString(1, queue);
+            Rows.setInstant(ps, 2, now);
+            ps.setInt(3, maxDeliveries);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int deliveries = rs.getInt("DeliveryCount");
+                    String last = rs.getString("LastError");
+                    EmbeddedDeadLetters.add(c, queue, rs.getString("Body"), "its lease ran out on delivery "
+                            + deliveries + (last == null ? "" : "; last error: " + last), deliveries,
+                            Rows.RECORDS.instant(rs, "EnqueuedAt"));
+                    expired.add(rs.getLong("MessageId"));
+                }
+            }
+        }
+        deleteMessages(c, expired);
+    }
+
+    private static void deleteMessages(Connection c, List<Long> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM QueueMessages WHERE MessageId = ?")) {
+            for (long id : ids) {
+                ps.setLong(1, id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
     @Override
     public boolean complete(QueueMessage message) {
         return leased(message, "DELETE FROM QueueMessages WHERE MessageId = ? AND LeaseToken = ?");
     }
 
     @Override
-    public boolean abandon(QueueMessage message) {
-        return leased(message, "UPDATE QueueMessages SET VisibleAfter = CURRENT_TIMESTAMP, LeaseToken = NULL "
-                + "WHERE MessageId = ? AND LeaseToken = ?");
+    public boolean abandon(QueueMessage message, String error) {
+        return tx.inTransaction("abandon", c -> {
+            int deliveries;
+            String queue;
+            String body;
+            Instant enqueuedAt;
+            try (PreparedStatement ps = c.prepareStatement("SELECT QueueName, Body, DeliveryCount, EnqueuedAt "
+                    + "FROM QueueMessages WHERE MessageId = ? AND LeaseToken = ? FOR UPDATE")) {
+                ps.setLong(1, message.messageId());
+                ps.setString(2, message.leaseToken());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                    queue = rs.getString("QueueName");
+                    body = rs.getString("Body");
+                    deliveries = rs.getInt("DeliveryCount");
+                    enqueuedAt = Rows.RECORDS.instant(rs, "EnqueuedAt");
+                }
+            }
+            if (deliveries >= EmbeddedDeadLetters.maxDeliveries(c, queue)) {
+                EmbeddedDeadLetters.add(c, queue, body, error, deliveries, enqueuedAt);
+                deleteMessages(c, List.of(message.messageId()));
+                return true;
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE QueueMessages SET VisibleAfter = ?, "
+                    + "LeaseToken = NULL, LastError = ? WHERE MessageId = ?")) {
+                Rows.setInstant(ps, 1, Rows.micros(Instant.now()));
+                ps.setString(2, error == null ? null : DeadLetters.errorText(error));
+                ps.setLong(3, message.messageId());
+                return ps.executeUpdate() == 1;
+            }
+        });
     }
 
     private boolean leased(QueueMessage message, String sql) {
-        return tx.inTransaction("leased", c -> {
+        return tx.inTransaction("complete", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setLong(1, message.messageId());
                 ps.setString(2, message.leaseToken());

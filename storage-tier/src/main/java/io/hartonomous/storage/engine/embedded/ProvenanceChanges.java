@@ -50,6 +50,44 @@ final class ProvenanceChanges {
         }
     }
 
+    /** Queues a change again with the time it had (a retried dead letter). */
+    static void enqueue(Connection c, GraphChange change) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ProvenanceSyncQueue (ChangeType, TenantId, NodeId, "
+                + "NodeKind, RefId, Label, EdgeId, FromNodeId, ToNodeId, Relation, ChangedAt) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(2, change.tenantId());
+            for (int i = 3; i <= 10; i++) {
+                ps.setObject(i, null);
+            }
+            switch (change) {
+                case GraphChange.NodeUpserted n -> {
+                    ps.setString(1, "NODE");
+                    ps.setLong(3, n.nodeId());
+                    ps.setString(4, n.kind().name());
+                    ps.setLong(5, n.refId());
+                    ps.setString(6, n.label());
+                }
+                case GraphChange.EdgeCreated e -> {
+                    ps.setString(1, "EDGE");
+                    ps.setLong(7, e.edgeId());
+                    ps.setLong(8, e.fromNodeId());
+                    ps.setLong(9, e.toNodeId());
+                    ps.setString(10, e.relation());
+                }
+                case GraphChange.NodeRemoved r -> {
+                    ps.setString(1, "NODE_DEL");
+                    ps.setLong(3, r.nodeId());
+                }
+                case GraphChange.EdgeRemoved r -> {
+                    ps.setString(1, "EDGE_DEL");
+                    ps.setLong(7, r.edgeId());
+                }
+            }
+            Rows.setInstant(ps, 11, change.changedAt());
+            ps.executeUpdate();
+        }
+    }
+
     /**
      * Queues the removal of a node and of every edge that touches it (deleted with it by the foreign keys); call inside
      * the transaction that removes the node, before removing it.

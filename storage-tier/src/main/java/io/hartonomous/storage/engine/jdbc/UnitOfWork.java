@@ -38,17 +38,18 @@ public final class UnitOfWork {
     private final int maxAttempts;
     private final long backOffStepMillis;
     private final ConnectionSetup setup;
+    private final OperationTimings timings;
 
     /**
      * @param maxAttempts       how often a unit that keeps losing races runs before it gives up
      * @param backOffStepMillis the random pause before attempt n+1 is at most n times this
      */
     public UnitOfWork(DataSource pool, SqlFailures failures, int maxAttempts, long backOffStepMillis) {
-        this(pool, failures, maxAttempts, backOffStepMillis, connection -> { });
+        this(pool, failures, maxAttempts, backOffStepMillis, connection -> { }, null);
     }
 
     private UnitOfWork(DataSource pool, SqlFailures failures, int maxAttempts, long backOffStepMillis,
-                       ConnectionSetup setup) {
+                       ConnectionSetup setup, OperationTimings timings) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1");
         }
@@ -60,11 +61,17 @@ public final class UnitOfWork {
         this.maxAttempts = maxAttempts;
         this.backOffStepMillis = backOffStepMillis;
         this.setup = setup;
+        this.timings = timings;
     }
 
     /** The same units, each on a connection that {@code setup} prepared first. */
     public UnitOfWork preparing(ConnectionSetup connectionSetup) {
-        return new UnitOfWork(pool, failures, maxAttempts, backOffStepMillis, connectionSetup);
+        return new UnitOfWork(pool, failures, maxAttempts, backOffStepMillis, connectionSetup, timings);
+    }
+
+    /** The same units, each one's duration (all its attempts) recorded under its name in {@code into}. */
+    public UnitOfWork timed(OperationTimings into) {
+        return new UnitOfWork(pool, failures, maxAttempts, backOffStepMillis, setup, into);
     }
 
     /** Work in auto-commit (each statement its own transaction, or one a procedure owns); run again on a race. */
@@ -140,14 +147,32 @@ public final class UnitOfWork {
     }
 
     private <T> T once(String what, Attempt<T> attempt) {
+        long start = System.nanoTime();
         try {
             return attempt.run();
         } catch (SQLException e) {
             throw failures.toContract().apply(what, e);
+        } finally {
+            timed(what, start);
         }
     }
 
     private <T> T retried(String what, Attempt<T> attempt) {
+        long start = System.nanoTime();
+        try {
+            return retriedUntimed(what, attempt);
+        } finally {
+            timed(what, start);
+        }
+    }
+
+    private void timed(String what, long startNanos) {
+        if (timings != null) {
+            timings.record(what, System.nanoTime() - startNanos);
+        }
+    }
+
+    private <T> T retriedUntimed(String what, Attempt<T> attempt) {
         RuntimeException lastRace = null;
         for (int n = 1; n <= maxAttempts; n++) {
             try {

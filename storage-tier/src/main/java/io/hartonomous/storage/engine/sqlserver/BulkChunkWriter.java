@@ -14,8 +14,9 @@ import java.util.UUID;
 
 /**
  * Writes one chunk in bulk, merged set-based by a procedure. Large chunks stream their distinct atoms and their
- * composition / coefficient rows into the staging heaps with {@code SQLServerBulkCopy} (TABLOCK: concurrent loads into
- * a heap share it through bulk-update locks), tagged with a BatchId of this attempt, then {@code dbo.sp_WriteChunk}
+ * composition / coefficient rows into the staging tables with {@code SQLServerBulkCopy} (row locks, no TABLOCK: the
+ * tables are clustered on BatchId, so jobs load and merge side by side; see sql/030), tagged with a BatchId of this
+ * attempt, then {@code dbo.sp_WriteChunk}
  * merges the batch and advances the job's watermark in one transaction. Small chunks go as table-valued parameters to
  * {@code dbo.sp_WriteChunkFromTables}, one round trip instead of three bulk loads. A retried attempt stages under a new
  * BatchId; rows of an attempt that never reached the merge are swept when the job completes or fails.
@@ -74,7 +75,8 @@ final class BulkChunkWriter {
 
     SQLServerBulkCopyOptions bulkOptions() throws SQLException {
         SQLServerBulkCopyOptions options = new SQLServerBulkCopyOptions();
-        options.setTableLock(true);
+        // No TABLOCK: on a clustered table it would serialize every job's loads (sql/030 says why).
+        options.setTableLock(false);
         options.setBatchSize(settings.bulkBatchRows());
         options.setBulkCopyTimeout(settings.bulkTimeoutSeconds());
         // Each batch commits on its own: the staged rows mean nothing until sp_WriteChunk merges them in its
@@ -83,7 +85,7 @@ final class BulkChunkWriter {
         return options;
     }
 
-    /** Streams the rows into a staging heap; columns are mapped by name, in the table's order. */
+    /** Streams the rows into a staging table; columns are mapped by name, in the table's order. */
     static void load(SQLServerBulkCopy bulk, StagingTable table, ColumnarRows rows) throws SQLException {
         if (!rows.columns().equals(table.columns())) {
             throw new IllegalArgumentException("rows for " + table.tableName() + " do not have its columns");

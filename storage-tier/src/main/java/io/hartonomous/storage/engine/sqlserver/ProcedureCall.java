@@ -90,6 +90,17 @@ final class ProcedureCall implements AutoCloseable {
         return this;
     }
 
+    /** DECIMAL, exact; null sends NULL. */
+    ProcedureCall setDecimal(String parameter, java.math.BigDecimal value) throws SQLException {
+        int index = slot(parameter);
+        if (value == null) {
+            statement.setNull(index, Types.DECIMAL);
+        } else {
+            statement.setBigDecimal(index, value);
+        }
+        return this;
+    }
+
     /** VARBINARY / BINARY; null sends NULL. */
     ProcedureCall setBytes(String parameter, byte[] value) throws SQLException {
         int index = slot(parameter);

@@ -72,15 +72,30 @@ final class Procedures {
     static final Procedure RECEIVE_MESSAGES = Procedure.of("ops.sp_ReceiveMessages",
             "QueueName", "MaxMessages", "LeaseMilliseconds");
     static final Procedure COMPLETE_MESSAGE = Procedure.of("ops.sp_CompleteMessage", "MessageId", "LeaseToken");
-    static final Procedure ABANDON_MESSAGE = Procedure.of("ops.sp_AbandonMessage", "MessageId", "LeaseToken");
+    static final Procedure ABANDON_MESSAGE = Procedure.of("ops.sp_AbandonMessage", "MessageId", "LeaseToken", "Error");
     static final Procedure QUEUE_DEPTH = Procedure.of("ops.sp_QueueDepth", "QueueName");
     static final Procedure CREATE_API_KEY = Procedure.of("dbo.sp_CreateApiKey",
             "TenantId", "Name", "KeyHash", "Scopes", "RateLimitPerMinute", "ExpiresAt");
     static final Procedure FIND_API_KEY_BY_HASH = Procedure.of("dbo.sp_FindApiKeyByHash", "KeyHash");
     static final Procedure REVOKE_API_KEY = Procedure.of("dbo.sp_RevokeApiKey", "KeyId");
     static final Procedure LIST_API_KEYS = Procedure.of("dbo.sp_ListApiKeys");
-    static final Procedure RECORD_USAGE = Procedure.of("billing.sp_RecordUsage", "Operation", "Units");
+    static final Procedure RECORD_USAGE = Procedure.of("billing.sp_RecordUsage", "Operation", "Units", "Cost",
+            "BaseRate", "UnitName", "Multipliers", "PlanName", "Currency");
     static final Procedure GET_USAGE = Procedure.of("billing.sp_GetUsage", "From", "To", "GroupBy");
+    static final Procedure GET_USAGE_STATEMENT = Procedure.of("billing.sp_GetUsageStatement", "From", "To");
+    static final Procedure GET_RATE_PLANS = Procedure.of("billing.sp_GetRatePlans", "PlanName", "Operation");
+    static final Procedure GET_TENANT_RATE_PLAN = Procedure.of("billing.sp_GetTenantRatePlan", "Operation");
+    static final Procedure PUT_RATE_PLAN = Procedure.of("billing.sp_PutRatePlan", "PlanName", "Currency");
+    static final Procedure PUT_OPERATION_RATE = Procedure.of("billing.sp_PutOperationRate", "PlanName", "Operation",
+            "BaseRate", "UnitName");
+    static final Procedure PUT_MULTIPLIER = Procedure.of("billing.sp_PutMultiplier", "PlanName", "MultiplierId",
+            "Kind", "Criteria", "Factor");
+    static final Procedure REMOVE_OPERATION_RATE = Procedure.of("billing.sp_RemoveOperationRate", "PlanName",
+            "Operation");
+    static final Procedure REMOVE_MULTIPLIER = Procedure.of("billing.sp_RemoveMultiplier", "PlanName",
+            "MultiplierId");
+    static final Procedure ASSIGN_RATE_PLAN = Procedure.of("billing.sp_AssignRatePlan", "TenantId", "PlanName");
+    static final Procedure GET_ASSIGNED_RATE_PLAN = Procedure.of("billing.sp_GetAssignedRatePlan", "TenantId");
     static final Procedure UNFINISHED_JOBS = Procedure.of("ops.sp_UnfinishedJobs");
     static final Procedure ROW_COUNTS = Procedure.of("ops.sp_RowCounts");
 
@@ -89,6 +104,28 @@ final class Procedures {
     static final Procedure GET_DELETION_JOB = Procedure.of("dbo.sp_GetDeletionJob", "JobId");
     static final Procedure RUN_DELETION_BATCH = Procedure.of("dbo.sp_RunDeletionBatch", "JobId", "MaxRows");
     static final Procedure UNFINISHED_DELETIONS = Procedure.of("dbo.sp_UnfinishedDeletions");
+    // The OODA loop as operators drive it (081; the phases themselves are 080)
+    static final Procedure OODA_STATUS = Procedure.of("ops.sp_OodaStatus");
+    static final Procedure OODA_RUN_CYCLE = Procedure.of("ops.sp_OodaRunCycle");
+    static final Procedure OODA_LIST_CYCLES = Procedure.of("ops.sp_OodaListCycles", "Limit", "CycleId");
+    static final Procedure OODA_LIST_OBSERVATIONS = Procedure.of("ops.sp_OodaListObservations", "Limit", "CycleId");
+    static final Procedure OODA_LIST_PROPOSALS = Procedure.of("ops.sp_OodaListProposals", "Limit", "CycleId");
+    static final Procedure OODA_DECIDE = Procedure.of("ops.sp_OodaDecide", "ProposalId", "Approve", "DecidedBy");
+    static final Procedure OODA_ACT = Procedure.of("ops.sp_OodaAct", "CycleId");
+    static final Procedure OODA_CLAIM_REBUILD = Procedure.of("ops.sp_OodaClaimRebuild");
+    static final Procedure OODA_FINISH_REBUILD = Procedure.of("ops.sp_OodaFinishRebuild", "ProposalId", "Done", "Error");
+    static final Procedure OODA_SET_RUNNING = Procedure.of("ops.sp_OodaSetRunning", "Running");
+    static final Procedure OODA_CONFIGURE = Procedure.of("ops.sp_OodaConfigure",
+            "DryRun", "RequireApproval", "MaxChangesPerCycle", "HistoryRetentionSeconds");
+    // Dead letters and queue figures (062)
+    static final Procedure GET_MAX_DELIVERIES = Procedure.of("ops.sp_GetMaxDeliveries", "QueueName");
+    static final Procedure SET_MAX_DELIVERIES = Procedure.of("ops.sp_SetMaxDeliveries", "QueueName", "MaxDeliveries");
+    static final Procedure QUEUE_STATS = Procedure.of("ops.sp_QueueStats");
+    static final Procedure LIST_DEAD_LETTERS = Procedure.of("ops.sp_ListDeadLetters", "QueueName", "Limit");
+    static final Procedure GET_DEAD_LETTER = Procedure.of("ops.sp_GetDeadLetter", "DeadLetterId");
+    static final Procedure RETRY_DEAD_LETTER = Procedure.of("ops.sp_RetryDeadLetter", "DeadLetterId");
+    static final Procedure DISCARD_DEAD_LETTER = Procedure.of("ops.sp_DiscardDeadLetter", "DeadLetterId");
+    static final Procedure RECORD_SYNC_FAILURE = Procedure.of("provenance.sp_RecordSyncFailure", "Handles", "Error");
 
     static final List<Procedure> ALL = List.of(
             START_INGESTION_JOB, GET_INGESTION_JOB, REGISTER_MODEL, WRITE_CHUNK, WRITE_CHUNK_FROM_TABLES,
@@ -102,7 +139,13 @@ final class Procedures {
             ENQUEUE_MESSAGE, RECEIVE_MESSAGES, COMPLETE_MESSAGE, ABANDON_MESSAGE, QUEUE_DEPTH,
             CREATE_API_KEY, FIND_API_KEY_BY_HASH, REVOKE_API_KEY, LIST_API_KEYS,
             RECORD_USAGE, GET_USAGE, UNFINISHED_JOBS, ROW_COUNTS,
-            REQUEST_DELETION, GET_DELETION_JOB, RUN_DELETION_BATCH, UNFINISHED_DELETIONS);
+            REQUEST_DELETION, GET_DELETION_JOB, RUN_DELETION_BATCH, UNFINISHED_DELETIONS,
+            OODA_STATUS, OODA_RUN_CYCLE, OODA_LIST_CYCLES, OODA_LIST_OBSERVATIONS, OODA_LIST_PROPOSALS, OODA_DECIDE,
+            OODA_ACT, OODA_CLAIM_REBUILD, OODA_FINISH_REBUILD, OODA_SET_RUNNING, OODA_CONFIGURE,
+            GET_MAX_DELIVERIES, SET_MAX_DELIVERIES, QUEUE_STATS, LIST_DEAD_LETTERS, GET_DEAD_LETTER, RETRY_DEAD_LETTER,
+            DISCARD_DEAD_LETTER, RECORD_SYNC_FAILURE,
+            GET_USAGE_STATEMENT, GET_RATE_PLANS, GET_TENANT_RATE_PLAN, PUT_RATE_PLAN, PUT_OPERATION_RATE,
+            PUT_MULTIPLIER, ASSIGN_RATE_PLAN, GET_ASSIGNED_RATE_PLAN, REMOVE_OPERATION_RATE, REMOVE_MULTIPLIER);
 
     private Procedures() {
     }

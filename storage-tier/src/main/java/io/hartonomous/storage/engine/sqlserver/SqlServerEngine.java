@@ -4,8 +4,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageException;
 import io.hartonomous.storage.contract.TenantStores;
+import io.hartonomous.storage.contract.billing.BillingPlans;
 import io.hartonomous.storage.contract.deletion.Deletions;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
+import io.hartonomous.storage.contract.ooda.OodaLoop;
+import io.hartonomous.storage.contract.operations.DeadLetters;
 import io.hartonomous.storage.engine.jdbc.HikariPools;
 import io.hartonomous.storage.engine.jdbc.JdbcStorageEngine;
 
@@ -35,6 +38,9 @@ public final class SqlServerEngine extends JdbcStorageEngine {
     private final Landmarks landmarks = new Landmarks();
     private final BulkChunkWriter chunks;
     private final Deletions deletions;
+    private final SqlServerOoda ooda;
+    private final SqlServerDeadLetters deadLetters;
+    private final SqlServerBillingPlans billing;
 
     private SqlServerEngine(HikariDataSource pool, SqlServerSettings settings, Session engineWide) {
         super(pool, engineWide.units(), new SqlServerMessageQueue(engineWide),
@@ -43,6 +49,11 @@ public final class SqlServerEngine extends JdbcStorageEngine {
         this.engineWide = engineWide;
         this.chunks = new BulkChunkWriter(settings);
         this.deletions = new SqlServerDeletions(engineWide);
+        // A rebuild is engine-wide: dbo.sp_GetSpatialLandmarkSample reads every tenant's embeddings (as hart_system);
+        // the tenant is the one the rebuild-projection command uses.
+        this.ooda = new SqlServerOoda(engineWide, type -> forTenant("system").vectors().rebuildProjection(type));
+        this.deadLetters = new SqlServerDeadLetters(engineWide);
+        this.billing = new SqlServerBillingPlans(engineWide);
     }
 
     public static SqlServerEngine open(StorageConfig config) {
@@ -78,12 +89,27 @@ public final class SqlServerEngine extends JdbcStorageEngine {
     }
 
     @Override
+    public OodaLoop ooda() {
+        return ooda;
+    }
+
+    @Override
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    @Override
     protected TenantStores storesFor(String tenantId) {
         // Every unit of work of these stores runs with this tenant in SESSION_CONTEXT (row-level security).
         Session session = new Session(engineWide.units(), tenantId);
         return new TenantStores(tenantId, new SqlServerAtomReads(session), new SqlServerIngestWrites(session, chunks),
                 new SqlServerModelStore(session), new SqlServerVectorStore(session, landmarks),
                 new SqlServerProvenanceGraph(session), new SqlServerUsageLedger(session));
+    }
+
+    @Override
+    public BillingPlans billing() {
+        return billing;
     }
 
     @Override

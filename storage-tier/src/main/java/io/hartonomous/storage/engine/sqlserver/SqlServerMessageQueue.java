@@ -1,5 +1,6 @@
 package io.hartonomous.storage.engine.sqlserver;
 
+import io.hartonomous.storage.contract.operations.DeadLetters;
 import io.hartonomous.storage.contract.operations.MessageQueue;
 import io.hartonomous.storage.contract.operations.QueueArguments;
 import io.hartonomous.storage.contract.operations.QueueMessage;
@@ -9,7 +10,7 @@ import java.util.List;
 
 /**
  * The lease queue through sql/075: receivers skip rows others hold (READPAST) and lease what they take under a
- * fresh token. Engine-wide: queues are not tenant data, so the session carries no tenant.
+ * fresh token; a message that used up its deliveries goes to ops.DeadLetters (sql/062). Engine-wide: queues are not tenant data, so the session carries no tenant.
  */
 record SqlServerMessageQueue(Session session) implements MessageQueue {
     @Override
@@ -38,9 +39,10 @@ record SqlServerMessageQueue(Session session) implements MessageQueue {
     }
 
     @Override
-    public boolean abandon(QueueMessage message) {
+    public boolean abandon(QueueMessage message, String error) {
         return session.single(Procedures.ABANDON_MESSAGE, call -> call.setLong("MessageId", message.messageId())
-                .setString("LeaseToken", message.leaseToken()), rs -> rs.getBoolean("Done"));
+                .setString("LeaseToken", message.leaseToken())
+                .setString("Error", error == null ? null : DeadLetters.errorText(error)), rs -> rs.getBoolean("Done"));
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.hartonomous.storage.engine.sqlserver;
 
+import io.hartonomous.storage.engine.jdbc.ProvenanceSyncBodies;
 import io.hartonomous.storage.contract.graph.GraphChange;
 import io.hartonomous.storage.contract.graph.ProvenanceFeed;
+import io.hartonomous.storage.contract.operations.DeadLetters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,12 +19,14 @@ import java.util.List;
  * their dialogs, ROLLBACK (the handler threw) returns them to the queue. RECEIVE skips conversation groups another
  * receiver holds, so concurrent receivers never share a change. Engine-wide: no tenant in the session (the messages
  * carry theirs). A body that is not a GraphChange (cannot happen unless sql/ and the engine disagree) can never be
- * applied, so it is logged and dropped rather than blocking the feed for ever.
+ * applied, so it is logged and dropped rather than blocking the feed for ever. A batch whose handler throws is
+ * charged after the rollback (provenance.sp_RecordSyncFailure, sql/062): a charged change comes back alone and is
+ * dead-lettered once it failed as often as allowed (see ProvenanceFeed).
  */
 record SqlServerProvenanceFeed(Session session) implements ProvenanceFeed {
     private static final Logger LOG = LoggerFactory.getLogger(SqlServerProvenanceFeed.class);
 
-    record Message(long order, String body) {
+    record Message(long order, String body, String handle) {
     }
 
     @Override
@@ -30,18 +34,46 @@ record SqlServerProvenanceFeed(Session session) implements ProvenanceFeed {
         ProvenanceFeed.requireReceive(maxChanges, wait, handler);
         int timeout = (int) Math.min(Integer.MAX_VALUE, wait.toMillis());
         Procedure receive = Procedures.RECEIVE_PROVENANCE_SYNC;
-        return session.inTransaction(receive.name(), c -> {
-            List<Message> messages;
-            try (ProcedureCall call = ProcedureCall.prepare(c, receive)) {
-                call.setInt("MaxMessages", maxChanges).setInt("TimeoutMilliseconds", timeout);
-                messages = call.query(rs -> new Message(rs.getLong("MessageOrder"), rs.getString("Body")));
+        List<String> handles = new ArrayList<>();
+        boolean[] handed = {false};
+        try {
+            return session.inTransaction(receive.name(), c -> {
+                List<Message> messages;
+                try (ProcedureCall call = ProcedureCall.prepare(c, receive)) {
+                    call.setInt("MaxMessages", maxChanges).setInt("TimeoutMilliseconds", timeout);
+                    messages = call.query(rs -> new Message(rs.getLong("MessageOrder"), rs.getString("Body"),
+                            rs.getString("ConversationHandle")));
+                }
+                messages.forEach(m -> handles.add(m.handle()));
+                List<GraphChange> changes = changes(messages);
+                if (!changes.isEmpty()) {
+                    handed[0] = true;
+                    handler.handle(List.copyOf(changes));
+                }
+                return changes.size();
+            });
+        } catch (RuntimeException e) {
+            if (handed[0] && !(e instanceof Unavailable)) {
+                charge(handles, e);
             }
-            List<GraphChange> changes = changes(messages);
-            if (!changes.isEmpty()) {
-                handler.handle(List.copyOf(changes));
-            }
-            return changes.size();
-        });
+            throw e;
+        }
+    }
+
+    /**
+     * After the rollback: one more failure for each change of the batch (provenance.sp_RecordSyncFailure, which also
+     * dead-letters what used up its deliveries). Logged, not thrown, if that fails: the handler's error is the news.
+     */
+    private void charge(List<String> handles, RuntimeException failure) {
+        String json = handles.stream().filter(h -> h != null).map(h -> "\"" + h + "\"")
+                .collect(java.util.stream.Collectors.joining(",", "[", "]"));
+        try {
+            session.single(Procedures.RECORD_SYNC_FAILURE, call -> call.setString("Handles", json)
+                    .setString("Error", DeadLetters.errorText(failure)), rs -> rs.getInt("DeadLettered"));
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            LOG.warn("could not record a failed provenance delivery: {}", e.toString());
+        }
     }
 
     static List<GraphChange> changes(List<Message> messages) {

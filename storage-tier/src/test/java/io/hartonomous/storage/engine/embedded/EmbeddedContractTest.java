@@ -2,14 +2,17 @@ package io.hartonomous.storage.engine.embedded;
 
 import io.hartonomous.storage.local.LocalStorage;
 import io.hartonomous.storage.contract.AtomsContract;
+import io.hartonomous.storage.contract.BillingContract;
 import io.hartonomous.storage.contract.ConcurrencyContract;
 import io.hartonomous.storage.contract.DeletionContract;
 import io.hartonomous.storage.contract.GraphContract;
 import io.hartonomous.storage.contract.JobsContract;
 import io.hartonomous.storage.contract.ModelsContract;
+import io.hartonomous.storage.contract.OodaContract;
 import io.hartonomous.storage.contract.OperationsContract;
 import io.hartonomous.storage.contract.ProvenanceFeedContract;
 import io.hartonomous.storage.contract.QueueContract;
+import io.hartonomous.storage.contract.QueuesContract;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
@@ -105,6 +108,14 @@ class EmbeddedContractTest {
     }
 
     @Nested
+    class Queues extends QueuesContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return fresh();
+        }
+    }
+
+    @Nested
     class Tenancy extends TenancyContract {
         @Override
         protected StorageEngine openEngine() {
@@ -114,6 +125,30 @@ class EmbeddedContractTest {
 
     @Nested
     class Operations extends OperationsContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return fresh();
+        }
+    }
+
+    @Nested
+    class Ooda extends OodaContract {
+        private Path database;
+
+        @Override
+        protected StorageEngine openEngine() {
+            database = root.resolve("db" + (++databases));
+            return StorageEngines.open(LocalStorage.embeddedFile(database));
+        }
+
+        @Override
+        protected StorageEngine reopenEngine() {
+            return StorageEngines.open(LocalStorage.embeddedFile(database));
+        }
+    }
+
+    @Nested
+    class Billing extends BillingContract {
         @Override
         protected StorageEngine openEngine() {
             return fresh();

@@ -78,14 +78,29 @@ class ProceduresTest {
         EXPECTED.put(Procedures.RECEIVE_MESSAGES, "EXEC ops.sp_ReceiveMessages @QueueName = ?, @MaxMessages = ?, "
                 + "@LeaseMilliseconds = ?");
         EXPECTED.put(Procedures.COMPLETE_MESSAGE, "EXEC ops.sp_CompleteMessage @MessageId = ?, @LeaseToken = ?");
-        EXPECTED.put(Procedures.ABANDON_MESSAGE, "EXEC ops.sp_AbandonMessage @MessageId = ?, @LeaseToken = ?");
+        EXPECTED.put(Procedures.ABANDON_MESSAGE, "EXEC ops.sp_AbandonMessage @MessageId = ?, @LeaseToken = ?, "
+                + "@Error = ?");
         EXPECTED.put(Procedures.QUEUE_DEPTH, "EXEC ops.sp_QueueDepth @QueueName = ?");
         EXPECTED.put(Procedures.CREATE_API_KEY, "EXEC dbo.sp_CreateApiKey @TenantId = ?, @Name = ?, @KeyHash = ?, "
                 + "@Scopes = ?, @RateLimitPerMinute = ?, @ExpiresAt = ?");
         EXPECTED.put(Procedures.FIND_API_KEY_BY_HASH, "EXEC dbo.sp_FindApiKeyByHash @KeyHash = ?");
         EXPECTED.put(Procedures.REVOKE_API_KEY, "EXEC dbo.sp_RevokeApiKey @KeyId = ?");
         EXPECTED.put(Procedures.LIST_API_KEYS, "EXEC dbo.sp_ListApiKeys");
-        EXPECTED.put(Procedures.RECORD_USAGE, "EXEC billing.sp_RecordUsage @Operation = ?, @Units = ?");
+        EXPECTED.put(Procedures.RECORD_USAGE, "EXEC billing.sp_RecordUsage @Operation = ?, @Units = ?, @Cost = ?, "
+                + "@BaseRate = ?, @UnitName = ?, @Multipliers = ?, @PlanName = ?, @Currency = ?");
+        EXPECTED.put(Procedures.GET_USAGE_STATEMENT, "EXEC billing.sp_GetUsageStatement @From = ?, @To = ?");
+        EXPECTED.put(Procedures.GET_RATE_PLANS, "EXEC billing.sp_GetRatePlans @PlanName = ?, @Operation = ?");
+        EXPECTED.put(Procedures.GET_TENANT_RATE_PLAN, "EXEC billing.sp_GetTenantRatePlan @Operation = ?");
+        EXPECTED.put(Procedures.PUT_RATE_PLAN, "EXEC billing.sp_PutRatePlan @PlanName = ?, @Currency = ?");
+        EXPECTED.put(Procedures.PUT_OPERATION_RATE, "EXEC billing.sp_PutOperationRate @PlanName = ?, @Operation = ?, "
+                + "@BaseRate = ?, @UnitName = ?");
+        EXPECTED.put(Procedures.PUT_MULTIPLIER, "EXEC billing.sp_PutMultiplier @PlanName = ?, @MultiplierId = ?, "
+                + "@Kind = ?, @Criteria = ?, @Factor = ?");
+        EXPECTED.put(Procedures.REMOVE_OPERATION_RATE,
+                "EXEC billing.sp_RemoveOperationRate @PlanName = ?, @Operation = ?");
+        EXPECTED.put(Procedures.REMOVE_MULTIPLIER, "EXEC billing.sp_RemoveMultiplier @PlanName = ?, @MultiplierId = ?");
+        EXPECTED.put(Procedures.ASSIGN_RATE_PLAN, "EXEC billing.sp_AssignRatePlan @TenantId = ?, @PlanName = ?");
+        EXPECTED.put(Procedures.GET_ASSIGNED_RATE_PLAN, "EXEC billing.sp_GetAssignedRatePlan @TenantId = ?");
         EXPECTED.put(Procedures.GET_USAGE, "EXEC billing.sp_GetUsage @From = ?, @To = ?, @GroupBy = ?");
         EXPECTED.put(Procedures.UNFINISHED_JOBS, "EXEC ops.sp_UnfinishedJobs");
         EXPECTED.put(Procedures.ROW_COUNTS, "EXEC ops.sp_RowCounts");
@@ -94,6 +109,27 @@ class ProceduresTest {
         EXPECTED.put(Procedures.GET_DELETION_JOB, "EXEC dbo.sp_GetDeletionJob @JobId = ?");
         EXPECTED.put(Procedures.RUN_DELETION_BATCH, "EXEC dbo.sp_RunDeletionBatch @JobId = ?, @MaxRows = ?");
         EXPECTED.put(Procedures.UNFINISHED_DELETIONS, "EXEC dbo.sp_UnfinishedDeletions");
+        EXPECTED.put(Procedures.OODA_STATUS, "EXEC ops.sp_OodaStatus");
+        EXPECTED.put(Procedures.OODA_RUN_CYCLE, "EXEC ops.sp_OodaRunCycle");
+        EXPECTED.put(Procedures.OODA_LIST_CYCLES, "EXEC ops.sp_OodaListCycles @Limit = ?, @CycleId = ?");
+        EXPECTED.put(Procedures.OODA_LIST_OBSERVATIONS, "EXEC ops.sp_OodaListObservations @Limit = ?, @CycleId = ?");
+        EXPECTED.put(Procedures.OODA_LIST_PROPOSALS, "EXEC ops.sp_OodaListProposals @Limit = ?, @CycleId = ?");
+        EXPECTED.put(Procedures.OODA_DECIDE, "EXEC ops.sp_OodaDecide @ProposalId = ?, @Approve = ?, @DecidedBy = ?");
+        EXPECTED.put(Procedures.OODA_ACT, "EXEC ops.sp_OodaAct @CycleId = ?");
+        EXPECTED.put(Procedures.OODA_CLAIM_REBUILD, "EXEC ops.sp_OodaClaimRebuild");
+        EXPECTED.put(Procedures.OODA_FINISH_REBUILD, "EXEC ops.sp_OodaFinishRebuild @ProposalId = ?, @Done = ?, "
+                + "@Error = ?");
+        EXPECTED.put(Procedures.OODA_SET_RUNNING, "EXEC ops.sp_OodaSetRunning @Running = ?");
+        EXPECTED.put(Procedures.OODA_CONFIGURE, "EXEC ops.sp_OodaConfigure @DryRun = ?, @RequireApproval = ?, "
+                + "@MaxChangesPerCycle = ?, @HistoryRetentionSeconds = ?");
+        EXPECTED.put(Procedures.GET_MAX_DELIVERIES, "EXEC ops.sp_GetMaxDeliveries @QueueName = ?");
+        EXPECTED.put(Procedures.SET_MAX_DELIVERIES, "EXEC ops.sp_SetMaxDeliveries @QueueName = ?, @MaxDeliveries = ?");
+        EXPECTED.put(Procedures.QUEUE_STATS, "EXEC ops.sp_QueueStats");
+        EXPECTED.put(Procedures.LIST_DEAD_LETTERS, "EXEC ops.sp_ListDeadLetters @QueueName = ?, @Limit = ?");
+        EXPECTED.put(Procedures.GET_DEAD_LETTER, "EXEC ops.sp_GetDeadLetter @DeadLetterId = ?");
+        EXPECTED.put(Procedures.RETRY_DEAD_LETTER, "EXEC ops.sp_RetryDeadLetter @DeadLetterId = ?");
+        EXPECTED.put(Procedures.DISCARD_DEAD_LETTER, "EXEC ops.sp_DiscardDeadLetter @DeadLetterId = ?");
+        EXPECTED.put(Procedures.RECORD_SYNC_FAILURE, "EXEC provenance.sp_RecordSyncFailure @Handles = ?, @Error = ?");
     }
 
     @Test

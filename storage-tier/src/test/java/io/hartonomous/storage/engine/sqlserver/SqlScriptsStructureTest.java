@@ -769,6 +769,29 @@ class SqlScriptsStructureTest {
         assertThat(snapshot).containsPattern(Pattern.compile("BEGIN\\s+CATCH[\\s\\S]*sp_releaseapplock", I));
     }
 
+    /**
+     * A TABLOCK bulk load into a heap holds a bulk-update lock that keeps every non-bulk process out, so one job's load
+     * held back other jobs' merges and sweeps: staging is clustered on BatchId, indexed on JobId, never escalates, and
+     * is loaded without TABLOCK.
+     */
+    @Test
+    void stagingLetsJobsLoadAndMergeSideBySide() throws Exception {
+        String staging = scriptText("030_staging.sql");
+        for (String table : List.of("StagingAtoms", "StagingCompositions", "StagingCoefficients")) {
+            assertThat(staging).as(table)
+                    .containsPattern(Pattern.compile("CREATE\\s+CLUSTERED\\s+INDEX\\s+CX_" + table
+                            + "_Batch\\s+ON\\s+dbo\\." + table + "\\s*\\(\\s*BatchId\\b", I))
+                    .containsPattern(Pattern.compile("CREATE\\s+NONCLUSTERED\\s+INDEX\\s+IX_" + table
+                            + "_Job\\s+ON\\s+dbo\\." + table + "\\s*\\(\\s*JobId\\s*\\)", I))
+                    .containsPattern(Pattern.compile("ALTER\\s+TABLE\\s+dbo\\." + table
+                            + "\\s+SET\\s*\\(\\s*LOCK_ESCALATION\\s*=\\s*DISABLE\\s*\\)", I));
+        }
+        assertThat(new BulkChunkWriter(SqlServerSettings.DEFAULTS).bulkOptions().isTableLock()).isFalse();
+        for (String merge : List.of("dbo.sp_WriteChunk", "dbo.sp_WriteChunkFromTables")) {
+            assertThat(procedureCode(merge)).as(merge).doesNotContainPattern(Pattern.compile("\\bTABLOCKX?\\b", I));
+        }
+    }
+
     /** With landmarks read outside the transaction a concurrent replacement could leave a stale point behind. */
     @Test
     void anEmbeddingIsProjectedInsideTheTransactionThatStoresIt() {

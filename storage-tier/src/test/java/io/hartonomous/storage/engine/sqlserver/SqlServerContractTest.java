@@ -1,14 +1,17 @@
 package io.hartonomous.storage.engine.sqlserver;
 
 import io.hartonomous.storage.contract.AtomsContract;
+import io.hartonomous.storage.contract.BillingContract;
 import io.hartonomous.storage.contract.ConcurrencyContract;
 import io.hartonomous.storage.contract.DeletionContract;
 import io.hartonomous.storage.contract.GraphContract;
 import io.hartonomous.storage.contract.JobsContract;
 import io.hartonomous.storage.contract.ModelsContract;
+import io.hartonomous.storage.contract.OodaContract;
 import io.hartonomous.storage.contract.OperationsContract;
 import io.hartonomous.storage.contract.ProvenanceFeedContract;
 import io.hartonomous.storage.contract.QueueContract;
+import io.hartonomous.storage.contract.QueuesContract;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
@@ -192,6 +195,14 @@ class SqlServerContractTest {
     }
 
     @Nested
+    class Queues extends QueuesContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return bulk();
+        }
+    }
+
+    @Nested
     class Tenancy extends TenancyContract {
         @Override
         protected StorageEngine openEngine() {
@@ -199,9 +210,30 @@ class SqlServerContractTest {
         }
     }
 
+    @Nested
+    class Ooda extends OodaContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return StorageEngines.open(Server.CONFIG);
+        }
+
+        @Override
+        protected StorageEngine reopenEngine() {
+            return StorageEngines.open(Server.CONFIG);
+        }
+    }
+
     /** Through the provider (ServiceLoader) with the default settings, as the tiers open it. */
     @Nested
     class Operations extends OperationsContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return StorageEngines.open(Server.CONFIG);
+        }
+    }
+
+    @Nested
+    class Billing extends BillingContract {
         @Override
         protected StorageEngine openEngine() {
             return StorageEngines.open(Server.CONFIG);

@@ -1,5 +1,6 @@
 package io.hartonomous.storage.engine.sqlserver;
 
+import io.hartonomous.storage.engine.jdbc.ProvenanceSyncBodies;
 import io.hartonomous.storage.contract.graph.GraphChange;
 import io.hartonomous.storage.contract.graph.NodeKind;
 import io.hartonomous.storage.contract.StorageException;
@@ -64,7 +65,10 @@ class SqlServerProvenanceFeedTest {
             throw down;
         })).isSameAs(down);
         assertThat(jdbc.transactions).containsExactly("#1 autoCommit=false", "#1 rollback", "#1 autoCommit=true");
-        assertThat(jdbc.connectionsClosed).isEqualTo(1);
+        assertThat(jdbc.statements).extracting(st -> st.sql).as("the failure is charged after the rollback")
+                .endsWith("EXEC provenance.sp_RecordSyncFailure @Handles = ?, @Error = ?");
+        assertThat(jdbc.statements.getLast().values().get(1).toString()).contains("neo4j down");
+        assertThat(jdbc.connectionsClosed).isEqualTo(jdbc.connectionsOpened).isEqualTo(2);
     }
 
     @Test
@@ -102,6 +106,11 @@ class SqlServerProvenanceFeedTest {
                 () -> read)).isEqualTo(new GraphChange.EdgeRemoved("acme", 3, read));
         assertThatThrownBy(() -> ProvenanceSyncBodies.parse("{\"change\":\"node-removed\",\"tenantId\":\"acme\"}",
                 () -> read)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nodeId");
+        // A dead-lettered removal is written back as a body and must read as the same change.
+        for (GraphChange removal : List.of(new GraphChange.NodeRemoved("acme", 7, Instant.parse("2026-03-01T10:15:30Z")),
+                new GraphChange.EdgeRemoved("acme", 3, Instant.parse("2026-03-01T10:15:31Z")))) {
+            assertThat(ProvenanceSyncBodies.parse(ProvenanceSyncBodies.body(removal), () -> read)).isEqualTo(removal);
+        }
     }
 
     @Test

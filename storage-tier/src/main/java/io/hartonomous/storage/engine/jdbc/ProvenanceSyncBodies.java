@@ -1,7 +1,8 @@
-package io.hartonomous.storage.engine.sqlserver;
+package io.hartonomous.storage.engine.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hartonomous.storage.contract.graph.GraphChange;
 import io.hartonomous.storage.contract.graph.NodeKind;
 
@@ -22,16 +23,17 @@ import java.util.function.Supplier;
  * {"change":"node-removed","tenantId":"acme","nodeId":7,"changedAt":"..."}      (dbo.sp_RunDeletionBatch, sql/078)
  * {"change":"edge-removed","tenantId":"acme","edgeId":3,"changedAt":"..."}
  * </pre>
- * A body without {@code changedAt} gets the time it is read.
+ * A body without {@code changedAt} gets the time it is read. Both engines also store dead-lettered provenance changes
+ * in this form ({@link #body}), so a retried change keeps its time.
  */
-final class ProvenanceSyncBodies {
+public final class ProvenanceSyncBodies {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ProvenanceSyncBodies() {
     }
 
     /** The change a body describes; IllegalArgumentException when it is not one. */
-    static GraphChange parse(String body, Supplier<Instant> readTime) {
+    public static GraphChange parse(String body, Supplier<Instant> readTime) {
         JsonNode json;
         try {
             json = JSON.readTree(body);
@@ -53,6 +55,25 @@ final class ProvenanceSyncBodies {
             case "edge-removed" -> new GraphChange.EdgeRemoved(tenant, number(json, "edgeId"), at);
             default -> throw new IllegalArgumentException("unknown change '" + change + "'");
         };
+    }
+
+    /** The body of a change, as sql/074 writes it, with its {@code changedAt} (UTC, ISO 8601 with offset). */
+    public static String body(GraphChange change) {
+        ObjectNode json = JSON.createObjectNode();
+        switch (change) {
+            case GraphChange.NodeUpserted n -> json.put("change", "node").put("tenantId", n.tenantId())
+                    .put("nodeId", n.nodeId()).put("kind", n.kind().name()).put("refId", n.refId())
+                    .put("label", n.label());
+            case GraphChange.EdgeCreated e -> json.put("change", "edge").put("tenantId", e.tenantId())
+                    .put("edgeId", e.edgeId()).put("fromNodeId", e.fromNodeId()).put("toNodeId", e.toNodeId())
+                    .put("relation", e.relation());
+            case GraphChange.NodeRemoved r -> json.put("change", "node-removed").put("tenantId", r.tenantId())
+                    .put("nodeId", r.nodeId());
+            case GraphChange.EdgeRemoved r -> json.put("change", "edge-removed").put("tenantId", r.tenantId())
+                    .put("edgeId", r.edgeId());
+        }
+        json.put("changedAt", change.changedAt().atOffset(ZoneOffset.UTC).toString());
+        return json.toString();
     }
 
     private static String text(JsonNode json, String field, boolean required) {
