@@ -59,6 +59,11 @@ GRANT EXECUTE ON OBJECT::dbo.sp_HybridSearch TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_EnsureSpatialLandmarks TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_PutEmbedding TO hart_api;
 GRANT EXECUTE ON OBJECT::graph.sp_QueryLineage TO hart_api;
+-- Deleting files (078): DELETE /api/atoms/{id}, GET /api/jobs/{id}, and resuming unfinished deletions at start.
+GRANT EXECUTE ON OBJECT::dbo.sp_RequestDeletion TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_RunDeletionBatch TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetDeletionJob TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_UnfinishedDeletions TO hart_api;
 GRANT EXECUTE ON OBJECT::billing.sp_RecordUsage TO hart_api;
 GRANT EXECUTE ON OBJECT::billing.sp_GetUsage TO hart_api;
 GRANT EXECUTE ON OBJECT::billing.sp_GetUsageStatement TO hart_api;
@@ -119,6 +124,10 @@ GRANT CONTROL ON OBJECT::dbo.TensorAtomCoefficients TO hart_system;
 GRANT CONTROL ON OBJECT::dbo.TensorAtomCoefficientsHistory TO hart_system;
 GRANT CONTROL ON OBJECT::dbo.ModelLayers TO hart_system;
 GRANT CONTROL ON OBJECT::dbo.ModelLayersHistory TO hart_system;
+-- dbo.sp_RunDeletionBatch (078) does the same for an erased file's weights and layers, and for the file atom's own
+-- rows in dbo.AtomsHistory (its metadata).
+GRANT CONTROL ON OBJECT::dbo.Atoms TO hart_system;
+GRANT CONTROL ON OBJECT::dbo.AtomsHistory TO hart_system;
 -- ops.sp_PurgeHistory keeps the history rows a weight snapshot needs; its DELETE is dynamic SQL (compiled while
 -- versioning is off), which no ownership chain covers.
 GRANT SELECT ON OBJECT::dbo.WeightSnapshots TO hart_system;

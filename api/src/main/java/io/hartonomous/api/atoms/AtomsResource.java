@@ -12,7 +12,9 @@ import io.hartonomous.storage.contract.atoms.AtomReads;
 import io.hartonomous.storage.contract.atoms.ContentHash;
 import io.hartonomous.storage.contract.NotFoundException;
 import io.hartonomous.storage.contract.keys.Scope;
+import io.hartonomous.api.jobs.FileDeletion;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -40,6 +42,8 @@ public class AtomsResource {
     MeteredCaller caller;
     @Inject
     ObjectMapper json;
+    @Inject
+    FileDeletion deletion;
 
     @GET
     @Path("/{id}")
@@ -51,6 +55,19 @@ public class AtomsResource {
                 .orElseThrow(() -> new NotFoundException("atom " + atomId + " not found"));
         caller.units(1);
         return AtomView.of(atom, json);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @RequiresScope(Scope.INGEST)
+    @Metered("atoms.delete")
+    @Operation(summary = "Delete a file: the tenant's ownership at once; when nobody owns it any longer, its rows and "
+            + "the leaves only it referenced, by a background job (202, progress at /api/jobs/{jobId}). "
+            + "'erase=true' also purges its weight and layer history; 'tenant' (an admin key of the bootstrap "
+            + "tenant) deletes for another tenant")
+    public Response delete(@PathParam("id") String id, @QueryParam("tenant") String tenant,
+                           @QueryParam("erase") String erase) {
+        return deletion.delete(caller, Params.id("atom id", id), tenant, erase);
     }
 
     @GET

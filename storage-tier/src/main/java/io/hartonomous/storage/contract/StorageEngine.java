@@ -1,6 +1,7 @@
 package io.hartonomous.storage.contract;
 
 import io.hartonomous.storage.contract.billing.BillingPlans;
+import io.hartonomous.storage.contract.deletion.Deletions;
 import io.hartonomous.storage.contract.graph.ProvenanceFeed;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.contract.keys.ApiKeyStore;
@@ -24,6 +25,9 @@ public interface StorageEngine extends AutoCloseable {
     ProvenanceFeed provenanceFeed();
 
     ApiKeyStore apiKeys();
+
+    /** Deleting files: ownership, then their rows in resumable batches (engine-wide; see the interface). */
+    Deletions deletions();
 
     /** The self-tuning loop (Analyze, Hypothesize, Act, Learn) with its approvals and emergency stop. */
     OodaLoop ooda();

@@ -74,6 +74,10 @@ public abstract class ProvenanceFeedContract extends StorageContractSuite {
                         n.refId(), n.label(), java.time.Instant.EPOCH);
                 case GraphChange.EdgeCreated e -> new GraphChange.EdgeCreated(e.tenantId(), e.edgeId(),
                         e.fromNodeId(), e.toNodeId(), e.relation(), java.time.Instant.EPOCH);
+                case GraphChange.NodeRemoved n -> new GraphChange.NodeRemoved(n.tenantId(), n.nodeId(),
+                        java.time.Instant.EPOCH);
+                case GraphChange.EdgeRemoved e -> new GraphChange.EdgeRemoved(e.tenantId(), e.edgeId(),
+                        java.time.Instant.EPOCH);
             });
         }
         return out;

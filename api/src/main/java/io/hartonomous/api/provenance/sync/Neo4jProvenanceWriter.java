@@ -33,9 +33,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  * Everything is MERGE: applying a batch twice, or two consumers applying overlapping batches, leaves one node per
  * node id and one relationship per edge id.
+ * <p>A removal deletes the node (with its relationships) or the relationship and leaves a tombstone,
+ * {@code (:ProvenanceTombstone {nodeId})} or {@code (:ProvenanceTombstone {edgeId})}: hot-graph ids are never
+ * reused, so a creation of a tombstoned id (a late or repeated delivery) is ignored, as is an edge to a tombstoned
+ * node. Removals of a batch are applied before its creations (node removals first, which take most relationship
+ * removals with them), so any order of delivery converges on "removed".
  */
 public final class Neo4jProvenanceWriter {
     static final String NODE_LABEL = "ProvenanceNode";
+    static final String TOMBSTONE_LABEL = "ProvenanceTombstone";
     private static final Map<NodeKind, String> KIND_LABELS = new EnumMap<>(NodeKind.class);
 
     static {
@@ -80,6 +86,10 @@ public final class Neo4jProvenanceWriter {
                     + ") REQUIRE n.nodeId IS UNIQUE").consume();
             session.run("CREATE INDEX hart_provenance_node_ref IF NOT EXISTS FOR (n:" + NODE_LABEL
                     + ") ON (n.tenantId, n.kind, n.refId)").consume();
+            session.run("CREATE CONSTRAINT hart_provenance_tombstone_node IF NOT EXISTS FOR (t:" + TOMBSTONE_LABEL
+                    + ") REQUIRE t.nodeId IS UNIQUE").consume();
+            session.run("CREATE CONSTRAINT hart_provenance_tombstone_edge IF NOT EXISTS FOR (t:" + TOMBSTONE_LABEL
+                    + ") REQUIRE t.edgeId IS UNIQUE").consume();
         }
         schemaReady = true;
     }
@@ -101,11 +111,17 @@ public final class Neo4jProvenanceWriter {
         // The newest change per node and one change per edge: a batch never sets the same thing twice.
         Map<Long, GraphChange.NodeUpserted> nodes = new LinkedHashMap<>();
         Map<Long, GraphChange.EdgeCreated> edges = new LinkedHashMap<>();
+        List<Map<String, Object>> removedNodes = new ArrayList<>();
+        List<Map<String, Object>> removedEdges = new ArrayList<>();
         for (GraphChange change : changes) {
             switch (change) {
                 case GraphChange.NodeUpserted n -> nodes.merge(n.nodeId(), n,
                         (old, fresh) -> fresh.changedAt().isBefore(old.changedAt()) ? old : fresh);
                 case GraphChange.EdgeCreated e -> edges.putIfAbsent(e.edgeId(), e);
+                case GraphChange.NodeRemoved n -> removedNodes.add(Map.of("nodeId", n.nodeId(),
+                        "tenantId", n.tenantId(), "changedAt", n.changedAt().atOffset(ZoneOffset.UTC)));
+                case GraphChange.EdgeRemoved e -> removedEdges.add(Map.of("edgeId", e.edgeId(),
+                        "tenantId", e.tenantId(), "changedAt", e.changedAt().atOffset(ZoneOffset.UTC)));
             }
         }
         Map<NodeKind, List<Map<String, Object>>> nodeRows = new EnumMap<>(NodeKind.class);
@@ -133,14 +149,52 @@ public final class Neo4jProvenanceWriter {
         edgeRows.keySet().forEach(this::ensureRelationshipConstraint);
         try (Session session = driver.session(sessionConfig)) {
             session.executeWriteWithoutResult(tx -> {
+                removeNodes(tx, removedNodes);
+                removeEdges(tx, removedEdges);
                 nodeRows.forEach((kind, rows) -> writeNodes(tx, kind, rows));
                 edgeRows.forEach((type, rows) -> writeEdges(tx, type, rows));
             });
         }
     }
 
+    /** Tombstones first (idempotent), then the node and its relationships go. */
+    private static void removeNodes(TransactionContext tx, List<Map<String, Object>> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        tx.run("UNWIND $rows AS row "
+                + "MERGE (t:" + TOMBSTONE_LABEL + " {nodeId: row.nodeId}) "
+                + "ON CREATE SET t.tenantId = row.tenantId, t.removedAt = row.changedAt "
+                + "WITH row OPTIONAL MATCH (n:" + NODE_LABEL + " {nodeId: row.nodeId}) DETACH DELETE n",
+                Map.of("rows", rows)).consume();
+    }
+
+    /**
+     * Tombstones, then the relationship of each id. A removal does not say the relationship's type, and a
+     * relationship is found by its id only through its type's uniqueness constraint, so each type present is asked
+     * (a few types, an index seek each) instead of scanning every relationship; most of them went with their nodes
+     * already (node removals are applied first).
+     */
+    private static void removeEdges(TransactionContext tx, List<Map<String, Object>> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        tx.run("UNWIND $rows AS row "
+                + "MERGE (t:" + TOMBSTONE_LABEL + " {edgeId: row.edgeId}) "
+                + "ON CREATE SET t.tenantId = row.tenantId, t.removedAt = row.changedAt",
+                Map.of("rows", rows)).consume();
+        List<Long> ids = rows.stream().map(r -> (Long) r.get("edgeId")).toList();
+        List<String> types = tx.run("CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType")
+                .list(r -> r.get(0).asString());
+        for (String type : types) {
+            tx.run("UNWIND $ids AS id MATCH ()-[r:`" + type.replace("`", "``") + "` {edgeId: id}]->() DELETE r",
+                    Map.of("ids", ids)).consume();
+        }
+    }
+
     private static void writeNodes(TransactionContext tx, NodeKind kind, List<Map<String, Object>> rows) {
         tx.run("UNWIND $rows AS row "
+                + "WITH row WHERE NOT EXISTS { MATCH (:" + TOMBSTONE_LABEL + " {nodeId: row.nodeId}) } "
                 + "MERGE (n:" + NODE_LABEL + " {nodeId: row.nodeId}) "
                 + "SET n:" + kindLabel(kind) + ", n.tenantId = row.tenantId, n.kind = row.kind, n.refId = row.refId "
                 + "WITH n, row WHERE n.changedAt IS NULL OR n.changedAt <= row.changedAt "
@@ -149,6 +203,8 @@ public final class Neo4jProvenanceWriter {
 
     private static void writeEdges(TransactionContext tx, String type, List<Map<String, Object>> rows) {
         tx.run("UNWIND $rows AS row "
+                + "WITH row WHERE NOT EXISTS { MATCH (:" + TOMBSTONE_LABEL + " {edgeId: row.edgeId}) } "
+                + "AND NOT EXISTS { MATCH (t:" + TOMBSTONE_LABEL + ") WHERE t.nodeId IN [row.fromNodeId, row.toNodeId] } "
                 + "MERGE (a:" + NODE_LABEL + " {nodeId: row.fromNodeId}) ON CREATE SET a.tenantId = row.tenantId "
                 + "MERGE (b:" + NODE_LABEL + " {nodeId: row.toNodeId}) ON CREATE SET b.tenantId = row.tenantId "
                 + "MERGE (a)-[r:`" + type + "` {edgeId: row.edgeId}]->(b) "

@@ -9,9 +9,11 @@ import java.time.Instant;
  * created or relabelled, or an edge was created. Ids are the hot graph's own ({@link GraphNode#nodeId()},
  * {@link GraphEdge#edgeId()}), unique across tenants, so a consumer can apply a change idempotently by id and in any
  * order (an edge may arrive before its nodes). {@code changedAt} is when the change was written, in the writing
- * transaction: for one node, a later change has a later or equal time.
+ * transaction: for one node, a later change has a later or equal time. A removal is final: ids are never reused, so
+ * a consumer keeps a tombstone and ignores any later-delivered creation of a removed id.
  */
-public sealed interface GraphChange permits GraphChange.NodeUpserted, GraphChange.EdgeCreated {
+public sealed interface GraphChange permits GraphChange.NodeUpserted, GraphChange.EdgeCreated,
+        GraphChange.NodeRemoved, GraphChange.EdgeRemoved {
     String tenantId();
 
     Instant changedAt();
@@ -43,6 +45,26 @@ public sealed interface GraphChange permits GraphChange.NodeUpserted, GraphChang
 
         public GraphEdge edge() {
             return new GraphEdge(edgeId, fromNodeId, toNodeId, relation);
+        }
+    }
+
+    /** The node was removed (with its edges; their own removals are sent as well). */
+    record NodeRemoved(String tenantId, long nodeId, Instant changedAt) implements GraphChange {
+        public NodeRemoved {
+            Tenants.requireValid(tenantId);
+            if (changedAt == null) {
+                throw new IllegalArgumentException("a removal needs a time");
+            }
+        }
+    }
+
+    /** The edge was removed. */
+    record EdgeRemoved(String tenantId, long edgeId, Instant changedAt) implements GraphChange {
+        public EdgeRemoved {
+            Tenants.requireValid(tenantId);
+            if (changedAt == null) {
+                throw new IllegalArgumentException("a removal needs a time");
+            }
         }
     }
 }

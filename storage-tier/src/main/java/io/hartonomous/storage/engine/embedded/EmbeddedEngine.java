@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.TenantStores;
 import io.hartonomous.storage.contract.billing.BillingPlans;
+import io.hartonomous.storage.contract.deletion.Deletions;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.contract.ooda.OodaLoop;
 import io.hartonomous.storage.contract.operations.DeadLetters;
@@ -51,10 +52,12 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
     private final OperationTimings timings;
     private final EmbeddedOoda ooda;
     private final EmbeddedBillingPlans billing;
+    private final Deletions deletions;
 
     private EmbeddedEngine(HikariDataSource pool, UnitOfWork tx, OperationTimings timings) {
         super(pool, tx, new EmbeddedMessageQueue(tx), new EmbeddedProvenanceFeed(tx), new EmbeddedApiKeyStore(tx));
         this.tx = tx;
+        this.deletions = new EmbeddedDeletions(tx);
         this.timings = timings;
         timings.flushTo(new OperationTimingsTable(tx));
         // A projection rebuild is engine-wide (every tenant's embeddings of the type): the store's tenant is unused.
@@ -102,6 +105,11 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
     @Override
     public String engineName() {
         return "embedded";
+    }
+
+    @Override
+    public Deletions deletions() {
+        return deletions;
     }
 
     @Override

@@ -65,6 +65,16 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
         if (!parent.type().isFile()) {
             throw new IllegalArgumentException("hash " + parent.contentHash() + " belongs to a leaf atom, not a file");
         }
+        // A deletion may have detached the file since it was looked up (its hash is free then, EmbeddedDeletions):
+        // the locked row says, and the start runs again and finds no file, instead of owning rows that are going.
+        try (PreparedStatement ps = c.prepareStatement("SELECT ContentHash FROM Atoms WHERE AtomId = ? FOR UPDATE")) {
+            ps.setLong(1, parent.atomId());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || !java.util.Arrays.equals(rs.getBytes(1), parent.contentHash().bytes())) {
+                    throw new RetryableConflict("the file was being deleted when it was looked up");
+                }
+            }
+        }
         IngestionJob latest = null;
         try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.JOB_COLUMNS + " FROM IngestionJobs "
                 + "WHERE ParentAtomId = ? AND State <> 'FAILED' ORDER BY CASE State WHEN 'COMPLETED' THEN 0 ELSE 1 END, "
@@ -330,7 +340,8 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
         });
     }
 
-    private static long countDistinct(Connection c, String sql, long id) throws SQLException {
+    /** The single number a query over one id returns. */
+    static long countDistinct(Connection c, String sql, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {

@@ -74,8 +74,38 @@ final class ProvenanceChanges {
                     ps.setLong(9, e.toNodeId());
                     ps.setString(10, e.relation());
                 }
+                case GraphChange.NodeRemoved r -> {
+                    ps.setString(1, "NODE_DEL");
+                    ps.setLong(3, r.nodeId());
+                }
+                case GraphChange.EdgeRemoved r -> {
+                    ps.setString(1, "EDGE_DEL");
+                    ps.setLong(7, r.edgeId());
+                }
             }
             Rows.setInstant(ps, 11, change.changedAt());
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Queues the removal of a node and of every edge that touches it (deleted with it by the foreign keys); call inside
+     * the transaction that removes the node, before removing it.
+     */
+    static void enqueueRemoval(Connection c, long nodeId) throws SQLException {
+        Instant at = now();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ProvenanceSyncQueue (ChangeType, TenantId, EdgeId, "
+                + "ChangedAt) SELECT 'EDGE_DEL', TenantId, EdgeId, ? FROM AtomGraphEdges "
+                + "WHERE FromNodeId = ? OR ToNodeId = ?")) {
+            Rows.setInstant(ps, 1, at);
+            ps.setLong(2, nodeId);
+            ps.setLong(3, nodeId);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ProvenanceSyncQueue (ChangeType, TenantId, NodeId, "
+                + "ChangedAt) SELECT 'NODE_DEL', TenantId, NodeId, ? FROM AtomGraphNodes WHERE NodeId = ?")) {
+            Rows.setInstant(ps, 1, at);
+            ps.setLong(2, nodeId);
             ps.executeUpdate();
         }
     }
@@ -98,6 +128,8 @@ final class ProvenanceChanges {
                     NodeKind.valueOf(rs.getString("NodeKind")), rs.getLong("RefId"), rs.getString("Label"), at);
             case "EDGE" -> new GraphChange.EdgeCreated(tenant, rs.getLong("EdgeId"), rs.getLong("FromNodeId"),
                     rs.getLong("ToNodeId"), rs.getString("Relation"), at);
+            case "NODE_DEL" -> new GraphChange.NodeRemoved(tenant, rs.getLong("NodeId"), at);
+            case "EDGE_DEL" -> new GraphChange.EdgeRemoved(tenant, rs.getLong("EdgeId"), at);
             default -> throw new SQLException("unknown provenance change type " + type);
         };
     }

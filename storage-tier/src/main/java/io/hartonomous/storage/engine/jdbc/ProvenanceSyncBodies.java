@@ -20,6 +20,8 @@ import java.util.function.Supplier;
  * <pre>
  * {"change":"node","tenantId":"acme","nodeId":7,"kind":"FILE","refId":42,"label":"a.png","changedAt":"2026-..."}
  * {"change":"edge","tenantId":"acme","edgeId":3,"fromNodeId":7,"toNodeId":8,"relation":"derived-from","changedAt":"..."}
+ * {"change":"node-removed","tenantId":"acme","nodeId":7,"changedAt":"..."}      (dbo.sp_RunDeletionBatch, sql/078)
+ * {"change":"edge-removed","tenantId":"acme","edgeId":3,"changedAt":"..."}
  * </pre>
  * A body without {@code changedAt} gets the time it is read. Both engines also store dead-lettered provenance changes
  * in this form ({@link #body}), so a retried change keeps its time.
@@ -49,6 +51,8 @@ public final class ProvenanceSyncBodies {
                     NodeKind.valueOf(text(json, "kind", true)), number(json, "refId"), text(json, "label", false), at);
             case "edge" -> new GraphChange.EdgeCreated(tenant, number(json, "edgeId"), number(json, "fromNodeId"),
                     number(json, "toNodeId"), text(json, "relation", true), at);
+            case "node-removed" -> new GraphChange.NodeRemoved(tenant, number(json, "nodeId"), at);
+            case "edge-removed" -> new GraphChange.EdgeRemoved(tenant, number(json, "edgeId"), at);
             default -> throw new IllegalArgumentException("unknown change '" + change + "'");
         };
     }
@@ -63,6 +67,10 @@ public final class ProvenanceSyncBodies {
             case GraphChange.EdgeCreated e -> json.put("change", "edge").put("tenantId", e.tenantId())
                     .put("edgeId", e.edgeId()).put("fromNodeId", e.fromNodeId()).put("toNodeId", e.toNodeId())
                     .put("relation", e.relation());
+            case GraphChange.NodeRemoved r -> json.put("change", "node-removed").put("tenantId", r.tenantId())
+                    .put("nodeId", r.nodeId());
+            case GraphChange.EdgeRemoved r -> json.put("change", "edge-removed").put("tenantId", r.tenantId())
+                    .put("edgeId", r.edgeId());
         }
         json.put("changedAt", change.changedAt().atOffset(ZoneOffset.UTC).toString());
         return json.toString();

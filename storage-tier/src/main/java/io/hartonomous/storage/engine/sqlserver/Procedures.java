@@ -99,6 +99,11 @@ final class Procedures {
     static final Procedure UNFINISHED_JOBS = Procedure.of("ops.sp_UnfinishedJobs");
     static final Procedure ROW_COUNTS = Procedure.of("ops.sp_RowCounts");
 
+    // Deleting files (078)
+    static final Procedure REQUEST_DELETION = Procedure.of("dbo.sp_RequestDeletion", "TenantId", "FileAtomId", "Erase");
+    static final Procedure GET_DELETION_JOB = Procedure.of("dbo.sp_GetDeletionJob", "JobId");
+    static final Procedure RUN_DELETION_BATCH = Procedure.of("dbo.sp_RunDeletionBatch", "JobId", "MaxRows");
+    static final Procedure UNFINISHED_DELETIONS = Procedure.of("dbo.sp_UnfinishedDeletions");
     // The OODA loop as operators drive it (081; the phases themselves are 080)
     static final Procedure OODA_STATUS = Procedure.of("ops.sp_OodaStatus");
     static final Procedure OODA_RUN_CYCLE = Procedure.of("ops.sp_OodaRunCycle");
@@ -134,6 +139,7 @@ final class Procedures {
             ENQUEUE_MESSAGE, RECEIVE_MESSAGES, COMPLETE_MESSAGE, ABANDON_MESSAGE, QUEUE_DEPTH,
             CREATE_API_KEY, FIND_API_KEY_BY_HASH, REVOKE_API_KEY, LIST_API_KEYS,
             RECORD_USAGE, GET_USAGE, UNFINISHED_JOBS, ROW_COUNTS,
+            REQUEST_DELETION, GET_DELETION_JOB, RUN_DELETION_BATCH, UNFINISHED_DELETIONS,
             OODA_STATUS, OODA_RUN_CYCLE, OODA_LIST_CYCLES, OODA_LIST_OBSERVATIONS, OODA_LIST_PROPOSALS, OODA_DECIDE,
             OODA_ACT, OODA_CLAIM_REBUILD, OODA_FINISH_REBUILD, OODA_SET_RUNNING, OODA_CONFIGURE,
             GET_MAX_DELIVERIES, SET_MAX_DELIVERIES, QUEUE_STATS, LIST_DEAD_LETTERS, GET_DEAD_LETTER, RETRY_DEAD_LETTER,

@@ -5,6 +5,7 @@ import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageException;
 import io.hartonomous.storage.contract.TenantStores;
 import io.hartonomous.storage.contract.billing.BillingPlans;
+import io.hartonomous.storage.contract.deletion.Deletions;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.contract.ooda.OodaLoop;
 import io.hartonomous.storage.contract.operations.DeadLetters;
@@ -36,6 +37,7 @@ public final class SqlServerEngine extends JdbcStorageEngine {
     private final Session engineWide;
     private final Landmarks landmarks = new Landmarks();
     private final BulkChunkWriter chunks;
+    private final Deletions deletions;
     private final SqlServerOoda ooda;
     private final SqlServerDeadLetters deadLetters;
     private final SqlServerBillingPlans billing;
@@ -46,6 +48,7 @@ public final class SqlServerEngine extends JdbcStorageEngine {
         this.settings = settings;
         this.engineWide = engineWide;
         this.chunks = new BulkChunkWriter(settings);
+        this.deletions = new SqlServerDeletions(engineWide);
         // A rebuild is engine-wide: dbo.sp_GetSpatialLandmarkSample reads every tenant's embeddings (as hart_system);
         // the tenant is the one the rebuild-projection command uses.
         this.ooda = new SqlServerOoda(engineWide, type -> forTenant("system").vectors().rebuildProjection(type));
@@ -78,6 +81,11 @@ public final class SqlServerEngine extends JdbcStorageEngine {
     @Override
     public String engineName() {
         return "sqlserver";
+    }
+
+    @Override
+    public Deletions deletions() {
+        return deletions;
     }
 
     @Override

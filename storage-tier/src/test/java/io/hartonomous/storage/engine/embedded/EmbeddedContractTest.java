@@ -4,6 +4,7 @@ import io.hartonomous.storage.local.LocalStorage;
 import io.hartonomous.storage.contract.AtomsContract;
 import io.hartonomous.storage.contract.BillingContract;
 import io.hartonomous.storage.contract.ConcurrencyContract;
+import io.hartonomous.storage.contract.DeletionContract;
 import io.hartonomous.storage.contract.GraphContract;
 import io.hartonomous.storage.contract.JobsContract;
 import io.hartonomous.storage.contract.ModelsContract;
@@ -32,6 +33,14 @@ class EmbeddedContractTest {
     static StorageEngine fresh() {
         Path dir = root.resolve("db" + (++databases));
         return StorageEngines.open(LocalStorage.embeddedFile(dir));
+    }
+
+    @Nested
+    class Deletion extends DeletionContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return fresh();
+        }
     }
 
     @Nested

@@ -104,6 +104,11 @@ class ProceduresTest {
         EXPECTED.put(Procedures.GET_USAGE, "EXEC billing.sp_GetUsage @From = ?, @To = ?, @GroupBy = ?");
         EXPECTED.put(Procedures.UNFINISHED_JOBS, "EXEC ops.sp_UnfinishedJobs");
         EXPECTED.put(Procedures.ROW_COUNTS, "EXEC ops.sp_RowCounts");
+        EXPECTED.put(Procedures.REQUEST_DELETION, "EXEC dbo.sp_RequestDeletion @TenantId = ?, @FileAtomId = ?, "
+                + "@Erase = ?");
+        EXPECTED.put(Procedures.GET_DELETION_JOB, "EXEC dbo.sp_GetDeletionJob @JobId = ?");
+        EXPECTED.put(Procedures.RUN_DELETION_BATCH, "EXEC dbo.sp_RunDeletionBatch @JobId = ?, @MaxRows = ?");
+        EXPECTED.put(Procedures.UNFINISHED_DELETIONS, "EXEC dbo.sp_UnfinishedDeletions");
         EXPECTED.put(Procedures.OODA_STATUS, "EXEC ops.sp_OodaStatus");
         EXPECTED.put(Procedures.OODA_RUN_CYCLE, "EXEC ops.sp_OodaRunCycle");
         EXPECTED.put(Procedures.OODA_LIST_CYCLES, "EXEC ops.sp_OodaListCycles @Limit = ?, @CycleId = ?");

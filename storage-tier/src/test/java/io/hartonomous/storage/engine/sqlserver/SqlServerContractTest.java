@@ -3,6 +3,7 @@ package io.hartonomous.storage.engine.sqlserver;
 import io.hartonomous.storage.contract.AtomsContract;
 import io.hartonomous.storage.contract.BillingContract;
 import io.hartonomous.storage.contract.ConcurrencyContract;
+import io.hartonomous.storage.contract.DeletionContract;
 import io.hartonomous.storage.contract.GraphContract;
 import io.hartonomous.storage.contract.JobsContract;
 import io.hartonomous.storage.contract.ModelsContract;
@@ -95,6 +96,14 @@ class SqlServerContractTest {
     /** Chunks of every size through dbo.sp_WriteChunkFromTables. */
     static StorageEngine tables() {
         return SqlServerEngine.open(Server.CONFIG, SqlServerSettings.DEFAULTS.alwaysTableValuedParameters());
+    }
+
+    @Nested
+    class Deletion extends DeletionContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return bulk();
+        }
     }
 
     @Nested

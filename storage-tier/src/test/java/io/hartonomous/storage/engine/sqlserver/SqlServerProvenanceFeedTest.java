@@ -97,6 +97,23 @@ class SqlServerProvenanceFeedTest {
     }
 
     @Test
+    void removalBodiesAsDboSpRunDeletionBatchSendsThem() {
+        Instant read = Instant.parse("2030-01-01T00:00:00Z");
+        assertThat(ProvenanceSyncBodies.parse("{\"change\":\"node-removed\",\"tenantId\":\"acme\",\"nodeId\":7,"
+                + "\"changedAt\":\"2026-03-01T10:15:30\"}", () -> read))
+                .isEqualTo(new GraphChange.NodeRemoved("acme", 7, Instant.parse("2026-03-01T10:15:30Z")));
+        assertThat(ProvenanceSyncBodies.parse("{\"change\":\"edge-removed\",\"tenantId\":\"acme\",\"edgeId\":3}",
+                () -> read)).isEqualTo(new GraphChange.EdgeRemoved("acme", 3, read));
+        assertThatThrownBy(() -> ProvenanceSyncBodies.parse("{\"change\":\"node-removed\",\"tenantId\":\"acme\"}",
+                () -> read)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nodeId");
+        // A dead-lettered removal is written back as a body and must read as the same change.
+        for (GraphChange removal : List.of(new GraphChange.NodeRemoved("acme", 7, Instant.parse("2026-03-01T10:15:30Z")),
+                new GraphChange.EdgeRemoved("acme", 3, Instant.parse("2026-03-01T10:15:31Z")))) {
+            assertThat(ProvenanceSyncBodies.parse(ProvenanceSyncBodies.body(removal), () -> read)).isEqualTo(removal);
+        }
+    }
+
+    @Test
     void bodiesMapWhateverTheTimeLooksLike() {
         Instant read = Instant.parse("2030-01-01T00:00:00Z");
         String unlabelled = "{\"change\":\"node\",\"tenantId\":\"t-1\",\"nodeId\":1,\"kind\":\"MODEL\",\"refId\":9,"

@@ -1,0 +1,318 @@
+-- Deleting files: the SQL Server side of the contract's Deletions (SqlServerDeletions). Same results as the embedded
+-- EmbeddedDeletions. Errors: 50400 invalid argument, 50404 not found, 50409 conflict.
+--
+-- dbo.sp_RequestDeletion and dbo.sp_RunDeletionBatch run as hart_system (015_principals.sql), like
+-- dbo.sp_FailIngestionJob: they count every tenant's ownership of the file and release shared leaf atoms, which no
+-- tenant's predicate shows. The requesting tenant is a parameter (an admin deletes for others); the session has none.
+
+-- One deletion job of any tenant (the API checks whose). Result: the job, or no row.
+CREATE OR ALTER PROCEDURE dbo.sp_GetDeletionJob
+    @JobId BIGINT
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SELECT JobId, TenantId, FileAtomId, State, Erase, OwnershipOnly, RowsDone, RowsTotal, LeavesPurged, Error,
+           CreatedAt, UpdatedAt
+    FROM dbo.DeletionJobs
+    WHERE JobId = @JobId;
+END;
+GO
+
+-- The file's graph nodes (its FILE, ATOM and EMBEDDING nodes, its model's, its jobs') of @TenantId, or of every
+-- tenant when it is NULL, with their edges (ON DELETE CASCADE); each removal is sent to the provenance sync first,
+-- so the cold tier drops them and keeps a tombstone. Called inside the transactions of dbo.sp_RequestDeletion and
+-- dbo.sp_RunDeletionBatch (as hart_system).
+CREATE OR ALTER PROCEDURE dbo.sp_RemoveFileGraph
+    @FileAtomId BIGINT,
+    @ModelId    BIGINT = NULL,
+    @TenantId   VARCHAR(64) = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @ChangeOrder INT, @Body NVARCHAR(MAX);
+    CREATE TABLE #Nodes (NodeId BIGINT NOT NULL PRIMARY KEY);
+    CREATE TABLE #Changes (ChangeOrder INT IDENTITY(1, 1) PRIMARY KEY, Body NVARCHAR(MAX) NOT NULL);
+
+    INSERT INTO #Nodes (NodeId)
+    SELECT NodeId
+    FROM graph.AtomGraphNodes
+    WHERE ((NodeKind IN ('FILE', 'ATOM', 'EMBEDDING') AND RefId = @FileAtomId)
+           OR (NodeKind = 'MODEL' AND RefId = @ModelId)
+           OR (NodeKind = 'JOB' AND RefId IN (SELECT JobId FROM dbo.IngestionJobs WHERE ParentAtomId = @FileAtomId)))
+      AND (@TenantId IS NULL OR TenantId = @TenantId);
+
+    INSERT INTO #Changes (Body)
+    SELECT (SELECT 'edge-removed' AS change, e.TenantId AS tenantId, e.EdgeId AS edgeId
+            FOR JSON PATH, WITHOUT_ARRAY_WRAPPER)
+    FROM graph.AtomGraphEdges AS e
+    WHERE e.FromNodeId IN (SELECT NodeId FROM #Nodes) OR e.ToNodeId IN (SELECT NodeId FROM #Nodes)
+    ORDER BY e.EdgeId;
+    INSERT INTO #Changes (Body)
+    SELECT (SELECT 'node-removed' AS change, n.TenantId AS tenantId, n.NodeId AS nodeId
+            FOR JSON PATH, WITHOUT_ARRAY_WRAPPER)
+    FROM graph.AtomGraphNodes AS n
+    WHERE n.NodeId IN (SELECT NodeId FROM #Nodes)
+    ORDER BY n.NodeId;
+
+    SET @ChangeOrder = (SELECT MIN(ChangeOrder) FROM #Changes);
+    WHILE @ChangeOrder IS NOT NULL
+    BEGIN
+        SELECT @Body = Body FROM #Changes WHERE ChangeOrder = @ChangeOrder;
+        EXEC provenance.sp_EnqueueProvenanceSync @Body = @Body;
+        SET @ChangeOrder = (SELECT MIN(ChangeOrder) FROM #Changes WHERE ChangeOrder > @ChangeOrder);
+    END;
+    DELETE FROM graph.AtomGraphNodes WHERE NodeId IN (SELECT NodeId FROM #Nodes);
+END;
+GO
+
+-- Removes @TenantId's ownership of the file. When nobody owns it any longer (and no other file composes it), the
+-- file takes a detached content hash (SHA-256 of 'hartonomous:deleted-file:' and its id, as DeletionRows computes
+-- it), so a file of the same bytes ingested during the deletion becomes a fresh atom instead of an owner of rows
+-- that are going away, and a RUNNING job is created with the rows it will remove. Result: the job.
+CREATE OR ALTER PROCEDURE dbo.sp_RequestDeletion
+    @TenantId   VARCHAR(64),
+    @FileAtomId BIGINT,
+    @Erase      BIT = 0
+WITH EXECUTE AS 'hart_system'
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @message NVARCHAR(2048), @References BIGINT, @ModelId BIGINT, @OwnershipOnly BIT = 0;
+    DECLARE @Total BIGINT = 0, @Coefficients BIGINT, @JobId BIGINT, @Subtype VARCHAR(16);
+    IF @TenantId IS NULL OR LEN(@TenantId) = 0
+        THROW 50400, N'@TenantId is required', 1;
+    IF @Erase IS NULL
+        SET @Erase = 0;
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+        SELECT @References = ReferenceCount, @Subtype = Subtype
+        FROM dbo.Atoms WITH (UPDLOCK, HOLDLOCK)
+        WHERE AtomId = @FileAtomId;
+        IF @Subtype IS NOT NULL AND @Subtype <> 'file'
+        BEGIN
+            SET @message = CONCAT(N'atom ', @FileAtomId, N' is a leaf value, not a file: leaves are shared content ',
+                                  N'and go by themselves once no file references them');
+            THROW 50409, @message, 1;
+        END;
+        -- Ownership first: whether someone else's file is being ingested is not the caller's business.
+        IF @References IS NULL
+            OR NOT EXISTS (SELECT 1 FROM dbo.AtomOwners WHERE AtomId = @FileAtomId AND TenantId = @TenantId)
+        BEGIN
+            SET @message = CONCAT(N'file ', @FileAtomId, N' not found');
+            THROW 50404, @message, 1;
+        END;
+        IF EXISTS (SELECT 1 FROM dbo.IngestionJobs WHERE ParentAtomId = @FileAtomId AND State = 'RUNNING')
+        BEGIN
+            SET @message = CONCAT(N'file ', @FileAtomId,
+                                  N' is being ingested right now; delete it when that job has finished');
+            THROW 50409, @message, 1;
+        END;
+
+        DELETE FROM dbo.AtomOwners WHERE AtomId = @FileAtomId AND TenantId = @TenantId;
+        SELECT @ModelId = ModelId FROM dbo.Models WHERE ParentAtomId = @FileAtomId;
+        -- What the tenant itself wrote about the file goes at once, whoever else still owns it.
+        EXEC dbo.sp_RemoveFileGraph @FileAtomId = @FileAtomId, @ModelId = @ModelId, @TenantId = @TenantId;
+        DELETE FROM dbo.AtomEmbeddings WHERE AtomId = @FileAtomId AND TenantId = @TenantId;
+        IF @Erase = 1
+            DELETE FROM dbo.IngestionJobs
+            WHERE ParentAtomId = @FileAtomId AND TenantId = @TenantId AND State <> 'RUNNING';
+        -- Content another tenant still owns, or another file composes, stays: only this ownership went.
+        IF @References > 0 OR EXISTS (SELECT 1 FROM dbo.AtomOwners WHERE AtomId = @FileAtomId)
+            SET @OwnershipOnly = 1;
+
+        IF @OwnershipOnly = 0
+        BEGIN
+            SELECT @Total = COUNT_BIG(*) FROM dbo.AtomCompositions WHERE ParentAtomId = @FileAtomId;
+            IF @ModelId IS NOT NULL
+            BEGIN
+                SELECT @Coefficients = COUNT_BIG(*) FROM dbo.TensorAtomCoefficients WHERE ModelId = @ModelId;
+                SET @Total = @Total + @Coefficients;
+                -- Erasing also removes the history rows, including those the coefficients' own removal adds.
+                IF @Erase = 1
+                    SET @Total = @Total + @Coefficients
+                        + (SELECT COUNT_BIG(*) FROM dbo.TensorAtomCoefficientsHistory WHERE ModelId = @ModelId);
+            END;
+            UPDATE dbo.Atoms
+            SET ContentHash = HASHBYTES('SHA2_256', CONCAT('hartonomous:deleted-file:', @FileAtomId))
+            WHERE AtomId = @FileAtomId;
+        END;
+
+        INSERT INTO dbo.DeletionJobs (TenantId, FileAtomId, ModelId, State, Phase, Erase, OwnershipOnly, RowsTotal)
+        VALUES (@TenantId, @FileAtomId, CASE WHEN @OwnershipOnly = 1 THEN NULL ELSE @ModelId END,
+                CASE WHEN @OwnershipOnly = 1 THEN 'COMPLETED' ELSE 'RUNNING' END,
+                CASE WHEN @OwnershipOnly = 1 THEN 'DONE' ELSE 'COMPOSITIONS' END, @Erase, @OwnershipOnly, @Total);
+        SET @JobId = SCOPE_IDENTITY();
+        COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0
+            ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+
+    EXEC dbo.sp_GetDeletionJob @JobId = @JobId;
+END;
+GO
+
+-- One bounded batch of a RUNNING job, in one transaction with the job's counters (the job row's lock serialises
+-- batches of one job): at most @MaxRows composition rows, then coefficient rows, then (erase) weight history rows;
+-- then the rest of the file at once (graph nodes and edges, their removals sent to the provenance sync, embeddings,
+-- layers, model, the file atom). Reference counts go down by exactly the rows removed; leaves nothing references
+-- any longer (no row, no weight history) are deleted. Atoms are updated through a join the writers' MERGE ...
+-- WITH (HOLDLOCK) serialises with; a deadlock victim is run again by the engine (the batch is one transaction).
+-- History: SYSTEM_VERSIONING = OFF is set only for the erase statements and back ON in the same transaction, as
+-- Microsoft's "Stop system-versioning on a system-versioned temporal table" recommends for maintenance (the ALTER
+-- takes a schema lock on the table for the rest of the batch, which the bounded batch keeps short).
+-- Result: the job.
+CREATE OR ALTER PROCEDURE dbo.sp_RunDeletionBatch
+    @JobId   BIGINT,
+    @MaxRows INT = 10000
+WITH EXECUTE AS 'hart_system'
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @message NVARCHAR(2048), @State VARCHAR(16), @Phase VARCHAR(16), @Next VARCHAR(16);
+    DECLARE @FileAtomId BIGINT, @ModelId BIGINT, @Erase BIT, @Rows BIGINT = 0, @Purged BIGINT = 0;
+    IF @MaxRows IS NULL OR @MaxRows < 1
+        THROW 50400, N'@MaxRows must be at least 1', 1;
+
+    CREATE TABLE #Removed (AtomId BIGINT NOT NULL);
+    CREATE TABLE #Candidates (AtomId BIGINT NOT NULL);
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+        SELECT @State = State, @Phase = Phase, @FileAtomId = FileAtomId, @ModelId = ModelId, @Erase = Erase
+        FROM dbo.DeletionJobs WITH (UPDLOCK, HOLDLOCK)
+        WHERE JobId = @JobId;
+        IF @State IS NULL
+        BEGIN
+            SET @message = CONCAT(N'deletion job ', @JobId, N' not found');
+            THROW 50404, @message, 1;
+        END;
+
+        IF @State = 'RUNNING'
+        BEGIN
+            SET @Next = @Phase;
+            IF @Phase = 'COMPOSITIONS'
+            BEGIN
+                DELETE TOP (@MaxRows) FROM dbo.AtomCompositions
+                OUTPUT deleted.ComponentAtomId INTO #Removed (AtomId)
+                WHERE ParentAtomId = @FileAtomId;
+                SET @Rows = @@ROWCOUNT;
+                IF @Rows = 0
+                    SET @Next = CASE WHEN @ModelId IS NULL THEN 'FINISH' ELSE 'COEFFICIENTS' END;
+            END
+            ELSE IF @Phase = 'COEFFICIENTS'
+            BEGIN
+                -- System-versioned: every removed row is kept in the history (the retention setting applies).
+                DELETE TOP (@MaxRows) FROM dbo.TensorAtomCoefficients
+                OUTPUT deleted.TensorAtomId INTO #Removed (AtomId)
+                WHERE ModelId = @ModelId;
+                SET @Rows = @@ROWCOUNT;
+                IF @Rows = 0
+                    SET @Next = CASE WHEN @Erase = 1 THEN 'HISTORY' ELSE 'FINISH' END;
+            END
+            ELSE IF @Phase = 'HISTORY'
+            BEGIN
+                ALTER TABLE dbo.TensorAtomCoefficients SET (SYSTEM_VERSIONING = OFF);
+                -- Compiled only now, while the history table is an ordinary table.
+                EXEC sys.sp_executesql
+                    N'DELETE TOP (@MaxRows) FROM dbo.TensorAtomCoefficientsHistory
+                      OUTPUT deleted.TensorAtomId INTO #Candidates (AtomId)
+                      WHERE ModelId = @ModelId;
+                      SET @Rows = @@ROWCOUNT;',
+                    N'@ModelId BIGINT, @MaxRows INT, @Rows BIGINT OUTPUT',
+                    @ModelId = @ModelId, @MaxRows = @MaxRows, @Rows = @Rows OUTPUT;
+                ALTER TABLE dbo.TensorAtomCoefficients SET (
+                    SYSTEM_VERSIONING = ON (
+                        HISTORY_TABLE = dbo.TensorAtomCoefficientsHistory, DATA_CONSISTENCY_CHECK = OFF));
+                IF @Rows = 0
+                    SET @Next = 'FINISH';
+            END
+            ELSE IF @Phase = 'FINISH'
+            BEGIN
+                EXEC dbo.sp_RemoveFileGraph @FileAtomId = @FileAtomId, @ModelId = @ModelId;
+
+                DELETE FROM dbo.AtomEmbeddings WHERE AtomId = @FileAtomId;
+                IF @ModelId IS NOT NULL
+                BEGIN
+                    DELETE FROM dbo.ModelLayers WHERE ModelId = @ModelId;
+                    DELETE FROM dbo.WeightSnapshots WHERE ModelId = @ModelId;
+                    DELETE FROM dbo.Models WHERE ModelId = @ModelId;
+                    IF @Erase = 1
+                    BEGIN
+                        ALTER TABLE dbo.ModelLayers SET (SYSTEM_VERSIONING = OFF);
+                        EXEC sys.sp_executesql
+                            N'DELETE FROM dbo.ModelLayersHistory WHERE ModelId = @ModelId;',
+                            N'@ModelId BIGINT', @ModelId = @ModelId;
+                        ALTER TABLE dbo.ModelLayers SET (
+                            SYSTEM_VERSIONING = ON (
+                                HISTORY_TABLE = dbo.ModelLayersHistory, DATA_CONSISTENCY_CHECK = OFF));
+                    END;
+                END;
+                IF @Erase = 1
+                    -- The jobs' names and source paths describe the file too.
+                    DELETE FROM dbo.IngestionJobs WHERE ParentAtomId = @FileAtomId AND State <> 'RUNNING';
+                DELETE FROM dbo.Atoms WHERE AtomId = @FileAtomId AND ReferenceCount = 0;
+                IF @Erase = 1
+                BEGIN
+                    -- The file atom's earlier versions (its metadata) in the history of dbo.Atoms; the options
+                    -- are restated as sql/020 sets them.
+                    ALTER TABLE dbo.Atoms SET (SYSTEM_VERSIONING = OFF);
+                    EXEC sys.sp_executesql
+                        N'DELETE FROM dbo.AtomsHistory WHERE AtomId = @FileAtomId;',
+                        N'@FileAtomId BIGINT', @FileAtomId = @FileAtomId;
+                    ALTER TABLE dbo.Atoms SET (
+                        SYSTEM_VERSIONING = ON (
+                            HISTORY_TABLE = dbo.AtomsHistory, HISTORY_RETENTION_PERIOD = 6 MONTHS,
+                            DATA_CONSISTENCY_CHECK = OFF));
+                END;
+                SET @Next = 'DONE';
+            END;
+
+            -- Release what the removed rows pointed at, then purge leaves nothing references any longer.
+            UPDATE a
+            SET ReferenceCount = a.ReferenceCount - r.N
+            FROM dbo.Atoms AS a
+            INNER JOIN (SELECT AtomId, COUNT_BIG(*) AS N FROM #Removed GROUP BY AtomId) AS r ON r.AtomId = a.AtomId;
+
+            DELETE a
+            FROM dbo.Atoms AS a
+            WHERE a.ReferenceCount = 0 AND a.Subtype <> 'file'
+              AND a.AtomId IN (SELECT AtomId FROM #Removed UNION SELECT AtomId FROM #Candidates)
+              AND NOT EXISTS (SELECT 1 FROM dbo.TensorAtomCoefficientsHistory AS h WHERE h.TensorAtomId = a.AtomId);
+            SET @Purged = @@ROWCOUNT;
+
+            UPDATE dbo.DeletionJobs
+            SET Phase = @Next, State = CASE WHEN @Next = 'DONE' THEN 'COMPLETED' ELSE 'RUNNING' END,
+                RowsDone = RowsDone + @Rows, LeavesPurged = LeavesPurged + @Purged, UpdatedAt = SYSUTCDATETIME()
+            WHERE JobId = @JobId;
+        END;
+        COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0
+            ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+
+    EXEC dbo.sp_GetDeletionJob @JobId = @JobId;
+END;
+GO
+
+-- RUNNING deletion jobs of every tenant, oldest first: what a restarted process resumes.
+CREATE OR ALTER PROCEDURE dbo.sp_UnfinishedDeletions
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SELECT JobId, TenantId, FileAtomId, State, Erase, OwnershipOnly, RowsDone, RowsTotal, LeavesPurged, Error,
+           CreatedAt, UpdatedAt
+    FROM dbo.DeletionJobs
+    WHERE State = 'RUNNING'
+    ORDER BY JobId;
+END;
+GO
