@@ -3,6 +3,7 @@ package io.hartonomous.api.admin;
 import io.hartonomous.edge.keys.ApiAccessException;
 import io.hartonomous.api.config.ApiConfig;
 import io.hartonomous.api.security.MeteredCaller;
+import io.hartonomous.api.security.Operator;
 import io.hartonomous.edge.config.EdgeConfig;
 import io.hartonomous.edge.keys.KeyResolver;
 import io.hartonomous.api.security.Metered;
@@ -53,6 +54,8 @@ public class AdminKeysResource {
     KeyResolver resolver;
     @Inject
     EdgeConfig edge;
+    @Inject
+    Operator operator;
     @Inject
     ApiConfig config;
 
@@ -147,7 +150,7 @@ public class AdminKeysResource {
     }
 
     private boolean manageable(String tenant) {
-        return edge.api().bootstrapTenant().equals(caller.tenant()) || caller.tenant().equals(tenant);
+        return operator.isCaller() || caller.tenant().equals(tenant);
     }
 
     private void requireManageable(String tenant) {

@@ -1,7 +1,7 @@
 package io.hartonomous.api.jobs;
 
 import io.hartonomous.api.security.MeteredCaller;
-import io.hartonomous.edge.config.EdgeConfig;
+import io.hartonomous.api.security.Operator;
 import io.hartonomous.edge.storage.Writes;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.deletion.DeletionJob;
@@ -21,7 +21,7 @@ public class FileDeletion {
     @Writes
     StorageEngine storage;
     @Inject
-    EdgeConfig edge;
+    Operator operator;
     @Inject
     DeletionRunner runner;
 
@@ -31,7 +31,7 @@ public class FileDeletion {
             case "false", "" -> false;
             default -> throw new IllegalArgumentException("erase must be true or false, got '" + eraseText + "'");
         };
-        String acting = TenantChoice.actingTenant(caller, edge, tenant);
+        String acting = TenantChoice.actingTenant(caller, operator, tenant);
         DeletionJob job = storage.deletions().request(acting, fileAtomId, erase);
         if (!job.finished()) {
             runner.submit(job.jobId());

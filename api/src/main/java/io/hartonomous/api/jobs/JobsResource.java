@@ -2,8 +2,8 @@ package io.hartonomous.api.jobs;
 
 import io.hartonomous.api.security.Metered;
 import io.hartonomous.api.security.MeteredCaller;
+import io.hartonomous.api.security.Operator;
 import io.hartonomous.api.support.Params;
-import io.hartonomous.edge.config.EdgeConfig;
 import io.hartonomous.edge.keys.RequiresScope;
 import io.hartonomous.edge.storage.Writes;
 import io.hartonomous.storage.contract.NotFoundException;
@@ -30,7 +30,7 @@ public class JobsResource {
     @Writes
     StorageEngine storage;
     @Inject
-    EdgeConfig edge;
+    Operator operator;
 
     @GET
     @Path("/{id}")
@@ -38,7 +38,7 @@ public class JobsResource {
     @Operation(summary = "A background job: state, rows done of total, error")
     public JobView byId(@PathParam("id") String idText) {
         long id = Params.id("job id", idText);
-        JobView job = storage.deletions().job(id).filter(j -> TenantChoice.maySee(caller, edge, j.tenantId()))
+        JobView job = storage.deletions().job(id).filter(j -> TenantChoice.maySee(caller, operator, j.tenantId()))
                 .map(JobView::of).orElseThrow(() -> new NotFoundException("job " + id + " not found"));
         caller.units(1);
         return job;

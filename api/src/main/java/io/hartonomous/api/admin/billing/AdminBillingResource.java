@@ -2,8 +2,7 @@ package io.hartonomous.api.admin.billing;
 
 import io.hartonomous.api.security.Metered;
 import io.hartonomous.api.security.MeteredCaller;
-import io.hartonomous.edge.config.EdgeConfig;
-import io.hartonomous.edge.keys.ApiAccessException;
+import io.hartonomous.api.security.Operator;
 import io.hartonomous.edge.keys.RequiresScope;
 import io.hartonomous.edge.storage.Writes;
 import io.hartonomous.storage.contract.NotFoundException;
@@ -45,7 +44,7 @@ public class AdminBillingResource {
     @Writes
     StorageEngine storage;
     @Inject
-    EdgeConfig edge;
+    Operator operator;
 
     public record PlanBody(String currency) {
     }
@@ -179,9 +178,6 @@ public class AdminBillingResource {
     }
 
     private void requireOperator() {
-        if (!edge.api().bootstrapTenant().equals(caller.tenant())) {
-            throw new ApiAccessException.Forbidden("rate plans are managed by admin keys of the operator's tenant '"
-                    + edge.api().bootstrapTenant() + "' only");
-        }
+        operator.require("rate plans are the operator's");
     }
 }

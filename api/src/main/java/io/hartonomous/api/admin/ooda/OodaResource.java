@@ -2,9 +2,8 @@ package io.hartonomous.api.admin.ooda;
 
 import io.hartonomous.api.security.Metered;
 import io.hartonomous.api.security.MeteredCaller;
+import io.hartonomous.api.security.Operator;
 import io.hartonomous.api.support.Params;
-import io.hartonomous.edge.config.EdgeConfig;
-import io.hartonomous.edge.keys.ApiAccessException;
 import io.hartonomous.edge.keys.RequiresScope;
 import io.hartonomous.edge.storage.Writes;
 import io.hartonomous.storage.contract.StorageEngine;
@@ -47,7 +46,7 @@ public class OodaResource {
     @Writes
     StorageEngine storage;
     @Inject
-    EdgeConfig edge;
+    Operator operator;
 
     /** Settings to change; a field left out keeps its value. */
     public record SettingsBody(Boolean dryRun, Boolean requireApproval, Integer maxChangesPerCycle,
@@ -147,10 +146,7 @@ public class OodaResource {
     }
 
     private OodaLoop loop() {
-        if (!edge.api().bootstrapTenant().equals(caller.tenant())) {
-            throw new ApiAccessException.Forbidden("the OODA loop tunes the whole storage: only admin keys of tenant '"
-                    + edge.api().bootstrapTenant() + "' may drive it");
-        }
+        operator.require("the OODA loop tunes the whole storage");
         return storage.ooda();
     }
 

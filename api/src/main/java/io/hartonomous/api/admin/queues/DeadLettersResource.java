@@ -2,6 +2,7 @@ package io.hartonomous.api.admin.queues;
 
 import io.hartonomous.api.security.Metered;
 import io.hartonomous.api.security.MeteredCaller;
+import io.hartonomous.api.security.Operator;
 import io.hartonomous.api.support.Params;
 import io.hartonomous.edge.keys.RequiresScope;
 import io.hartonomous.edge.storage.Writes;
@@ -36,7 +37,7 @@ public class DeadLettersResource {
     @Inject
     MeteredCaller caller;
     @Inject
-    EngineWideAdmin admin;
+    Operator operator;
     @Inject
     @Writes
     StorageEngine storage;
@@ -49,7 +50,7 @@ public class DeadLettersResource {
     @Metered("admin.dead-letters.list")
     @Operation(summary = "Dead letters, oldest first; ?queue= for one queue, ?limit= (1-1000, default 100)")
     public List<DeadLetter> list(@QueryParam("queue") String queue, @QueryParam("limit") String limitText) {
-        admin.require();
+        operator.require(QueuesResource.ENGINE_WIDE);
         int limit = (int) Params.bounded("limit", limitText, 100, 1, DeadLetters.MAX_LIST);
         List<DeadLetter> letters = storage.deadLetters().list(queue, limit);
         caller.units(letters.size());
@@ -61,7 +62,7 @@ public class DeadLettersResource {
     @Metered("admin.dead-letters.get")
     @Operation(summary = "One dead letter")
     public DeadLetter get(@PathParam("id") String idText) {
-        admin.require();
+        operator.require(QueuesResource.ENGINE_WIDE);
         return found(Params.id("dead letter id", idText));
     }
 
@@ -83,7 +84,7 @@ public class DeadLettersResource {
 
     /** Retry and discard alike: find the letter (404), act, 404 when it went meanwhile. */
     private Outcome settle(String idText, LongPredicate action, String outcome) {
-        admin.require();
+        operator.require(QueuesResource.ENGINE_WIDE);
         DeadLetter letter = found(Params.id("dead letter id", idText));
         if (!action.test(letter.id())) {
             throw gone(letter.id());

@@ -2,6 +2,7 @@ package io.hartonomous.api.admin.queues;
 
 import io.hartonomous.api.security.Metered;
 import io.hartonomous.api.security.MeteredCaller;
+import io.hartonomous.api.security.Operator;
 import io.hartonomous.edge.keys.RequiresScope;
 import io.hartonomous.edge.storage.Writes;
 import io.hartonomous.storage.contract.StorageEngine;
@@ -23,10 +24,13 @@ import java.util.List;
 @RequiresScope(Scope.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 public class QueuesResource {
+    /** Why queues are the operator's: a dead provenance change may be any tenant's. */
+    static final String ENGINE_WIDE = "queues and dead letters hold every tenant's messages";
+
     @Inject
     MeteredCaller caller;
     @Inject
-    EngineWideAdmin admin;
+    Operator operator;
     @Inject
     @Writes
     StorageEngine storage;
@@ -35,7 +39,7 @@ public class QueuesResource {
     @Metered("admin.queues.list")
     @Operation(summary = "Every queue: depth, oldest message age in seconds, dead letters")
     public List<QueueStats> list() {
-        admin.require();
+        operator.require(QueuesResource.ENGINE_WIDE);
         List<QueueStats> queues = storage.deadLetters().queues();
         caller.units(queues.size());
         return queues;
