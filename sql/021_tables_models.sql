@@ -24,6 +24,12 @@ IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'IX_Models_Job' AND objec
     CREATE NONCLUSTERED INDEX IX_Models_Job ON dbo.Models (JobId);
 GO
 
+-- What running the model needs besides its tensors (ONNX: the ModelProto without the stored tensors' data); NULL for
+-- formats the substrate cannot run. Added to databases deployed before it existed.
+IF COL_LENGTH(N'dbo.Models', N'Structure') IS NULL
+    ALTER TABLE dbo.Models ADD Structure VARBINARY(MAX) NULL;
+GO
+
 -- One row per tensor: name, shape (outermost first, as text "[a,b,c]"), source dtype and stored subtype.
 -- The history table, its index and the versioned table are created in one transaction: a failure part-way
 -- leaves none of them, so running the script again starts clean instead of tripping on a lone history table.

@@ -126,13 +126,15 @@ BEGIN
 END;
 GO
 
--- Registers the model and its tensor table for a model job; a second call for the same job returns the same model.
+-- Registers the model, its tensor table and its structure (NULL when not runnable) for a model job; a second call for
+-- the same job returns the same model.
 CREATE OR ALTER PROCEDURE dbo.sp_RegisterModel
-    @JobId    BIGINT,
-    @Name     NVARCHAR(256),
-    @Format   VARCHAR(32),
-    @Metadata NVARCHAR(MAX),
-    @Layers   dbo.ModelLayerType READONLY
+    @JobId     BIGINT,
+    @Name      NVARCHAR(256),
+    @Format    VARCHAR(32),
+    @Metadata  NVARCHAR(MAX),
+    @Layers    dbo.ModelLayerType READONLY,
+    @Structure VARBINARY(MAX) = NULL
 AS
 BEGIN
     SET NOCOUNT ON;
@@ -161,8 +163,10 @@ BEGIN
                 SET @message = CONCAT(N'job ', @JobId, N' is ', LOWER(@State), N' and takes no more writes');
                 THROW 50409, @message, 1;
             END;
-            INSERT INTO dbo.Models (ParentAtomId, JobId, Name, Format, TensorCount, ParameterCount, Metadata)
-            SELECT @ParentAtomId, @JobId, @Name, @Format, COUNT(*), COALESCE(SUM(ElementCount), 0), @Metadata
+            INSERT INTO dbo.Models (ParentAtomId, JobId, Name, Format, TensorCount, ParameterCount, Metadata,
+                                    Structure)
+            SELECT @ParentAtomId, @JobId, @Name, @Format, COUNT(*), COALESCE(SUM(ElementCount), 0), @Metadata,
+                   @Structure
             FROM @Layers;
             SET @ModelId = SCOPE_IDENTITY();
             INSERT INTO dbo.ModelLayers (ModelId, LayerIdx, Name, Shape, DType, StoredAs, ElementCount)

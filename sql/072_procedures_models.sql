@@ -40,6 +40,25 @@ BEGIN
 END;
 GO
 
+-- The structure stored beside the model's tensors (one row, Structure NULL when its format keeps none); row-level
+-- security hides other tenants' models, which are not found like missing ones.
+CREATE OR ALTER PROCEDURE dbo.sp_GetModelStructure
+    @ModelId BIGINT
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @message NVARCHAR(2048);
+    IF NOT EXISTS (SELECT 1 FROM dbo.Models WHERE ModelId = @ModelId)
+    BEGIN
+        SET @message = CONCAT(N'model ', @ModelId, N' not found');
+        THROW 50404, @message, 1;
+    END;
+    SELECT Structure
+    FROM dbo.Models
+    WHERE ModelId = @ModelId;
+END;
+GO
+
 -- A tensor's values ordered by (z, y, x); @AsOf NULL means now, otherwise the weights as they were at @AsOf (UTC).
 -- Atoms referenced by weight history are never deleted, so every past value can still be read.
 CREATE OR ALTER PROCEDURE dbo.sp_GetTensorAsOf

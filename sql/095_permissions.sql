@@ -50,6 +50,7 @@ GRANT EXECUTE ON OBJECT::dbo.sp_GetIngestionJob TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_ListModels TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_GetModel TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_GetModelLayers TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetModelStructure TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_GetTensorAsOf TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_ListWeightSnapshots TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_GetEmbeddings TO hart_api;

@@ -26,6 +26,7 @@ VALUES
     (N'dbo.sp_FailIngestionJob', N'P'), (N'dbo.sp_GetAtom', N'P'), (N'dbo.sp_GetAtomByHash', N'P'),
     (N'dbo.sp_GetCompositions', N'P'), (N'dbo.sp_GetPlacedValues', N'P'), (N'dbo.sp_GetCompositionCount', N'P'),
     (N'dbo.sp_ListModels', N'P'), (N'dbo.sp_GetModel', N'P'), (N'dbo.sp_GetModelLayers', N'P'),
+    (N'dbo.sp_GetModelStructure', N'P'),
     (N'dbo.sp_GetTensorAsOf', N'P'), (N'dbo.sp_UpdateWeights', N'P'), (N'dbo.sp_RollbackWeightsToTimestamp', N'P'),
     (N'dbo.sp_CreateWeightSnapshot', N'P'), (N'dbo.sp_ListWeightSnapshots', N'P'),
     (N'dbo.sp_RestoreWeightSnapshot', N'P'), (N'dbo.sp_EnsureSpatialLandmarks', N'P'),

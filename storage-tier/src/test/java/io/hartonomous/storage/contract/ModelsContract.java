@@ -66,6 +66,28 @@ public abstract class ModelsContract extends StorageContractSuite {
                 .name()).isEqualTo("up.gguf");
     }
 
+    @Test
+    void theStructureIsStoredBesideTheModelAndOnlyItsTenantReadsIt() {
+        TenantStorage t = engine.forTenant(newTenant());
+        byte[] structure = new byte[70_000]; // more than one page / inline LOB
+        for (int i = 0; i < structure.length; i++) {
+            structure[i] = (byte) (i * 31 + 7);
+        }
+        long job = t.ingest().startJob(newJob(Modality.MODEL, "m.onnx")).job().jobId();
+        Model runnable = t.ingest().registerModel(job, new NewModel("graph", "onnx", "{}", List.of(
+                new ModelLayer(0, 0, "w", List.of(2L), "FLOAT", "f32", 2)), structure));
+        long plainJob = t.ingest().startJob(newJob(Modality.MODEL, "m.safetensors")).job().jobId();
+        Model plain = t.ingest().registerModel(plainJob, new NewModel("plain", "safetensors", "{}", List.of()));
+
+        assertThat(t.models().structure(runnable.modelId())).hasValueSatisfying(
+                read -> assertThat(read).isEqualTo(structure));
+        assertThat(t.models().structure(plain.modelId())).isEmpty();
+        assertThatThrownBy(() -> t.models().structure(Long.MAX_VALUE)).isInstanceOf(NotFoundException.class);
+        TenantStorage other = engine.forTenant(newTenant());
+        assertThatThrownBy(() -> other.models().structure(runnable.modelId()))
+                .as("another tenant's model is not found").isInstanceOf(NotFoundException.class);
+    }
+
     private static float[] read(TenantStorage t, long modelId, Instant asOf) {
         try (Stream<TensorCell> cells = t.models().tensor(modelId, 0, asOf)) {
             List<TensorCell> list = cells.toList();

@@ -63,6 +63,16 @@ public final class ModelAtomizer implements AtomizedFile {
      */
     public ModelAtomizer(DetectedFormat format, long bytesTotal, String modelName, ObjectNode metadata,
                          List<TensorSpec> tensors, IngestLimits limits, int chunkRows, AutoCloseable resource) {
+        this(format, bytesTotal, modelName, metadata, tensors, limits, chunkRows, resource, null);
+    }
+
+    /**
+     * As above, with what running the model needs besides its tensors ({@link NewModel#structure()}); null for a
+     * format the substrate cannot run, which the metadata then says ({@code runnable}, {@code notRunnableReason}).
+     */
+    public ModelAtomizer(DetectedFormat format, long bytesTotal, String modelName, ObjectNode metadata,
+                         List<TensorSpec> tensors, IngestLimits limits, int chunkRows, AutoCloseable resource,
+                         byte[] structure) {
         if (tensors.size() > limits.maxTensors()) {
             throw new LimitExceededException("the model has " + tensors.size() + " tensors, more than the limit of "
                     + limits.maxTensors());
@@ -96,13 +106,26 @@ public final class ModelAtomizer implements AtomizedFile {
             row.put("dataOffset", t.dataOffset());
             layers.add(new ModelLayer(0, i, t.name(), t.shape(), t.dtype(), t.storedAs(), t.elements()));
         }
+        metadata.put("runnable", structure != null);
+        if (structure == null) {
+            metadata.put("notRunnableReason", notRunnableReason(format));
+        }
         metadata.put("format", format.formatName());
         metadata.put("tensorCount", tensors.size());
         metadata.put("parameters", starts[tensors.size()]);
         String metadataJson = Json.write(metadata);
         this.layout = new FileLayout(format, bytesTotal, new ChunkPlan(starts[tensors.size()], chunkRows),
                 metadataJson);
-        this.model = new NewModel(modelName, format.formatName(), metadataJson, layers);
+        this.model = new NewModel(modelName, format.formatName(), metadataJson, layers, structure);
+    }
+
+    private static String notRunnableReason(DetectedFormat format) {
+        return switch (format) {
+            case SAFETENSORS -> "safetensors holds tensors only: there is no graph to run";
+            case GGUF -> "running GGUF needs an implementation of the model's architecture, which the substrate "
+                    + "does not have yet";
+            default -> format.formatName() + " models cannot be run";
+        };
     }
 
     @Override

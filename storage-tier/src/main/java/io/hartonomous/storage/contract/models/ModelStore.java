@@ -13,6 +13,12 @@ public interface ModelStore {
 
     List<ModelLayer> layers(long modelId);
 
+    /**
+     * The structure stored beside the model's tensors at ingest ({@link NewModel#structure()}), empty when its format
+     * keeps none; a model that does not exist or is not visible is not found.
+     */
+    Optional<byte[]> structure(long modelId);
+
     /** A tensor's values ordered by (z, y, x); {@code asOf} null means now. Close the stream. */
     Stream<TensorCell> tensor(long modelId, int layerIdx, Instant asOf);
 

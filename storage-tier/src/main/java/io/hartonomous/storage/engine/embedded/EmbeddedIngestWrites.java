@@ -154,7 +154,7 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
             long parameters = model.layers().stream().mapToLong(ModelLayer::elementCount).sum();
             long modelId;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO Models (ParentAtomId, JobId, Name, Format, "
-                    + "TensorCount, ParameterCount, Metadata) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    + "TensorCount, ParameterCount, Metadata, Structure) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     Statement.RETURN_GENERATED_KEYS)) {
                 ps.setLong(1, job.parentAtomId());
                 ps.setLong(2, jobId);
@@ -163,6 +163,7 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
                 ps.setInt(5, model.layers().size());
                 ps.setLong(6, parameters);
                 ps.setString(7, model.metadataJson());
+                ps.setBytes(8, model.structure());
                 ps.executeUpdate();
                 modelId = generatedKey(ps);
             }

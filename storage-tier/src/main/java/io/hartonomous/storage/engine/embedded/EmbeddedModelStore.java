@@ -95,6 +95,20 @@ record EmbeddedModelStore(String tenantId, UnitOfWork tx, AtomUpserter upserter)
         });
     }
 
+    @Override
+    public Optional<byte[]> structure(long modelId) {
+        return tx.read("structure", c -> {
+            requireModel(c, modelId);
+            try (PreparedStatement ps = c.prepareStatement("SELECT Structure FROM Models WHERE ModelId = ?")) {
+                ps.setLong(1, modelId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return Optional.ofNullable(rs.getBytes(1));
+                }
+            }
+        });
+    }
+
     /** A tensor now, ordered by the whole primary key: H2 walks the index in order instead of sorting it. */
     static final String TENSOR_NOW = "SELECT t.PositionX, t.PositionY, t.PositionZ, a.Subtype, a.AtomicValue "
             + "FROM TensorAtomCoefficients t JOIN Atoms a ON a.AtomId = t.TensorAtomId WHERE t.ModelId = ? "

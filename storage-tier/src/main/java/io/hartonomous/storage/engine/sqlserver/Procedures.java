@@ -12,7 +12,7 @@ final class Procedures {
             "Modality", "Name", "ContentHash", "BytesTotal", "Metadata", "SourcePath", "ChildIndex");
     static final Procedure GET_INGESTION_JOB = Procedure.of("dbo.sp_GetIngestionJob", "JobId");
     static final Procedure REGISTER_MODEL = Procedure.of("dbo.sp_RegisterModel",
-            "JobId", "Name", "Format", "Metadata", "Layers").withTable("Layers", TableType.MODEL_LAYER);
+            "JobId", "Name", "Format", "Metadata", "Layers", "Structure").withTable("Layers", TableType.MODEL_LAYER);
     static final Procedure WRITE_CHUNK = Procedure.of("dbo.sp_WriteChunk", "JobId", "ChunkIndex", "BatchId",
             "BytesDone");
     static final Procedure WRITE_CHUNK_FROM_TABLES = Procedure.of("dbo.sp_WriteChunkFromTables",
@@ -36,6 +36,7 @@ final class Procedures {
     static final Procedure LIST_MODELS = Procedure.of("dbo.sp_ListModels");
     static final Procedure GET_MODEL = Procedure.of("dbo.sp_GetModel", "ModelId");
     static final Procedure GET_MODEL_LAYERS = Procedure.of("dbo.sp_GetModelLayers", "ModelId");
+    static final Procedure GET_MODEL_STRUCTURE = Procedure.of("dbo.sp_GetModelStructure", "ModelId");
     static final Procedure GET_TENSOR_AS_OF = Procedure.of("dbo.sp_GetTensorAsOf", "ModelId", "LayerIdx", "AsOf");
     static final Procedure UPDATE_WEIGHTS = Procedure.of("dbo.sp_UpdateWeights", "ModelId", "LayerIdx", "Updates")
             .withTable("Updates", TableType.WEIGHT_UPDATE);
@@ -131,7 +132,8 @@ final class Procedures {
             START_INGESTION_JOB, GET_INGESTION_JOB, REGISTER_MODEL, WRITE_CHUNK, WRITE_CHUNK_FROM_TABLES,
             COMPLETE_INGESTION_JOB, FAIL_INGESTION_JOB,
             GET_ATOM, GET_ATOM_BY_HASH, GET_COMPOSITIONS, GET_PLACED_VALUES, GET_COMPOSITION_COUNT,
-            LIST_MODELS, GET_MODEL, GET_MODEL_LAYERS, GET_TENSOR_AS_OF, UPDATE_WEIGHTS, ROLLBACK_WEIGHTS,
+            LIST_MODELS, GET_MODEL, GET_MODEL_LAYERS, GET_MODEL_STRUCTURE, GET_TENSOR_AS_OF, UPDATE_WEIGHTS,
+            ROLLBACK_WEIGHTS,
             CREATE_WEIGHT_SNAPSHOT, LIST_WEIGHT_SNAPSHOTS,
             ENSURE_SPATIAL_LANDMARKS, GET_SPATIAL_LANDMARK_SAMPLE, REPLACE_SPATIAL_LANDMARKS, PUT_EMBEDDING,
             GET_EMBEDDINGS, EXACT_VECTOR_SEARCH, HYBRID_SEARCH,

@@ -63,7 +63,8 @@ record SqlServerIngestWrites(Session session, BulkChunkWriter chunks) implements
                 .setString("Name", model.name())
                 .setString("Format", model.format())
                 .setString("Metadata", model.metadataJson())
-                .setTable("Layers", ChunkRows.layers(model.layers())), SqlRows.RECORDS::model);
+                .setTable("Layers", ChunkRows.layers(model.layers()))
+                .setBytes("Structure", model.structure()), SqlRows.RECORDS::model);
     }
 
     @Override

@@ -34,6 +34,12 @@ record SqlServerModelStore(Session session) implements ModelStore {
     }
 
     @Override
+    public Optional<byte[]> structure(long modelId) {
+        return session.single(Procedures.GET_MODEL_STRUCTURE, call -> call.setLong("ModelId", modelId),
+                rs -> Optional.ofNullable(rs.getBytes("Structure")));
+    }
+
+    @Override
     public Stream<TensorCell> tensor(long modelId, int layerIdx, Instant asOf) {
         return session.stream(Procedures.GET_TENSOR_AS_OF, call -> call.setLong("ModelId", modelId)
                         .setInt("LayerIdx", layerIdx).setInstant("AsOf", asOf),

@@ -29,7 +29,7 @@ class ProceduresTest {
                 + "@ContentHash = ?, @BytesTotal = ?, @Metadata = ?, @SourcePath = ?, @ChildIndex = ?");
         EXPECTED.put(Procedures.GET_INGESTION_JOB, "EXEC dbo.sp_GetIngestionJob @JobId = ?");
         EXPECTED.put(Procedures.REGISTER_MODEL, "EXEC dbo.sp_RegisterModel @JobId = ?, @Name = ?, @Format = ?, "
-                + "@Metadata = ?, @Layers = ?");
+                + "@Metadata = ?, @Layers = ?, @Structure = ?");
         EXPECTED.put(Procedures.WRITE_CHUNK, "EXEC dbo.sp_WriteChunk @JobId = ?, @ChunkIndex = ?, @BatchId = ?, "
                 + "@BytesDone = ?");
         EXPECTED.put(Procedures.WRITE_CHUNK_FROM_TABLES, "EXEC dbo.sp_WriteChunkFromTables @JobId = ?, "
@@ -46,6 +46,7 @@ class ProceduresTest {
         EXPECTED.put(Procedures.LIST_MODELS, "EXEC dbo.sp_ListModels");
         EXPECTED.put(Procedures.GET_MODEL, "EXEC dbo.sp_GetModel @ModelId = ?");
         EXPECTED.put(Procedures.GET_MODEL_LAYERS, "EXEC dbo.sp_GetModelLayers @ModelId = ?");
+        EXPECTED.put(Procedures.GET_MODEL_STRUCTURE, "EXEC dbo.sp_GetModelStructure @ModelId = ?");
         EXPECTED.put(Procedures.GET_TENSOR_AS_OF, "EXEC dbo.sp_GetTensorAsOf @ModelId = ?, @LayerIdx = ?, @AsOf = ?");
         EXPECTED.put(Procedures.UPDATE_WEIGHTS, "EXEC dbo.sp_UpdateWeights @ModelId = ?, @LayerIdx = ?, "
                 + "@Updates = ?");

@@ -159,7 +159,8 @@ public final class OnnxAtomizer {
         meta.put("initializers", initializers.size());
         meta.put("constants", constants.size());
         String name = ModelAtomizer.ownName(graphName);
-        return new ModelAtomizer(DetectedFormat.ONNX, seg.byteSize(), name, meta, specs, limits, chunkRows, mapped);
+        return new ModelAtomizer(DetectedFormat.ONNX, seg.byteSize(), name, meta, specs, limits, chunkRows, mapped,
+                OnnxStructure.strip(seg));
     }
 
     private static ProtoReader expect(ProtoReader r, int wire, int expected) {
