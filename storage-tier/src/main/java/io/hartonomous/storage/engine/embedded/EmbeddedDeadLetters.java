@@ -30,19 +30,22 @@ record EmbeddedDeadLetters(UnitOfWork tx) implements DeadLetters {
 
     @Override
     public List<QueueStats> queues() {
-        return tx.read("queues", c -> {
-            Instant now = Instant.now();
-            Map<String, long[]> figures = new TreeMap<>();
-            figures.put(PROVENANCE_QUEUE, new long[3]);
-            collect(c, "SELECT QueueName AS Q, COUNT(*) AS N, MIN(EnqueuedAt) AS Oldest FROM QueueMessages "
-                    + "GROUP BY QueueName", figures, now, 0);
-            collect(c, "SELECT '" + PROVENANCE_QUEUE + "' AS Q, COUNT(*) AS N, MIN(ChangedAt) AS Oldest "
-                    + "FROM ProvenanceSyncQueue", figures, now, 0);
-            collect(c, "SELECT QueueName AS Q, COUNT(*) AS N FROM DeadLetters GROUP BY QueueName", figures, now, 2);
-            List<QueueStats> stats = new ArrayList<>();
-            figures.forEach((queue, f) -> stats.add(new QueueStats(queue, f[0], f[1], f[2])));
-            return stats;
-        });
+        return tx.read("queues", EmbeddedDeadLetters::stats);
+    }
+
+    /** Every queue's figures, read on {@code c}: what {@link #queues()} returns and what the OODA loop observes. */
+    static List<QueueStats> stats(Connection c) throws SQLException {
+        Instant now = Instant.now();
+        Map<String, long[]> figures = new TreeMap<>();
+        figures.put(PROVENANCE_QUEUE, new long[3]);
+        collect(c, "SELECT QueueName AS Q, COUNT(*) AS N, MIN(EnqueuedAt) AS Oldest FROM QueueMessages "
+                + "GROUP BY QueueName", figures, now, 0);
+        collect(c, "SELECT '" + PROVENANCE_QUEUE + "' AS Q, COUNT(*) AS N, MIN(ChangedAt) AS Oldest "
+                + "FROM ProvenanceSyncQueue", figures, now, 0);
+        collect(c, "SELECT QueueName AS Q, COUNT(*) AS N FROM DeadLetters GROUP BY QueueName", figures, now, 2);
+        List<QueueStats> stats = new ArrayList<>();
+        figures.forEach((queue, f) -> stats.add(new QueueStats(queue, f[0], f[1], f[2])));
+        return stats;
     }
 
     /** Adds rows of (queue, count, oldest time or NULL) at {@code slot} (0: depth and age, 2: dead letters). */

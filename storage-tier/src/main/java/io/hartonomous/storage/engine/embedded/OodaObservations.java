@@ -2,6 +2,7 @@ package io.hartonomous.storage.engine.embedded;
 
 import io.hartonomous.storage.contract.ooda.ObservationKind;
 import io.hartonomous.storage.contract.ooda.OodaObservation;
+import io.hartonomous.storage.contract.operations.QueueStats;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -37,8 +38,7 @@ final class OodaObservations {
         slowOperations(c, s, found);
         staleStatistics(c, s, found);
         fragmentation(c, s, found);
-        queueDepths(c, s, found);
-        deadLetters(c, found);
+        queues(c, s, found);
         staleLandmarks(c, s, found);
         historyPastRetention(c, s, found);
         usageHotspots(c, s, found);
@@ -132,30 +132,18 @@ final class OodaObservations {
         }
     }
 
-    private static void queueDepths(Connection c, OodaSettingsTable.Values s, List<OodaObservation> found)
+    /** Queue depths past the alert, and every queue's dead letters: the figures GET /api/admin/queues shows. */
+    private static void queues(Connection c, OodaSettingsTable.Values s, List<OodaObservation> found)
             throws SQLException {
         long alert = (long) s.number("OodaQueueDepthAlert", 10000);
-        try (PreparedStatement ps = c.prepareStatement("SELECT QueueName, COUNT(*), MIN(EnqueuedAt) AS Oldest FROM QueueMessages "
-                + "GROUP BY QueueName HAVING COUNT(*) >= ? UNION ALL SELECT 'provenance feed', COUNT(*), "
-                + "MIN(ChangedAt) FROM ProvenanceSyncQueue HAVING COUNT(*) >= ?")) {
-            ps.setLong(1, alert);
-            ps.setLong(2, alert);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.add(new OodaObservation(ObservationKind.QUEUE_DEPTH, rs.getString(1), rs.getLong(2),
-                            rs.getLong(2) + " messages waiting, the oldest since " + Rows.RECORDS.instant(rs, "Oldest")));
-                }
+        for (QueueStats q : EmbeddedDeadLetters.stats(c)) {
+            if (q.depth() >= alert) {
+                found.add(new OodaObservation(ObservationKind.QUEUE_DEPTH, q.queue(), q.depth(),
+                        q.depth() + " messages waiting, the oldest " + q.oldestAgeSeconds() + " s old"));
             }
-        }
-    }
-
-    private static void deadLetters(Connection c, List<OodaObservation> found) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT QueueName, COUNT(*), MAX(DeadLetteredAt) AS Latest "
-                + "FROM DeadLetters GROUP BY QueueName ORDER BY QueueName");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                found.add(new OodaObservation(ObservationKind.DEAD_LETTERS, rs.getString(1), rs.getLong(2),
-                        rs.getLong(2) + " dead letters, the latest at " + Rows.RECORDS.instant(rs, "Latest")));
+            if (q.deadLetters() > 0) {
+                found.add(new OodaObservation(ObservationKind.DEAD_LETTERS, q.queue(), q.deadLetters(),
+                        q.deadLetters() + " dead letters"));
             }
         }
     }
