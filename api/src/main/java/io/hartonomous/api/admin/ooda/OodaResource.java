@@ -9,6 +9,7 @@ import io.hartonomous.edge.storage.Writes;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.keys.Scope;
 import io.hartonomous.storage.contract.ooda.OodaLoop;
+import io.hartonomous.storage.contract.ooda.OodaProposal;
 import io.hartonomous.storage.contract.ooda.OodaSettings;
 import io.hartonomous.storage.contract.ooda.OodaStatus;
 import jakarta.inject.Inject;
@@ -25,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Duration;
+import java.util.function.LongFunction;
 
 /**
  * The storage's OODA loop (Analyze, Hypothesize, Act, Learn) for operators: its cycles with observations and
@@ -79,10 +81,7 @@ public class OodaResource {
     @Metered("admin.ooda.approve")
     @Operation(summary = "Approve a proposal; outside dry run it is applied and measured at once")
     public OodaViews.ProposalView approve(@PathParam("id") String idText) {
-        long id = Params.id("proposal id", idText);
-        OodaViews.ProposalView p = OodaViews.ProposalView.of(loop().approve(id, decider()));
-        caller.units(1);
-        return p;
+        return decide(idText, id -> loop().approve(id, decider()));
     }
 
     @POST
@@ -90,8 +89,12 @@ public class OodaResource {
     @Metered("admin.ooda.reject")
     @Operation(summary = "Reject a proposal that is proposed or approved but not yet applied")
     public OodaViews.ProposalView reject(@PathParam("id") String idText) {
-        long id = Params.id("proposal id", idText);
-        OodaViews.ProposalView p = OodaViews.ProposalView.of(loop().reject(id, decider()));
+        return decide(idText, id -> loop().reject(id, decider()));
+    }
+
+    /** What approve and reject share: the id checked first, then the decision, one unit. */
+    private OodaViews.ProposalView decide(String idText, LongFunction<OodaProposal> decision) {
+        OodaViews.ProposalView p = OodaViews.ProposalView.of(decision.apply(Params.id("proposal id", idText)));
         caller.units(1);
         return p;
     }
