@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
 /**
  * The main job, end to end on the embedded engine: storage, ingest tier and API as three processes (as in
  * production), real files ingested over HTTP, reconstructed through the API and compared bit for bit with the
- * originals, then a hybrid search, an AS OF query with a rollback dry run, a lineage walk and a usage report.
+ * originals, then a hybrid search, an AS OF query with a rollback dry run, a lineage walk, a deletion (the other
+ * files still reconstruct), the queues, a dry-run OODA cycle and a usage report.
  * Everything it starts is stopped before it returns; its data lives in a temporary folder unless --keep-data.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -76,6 +77,7 @@ final class DemoCommand implements Callable<Integer> {
             search(api, image);
             asOf(api, ingested.get(3));
             lineage(api, image);
+            operate(api, ingested.get(1), image);
             usage(api);
             System.out.printf("%n  stopping the three processes ...%n");
         } finally {
@@ -228,8 +230,38 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println();
     }
 
+    /** Deletes a file, shows the queues and one dry-run OODA cycle; the file kept still reconstructs. */
+    private void operate(TierClient api, Ingested doomed, Ingested kept) throws Exception {
+        System.out.println("6. Operations: DELETE /api/atoms/{id}, GET /api/admin/queues, POST /api/admin/ooda/cycle");
+        long t = System.nanoTime();
+        JsonNode job = api.delete("/api/atoms/" + doomed.atomId());
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (job.path("state").asText().equals("RUNNING") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            job = api.get("/api/jobs/" + job.path("jobId").asLong());
+        }
+        check(job.path("state").asText().equals("COMPLETED"), doomed.file().getFileName() + " is deleted");
+        System.out.printf(Locale.ROOT, "   deleted %-18s %,d rows, %,d unshared atoms purged%s%n",
+                doomed.file().getFileName(), job.path("rowsDone").asLong(), job.path("leavesPurged").asLong(), took(t));
+        byte[] rebuilt = api.bytes("/api/atoms/" + kept.atomId() + "/content");
+        check(SameContent.image(Files.readAllBytes(kept.file()), rebuilt),
+                kept.file().getFileName() + " still reconstructs bit-exact after the deletion");
+        JsonNode queues = api.get("/api/admin/queues");
+        check(queues.size() > 0, "the queues are listed");
+        for (JsonNode q : queues) {
+            System.out.printf(Locale.ROOT, "   queue %-24s depth %,6d  oldest %,5d s  dead letters %d%n",
+                    q.path("queue").asText(), q.path("depth").asLong(), q.path("oldestAgeSeconds").asLong(),
+                    q.path("deadLetters").asLong());
+        }
+        JsonNode cycle = api.post("/api/admin/ooda/cycle", Map.of());
+        check(cycle.path("dryRun").asBoolean() && !cycle.path("cycleId").asText().isBlank(),
+                "an OODA cycle runs, in dry run");
+        System.out.printf("   OODA cycle %s (dry run): %d observations, %d proposals%n%n",
+                cycle.path("cycleId").asText(), cycle.path("observations").size(), cycle.path("proposals").size());
+    }
+
     private void usage(TierClient api) throws Exception {
-        System.out.println("6. Usage (GET /api/billing/usage?groupBy=operation): every API request is metered");
+        System.out.println("7. Usage (GET /api/billing/usage?groupBy=operation): every API request is metered");
         JsonNode r = api.get("/api/billing/usage?groupBy=operation");
         check(r.path("requests").asLong() > 0, "usage was recorded");
         for (JsonNode g : r.path("groups")) {

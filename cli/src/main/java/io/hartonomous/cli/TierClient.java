@@ -54,6 +54,10 @@ record TierClient(HttpClient http, URI base, String key, ObjectMapper json) {
         return parse(send(withJson(call(path), "PATCH", body)));
     }
 
+    JsonNode delete(String path) throws IOException, InterruptedException {
+        return parse(send(call(path).DELETE().build()));
+    }
+
     /**
      * Posts {@code file} to {@code /ingest/{kind}} with a progress bar; a 202 (a large file atomized in the background)
      * is followed to its job until it completes. The ingest result, or the finished job's view.
