@@ -446,15 +446,12 @@ BEGIN
             FROM dbo.StagingSegments AS s
             CROSS APPLY dbo.fn_SegmentExtent(s.FirstSequence, s.PositionCount, s.Stride, s.ColumnMajor) AS e
             CROSS APPLY (
-                SELECT f.OrdinalWidth
-                FROM (
-                    SELECT MAX(c.ParentOrdinal) AS MaxOrdinal
-                    FROM #Positions AS p
-                    INNER JOIN #ChunkAtoms AS c ON c.Ordinal = p.AtomOrdinal
-                    WHERE p.FirstSequence = s.FirstSequence
-                ) AS m
-                CROSS APPLY dbo.fn_OrdinalWidth(m.MaxOrdinal) AS f
-            ) AS w
+                SELECT MAX(c.ParentOrdinal) AS MaxOrdinal
+                FROM #Positions AS p
+                INNER JOIN #ChunkAtoms AS c ON c.Ordinal = p.AtomOrdinal
+                WHERE p.FirstSequence = s.FirstSequence
+            ) AS m
+            CROSS APPLY dbo.fn_OrdinalWidth(m.MaxOrdinal) AS w
             CROSS APPLY (
                 SELECT CONVERT(VARBINARY(MAX),
                                STRING_AGG(h.Hex, '') WITHIN GROUP (ORDER BY p.PositionOffset), 2) AS Ordinals

@@ -3,17 +3,8 @@ package io.hartonomous.storage.engine.segments;
 import io.hartonomous.storage.contract.ingest.CompositionBatch;
 import org.junit.jupiter.api.Test;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,53 +16,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * back, big-endian, at the fewest bytes that hold the segment's largest.
  */
 class SegmentPlanTest {
-    private static final int CHUNK = 65_536;
+    private static final int CHUNK = RealFiles.CHUNK;
 
-    private static Path testFile(String relative) {
-        String override = System.getenv("HART_TESTDATA_CACHE");
-        Path cache = override != null ? Path.of(override) : Path.of("..", "testdata", "cache");
-        Path file = cache.resolve(relative).toAbsolutePath().normalize();
-        assertThat(file).as("run testdata/fetch first").isRegularFile();
-        return file;
-    }
-
-    /** Chunks of (sequence, x, y, first-appearance ordinal) over {@code keys} placed by {@code place}. */
-    private interface Placement {
-        long x(long s);
-
-        long y(long s);
-    }
-
-    private static List<CompositionBatch> chunks(long[] keys, Placement place) {
-        List<CompositionBatch> out = new ArrayList<>();
-        for (int first = 0; first < keys.length; first += CHUNK) {
-            int n = Math.min(CHUNK, keys.length - first);
-            long[] seq = new long[n];
-            long[] x = new long[n];
-            long[] y = new long[n];
-            int[] ordinal = new int[n];
-            Map<Long, Integer> distinct = new HashMap<>();
-            for (int i = 0; i < n; i++) {
-                long s = first + i;
-                seq[i] = s;
-                x[i] = place.x(s);
-                y[i] = place.y(s);
-                ordinal[i] = distinct.computeIfAbsent(keys[first + i], k -> distinct.size());
-            }
-            out.add(new CompositionBatch(n, seq, x, y, ordinal));
-        }
-        return out;
-    }
-
-    private static long[] pixels(String relative) throws IOException {
-        BufferedImage image = ImageIO.read(testFile(relative).toFile());
-        long[] keys = new long[image.getWidth() * image.getHeight()];
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = 0; x < image.getWidth(); x++) {
-                keys[y * image.getWidth() + x] = image.getRGB(x, y) & 0xFFFFFFFFL;
-            }
-        }
-        return keys;
+    private static List<CompositionBatch> rows(List<RealFiles.Cut> cuts) {
+        return cuts.stream().map(RealFiles.Cut::rows).toList();
     }
 
     /** Every check a writer relies on, for each chunk: runs cover the rows in order, extents and packing hold. */
@@ -119,17 +67,9 @@ class SegmentPlanTest {
 
     @Test
     void aPhotoIsRowMajorWithTheImageWidthAsStride() throws IOException {
-        long[] keys = pixels("images/snake.png");
-        assertThat(keys).hasSize(600 * 450);
-        List<CompositionBatch> chunks = chunks(keys, new Placement() {
-            public long x(long s) {
-                return s % 600;
-            }
-
-            public long y(long s) {
-                return s / 600;
-            }
-        });
+        RealFiles.Image image = RealFiles.image("images/snake.png");
+        assertThat(image.pixels()).hasSize(600 * 450);
+        List<CompositionBatch> chunks = rows(RealFiles.cut(image.pixels(), image::x, image::y));
         int segments = checkPlans(chunks, new SegmentLayout(600, false));
         assertThat(segments).as("270,000 positions in runs of 4,096, cut at chunk ends")
                 .isEqualTo(4 * 16 + (270_000 - 4 * CHUNK + 4095) / 4096);
@@ -142,46 +82,12 @@ class SegmentPlanTest {
 
     @Test
     void aSixChannelRecordingIsColumnMajorWithTheChannelCountAsStride() throws IOException {
-        byte[] wav = Files.readAllBytes(testFile("audio/derived/s16-6ch.wav"));
-        ByteBuffer b = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
-        int channels = 0;
-        long[] keys = null;
-        for (int p = 12; p + 8 <= wav.length; ) {
-            String id = new String(wav, p, 4, java.nio.charset.StandardCharsets.US_ASCII);
-            int size = b.getInt(p + 4);
-            if (id.equals("fmt ")) {
-                channels = b.getShort(p + 10);
-                assertThat(b.getShort(p + 22)).as("bits per sample").isEqualTo((short) 16);
-            } else if (id.equals("data")) {
-                keys = new long[size / 2];
-                for (int i = 0; i < keys.length; i++) {
-                    keys[i] = b.getShort(p + 8 + 2 * i) & 0xFFFF;
-                }
-            }
-            p += 8 + size + (size & 1);
-        }
-        assertThat(channels).isEqualTo(6);
-        assertThat(keys).isNotNull().hasSizeGreaterThan(CHUNK);
-        int ch = channels;
-        checkPlans(chunks(keys, new Placement() {
-            public long x(long s) {
-                return s / ch;
-            }
-
-            public long y(long s) {
-                return s % ch;
-            }
-        }), new SegmentLayout(6, true));
-        SegmentPlan first = SegmentPlan.of(chunks(keys, new Placement() {
-            public long x(long s) {
-                return s / ch;
-            }
-
-            public long y(long s) {
-                return s % ch;
-            }
-        }).getFirst());
-        assertThat(first.extent(0)).as("4,096 samples: frames 0-682, every channel")
+        RealFiles.Samples wav = RealFiles.wav16("audio/derived/s16-6ch.wav");
+        assertThat(wav.channels()).isEqualTo(6);
+        assertThat(wav.samples()).hasSizeGreaterThan(CHUNK);
+        List<CompositionBatch> chunks = rows(RealFiles.cut(wav.samples(), s -> s / 6, s -> s % 6));
+        checkPlans(chunks, new SegmentLayout(6, true));
+        assertThat(SegmentPlan.of(chunks.getFirst()).extent(0)).as("4,096 samples: frames 0-682, every channel")
                 .isEqualTo(new SegmentLayout.Extent(0, 682, 0, 5));
     }
 

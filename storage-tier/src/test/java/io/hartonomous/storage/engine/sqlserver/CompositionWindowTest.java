@@ -2,19 +2,14 @@ package io.hartonomous.storage.engine.sqlserver;
 
 import io.hartonomous.storage.contract.atoms.AtomComposition;
 import io.hartonomous.storage.contract.atoms.AtomType;
-import io.hartonomous.storage.contract.atoms.Modality;
 import io.hartonomous.storage.contract.atoms.PlacedValue;
 import io.hartonomous.storage.contract.ingest.CompositionBatch;
+import io.hartonomous.storage.engine.segments.RealFiles;
 import io.hartonomous.storage.engine.segments.SegmentPlan;
 import io.hartonomous.storage.engine.segments.StoredSegment;
 import org.junit.jupiter.api.Test;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,36 +25,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * in sequence order, with its coordinates and its atom.
  */
 class CompositionWindowTest {
-    private static final AtomType RGBA8 = AtomType.of(Modality.IMAGE, "rgba8");
+    private static final AtomType RGBA8 = RealFiles.RGBA8;
 
     private record Stored(List<StoredSegment> segments, List<long[]> rowPlaces,
-                          List<CompositionWindow.Component> rowComponents, Map<Integer, CompositionWindow.Component> dictionary,
-                          CompositionBatch rows, CompositionWindow.Component[] expected) {
+                          List<CompositionWindow.Component> rowComponents,
+                          Map<Integer, CompositionWindow.Component> dictionary, CompositionBatch rows,
+                          CompositionWindow.Component[] expected) {
     }
 
     private static Stored photo() throws IOException {
-        String override = System.getenv("HART_TESTDATA_CACHE");
-        Path file = (override != null ? Path.of(override) : Path.of("..", "testdata", "cache"))
-                .resolve("images/snake.png");
-        BufferedImage image = ImageIO.read(file.toFile());
-        int width = image.getWidth();
-        int n = 65_536;
-        long[] seq = new long[n];
-        long[] x = new long[n];
-        long[] y = new long[n];
-        int[] ordinal = new int[n];
-        Map<Integer, Integer> distinct = new HashMap<>();
+        RealFiles.Image image = RealFiles.image("images/snake.png");
+        RealFiles.Cut cut = RealFiles.cut(image.pixels(), image::x, image::y).getFirst();
+        int n = cut.rows().size();
+        long[] seq = cut.rows().sequenceIndex();
+        long[] x = cut.rows().positionX();
+        long[] y = cut.rows().positionY();
+        int[] ordinal = cut.rows().atomOrdinal();
         Map<Integer, CompositionWindow.Component> dictionary = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            seq[i] = i;
-            x[i] = i % width;
-            y[i] = i / width;
-            int rgb = image.getRGB((int) x[i], (int) y[i]);
-            ordinal[i] = distinct.computeIfAbsent(rgb, k -> distinct.size());
-            dictionary.computeIfAbsent(ordinal[i], o -> new CompositionWindow.Component(1_000_000L + o, RGBA8,
-                    ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(rgb).array()));
+        for (int o = 0; o < cut.distinct().length; o++) {
+            dictionary.put(o, new CompositionWindow.Component(1_000_000L + o, RGBA8,
+                    RealFiles.pixelAtom(cut.distinct()[o]).value()));
         }
-        CompositionBatch rows = new CompositionBatch(n, seq, x, y, ordinal);
+        CompositionBatch rows = cut.rows();
         SegmentPlan plan = SegmentPlan.of(rows);
         List<StoredSegment> segments = new ArrayList<>();
         List<long[]> rowPlaces = new ArrayList<>();
