@@ -36,7 +36,7 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
             "ModelLayersHistory", "TensorAtomCoefficients", "TensorAtomCoefficientsHistory", "WeightSnapshots",
             "AtomEmbeddings", "SpatialLandmarks", "AtomGraphNodes", "AtomGraphEdges", "IngestionJobs",
             "QueueMessages", "TenantApiKeys", "UsageLedger", "RatePlans", "OperationRates", "BillingMultipliers",
-            "TenantRatePlans");
+            "TenantRatePlans", "CompositionSegments", "CompositionDictionary", "AtomCompositionRows");
 
     /** Attempts of a unit that keeps losing races: busy chunk writers on one file database need a few. */
     private static final int MAX_ATTEMPTS = 12;

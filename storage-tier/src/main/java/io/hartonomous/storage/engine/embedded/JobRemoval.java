@@ -22,13 +22,18 @@ final class JobRemoval {
         long parentId = job.parentAtomId();
         long modelId = modelOf(job.jobId());
 
-        String compositionRefs = "SELECT ComponentAtomId AS Id, COUNT(*) AS N FROM AtomCompositions "
-                + "WHERE ParentAtomId = ? GROUP BY ComponentAtomId";
+        // Segment positions are counted by the parent's dictionary, rows one by one.
+        String compositionRefs = "SELECT Id, SUM(N) AS N FROM (SELECT AtomId AS Id, Occurrences AS N "
+                + "FROM CompositionDictionary WHERE ParentAtomId = ?1 UNION ALL SELECT ComponentAtomId, COUNT(*) "
+                + "FROM AtomCompositionRows WHERE ParentAtomId = ?1 GROUP BY ComponentAtomId) GROUP BY Id";
         String coefficientRefs = "SELECT TensorAtomId AS Id, COUNT(*) AS N FROM TensorAtomCoefficients "
                 + "WHERE ModelId = ? GROUP BY TensorAtomId";
         release(compositionRefs, parentId);
-        deleteOrphans("SELECT ComponentAtomId FROM AtomCompositions WHERE ParentAtomId = ?", parentId);
-        update("DELETE FROM AtomCompositions WHERE ParentAtomId = ?", parentId);
+        deleteOrphans("SELECT AtomId FROM CompositionDictionary WHERE ParentAtomId = ?", parentId);
+        deleteOrphans("SELECT ComponentAtomId FROM AtomCompositionRows WHERE ParentAtomId = ?", parentId);
+        update("DELETE FROM CompositionSegments WHERE ParentAtomId = ?", parentId);
+        update("DELETE FROM CompositionDictionary WHERE ParentAtomId = ?", parentId);
+        update("DELETE FROM AtomCompositionRows WHERE ParentAtomId = ?", parentId);
 
         if (modelId != 0) {
             release(coefficientRefs, modelId);

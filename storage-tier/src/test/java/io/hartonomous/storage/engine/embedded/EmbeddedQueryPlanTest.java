@@ -31,8 +31,8 @@ class EmbeddedQueryPlanTest {
             assertThat(engine.isReachable()).isTrue();
         }
         Map<String, String> queries = Map.of(
-                "compositions page", EmbeddedAtomReads.COMPOSITIONS_PAGE,
-                "placed values page", EmbeddedAtomReads.PLACED_VALUES_PAGE,
+                "composition segments in a range", SegmentReader.SEGMENTS_IN_RANGE,
+                "composition rows in a range", SegmentReader.ROWS_IN_RANGE,
                 "tensor now", EmbeddedModelStore.TENSOR_NOW);
         try (Connection c = DriverManager.getConnection(config.url(), config.user(), config.password())) {
             for (Map.Entry<String, String> q : queries.entrySet()) {
