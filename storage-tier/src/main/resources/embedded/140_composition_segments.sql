@@ -2,12 +2,13 @@
 -- "Positions in segments"). A segment is a run of at most 4,096 consecutive sequence indexes of one parent; its
 -- components are packed ordinals (big-endian, OrdinalWidth bytes each) into the parent's dictionary of distinct
 -- atoms. AtomCompositions becomes a view that expands the segments (and the row table beside them), so queries
--- written against rows still work.
+-- written against rows still work: the view is made by 145, not here, so that running this script again after it
+-- stopped half-way (the deployer records a script once all its batches ran) finds no AtomCompositions to rename.
 DROP VIEW IF EXISTS AtomCompositionPoints
 GO
 -- The row table stays: it holds the rows written before this script (read through the view, converted later by the
 -- migration) and rows whose positions follow no row- or column-major layout.
-ALTER TABLE AtomCompositions RENAME TO AtomCompositionRows
+ALTER TABLE IF EXISTS AtomCompositions RENAME TO AtomCompositionRows
 GO
 ALTER INDEX IF EXISTS IX_AtomCompositions_Component RENAME TO IX_AtomCompositionRows_Component
 GO
@@ -49,25 +50,4 @@ GO
 CREATE TABLE IF NOT EXISTS CompositionTally (N INT PRIMARY KEY)
 GO
 MERGE INTO CompositionTally KEY (N) SELECT X FROM SYSTEM_RANGE(0, 4095)
-GO
--- Ordinal i of a segment: bytes [i*w, i*w+w) left-padded to four bytes, read as a big-endian INT (H2 casts only
--- exact lengths; T-SQL's CAST(SUBSTRING(...) AS INT) pads by itself).
-CREATE OR REPLACE VIEW AtomCompositions AS
-SELECT s.ParentAtomId, d.AtomId AS ComponentAtomId, s.FirstSequence + t.N AS SequenceIndex,
-       CASE WHEN s.ColumnMajor THEN (s.FirstSequence + t.N) / s.Stride
-            ELSE MOD(s.FirstSequence + t.N, s.Stride) END AS PositionX,
-       CASE WHEN s.ColumnMajor THEN MOD(s.FirstSequence + t.N, s.Stride)
-            ELSE (s.FirstSequence + t.N) / s.Stride END AS PositionY
-FROM CompositionSegments s
-JOIN CompositionTally t ON t.N < s.PositionCount
-JOIN CompositionDictionary d ON d.ParentAtomId = s.ParentAtomId
-    AND d.Ordinal = CAST(SUBSTRING(X'000000' || SUBSTRING(s.Ordinals FROM t.N * s.OrdinalWidth + 1 FOR s.OrdinalWidth)
-                                   FROM s.OrdinalWidth FOR 4) AS INT)
-UNION ALL
-SELECT ParentAtomId, ComponentAtomId, SequenceIndex, PositionX, PositionY FROM AtomCompositionRows
-GO
-CREATE OR REPLACE VIEW AtomCompositionPoints AS
-SELECT ParentAtomId, ComponentAtomId, SequenceIndex, PositionX, PositionY,
-       CAST('POINT(' || PositionX || ' ' || PositionY || ')' AS GEOMETRY(POINT)) AS SpatialKey
-FROM AtomCompositions
 GO

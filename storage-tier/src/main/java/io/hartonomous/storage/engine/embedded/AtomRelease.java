@@ -32,7 +32,12 @@ final class AtomRelease {
 
     /** One removed row pointed at this atom. */
     void add(long atomId) {
-        decrements.merge(atomId, 1L, Long::sum);
+        add(atomId, 1);
+    }
+
+    /** {@code positions} removed positions pointed at this atom. */
+    void add(long atomId, long positions) {
+        decrements.merge(atomId, positions, Long::sum);
         candidates.add(atomId);
     }
 

@@ -19,11 +19,11 @@ import java.util.Optional;
 /**
  * Deleting files on H2 (table DeletionJobs, script 130). A request removes the tenant's ownership; when nobody owns
  * the file any longer it takes a detached content hash (so a re-ingest of the same bytes starts afresh) and a job
- * removes its rows a batch at a time: compositions, then the model's coefficients, then (erase) their history, then
- * the rest at once (embeddings, graph nodes and edges with their removals queued for the cold tier, layers, model,
- * the file atom). Each batch is one transaction that also advances the job's counters, so a resumed job neither
- * repeats nor skips a row. Reference counts go down by exactly the rows removed; leaves are released with
- * {@link AtomRelease}, the same lock order writers use.
+ * removes its rows a batch at a time: compositions (segment positions, then rows of the row table), then the model's
+ * coefficients, then (erase) their history, then the rest at once (embeddings, graph nodes and edges with their
+ * removals queued for the cold tier, layers, model, the file atom). Each batch is one transaction that also advances
+ * the job's counters, so a resumed job neither repeats nor skips a position. Reference counts go down by exactly the
+ * positions removed; leaves are released with {@link AtomRelease}, the same lock order writers use.
  */
 record EmbeddedDeletions(UnitOfWork tx) implements Deletions {
 
@@ -96,7 +96,8 @@ record EmbeddedDeletions(UnitOfWork tx) implements Deletions {
                     || count(c, "SELECT COUNT(*) FROM AtomOwners WHERE AtomId = ?", fileAtomId) > 0;
             long total = 0;
             if (!ownershipOnly) {
-                total = count(c, "SELECT COUNT(*) FROM AtomCompositions WHERE ParentAtomId = ?", fileAtomId);
+                total = new SegmentRemoval(c, fileAtomId).positions()
+                        + count(c, "SELECT COUNT(*) FROM AtomCompositionRows WHERE ParentAtomId = ?", fileAtomId);
                 if (modelId != 0) {
                     long coefficients = count(c, "SELECT COUNT(*) FROM TensorAtomCoefficients WHERE ModelId = ?",
                             modelId);
@@ -205,15 +206,23 @@ record EmbeddedDeletions(UnitOfWork tx) implements Deletions {
         });
     }
 
-    /** The first rows of the file in sequence order: one contiguous key range, deleted as such. */
+    /**
+     * The file's first positions: from its segments (whole ones, then the head of the next, {@link SegmentRemoval}),
+     * then from the row table in sequence order (one contiguous key range, deleted as such).
+     */
     private static long compositions(Connection c, AtomRelease release, long file, int maxRows) throws SQLException {
+        long removed = new SegmentRemoval(c, file).removeFirst(maxRows, release);
+        if (removed == maxRows) {
+            release.apply();
+            return removed;
+        }
         long first = -1;
         long last = -1;
         long rows = 0;
-        try (PreparedStatement ps = c.prepareStatement("SELECT ComponentAtomId, SequenceIndex FROM AtomCompositions "
+        try (PreparedStatement ps = c.prepareStatement("SELECT ComponentAtomId, SequenceIndex FROM AtomCompositionRows "
                 + "WHERE ParentAtomId = ? ORDER BY SequenceIndex FETCH FIRST ? ROWS ONLY")) {
             ps.setLong(1, file);
-            ps.setInt(2, maxRows);
+            ps.setLong(2, maxRows - removed);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     release.add(rs.getLong(1));
@@ -225,20 +234,19 @@ record EmbeddedDeletions(UnitOfWork tx) implements Deletions {
                 }
             }
         }
-        if (rows == 0) {
-            return 0;
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM AtomCompositions WHERE ParentAtomId = ? "
-                + "AND SequenceIndex BETWEEN ? AND ?")) {
-            ps.setLong(1, file);
-            ps.setLong(2, first);
-            ps.setLong(3, last);
-            if (ps.executeUpdate() != rows) {
-                throw new SQLException("the compositions of file " + file + " changed during its deletion");
+        if (rows > 0) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM AtomCompositionRows WHERE ParentAtomId = ? "
+                    + "AND SequenceIndex BETWEEN ? AND ?")) {
+                ps.setLong(1, file);
+                ps.setLong(2, first);
+                ps.setLong(3, last);
+                if (ps.executeUpdate() != rows) {
+                    throw new SQLException("the compositions of file " + file + " changed during its deletion");
+                }
             }
         }
         release.apply();
-        return rows;
+        return removed + rows;
     }
 
     /** The first coefficient rows of the model in key order, deleted by key (the history trigger keeps each). */

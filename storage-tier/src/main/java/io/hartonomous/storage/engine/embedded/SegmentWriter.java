@@ -8,8 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Writes a chunk's composition rows as segments plus the parent's dictionary, inside the chunk's transaction: one
@@ -96,78 +94,13 @@ final class SegmentWriter {
         }
     }
 
-    /**
-     * The parent ordinal of every chunk ordinal the rows use: existing dictionary entries gain the chunk's
-     * occurrences, atoms new to the parent get the next ordinals.
-     */
+    /** The parent ordinal of every chunk ordinal the rows use (the dictionary gains the chunk's occurrences). */
     private int[] dictionary(CompositionBatch rows, long[] atomIds) throws SQLException {
         long[] occurrences = new long[atomIds.length];
         for (int i = 0; i < rows.size(); i++) {
             occurrences[rows.atomOrdinal()[i]]++;
         }
-        int used = 0;
-        for (long o : occurrences) {
-            used += o > 0 ? 1 : 0;
-        }
-        Long[] ids = new Long[used];
-        int k = 0;
-        for (int i = 0; i < atomIds.length; i++) {
-            if (occurrences[i] > 0) {
-                ids[k++] = atomIds[i];
-            }
-        }
-        Map<Long, Integer> known = new HashMap<>(used * 2);
-        try (PreparedStatement ps = c.prepareStatement("SELECT d.AtomId, d.Ordinal FROM TABLE(A BIGINT = ?) t "
-                + "JOIN CompositionDictionary d ON d.ParentAtomId = ? AND d.AtomId = t.A")) {
-            ps.setObject(1, ids);
-            ps.setLong(2, parentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    known.put(rs.getLong(1), rs.getInt(2));
-                }
-            }
-        }
-        int next;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT COALESCE(MAX(Ordinal), -1) + 1 FROM CompositionDictionary WHERE ParentAtomId = ?")) {
-            ps.setLong(1, parentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                next = rs.getInt(1);
-            }
-        }
-        int[] parentOrdinal = new int[atomIds.length];
-        Integer[] ord = new Integer[used];
-        Long[] atom = new Long[used];
-        Long[] count = new Long[used];
-        k = 0;
-        for (int i = 0; i < atomIds.length; i++) {
-            if (occurrences[i] == 0) {
-                continue;
-            }
-            Integer o = known.get(atomIds[i]);
-            if (o == null) {
-                o = next++;
-                known.put(atomIds[i], o);
-            }
-            parentOrdinal[i] = o;
-            ord[k] = o;
-            atom[k] = atomIds[i];
-            count[k++] = occurrences[i];
-        }
-        try (PreparedStatement ps = c.prepareStatement("MERGE INTO CompositionDictionary d USING (SELECT "
-                + "CAST(? AS BIGINT) AS P, t.O, t.A, t.N FROM TABLE(O INT = ?, A BIGINT = ?, N BIGINT = ?) t) s "
-                + "ON d.ParentAtomId = s.P AND d.Ordinal = s.O "
-                + "WHEN MATCHED THEN UPDATE SET Occurrences = d.Occurrences + s.N "
-                + "WHEN NOT MATCHED THEN INSERT (ParentAtomId, Ordinal, AtomId, Occurrences) "
-                + "VALUES (s.P, s.O, s.A, s.N)")) {
-            ps.setLong(1, parentId);
-            ps.setObject(2, ord);
-            ps.setObject(3, atom);
-            ps.setObject(4, count);
-            ps.executeUpdate();
-        }
-        return parentOrdinal;
+        return SegmentDictionary.composition(c, parentId).add(atomIds, occurrences);
     }
 
     /** A position may be stored once: runs must not overlap each other, stored segments or stored rows. */
