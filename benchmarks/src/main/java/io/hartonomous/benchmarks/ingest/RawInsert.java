@@ -33,7 +33,7 @@ final class RawInsert {
                 + "AtomicValue, ReferenceCount) VALUES (?, ?, ?, ?, 1)", Statement.RETURN_GENERATED_KEYS);
              PreparedStatement compositions = c.prepareStatement("INSERT INTO AtomCompositionRows (ParentAtomId, "
                      + "ComponentAtomId, SequenceIndex, PositionX, PositionY) VALUES (?, ?, ?, ?, ?)");
-             PreparedStatement coefficients = c.prepareStatement("INSERT INTO TensorAtomCoefficients (ModelId, "
+             PreparedStatement coefficients = c.prepareStatement("INSERT INTO TensorCoefficientRows (ModelId, "
                      + "LayerIdx, PositionZ, PositionY, PositionX, TensorAtomId) VALUES (?, ?, ?, ?, ?, ?)")) {
             for (Chunk chunk : rows.chunks()) {
                 long[] chunkIds = atoms(atoms, chunk, ids);

@@ -204,7 +204,9 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
                     : 0;
             AtomUpserter.Result atoms = upserter.resolve(c, chunk.atoms(), delta);
             new SegmentWriter(c, job.parentAtomId()).write(chunk.compositions(), atoms.atomIds());
-            insertCoefficients(c, modelId, chunk.coefficients(), atoms.atomIds());
+            if (modelId != 0) {
+                new TensorSegmentWriter(c, modelId).write(chunk.coefficients(), atoms.atomIds());
+            }
             upserter.bumpExisting(c, atoms);
             try (PreparedStatement ps = c.prepareStatement("UPDATE IngestionJobs SET ChunksCommitted = ?, "
                     + "BytesDone = GREATEST(BytesDone, ?), NewAtoms = NewAtoms + ?, "
@@ -235,52 +237,6 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
         return delta;
     }
 
-    /**
-     * One set-based INSERT per chunk: the columns travel as arrays and H2 unnests them (TABLE(...)), which is markedly
-     * faster than a JDBC batch that H2 executes row by row.
-     */
-    private static void insertCoefficients(Connection c, long modelId, CoefficientBatch rows, long[] atomIds)
-            throws SQLException {
-        int n = rows.size();
-        if (n == 0) {
-            return;
-        }
-        Integer[] layer = new Integer[n];
-        Long[] z = new Long[n];
-        Long[] y = new Long[n];
-        Long[] x = new Long[n];
-        Long[] atom = new Long[n];
-        for (int i = 0; i < n; i++) {
-            layer[i] = rows.layerIdx()[i];
-            z[i] = rows.positionZ()[i];
-            y[i] = rows.positionY()[i];
-            x[i] = rows.positionX()[i];
-            atom[i] = atomIds[rows.atomOrdinal()[i]];
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO TensorAtomCoefficients (ModelId, LayerIdx, "
-                + "PositionZ, PositionY, PositionX, TensorAtomId) SELECT CAST(? AS BIGINT), t.L, t.Z, t.Y, t.X, t.A "
-                + "FROM TABLE(L INT = ?, Z BIGINT = ?, Y BIGINT = ?, X BIGINT = ?, A BIGINT = ?) t")) {
-            ps.setLong(1, modelId);
-            ps.setObject(2, layer);
-            ps.setObject(3, z);
-            ps.setObject(4, y);
-            ps.setObject(5, x);
-            ps.setObject(6, atom);
-            executeRows(ps, "coefficient");
-        }
-    }
-
-    private static void executeRows(PreparedStatement ps, String what) throws SQLException {
-        try {
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            if (H2Errors.isUniqueViolation(e)) {
-                throw new ConflictException("a " + what + " row repeats a position that is already stored");
-            }
-            throw e;
-        }
-    }
-
     @Override
     public IngestionJob completeJob(long jobId, String metadataJson) {
         return tx.inTransaction("completeJob", c -> {
@@ -295,8 +251,8 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
                     + "WHERE ParentAtomId = ?1)", job.parentAtomId());
             Optional<Model> model = EmbeddedModelStore.modelByJob(c, jobId);
             if (model.isPresent()) {
-                distinct += countDistinct(c, "SELECT COUNT(DISTINCT TensorAtomId) FROM TensorAtomCoefficients "
-                        + "WHERE ModelId = ?", model.get().modelId());
+                distinct += countDistinct(c, "SELECT COUNT(*) FROM TensorDictionary WHERE ModelId = ? "
+                        + "AND Occurrences > 0", model.get().modelId());
             }
             if (metadataJson != null) {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE Atoms SET Metadata = ? WHERE AtomId = ?")) {

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -73,6 +74,40 @@ final class SegmentDictionary {
             delta[k++] = occurrences[i];
         }
         apply(ord, atom, delta);
+        return ordinal;
+    }
+
+    /**
+     * The ordinal of each of {@code atomIds} (distinct), an entry with no occurrences made for those new to the owner
+     * (tensors only: their entries may stand at zero).
+     */
+    int[] entries(long[] atomIds) throws SQLException {
+        if (dropEmpty) {
+            throw new IllegalStateException(table + " keeps no entries without occurrences");
+        }
+        long[] any = new long[atomIds.length];
+        Arrays.fill(any, 1);
+        Map<Long, Integer> known = lookup(atomIds, any);
+        int[] ordinal = new int[atomIds.length];
+        java.util.List<Integer> newOrd = new java.util.ArrayList<>();
+        java.util.List<Long> newAtom = new java.util.ArrayList<>();
+        int next = -1;
+        for (int i = 0; i < atomIds.length; i++) {
+            Integer o = known.get(atomIds[i]);
+            if (o == null) {
+                if (next < 0) {
+                    next = nextOrdinal();
+                }
+                o = next++;
+                known.put(atomIds[i], o);
+                newOrd.add(o);
+                newAtom.add(atomIds[i]);
+            }
+            ordinal[i] = o;
+        }
+        Long[] zero = new Long[newOrd.size()];
+        Arrays.fill(zero, 0L);
+        apply(newOrd.toArray(new Integer[0]), newAtom.toArray(new Long[0]), zero);
         return ordinal;
     }
 

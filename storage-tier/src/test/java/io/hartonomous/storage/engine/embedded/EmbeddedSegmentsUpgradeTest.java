@@ -32,13 +32,13 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A database written before segments (every embedded script but 140/145 deployed, composition rows in the
+ * A database written before segments (every embedded script but 140-165 deployed, composition rows in the
  * AtomCompositions table as the row-per-position writer left them) opened by this version: 140 renames the table and
  * 145 lays the views over it, also when 140 had stopped half-way before; the old rows read back unchanged beside new
  * segment files, and deleting the old file removes its rows with exact counts.
  */
 class EmbeddedSegmentsUpgradeTest {
-    private static final Set<String> SEGMENT_SCRIPTS = Set.of("140", "145");
+    private static final Set<String> SEGMENT_SCRIPTS = Set.of("140", "145", "160", "165");
     private static final int WIDTH = 10;
     private static final int PIXELS = 50;
 
