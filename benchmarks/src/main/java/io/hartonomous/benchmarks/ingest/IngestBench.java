@@ -50,8 +50,10 @@ public final class IngestBench {
             case "large-dense" -> BenchmarkDoc.replaceSection(docs, "ingest-large-dense",
                     LARGE_HEADER + LargeModel.run(Files.createTempDirectory("hart-bench-large"), "dense",
                             Long.parseLong(BenchArgs.option(args, "--mb", "256")) << 20));
+            case "scale" -> System.out.print(ScaleBench.run(root, Integer.parseInt(BenchArgs.option(args, "--scale", "2"))));
             default -> {
-                System.err.println("usage: IngestBench end-to-end|large-sparse|large-dense [--mb N] [--docs FILE]");
+                System.err.println("usage: IngestBench end-to-end|large-sparse|large-dense|scale [--mb N] [--scale N] "
+                        + "[--docs FILE]");
                 System.exit(2);
             }
         }

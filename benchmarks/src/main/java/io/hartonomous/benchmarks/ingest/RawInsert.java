@@ -31,9 +31,9 @@ final class RawInsert {
         Map<ContentHash, Long> ids = new HashMap<>();
         try (PreparedStatement atoms = c.prepareStatement("INSERT INTO Atoms (ContentHash, Modality, Subtype, "
                 + "AtomicValue, ReferenceCount) VALUES (?, ?, ?, ?, 1)", Statement.RETURN_GENERATED_KEYS);
-             PreparedStatement compositions = c.prepareStatement("INSERT INTO AtomCompositions (ParentAtomId, "
+             PreparedStatement compositions = c.prepareStatement("INSERT INTO AtomCompositionRows (ParentAtomId, "
                      + "ComponentAtomId, SequenceIndex, PositionX, PositionY) VALUES (?, ?, ?, ?, ?)");
-             PreparedStatement coefficients = c.prepareStatement("INSERT INTO TensorAtomCoefficients (ModelId, "
+             PreparedStatement coefficients = c.prepareStatement("INSERT INTO TensorCoefficientRows (ModelId, "
                      + "LayerIdx, PositionZ, PositionY, PositionX, TensorAtomId) VALUES (?, ?, ?, ?, ?, ?)")) {
             for (Chunk chunk : rows.chunks()) {
                 long[] chunkIds = atoms(atoms, chunk, ids);

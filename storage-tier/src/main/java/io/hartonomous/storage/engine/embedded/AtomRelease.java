@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The reference counts one deletion batch gives back, inside its transaction: every removed row that pointed at an
- * atom decrements it by one, then leaves nothing points at any longer (no row, no weight history) are deleted. Atoms
+ * The reference counts one deletion batch gives back, inside its transaction: every removed position that pointed at
+ * an atom decrements it by one, then leaves nothing points at any longer are deleted (no reference, and listed in no
+ * model's tensor dictionary: a weight's history points into its model's dictionary). Atoms
  * are touched in ContentHash order like {@link AtomUpserter} touches them, so a deletion and a concurrent chunk of
  * an overlapping file never wait on each other in a cycle; a chunk that found an atom this batch then deleted sees
  * its increment update no row and retries (docs/decisions.md "Reference-count races").
@@ -32,11 +33,16 @@ final class AtomRelease {
 
     /** One removed row pointed at this atom. */
     void add(long atomId) {
-        decrements.merge(atomId, 1L, Long::sum);
+        add(atomId, 1);
+    }
+
+    /** {@code positions} removed positions pointed at this atom. */
+    void add(long atomId, long positions) {
+        decrements.merge(atomId, positions, Long::sum);
         candidates.add(atomId);
     }
 
-    /** The atom may be unreferenced now without a decrement (its last history row went). */
+    /** The atom may be unreferenced now without a decrement (its dictionary entry went). */
     void candidate(long atomId) {
         candidates.add(atomId);
     }
@@ -65,8 +71,8 @@ final class AtomRelease {
             }
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM Atoms WHERE AtomId = ? AND ReferenceCount = 0 "
-                + "AND Subtype <> 'file' AND NOT EXISTS (SELECT 1 FROM TensorAtomCoefficientsHistory h "
-                + "WHERE h.TensorAtomId = Atoms.AtomId)")) {
+                + "AND Subtype <> 'file' AND NOT EXISTS (SELECT 1 FROM TensorDictionary d "
+                + "WHERE d.AtomId = Atoms.AtomId)")) {
             for (long id : ordered) {
                 ps.setLong(1, id);
                 ps.addBatch();

@@ -9,15 +9,24 @@ import io.hartonomous.storage.contract.atoms.Modality;
 import io.hartonomous.storage.contract.NotFoundException;
 import io.hartonomous.storage.contract.atoms.PlacedValue;
 import io.hartonomous.storage.engine.jdbc.Binder;
-import io.hartonomous.storage.engine.jdbc.Cursor;
-import io.hartonomous.storage.engine.jdbc.RowMapper;
 import io.hartonomous.storage.engine.jdbc.UnitOfWork;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.StreamSupport;
 import java.util.stream.Stream;
 
 /** Atom and composition reads under the tenant predicate. */
@@ -43,54 +52,107 @@ record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
         }
     }
 
-    /*
-     * Pages of a parent's rows. ORDER BY names the whole key prefix (ParentAtomId, SequenceIndex): H2 then reads the
-     * primary key in order and stops at the LIMIT; ordered by SequenceIndex alone it sorts every remaining row of the
-     * parent for each page (reconstructing a 270k-pixel image took 4.5 s instead of 0.3 s).
-     */
-    static final String COMPOSITIONS_PAGE = "SELECT ParentAtomId, ComponentAtomId, SequenceIndex, PositionX, "
-            + "PositionY FROM AtomCompositions WHERE ParentAtomId = ? AND SequenceIndex >= ? "
-            + "ORDER BY ParentAtomId, SequenceIndex LIMIT ?";
-    static final String PLACED_VALUES_PAGE = "SELECT c.SequenceIndex, c.PositionX, c.PositionY, a.Modality, "
-            + "a.Subtype, a.AtomicValue FROM AtomCompositions c JOIN Atoms a ON a.AtomId = c.ComponentAtomId "
-            + "WHERE c.ParentAtomId = ? AND c.SequenceIndex >= ? ORDER BY c.ParentAtomId, c.SequenceIndex LIMIT ?";
+    /** Positions decoded per read: one bounded range of segments and one atom lookup per distinct value. */
+    private static final int WINDOW = 65_536;
 
     @Override
     public Stream<AtomComposition> compositions(long parentAtomId, long fromSequence, long limit) {
         requireVisibleParent(parentAtomId);
-        return tx.stream("compositions", Cursor.query(COMPOSITIONS_PAGE, Rows.FETCH_SIZE, page(parentAtomId,
-                fromSequence, limit)), rs -> new AtomComposition(rs.getLong("ParentAtomId"),
-                rs.getLong("ComponentAtomId"), rs.getLong("SequenceIndex"), rs.getLong("PositionX"),
-                rs.getLong("PositionY")));
+        return windows("compositions", parentAtomId, fromSequence, limit, (c, w) -> {
+            List<AtomComposition> out = new ArrayList<>(w.size());
+            for (int i = 0; i < w.size(); i++) {
+                out.add(new AtomComposition(parentAtomId, w.atomId()[i], w.sequence()[i], w.x()[i], w.y()[i]));
+            }
+            return out;
+        });
     }
 
     @Override
     public Stream<PlacedValue> placedValues(long parentAtomId, long fromSequence, long limit) {
         requireVisibleParent(parentAtomId);
-        return tx.stream("placedValues", Cursor.query(PLACED_VALUES_PAGE, Rows.FETCH_SIZE, page(parentAtomId,
-                fromSequence, limit)), new RowMapper<>() {
-                    private AtomType last;
-
-                    @Override
-                    public PlacedValue map(ResultSet rs) throws SQLException {
-                        String modality = rs.getString("Modality");
-                        String subtype = rs.getString("Subtype");
-                        if (last == null || !last.subtype().equals(subtype)
-                                || !last.modality().wireName().equals(modality)) {
-                            last = AtomType.of(Modality.fromWireName(modality), subtype);
-                        }
-                        return new PlacedValue(rs.getLong("SequenceIndex"), rs.getLong("PositionX"),
-                                rs.getLong("PositionY"), last, rs.getBytes("AtomicValue"));
-                    }
-                });
+        return windows("placedValues", parentAtomId, fromSequence, limit, (c, w) -> {
+            Map<Long, PlacedAtom> atoms = atomsById(c, w);
+            List<PlacedValue> out = new ArrayList<>(w.size());
+            for (int i = 0; i < w.size(); i++) {
+                PlacedAtom a = atoms.get(w.atomId()[i]);
+                out.add(new PlacedValue(w.sequence()[i], w.x()[i], w.y()[i], a.type(), a.value()));
+            }
+            return out;
+        });
     }
 
-    private static Binder<PreparedStatement> page(long parentAtomId, long fromSequence, long limit) {
-        return ps -> {
-            ps.setLong(1, parentAtomId);
-            ps.setLong(2, fromSequence);
-            ps.setLong(3, limit);
+    private record PlacedAtom(AtomType type, byte[] value) {
+    }
+
+    private static Map<Long, PlacedAtom> atomsById(Connection c, SegmentReader.Window w) throws SQLException {
+        Set<Long> distinct = new HashSet<>();
+        for (int i = 0; i < w.size(); i++) {
+            distinct.add(w.atomId()[i]);
+        }
+        Map<Long, PlacedAtom> atoms = new HashMap<>(distinct.size() * 2);
+        Map<String, AtomType> types = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.AtomId, a.Modality, a.Subtype, a.AtomicValue "
+                + "FROM TABLE(A BIGINT = ?) t JOIN Atoms a ON a.AtomId = t.A")) {
+            ps.setObject(1, distinct.toArray(new Long[0]));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String modality = rs.getString(2);
+                    String subtype = rs.getString(3);
+                    AtomType type = types.computeIfAbsent(modality + "/" + subtype,
+                            k -> AtomType.of(Modality.fromWireName(modality), subtype));
+                    atoms.put(rs.getLong(1), new PlacedAtom(type, rs.getBytes(4)));
+                }
+            }
+        }
+        return atoms;
+    }
+
+    private record Page<T>(int size, long last, List<T> items) {
+    }
+
+    @FunctionalInterface
+    private interface WindowMapper<T> {
+        List<T> map(Connection c, SegmentReader.Window window) throws SQLException;
+    }
+
+    /**
+     * A lazy stream over bounded reads: each window is its own short read (no connection held between windows), so
+     * memory stays at one window whatever the limit.
+     */
+    private <T> Stream<T> windows(String operation, long parentAtomId, long fromSequence, long limit,
+                                  WindowMapper<T> mapper) {
+        Iterator<List<T>> pages = new Iterator<>() {
+            private long cursor = fromSequence;
+            private long remaining = limit;
+            private List<T> next;
+
+            @Override
+            public boolean hasNext() {
+                if (next == null && remaining > 0 && cursor >= 0) {
+                    int want = (int) Math.min(remaining, WINDOW);
+                    Page<T> page = tx.read(operation, c -> {
+                        SegmentReader.Window w = new SegmentReader(c, parentAtomId).read(cursor, want);
+                        return new Page<>(w.size(), w.size() == 0 ? 0 : w.last(), mapper.map(c, w));
+                    });
+                    remaining = page.size() < want ? 0 : remaining - page.size();
+                    cursor = page.size() == 0 || page.last() == Long.MAX_VALUE ? -1 : page.last() + 1;
+                    next = page.items();
+                }
+                return next != null && !next.isEmpty();
+            }
+
+            @Override
+            public List<T> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                List<T> page = next;
+                next = null;
+                return page;
+            }
         };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(pages, Spliterator.ORDERED), false)
+                .flatMap(List::stream);
     }
 
     @Override
@@ -98,8 +160,10 @@ record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
         requireVisibleParent(parentAtomId);
         return tx.read("compositionCount", c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT COUNT(*) FROM AtomCompositions WHERE ParentAtomId = ?")) {
+                    "SELECT (SELECT COALESCE(SUM(PositionCount), 0) FROM CompositionSegments WHERE ParentAtomId = ?) "
+                            + "+ (SELECT COUNT(*) FROM AtomCompositionRows WHERE ParentAtomId = ?)")) {
                 ps.setLong(1, parentAtomId);
+                ps.setLong(2, parentAtomId);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return rs.getLong(1);

@@ -19,11 +19,11 @@ import java.util.Optional;
 /**
  * Deleting files on H2 (table DeletionJobs, script 130). A request removes the tenant's ownership; when nobody owns
  * the file any longer it takes a detached content hash (so a re-ingest of the same bytes starts afresh) and a job
- * removes its rows a batch at a time: compositions, then the model's coefficients, then (erase) their history, then
- * the rest at once (embeddings, graph nodes and edges with their removals queued for the cold tier, layers, model,
- * the file atom). Each batch is one transaction that also advances the job's counters, so a resumed job neither
- * repeats nor skips a row. Reference counts go down by exactly the rows removed; leaves are released with
- * {@link AtomRelease}, the same lock order writers use.
+ * removes its rows a batch at a time: compositions (segment positions, then rows of the row table), then the model's
+ * tensor segments (moved to history), then (erase) their history and the model's dictionary, then the rest at once (embeddings, graph nodes and edges with their
+ * removals queued for the cold tier, layers, model, the file atom). Each batch is one transaction that also advances
+ * the job's counters, so a resumed job neither repeats nor skips a position. Reference counts go down by exactly the
+ * positions removed; leaves are released with {@link AtomRelease}, the same lock order writers use.
  */
 record EmbeddedDeletions(UnitOfWork tx) implements Deletions {
 
@@ -96,14 +96,13 @@ record EmbeddedDeletions(UnitOfWork tx) implements Deletions {
                     || count(c, "SELECT COUNT(*) FROM AtomOwners WHERE AtomId = ?", fileAtomId) > 0;
             long total = 0;
             if (!ownershipOnly) {
-                total = count(c, "SELECT COUNT(*) FROM AtomCompositions WHERE ParentAtomId = ?", fileAtomId);
+                total = new SegmentRemoval(c, fileAtomId).positions()
+                        + count(c, "SELECT COUNT(*) FROM AtomCompositionRows WHERE ParentAtomId = ?", fileAtomId);
                 if (modelId != 0) {
-                    long coefficients = count(c, "SELECT COUNT(*) FROM TensorAtomCoefficients WHERE ModelId = ?",
-                            modelId);
-                    // Erasing also removes the history rows, including those the coefficients' own removal adds.
-                    total += coefficients + (erase ? coefficients
-                            + count(c, "SELECT COUNT(*) FROM TensorAtomCoefficientsHistory WHERE ModelId = ?",
-                            modelId) : 0);
+                    TensorSegmentRemoval tensors = new TensorSegmentRemoval(c, modelId);
+                    long weights = tensors.weights();
+                    // Erasing also removes the history, including the versions the weights' own removal adds.
+                    total += weights + (erase ? weights + tensors.historyValues() : 0);
                 }
                 try (PreparedStatement ps = c.prepareStatement("UPDATE Atoms SET ContentHash = ? WHERE AtomId = ?")) {
                     ps.setBytes(1, DeletionRows.detachedHash(fileAtomId));
@@ -174,16 +173,20 @@ record EmbeddedDeletions(UnitOfWork tx) implements Deletions {
                     }
                 }
                 case COEFFICIENTS -> {
-                    rows = coefficients(c, release, work.modelId(), maxRows);
+                    rows = new TensorSegmentRemoval(c, work.modelId()).retire(maxRows, release);
+                    release.apply();
                     if (rows == 0) {
                         next = work.job().erase() ? Phase.HISTORY : Phase.FINISH;
                     }
                 }
                 case HISTORY -> {
-                    rows = history(c, release, work.modelId(), maxRows);
-                    if (rows == 0) {
+                    // The versions first, then the dictionary they point into (its leaves purged with it).
+                    TensorSegmentRemoval tensors = new TensorSegmentRemoval(c, work.modelId());
+                    rows = tensors.dropVersions(maxRows);
+                    if (rows == 0 && tensors.dropDictionary(maxRows, release) == 0) {
                         next = Phase.FINISH;
                     }
+                    release.apply();
                 }
                 case FINISH -> {
                     finish(c, work);
@@ -205,15 +208,23 @@ record EmbeddedDeletions(UnitOfWork tx) implements Deletions {
         });
     }
 
-    /** The first rows of the file in sequence order: one contiguous key range, deleted as such. */
+    /**
+     * The file's first positions: from its segments (whole ones, then the head of the next, {@link SegmentRemoval}),
+     * then from the row table in sequence order (one contiguous key range, deleted as such).
+     */
     private static long compositions(Connection c, AtomRelease release, long file, int maxRows) throws SQLException {
+        long removed = new SegmentRemoval(c, file).removeFirst(maxRows, release);
+        if (removed == maxRows) {
+            release.apply();
+            return removed;
+        }
         long first = -1;
         long last = -1;
         long rows = 0;
-        try (PreparedStatement ps = c.prepareStatement("SELECT ComponentAtomId, SequenceIndex FROM AtomCompositions "
+        try (PreparedStatement ps = c.prepareStatement("SELECT ComponentAtomId, SequenceIndex FROM AtomCompositionRows "
                 + "WHERE ParentAtomId = ? ORDER BY SequenceIndex FETCH FIRST ? ROWS ONLY")) {
             ps.setLong(1, file);
-            ps.setInt(2, maxRows);
+            ps.setLong(2, maxRows - removed);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     release.add(rs.getLong(1));
@@ -225,84 +236,19 @@ record EmbeddedDeletions(UnitOfWork tx) implements Deletions {
                 }
             }
         }
-        if (rows == 0) {
-            return 0;
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM AtomCompositions WHERE ParentAtomId = ? "
-                + "AND SequenceIndex BETWEEN ? AND ?")) {
-            ps.setLong(1, file);
-            ps.setLong(2, first);
-            ps.setLong(3, last);
-            if (ps.executeUpdate() != rows) {
-                throw new SQLException("the compositions of file " + file + " changed during its deletion");
-            }
-        }
-        release.apply();
-        return rows;
-    }
-
-    /** The first coefficient rows of the model in key order, deleted by key (the history trigger keeps each). */
-    private static long coefficients(Connection c, AtomRelease release, long modelId, int maxRows)
-            throws SQLException {
-        List<long[]> keys = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT LayerIdx, PositionZ, PositionY, PositionX, TensorAtomId "
-                + "FROM TensorAtomCoefficients WHERE ModelId = ? ORDER BY LayerIdx, PositionZ, PositionY, PositionX "
-                + "FETCH FIRST ? ROWS ONLY")) {
-            ps.setLong(1, modelId);
-            ps.setInt(2, maxRows);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    keys.add(new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)});
-                    release.add(rs.getLong(5));
+        if (rows > 0) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM AtomCompositionRows WHERE ParentAtomId = ? "
+                    + "AND SequenceIndex BETWEEN ? AND ?")) {
+                ps.setLong(1, file);
+                ps.setLong(2, first);
+                ps.setLong(3, last);
+                if (ps.executeUpdate() != rows) {
+                    throw new SQLException("the compositions of file " + file + " changed during its deletion");
                 }
             }
         }
-        if (keys.isEmpty()) {
-            return 0;
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM TensorAtomCoefficients WHERE ModelId = ? "
-                + "AND LayerIdx = ? AND PositionZ = ? AND PositionY = ? AND PositionX = ?")) {
-            for (long[] key : keys) {
-                ps.setLong(1, modelId);
-                ps.setInt(2, (int) key[0]);
-                ps.setLong(3, key[1]);
-                ps.setLong(4, key[2]);
-                ps.setLong(5, key[3]);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
         release.apply();
-        return keys.size();
-    }
-
-    /** Erase: the model's weight history, a batch at a time; leaves it alone kept are purged with it. */
-    private static long history(Connection c, AtomRelease release, long modelId, int maxRows) throws SQLException {
-        List<Long> rowIds = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT _ROWID_, TensorAtomId FROM TensorAtomCoefficientsHistory "
-                + "WHERE ModelId = ? FETCH FIRST ? ROWS ONLY")) {
-            ps.setLong(1, modelId);
-            ps.setInt(2, maxRows);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rowIds.add(rs.getLong(1));
-                    release.candidate(rs.getLong(2));
-                }
-            }
-        }
-        if (rowIds.isEmpty()) {
-            return 0;
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM TensorAtomCoefficientsHistory WHERE _ROWID_ = ?")) {
-            for (long id : rowIds) {
-                ps.setLong(1, id);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-        release.apply();
-        return rowIds.size();
+        return removed + rows;
     }
 
     /** Everything else of the file, at once (a handful of rows): graph, embeddings, layers, model, the atom. */

@@ -203,8 +203,10 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
                     "job " + jobId + " has coefficient rows but no registered model")).modelId()
                     : 0;
             AtomUpserter.Result atoms = upserter.resolve(c, chunk.atoms(), delta);
-            insertCompositions(c, job.parentAtomId(), chunk.compositions(), atoms.atomIds());
-            insertCoefficients(c, modelId, chunk.coefficients(), atoms.atomIds());
+            new SegmentWriter(c, job.parentAtomId()).write(chunk.compositions(), atoms.atomIds());
+            if (modelId != 0) {
+                new TensorSegmentWriter(c, modelId).write(chunk.coefficients(), atoms.atomIds());
+            }
             upserter.bumpExisting(c, atoms);
             try (PreparedStatement ps = c.prepareStatement("UPDATE IngestionJobs SET ChunksCommitted = ?, "
                     + "BytesDone = GREATEST(BytesDone, ?), NewAtoms = NewAtoms + ?, "
@@ -235,80 +237,6 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
         return delta;
     }
 
-    /**
-     * One set-based INSERT per chunk: the columns travel as arrays and H2 unnests them (TABLE(...)), which is markedly
-     * faster than a JDBC batch that H2 executes row by row.
-     */
-    private static void insertCompositions(Connection c, long parentId, CompositionBatch rows, long[] atomIds)
-            throws SQLException {
-        int n = rows.size();
-        if (n == 0) {
-            return;
-        }
-        Long[] component = new Long[n];
-        Long[] sequence = new Long[n];
-        Long[] x = new Long[n];
-        Long[] y = new Long[n];
-        for (int i = 0; i < n; i++) {
-            component[i] = atomIds[rows.atomOrdinal()[i]];
-            sequence[i] = rows.sequenceIndex()[i];
-            x[i] = rows.positionX()[i];
-            y[i] = rows.positionY()[i];
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO AtomCompositions (ParentAtomId, ComponentAtomId, "
-                + "SequenceIndex, PositionX, PositionY) SELECT CAST(? AS BIGINT), t.C, t.S, t.X, t.Y "
-                + "FROM TABLE(C BIGINT = ?, S BIGINT = ?, X BIGINT = ?, Y BIGINT = ?) t")) {
-            ps.setLong(1, parentId);
-            ps.setObject(2, component);
-            ps.setObject(3, sequence);
-            ps.setObject(4, x);
-            ps.setObject(5, y);
-            executeRows(ps, "composition");
-        }
-    }
-
-    private static void insertCoefficients(Connection c, long modelId, CoefficientBatch rows, long[] atomIds)
-            throws SQLException {
-        int n = rows.size();
-        if (n == 0) {
-            return;
-        }
-        Integer[] layer = new Integer[n];
-        Long[] z = new Long[n];
-        Long[] y = new Long[n];
-        Long[] x = new Long[n];
-        Long[] atom = new Long[n];
-        for (int i = 0; i < n; i++) {
-            layer[i] = rows.layerIdx()[i];
-            z[i] = rows.positionZ()[i];
-            y[i] = rows.positionY()[i];
-            x[i] = rows.positionX()[i];
-            atom[i] = atomIds[rows.atomOrdinal()[i]];
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO TensorAtomCoefficients (ModelId, LayerIdx, "
-                + "PositionZ, PositionY, PositionX, TensorAtomId) SELECT CAST(? AS BIGINT), t.L, t.Z, t.Y, t.X, t.A "
-                + "FROM TABLE(L INT = ?, Z BIGINT = ?, Y BIGINT = ?, X BIGINT = ?, A BIGINT = ?) t")) {
-            ps.setLong(1, modelId);
-            ps.setObject(2, layer);
-            ps.setObject(3, z);
-            ps.setObject(4, y);
-            ps.setObject(5, x);
-            ps.setObject(6, atom);
-            executeRows(ps, "coefficient");
-        }
-    }
-
-    private static void executeRows(PreparedStatement ps, String what) throws SQLException {
-        try {
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            if (H2Errors.isUniqueViolation(e)) {
-                throw new ConflictException("a " + what + " row repeats a position that is already stored");
-            }
-            throw e;
-        }
-    }
-
     @Override
     public IngestionJob completeJob(long jobId, String metadataJson) {
         return tx.inTransaction("completeJob", c -> {
@@ -317,12 +245,14 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
                 return job;
             }
             requireRunning(job);
-            long distinct = countDistinct(c, "SELECT COUNT(DISTINCT ComponentAtomId) FROM AtomCompositions "
-                    + "WHERE ParentAtomId = ?", job.parentAtomId());
+            // The dictionary holds each distinct atom of the segments once; the row table may repeat them.
+            long distinct = countDistinct(c, "SELECT COUNT(*) FROM (SELECT AtomId FROM CompositionDictionary "
+                    + "WHERE ParentAtomId = ?1 UNION SELECT ComponentAtomId FROM AtomCompositionRows "
+                    + "WHERE ParentAtomId = ?1)", job.parentAtomId());
             Optional<Model> model = EmbeddedModelStore.modelByJob(c, jobId);
             if (model.isPresent()) {
-                distinct += countDistinct(c, "SELECT COUNT(DISTINCT TensorAtomId) FROM TensorAtomCoefficients "
-                        + "WHERE ModelId = ?", model.get().modelId());
+                distinct += countDistinct(c, "SELECT COUNT(*) FROM TensorDictionary WHERE ModelId = ? "
+                        + "AND Occurrences > 0", model.get().modelId());
             }
             if (metadataJson != null) {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE Atoms SET Metadata = ? WHERE AtomId = ?")) {

@@ -12,7 +12,6 @@ import io.hartonomous.storage.contract.models.RollbackReport;
 import io.hartonomous.storage.contract.models.Snapshot;
 import io.hartonomous.storage.contract.models.TensorCell;
 import io.hartonomous.storage.contract.models.WeightUpdate;
-import io.hartonomous.storage.engine.jdbc.Cursor;
 import io.hartonomous.storage.engine.jdbc.UnitOfWork;
 
 import java.sql.Connection;
@@ -26,7 +25,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** Models and weight history. Weight changes go through the history trigger, so AS OF and rollback see them. */
+/**
+ * Models and weight history. Tensors are versioned segments (TensorSegmentStore): a weight change writes a new
+ * version of the segments it touches and moves the old ones to history, which AS OF and rollback read.
+ */
 record EmbeddedModelStore(String tenantId, UnitOfWork tx, AtomUpserter upserter) implements ModelStore {
     private static final String MODEL_COLUMNS = "m.ModelId, m.ParentAtomId, m.Name, m.Format, m.TensorCount, "
             + "m.ParameterCount, m.Metadata, m.CreatedAt";
@@ -109,39 +111,42 @@ record EmbeddedModelStore(String tenantId, UnitOfWork tx, AtomUpserter upserter)
         });
     }
 
-    /** A tensor now, ordered by the whole primary key: H2 walks the index in order instead of sorting it. */
-    static final String TENSOR_NOW = "SELECT t.PositionX, t.PositionY, t.PositionZ, a.Subtype, a.AtomicValue "
-            + "FROM TensorAtomCoefficients t JOIN Atoms a ON a.AtomId = t.TensorAtomId WHERE t.ModelId = ? "
-            + "AND t.LayerIdx = ? ORDER BY t.ModelId, t.LayerIdx, t.PositionZ, t.PositionY, t.PositionX";
-
+    /**
+     * A tensor as of an instant: its segment versions, read in one statement per table (one consistent read; the
+     * packed ordinals take at most four bytes a weight), then decoded lazily into cells.
+     */
     @Override
     public Stream<TensorCell> tensor(long modelId, int layerIdx, Instant asOf) {
-        tx.read("tensor", c -> requireModel(c, modelId));
-        String sql;
-        if (asOf == null) {
-            sql = TENSOR_NOW;
-        } else {
-            String cells = "SELECT PositionZ, PositionY, PositionX, TensorAtomId FROM TensorAtomCoefficients "
-                    + "WHERE ModelId = ? AND LayerIdx = ? AND ValidFrom <= ? UNION ALL SELECT PositionZ, PositionY, "
-                    + "PositionX, TensorAtomId FROM TensorAtomCoefficientsHistory WHERE ModelId = ? AND LayerIdx = ? "
-                    + "AND ValidFrom <= ? AND ValidTo > ?";
-            sql = "SELECT t.PositionX, t.PositionY, t.PositionZ, a.Subtype, a.AtomicValue FROM (" + cells
-                    + ") t JOIN Atoms a ON a.AtomId = t.TensorAtomId ORDER BY t.PositionZ, t.PositionY, t.PositionX";
-        }
-        return tx.stream("tensor", Cursor.query(sql, Rows.FETCH_SIZE, ps -> {
-            ps.setLong(1, modelId);
-            ps.setInt(2, layerIdx);
-            if (asOf != null) {
-                Rows.setInstant(ps, 3, asOf);
-                ps.setLong(4, modelId);
-                ps.setInt(5, layerIdx);
-                Rows.setInstant(ps, 6, asOf);
-                Rows.setInstant(ps, 7, asOf);
-            }
-        }), rs -> new TensorCell(rs.getLong("PositionX"), rs.getLong("PositionY"), rs.getLong("PositionZ"),
-                AtomType.of(Modality.MODEL, rs.getString("Subtype")), rs.getBytes("AtomicValue")));
+        Decoded d = tx.read("tensor", c -> decoded(c, modelId, layerIdx, asOf));
+        return d.segments().stream().flatMap(s -> java.util.stream.IntStream.range(0, s.count()).mapToObj(k -> {
+            long i = s.first() + k;
+            int ordinal = s.ordinal(k);
+            return new TensorCell(i % s.sizeX(), i / s.sizeX() % s.sizeY(), i / s.sizeX() / s.sizeY(),
+                    AtomType.of(Modality.MODEL, d.values().subtype(ordinal)), d.values().value(ordinal));
+        }));
     }
 
+    /** Decoded straight from the segments: each used value looked up once, then copied per element. */
+    @Override
+    public byte[] tensorBytes(long modelId, int layerIdx, Instant asOf) {
+        Decoded d = tx.read("tensorBytes", c -> decoded(c, modelId, layerIdx, asOf));
+        return d.values().concatenate(d.segments());
+    }
+
+    private record Decoded(List<TensorSegmentStore.Segment> segments, TensorValues values) {
+    }
+
+    private Decoded decoded(Connection c, long modelId, int layerIdx, Instant asOf) throws SQLException {
+        requireModel(c, modelId);
+        List<TensorSegmentStore.Segment> segments = new TensorSegmentStore(c, modelId).read(layerIdx, asOf);
+        return new Decoded(segments, TensorValues.of(c, modelId, segments));
+    }
+
+    /**
+     * Rewrites only the segments the updates touch: each one's old version goes to history, the new one holds the
+     * new values (a value new to the model gets the next dictionary ordinal). Reference counts move as with rows:
+     * the new value gains a reference per position it now holds, the old one loses it.
+     */
     @Override
     public int updateWeights(long modelId, int layerIdx, List<WeightUpdate> updates) {
         if (updates.isEmpty()) {
@@ -149,82 +154,141 @@ record EmbeddedModelStore(String tenantId, UnitOfWork tx, AtomUpserter upserter)
         }
         return tx.inTransaction("updateWeights", c -> {
             requireModel(c, modelId);
-            List<NewAtom> distinct = new ArrayList<>();
-            java.util.Map<io.hartonomous.storage.contract.atoms.ContentHash, Integer> ordinalOf = new java.util.HashMap<>();
-            int[] ordinals = new int[updates.size()];
-            for (int i = 0; i < updates.size(); i++) {
-                NewAtom value = updates.get(i).value();
-                Integer ordinal = ordinalOf.get(value.contentHash());
-                if (ordinal == null) {
-                    ordinal = distinct.size();
-                    ordinalOf.put(value.contentHash(), ordinal);
-                    distinct.add(value);
-                }
-                ordinals[i] = ordinal;
-            }
-            long[] delta = new long[distinct.size()];
-            for (int ordinal : ordinals) {
-                delta[ordinal]++;
-            }
-            long[] ids = upserter.upsert(c, distinct, delta).atomIds();
-            int changed = 0;
+            TensorSegmentStore store = new TensorSegmentStore(c, modelId);
+            TensorGrid grid = store.grids().get(layerIdx);
+            long[] index = new long[updates.size()];
+            java.util.Set<Long> blocks = new java.util.TreeSet<>();
             for (int i = 0; i < updates.size(); i++) {
                 WeightUpdate u = updates.get(i);
-                long previous = currentAtom(c, modelId, layerIdx, u);
-                long next = ids[ordinals[i]];
+                index[i] = grid == null ? -1 : grid.index(u.positionX(), u.positionY(), u.positionZ());
+                if (index[i] < 0) {
+                    throw noPosition(modelId, layerIdx, u);
+                }
+                blocks.add(index[i] / TensorSegmentStore.BLOCK);
+            }
+            List<TensorSegmentStore.Segment> locked = store.lockBlocks(layerIdx, blocks.toArray(new Long[0]));
+
+            List<NewAtom> distinct = new ArrayList<>();
+            java.util.Map<io.hartonomous.storage.contract.atoms.ContentHash, Integer> slotOf = new java.util.HashMap<>();
+            int[] slot = new int[updates.size()];
+            for (int i = 0; i < updates.size(); i++) {
+                NewAtom value = updates.get(i).value();
+                Integer s = slotOf.get(value.contentHash());
+                if (s == null) {
+                    s = distinct.size();
+                    slotOf.put(value.contentHash(), s);
+                    distinct.add(value);
+                }
+                slot[i] = s;
+            }
+            long[] delta = new long[distinct.size()];
+            for (int s : slot) {
+                delta[s]++;
+            }
+            long[] ids = upserter.upsert(c, distinct, delta).atomIds();
+            SegmentDictionary dictionary = SegmentDictionary.tensor(c, modelId);
+            int[] ordinalOf = dictionary.entries(ids);
+
+            // The updates applied in order to the decoded segments, as the row model applied them row by row.
+            java.util.Map<Long, int[]> working = new java.util.LinkedHashMap<>();
+            java.util.Map<Long, TensorSegmentStore.Segment> byFirst = new java.util.HashMap<>();
+            java.util.Map<Integer, Long> occurrences = new java.util.HashMap<>();
+            java.util.Map<Integer, Long> released = new java.util.HashMap<>();
+            int changed = 0;
+            for (int i = 0; i < updates.size(); i++) {
+                TensorSegmentStore.Segment seg = containing(locked, index[i]);
+                if (seg == null) {
+                    throw noPosition(modelId, layerIdx, updates.get(i));
+                }
+                byFirst.put(seg.first(), seg);
+                int[] ords = working.computeIfAbsent(seg.first(), f -> seg.decode());
+                int k = (int) (index[i] - seg.first());
+                int previous = ords[k];
+                int next = ordinalOf[slot[i]];
                 if (previous == next) {
-                    adjustReferences(c, next, -1);
+                    released.merge(next, 1L, Long::sum); // the upsert's reference: the value was there already
                     continue;
                 }
-                replaceAtom(c, modelId, layerIdx, u.positionZ(), u.positionY(), u.positionX(), next);
-                adjustReferences(c, previous, -1);
+                ords[k] = next;
+                occurrences.merge(previous, -1L, Long::sum);
+                occurrences.merge(next, 1L, Long::sum);
+                released.merge(previous, 1L, Long::sum);
                 changed++;
             }
+            writeVersions(store, byFirst, working);
+            dictionary.adjust(nonZero(occurrences));
+            adjustReferences(c, dictionary, released, -1);
             return changed;
         });
     }
 
-    private static long currentAtom(Connection c, long modelId, int layerIdx, WeightUpdate u) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT TensorAtomId FROM TensorAtomCoefficients WHERE ModelId = ? "
-                + "AND LayerIdx = ? AND PositionZ = ? AND PositionY = ? AND PositionX = ? FOR UPDATE")) {
-            ps.setLong(1, modelId);
-            ps.setInt(2, layerIdx);
-            ps.setLong(3, u.positionZ());
-            ps.setLong(4, u.positionY());
-            ps.setLong(5, u.positionX());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new NotFoundException("tensor " + layerIdx + " of model " + modelId + " has no position ("
-                            + u.positionX() + ", " + u.positionY() + ", " + u.positionZ() + ")");
+    /** The current segment of the locked ones that holds element {@code index}, or null. */
+    private static TensorSegmentStore.Segment containing(List<TensorSegmentStore.Segment> segments, long index) {
+        for (TensorSegmentStore.Segment s : segments) {
+            if (s.first() <= index && index < s.end()) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** New versions of the segments whose values differ now; the replaced versions go to history. */
+    private static void writeVersions(TensorSegmentStore store, java.util.Map<Long, TensorSegmentStore.Segment> old,
+                                      java.util.Map<Long, int[]> values) throws SQLException {
+        Instant now = TensorSegmentStore.versionTime(List.copyOf(old.values()));
+        for (java.util.Map.Entry<Long, int[]> e : values.entrySet()) {
+            TensorSegmentStore.Segment seg = old.get(e.getKey());
+            int replaced = 0;
+            for (int k = 0; k < seg.count(); k++) {
+                if (seg.ordinal(k) != e.getValue()[k]) {
+                    replaced++;
                 }
-                return rs.getLong(1);
+            }
+            if (replaced > 0) {
+                store.replace(seg, seg.with(e.getValue(), now), replaced);
             }
         }
     }
 
-    private static void replaceAtom(Connection c, long modelId, int layerIdx, long z, long y, long x, long atomId)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE TensorAtomCoefficients SET TensorAtomId = ? "
-                + "WHERE ModelId = ? AND LayerIdx = ? AND PositionZ = ? AND PositionY = ? AND PositionX = ?")) {
-            ps.setLong(1, atomId);
-            ps.setLong(2, modelId);
-            ps.setInt(3, layerIdx);
-            ps.setLong(4, z);
-            ps.setLong(5, y);
-            ps.setLong(6, x);
-            ps.executeUpdate();
-        }
+    private static java.util.Map<Integer, Long> nonZero(java.util.Map<Integer, Long> deltas) {
+        java.util.Map<Integer, Long> out = new java.util.HashMap<>();
+        deltas.forEach((k, v) -> {
+            if (v != 0) {
+                out.put(k, v);
+            }
+        });
+        return out;
     }
 
-    private static void adjustReferences(Connection c, long atomId, long delta) throws SQLException {
+    /** Each ordinal's atom gains {@code sign * n} references, one batched statement in atom order. */
+    private static void adjustReferences(Connection c, SegmentDictionary dictionary,
+                                         java.util.Map<Integer, Long> perOrdinal, int sign) throws SQLException {
+        java.util.Map<Integer, Long> atoms = dictionary.atomIds(perOrdinal.keySet());
+        java.util.TreeMap<Long, Long> byAtom = new java.util.TreeMap<>();
+        perOrdinal.forEach((ordinal, n) -> byAtom.merge(atoms.get(ordinal), sign * n, Long::sum));
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE Atoms SET ReferenceCount = ReferenceCount + ? WHERE AtomId = ?")) {
-            ps.setLong(1, delta);
-            ps.setLong(2, atomId);
-            ps.executeUpdate();
+            for (java.util.Map.Entry<Long, Long> e : byAtom.entrySet()) {
+                if (e.getValue() != 0) {
+                    ps.setLong(1, e.getValue());
+                    ps.setLong(2, e.getKey());
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
         }
     }
 
+    private static NotFoundException noPosition(long modelId, int layerIdx, WeightUpdate u) {
+        return new NotFoundException("tensor " + layerIdx + " of model " + modelId + " has no position ("
+                + u.positionX() + ", " + u.positionY() + ", " + u.positionZ() + ")");
+    }
+
+    /**
+     * Only segments written after {@code to} can differ from what was valid then: for each, the version valid at
+     * {@code to} becomes current again (as a new version; the replaced one goes to history), counted by the
+     * positions whose value differs. A segment that did not exist at {@code to} is left alone, as rows were.
+     */
     @Override
     public RollbackReport rollback(long modelId, Instant to, boolean dryRun) {
         if (to.isAfter(Instant.now())) {
@@ -232,34 +296,43 @@ record EmbeddedModelStore(String tenantId, UnitOfWork tx, AtomUpserter upserter)
         }
         return tx.inTransaction("rollback", c -> {
             requireModel(c, modelId);
-            record Change(int layer, long z, long y, long x, long from, long to) {
-            }
-            List<Change> changes = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT h.LayerIdx, h.PositionZ, h.PositionY, h.PositionX, "
-                    + "cur.TensorAtomId AS CurrentAtomId, h.TensorAtomId AS HistoryAtomId "
-                    + "FROM TensorAtomCoefficientsHistory h "
-                    + "JOIN TensorAtomCoefficients cur ON cur.ModelId = h.ModelId AND cur.LayerIdx = h.LayerIdx "
-                    + "AND cur.PositionZ = h.PositionZ AND cur.PositionY = h.PositionY AND cur.PositionX = h.PositionX "
-                    + "WHERE h.ModelId = ? AND h.ValidFrom <= ? AND h.ValidTo > ? AND cur.TensorAtomId <> h.TensorAtomId")) {
-                ps.setLong(1, modelId);
-                Rows.setInstant(ps, 2, to);
-                Rows.setInstant(ps, 3, to);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        changes.add(new Change(rs.getInt("LayerIdx"), rs.getLong("PositionZ"),
-                                rs.getLong("PositionY"), rs.getLong("PositionX"), rs.getLong("CurrentAtomId"),
-                                rs.getLong("HistoryAtomId")));
+            TensorSegmentStore store = new TensorSegmentStore(c, modelId);
+            List<TensorSegmentStore.Pair> pairs = store.changedSince(to);
+            java.util.Map<Integer, Long> occurrences = new java.util.HashMap<>();
+            long changes = 0;
+            List<TensorSegmentStore.Pair> differing = new ArrayList<>();
+            for (TensorSegmentStore.Pair p : pairs) {
+                int diff = 0;
+                for (int k = 0; k < p.current().count(); k++) {
+                    int now = p.current().ordinal(k);
+                    int then = p.then().ordinal(k);
+                    if (now != then) {
+                        diff++;
+                        occurrences.merge(now, -1L, Long::sum);
+                        occurrences.merge(then, 1L, Long::sum);
                     }
                 }
-            }
-            if (!dryRun) {
-                for (Change ch : changes) {
-                    replaceAtom(c, modelId, ch.layer(), ch.z(), ch.y(), ch.x(), ch.to());
-                    adjustReferences(c, ch.from(), -1);
-                    adjustReferences(c, ch.to(), +1);
+                if (diff > 0) {
+                    changes += diff;
+                    differing.add(p);
                 }
             }
-            return new RollbackReport(modelId, to, changes.size(), dryRun);
+            if (!dryRun && !differing.isEmpty()) {
+                Instant now = TensorSegmentStore.versionTime(differing.stream().map(TensorSegmentStore.Pair::current)
+                        .toList());
+                for (TensorSegmentStore.Pair p : differing) {
+                    int diff = 0;
+                    for (int k = 0; k < p.current().count(); k++) {
+                        diff += p.current().ordinal(k) != p.then().ordinal(k) ? 1 : 0;
+                    }
+                    store.replace(p.current(), p.current().with(p.then().decode(), now), diff);
+                }
+                java.util.Map<Integer, Long> moved = nonZero(occurrences);
+                SegmentDictionary dictionary = SegmentDictionary.tensor(c, modelId);
+                dictionary.adjust(moved);
+                adjustReferences(c, dictionary, moved, 1);
+            }
+            return new RollbackReport(modelId, to, changes, dryRun);
         });
     }
 

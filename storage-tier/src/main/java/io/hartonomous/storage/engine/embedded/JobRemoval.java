@@ -6,10 +6,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Undoes a job inside the caller's transaction: reference counts go back down by exactly what the job added, leaf
- * atoms nothing points at any more (nor any weight history) are deleted, and so are the job's rows and its parent.
+ * atoms nothing points at any more (nor lists in a tensor dictionary, which weight history points into) are deleted,
+ * and so are the job's rows and its parent.
  */
 final class JobRemoval {
     private final Connection c;
@@ -22,19 +25,28 @@ final class JobRemoval {
         long parentId = job.parentAtomId();
         long modelId = modelOf(job.jobId());
 
-        String compositionRefs = "SELECT ComponentAtomId AS Id, COUNT(*) AS N FROM AtomCompositions "
-                + "WHERE ParentAtomId = ? GROUP BY ComponentAtomId";
-        String coefficientRefs = "SELECT TensorAtomId AS Id, COUNT(*) AS N FROM TensorAtomCoefficients "
-                + "WHERE ModelId = ? GROUP BY TensorAtomId";
+        // Segment positions are counted by the parent's dictionary, rows one by one.
+        String compositionRefs = "SELECT Id, SUM(N) AS N FROM (SELECT AtomId AS Id, Occurrences AS N "
+                + "FROM CompositionDictionary WHERE ParentAtomId = ?1 UNION ALL SELECT ComponentAtomId, COUNT(*) "
+                + "FROM AtomCompositionRows WHERE ParentAtomId = ?1 GROUP BY ComponentAtomId) GROUP BY Id";
+        // A model's weights are counted by its dictionary.
+        String coefficientRefs = "SELECT AtomId AS Id, Occurrences AS N FROM TensorDictionary "
+                + "WHERE ModelId = ? AND Occurrences > 0";
         release(compositionRefs, parentId);
-        deleteOrphans("SELECT ComponentAtomId FROM AtomCompositions WHERE ParentAtomId = ?", parentId);
-        update("DELETE FROM AtomCompositions WHERE ParentAtomId = ?", parentId);
+        deleteOrphans("SELECT AtomId FROM CompositionDictionary WHERE ParentAtomId = ?", parentId);
+        deleteOrphans("SELECT ComponentAtomId FROM AtomCompositionRows WHERE ParentAtomId = ?", parentId);
+        update("DELETE FROM CompositionSegments WHERE ParentAtomId = ?", parentId);
+        update("DELETE FROM CompositionDictionary WHERE ParentAtomId = ?", parentId);
+        update("DELETE FROM AtomCompositionRows WHERE ParentAtomId = ?", parentId);
 
         if (modelId != 0) {
             release(coefficientRefs, modelId);
-            deleteOrphans("SELECT TensorAtomId FROM TensorAtomCoefficients WHERE ModelId = ?", modelId);
-            update("DELETE FROM TensorAtomCoefficients WHERE ModelId = ?", modelId);
-            update("DELETE FROM TensorAtomCoefficientsHistory WHERE ModelId = ?", modelId);
+            update("DELETE FROM TensorSegments WHERE ModelId = ?", modelId);
+            update("DELETE FROM TensorSegmentsHistory WHERE ModelId = ?", modelId);
+            // The model's own entries must not keep its leaves: gone first, the leaves are purged after them.
+            List<Long> listed = ids("SELECT AtomId FROM TensorDictionary WHERE ModelId = ?", modelId);
+            update("DELETE FROM TensorDictionary WHERE ModelId = ?", modelId);
+            deleteOrphans(listed);
             update("DELETE FROM ModelLayers WHERE ModelId = ?", modelId);
             update("DELETE FROM ModelLayersHistory WHERE ModelId = ?", modelId);
             update("DELETE FROM AtomGraphNodes WHERE NodeKind = 'MODEL' AND RefId = ?", modelId);
@@ -60,10 +72,33 @@ final class JobRemoval {
                 + "WHEN MATCHED THEN UPDATE SET ReferenceCount = a.ReferenceCount - s.N", id);
     }
 
+    /** Leaves among the atoms that nothing references or lists in a tensor dictionary any longer. */
+    private static final String ORPHAN = "ReferenceCount = 0 AND Subtype <> 'file' AND NOT EXISTS "
+            + "(SELECT 1 FROM TensorDictionary d WHERE d.AtomId = Atoms.AtomId)";
+
     private void deleteOrphans(String referencedIds, long id) throws SQLException {
-        update("DELETE FROM Atoms WHERE ReferenceCount = 0 AND Subtype <> 'file' AND AtomId IN (" + referencedIds
-                + ") AND NOT EXISTS (SELECT 1 FROM TensorAtomCoefficientsHistory h "
-                + "WHERE h.TensorAtomId = Atoms.AtomId)", id);
+        update("DELETE FROM Atoms WHERE " + ORPHAN + " AND AtomId IN (" + referencedIds + ")", id);
+    }
+
+    private void deleteOrphans(List<Long> atomIds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM Atoms WHERE " + ORPHAN
+                + " AND AtomId IN (SELECT A FROM TABLE(A BIGINT = ?))")) {
+            ps.setObject(1, atomIds.toArray(new Long[0]));
+            ps.executeUpdate();
+        }
+    }
+
+    private List<Long> ids(String sql, long id) throws SQLException {
+        List<Long> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+        }
+        return out;
     }
 
     private void update(String sql, long id) throws SQLException {

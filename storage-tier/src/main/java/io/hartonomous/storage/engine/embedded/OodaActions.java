@@ -94,6 +94,9 @@ final class OodaActions {
 
     private String purge(String table, Instant cutoff) {
         requireKnown(OodaObservations.HISTORY_TABLES.contains(table), table);
+        if (table.equals(TensorHistoryPurge.TARGET)) {
+            return TensorHistoryPurge.purge(tx, cutoff, PURGE_BATCH);
+        }
         long deleted = 0;
         int batch;
         do {

@@ -23,7 +23,8 @@ import java.util.Locale;
  * again, for the Learn phase.
  */
 final class OodaObservations {
-    static final List<String> HISTORY_TABLES = List.of("ModelLayersHistory", "TensorAtomCoefficientsHistory");
+    /** The second is the weights' history by the name of its row table: segment versions, counted in weights. */
+    static final List<String> HISTORY_TABLES = List.of("ModelLayersHistory", TensorHistoryPurge.TARGET);
 
     /**
      * A history row that a weight snapshot needs: the snapshot is restored AS OF its TakenAt, which reads the rows
@@ -199,6 +200,9 @@ final class OodaObservations {
     }
 
     static long rowsPastRetention(Connection c, String table, Instant cutoff) throws SQLException {
+        if (table.equals(TensorHistoryPurge.TARGET)) {
+            return TensorHistoryPurge.valuesPastRetention(c, cutoff);
+        }
         try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " h WHERE h.ValidTo < ? "
                 + "AND NOT " + NEEDED_BY_A_SNAPSHOT)) {
             Rows.setInstant(ps, 1, cutoff);

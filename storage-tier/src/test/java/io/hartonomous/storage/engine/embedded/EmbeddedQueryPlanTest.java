@@ -31,15 +31,21 @@ class EmbeddedQueryPlanTest {
             assertThat(engine.isReachable()).isTrue();
         }
         Map<String, String> queries = Map.of(
-                "compositions page", EmbeddedAtomReads.COMPOSITIONS_PAGE,
-                "placed values page", EmbeddedAtomReads.PLACED_VALUES_PAGE,
-                "tensor now", EmbeddedModelStore.TENSOR_NOW);
+                "composition segments in a range", SegmentReader.SEGMENTS_IN_RANGE,
+                "composition rows in a range", SegmentReader.ROWS_IN_RANGE,
+                "tensor segments now", TensorSegmentStore.CURRENT,
+                "tensor segments as of", TensorSegmentStore.CURRENT_AS_OF,
+                "tensor history as of", TensorSegmentStore.HISTORY_AS_OF);
         try (Connection c = DriverManager.getConnection(config.url(), config.user(), config.password())) {
             for (Map.Entry<String, String> q : queries.entrySet()) {
                 try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + q.getValue())) {
                     int n = ps.getParameterMetaData().getParameterCount();
                     for (int i = 1; i <= n; i++) {
-                        ps.setLong(i, 1);
+                        if (ps.getParameterMetaData().getParameterType(i) == java.sql.Types.TIMESTAMP_WITH_TIMEZONE) {
+                            ps.setObject(i, java.time.OffsetDateTime.now());
+                        } else {
+                            ps.setLong(i, 1);
+                        }
                     }
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();

@@ -1,0 +1,217 @@
+package io.hartonomous.storage.engine.embedded;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The dictionary of distinct atoms that packed segments point into: per parent for compositions
+ * ({@code CompositionDictionary}, keyed by ParentAtomId), per model for tensors ({@code TensorDictionary}, keyed by
+ * ModelId). Ordinals are 0, 1, 2 … in order of first appearance; Occurrences is how many current segment positions of
+ * the owner hold the atom. The owner's writers are serialised (the job lock, the model's segment locks), so assigning
+ * {@code MAX(Ordinal) + 1 …} needs no further locking.
+ */
+final class SegmentDictionary {
+    private final Connection c;
+    private final String table;
+    private final String owner;
+    private final long ownerId;
+    /** Entries no position uses any longer are deleted (compositions) or kept for the history (tensors). */
+    private final boolean dropEmpty;
+
+    private SegmentDictionary(Connection c, String table, String owner, long ownerId, boolean dropEmpty) {
+        this.c = c;
+        this.table = table;
+        this.owner = owner;
+        this.ownerId = ownerId;
+        this.dropEmpty = dropEmpty;
+    }
+
+    static SegmentDictionary composition(Connection c, long parentAtomId) {
+        return new SegmentDictionary(c, "CompositionDictionary", "ParentAtomId", parentAtomId, true);
+    }
+
+    /** A model's tensors: an entry stays at zero occurrences while a history version may still point at it. */
+    static SegmentDictionary tensor(Connection c, long modelId) {
+        return new SegmentDictionary(c, "TensorDictionary", "ModelId", modelId, false);
+    }
+
+    /**
+     * The ordinal of every atom with occurrences, which it gains: existing entries grow, atoms new to the owner get
+     * the next ordinals. {@code atomIds[i]} with {@code occurrences[i] == 0} gets no entry (ordinal 0 returned).
+     */
+    int[] add(long[] atomIds, long[] occurrences) throws SQLException {
+        Map<Long, Integer> known = lookup(atomIds, occurrences);
+        int next = -1;
+        int[] ordinal = new int[atomIds.length];
+        int used = 0;
+        for (long o : occurrences) {
+            used += o != 0 ? 1 : 0;
+        }
+        Integer[] ord = new Integer[used];
+        Long[] atom = new Long[used];
+        Long[] delta = new Long[used];
+        int k = 0;
+        for (int i = 0; i < atomIds.length; i++) {
+            if (occurrences[i] == 0) {
+                continue;
+            }
+            Integer o = known.get(atomIds[i]);
+            if (o == null) {
+                if (next < 0) {
+                    next = nextOrdinal();
+                }
+                o = next++;
+                known.put(atomIds[i], o);
+            }
+            ordinal[i] = o;
+            ord[k] = o;
+            atom[k] = atomIds[i];
+            delta[k++] = occurrences[i];
+        }
+        apply(ord, atom, delta);
+        return ordinal;
+    }
+
+    /**
+     * The ordinal of each of {@code atomIds} (distinct), an entry with no occurrences made for those new to the owner
+     * (tensors only: their entries may stand at zero).
+     */
+    int[] entries(long[] atomIds) throws SQLException {
+        if (dropEmpty) {
+            throw new IllegalStateException(table + " keeps no entries without occurrences");
+        }
+        long[] any = new long[atomIds.length];
+        Arrays.fill(any, 1);
+        Map<Long, Integer> known = lookup(atomIds, any);
+        int[] ordinal = new int[atomIds.length];
+        java.util.List<Integer> newOrd = new java.util.ArrayList<>();
+        java.util.List<Long> newAtom = new java.util.ArrayList<>();
+        int next = -1;
+        for (int i = 0; i < atomIds.length; i++) {
+            Integer o = known.get(atomIds[i]);
+            if (o == null) {
+                if (next < 0) {
+                    next = nextOrdinal();
+                }
+                o = next++;
+                known.put(atomIds[i], o);
+                newOrd.add(o);
+                newAtom.add(atomIds[i]);
+            }
+            ordinal[i] = o;
+        }
+        Long[] zero = new Long[newOrd.size()];
+        Arrays.fill(zero, 0L);
+        apply(newOrd.toArray(new Integer[0]), newAtom.toArray(new Long[0]), zero);
+        return ordinal;
+    }
+
+    /** Existing entries lose (or gain) occurrences: {@code delta} by ordinal. */
+    void adjust(Map<Integer, Long> delta) throws SQLException {
+        Integer[] ord = new Integer[delta.size()];
+        Long[] n = new Long[ord.length];
+        int k = 0;
+        for (Map.Entry<Integer, Long> e : delta.entrySet()) {
+            ord[k] = e.getKey();
+            n[k++] = e.getValue();
+        }
+        apply(ord, null, n);
+    }
+
+    /**
+     * One MERGE (ordinals distinct): matched entries change by the delta (an emptied one goes when
+     * {@link #dropEmpty}); with {@code atom}, unmatched ordinals are new entries of those atoms.
+     */
+    private void apply(Integer[] ord, Long[] atom, Long[] delta) throws SQLException {
+        if (ord.length == 0) {
+            return;
+        }
+        boolean insert = atom != null;
+        try (PreparedStatement ps = c.prepareStatement("MERGE INTO " + table + " d USING (SELECT t.O, t.N"
+                + (insert ? ", t.A FROM TABLE(O INT = ?, N BIGINT = ?, A BIGINT = ?) t"
+                        : " FROM TABLE(O INT = ?, N BIGINT = ?) t")
+                + ") s ON d." + owner + " = " + ownerId + " AND d.Ordinal = s.O "
+                + (dropEmpty ? "WHEN MATCHED AND d.Occurrences + s.N = 0 THEN DELETE " : "")
+                + "WHEN MATCHED THEN UPDATE SET Occurrences = d.Occurrences + s.N"
+                + (insert ? " WHEN NOT MATCHED THEN INSERT (" + owner + ", Ordinal, AtomId, Occurrences) "
+                        + "VALUES (" + ownerId + ", s.O, s.A, s.N)" : ""))) {
+            ps.setObject(1, ord);
+            ps.setObject(2, delta);
+            if (insert) {
+                ps.setObject(3, atom);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /** Ordinals of the atoms (those with occurrences) that are in the dictionary already. */
+    private Map<Long, Integer> lookup(long[] atomIds, long[] occurrences) throws SQLException {
+        int used = 0;
+        for (long o : occurrences) {
+            used += o != 0 ? 1 : 0;
+        }
+        Long[] ids = new Long[used];
+        int k = 0;
+        for (int i = 0; i < atomIds.length; i++) {
+            if (occurrences[i] != 0) {
+                ids[k++] = atomIds[i];
+            }
+        }
+        Map<Long, Integer> known = new HashMap<>(used * 2);
+        if (used == 0) {
+            return known;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT d.AtomId, d.Ordinal FROM TABLE(A BIGINT = ?) t "
+                + "JOIN " + table + " d ON d." + owner + " = ? AND d.AtomId = t.A")) {
+            ps.setObject(1, ids);
+            ps.setLong(2, ownerId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    known.put(rs.getLong(1), rs.getInt(2));
+                }
+            }
+        }
+        return known;
+    }
+
+    private int nextOrdinal() throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT COALESCE(MAX(Ordinal), -1) + 1 FROM " + table + " WHERE " + owner + " = ?")) {
+            ps.setLong(1, ownerId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** The atom of each ordinal asked for; an ordinal without an entry is a broken segment. */
+    Map<Integer, Long> atomIds(Iterable<Integer> ordinals) throws SQLException {
+        java.util.List<Integer> asked = new java.util.ArrayList<>();
+        ordinals.forEach(asked::add);
+        Map<Integer, Long> ids = new HashMap<>(asked.size() * 2);
+        if (asked.isEmpty()) {
+            return ids;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT d.Ordinal, d.AtomId FROM TABLE(O INT = ?) t "
+                + "JOIN " + table + " d ON d." + owner + " = ? AND d.Ordinal = t.O")) {
+            ps.setObject(1, asked.toArray(new Integer[0]));
+            ps.setLong(2, ownerId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.put(rs.getInt(1), rs.getLong(2));
+                }
+            }
+        }
+        if (ids.size() != asked.size()) {
+            throw new SQLException(owner + " " + ownerId + " has segment ordinals its dictionary (" + table
+                    + ") lacks");
+        }
+        return ids;
+    }
+}

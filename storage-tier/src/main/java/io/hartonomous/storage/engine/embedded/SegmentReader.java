@@ -1,0 +1,190 @@
+package io.hartonomous.storage.engine.embedded;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Reads a parent's positions from its segments (decoded here) and from the row table beside them, merged in
+ * sequence order. Each read covers a bounded range of sequence indexes, so it touches only the segments of that
+ * range; gaps are skipped by asking for the next stored sequence.
+ */
+final class SegmentReader {
+    /*
+     * Both walk their primary key in order (EmbeddedQueryPlanTest). A segment starting up to MAX_POSITIONS - 1 before
+     * the range can still reach into it.
+     */
+    static final String SEGMENTS_IN_RANGE = "SELECT FirstSequence, PositionCount, Stride, ColumnMajor, OrdinalWidth, "
+            + "Ordinals FROM CompositionSegments WHERE ParentAtomId = ? AND FirstSequence > ? AND FirstSequence < ? "
+            + "ORDER BY ParentAtomId, FirstSequence";
+    static final String ROWS_IN_RANGE = "SELECT SequenceIndex, PositionX, PositionY, ComponentAtomId "
+            + "FROM AtomCompositionRows WHERE ParentAtomId = ? AND SequenceIndex >= ? AND SequenceIndex < ? "
+            + "ORDER BY ParentAtomId, SequenceIndex";
+
+    /** Positions in sequence order, columnar. */
+    record Window(int size, long[] sequence, long[] x, long[] y, long[] atomId) {
+        long last() {
+            return sequence[size - 1];
+        }
+    }
+
+    private final Connection c;
+    private final long parentId;
+
+    SegmentReader(Connection c, long parentId) {
+        this.c = c;
+        this.parentId = parentId;
+    }
+
+    /** Up to {@code limit} stored positions at or after {@code from}. */
+    Window read(long from, int limit) throws SQLException {
+        long[] seq = new long[limit];
+        long[] x = new long[limit];
+        long[] y = new long[limit];
+        long[] atom = new long[limit];
+        int[] ordinal = new int[limit];
+        boolean[] fromSegment = new boolean[limit];
+        int size = 0;
+        long cursor = from;
+        while (size < limit && cursor >= 0) {
+            long end = cursor + (limit - size);
+            if (end < cursor) {
+                end = Long.MAX_VALUE;
+            }
+            int start = size;
+            try (PreparedStatement ps = c.prepareStatement(SEGMENTS_IN_RANGE)) {
+                ps.setLong(1, parentId);
+                ps.setLong(2, cursor - PackedOrdinals.MAX_POSITIONS);
+                ps.setLong(3, end);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long first = rs.getLong(1);
+                        int count = rs.getInt(2);
+                        SegmentLayout layout = new SegmentLayout(rs.getLong(3), rs.getBoolean(4));
+                        int width = rs.getInt(5);
+                        byte[] packed = rs.getBytes(6);
+                        long lo = Math.max(first, cursor);
+                        long hi = Math.min(first + count, end);
+                        for (long s = lo; s < hi; s++) {
+                            seq[size] = s;
+                            x[size] = layout.x(s);
+                            y[size] = layout.y(s);
+                            ordinal[size] = PackedOrdinals.ordinalAt(packed, width, (int) (s - first));
+                            fromSegment[size++] = true;
+                        }
+                    }
+                }
+            }
+            int segmentsEnd = size;
+            try (PreparedStatement ps = c.prepareStatement(ROWS_IN_RANGE)) {
+                ps.setLong(1, parentId);
+                ps.setLong(2, cursor);
+                ps.setLong(3, end);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        seq[size] = rs.getLong(1);
+                        x[size] = rs.getLong(2);
+                        y[size] = rs.getLong(3);
+                        atom[size++] = rs.getLong(4);
+                    }
+                }
+            }
+            if (segmentsEnd > start && size > segmentsEnd) {
+                mergeInPlace(start, segmentsEnd, size, seq, x, y, atom, ordinal, fromSegment);
+            }
+            if (size >= limit || end == Long.MAX_VALUE) {
+                break;
+            }
+            cursor = nextStored(end);
+        }
+        resolveOrdinals(size, atom, ordinal, fromSegment);
+        return new Window(size, seq, x, y, atom);
+    }
+
+    /** The first stored sequence at or after {@code at}, or -1. */
+    private long nextStored(long at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM CompositionSegments WHERE ParentAtomId = ? "
+                + "AND FirstSequence > ? AND FirstSequence < ? AND FirstSequence + PositionCount > ? LIMIT 1")) {
+            ps.setLong(1, parentId);
+            ps.setLong(2, at - PackedOrdinals.MAX_POSITIONS);
+            ps.setLong(3, at);
+            ps.setLong(4, at);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return at; // a segment reaches across the end of the last range
+                }
+            }
+        }
+        long next = -1;
+        for (String sql : new String[] {
+                "SELECT MIN(FirstSequence) FROM CompositionSegments WHERE ParentAtomId = ? AND FirstSequence >= ?",
+                "SELECT MIN(SequenceIndex) FROM AtomCompositionRows WHERE ParentAtomId = ? AND SequenceIndex >= ?"}) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, parentId);
+                ps.setLong(2, at);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long v = rs.getLong(1);
+                    if (!rs.wasNull() && (next < 0 || v < next)) {
+                        next = v;
+                    }
+                }
+            }
+        }
+        return next;
+    }
+
+    /** Both parts are sorted and disjoint; a rare case (legacy rows beside segments), so a plain index sort. */
+    private static void mergeInPlace(int start, int mid, int end, long[] seq, long[] x, long[] y, long[] atom,
+                                     int[] ordinal, boolean[] fromSegment) {
+        Integer[] order = new Integer[end - start];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = start + i;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(seq[a], seq[b]));
+        long[] s2 = seq.clone(), x2 = x.clone(), y2 = y.clone(), a2 = atom.clone();
+        int[] o2 = ordinal.clone();
+        boolean[] f2 = fromSegment.clone();
+        for (int i = 0; i < order.length; i++) {
+            int from = order[i];
+            seq[start + i] = s2[from];
+            x[start + i] = x2[from];
+            y[start + i] = y2[from];
+            atom[start + i] = a2[from];
+            ordinal[start + i] = o2[from];
+            fromSegment[start + i] = f2[from];
+        }
+    }
+
+    /** Dictionary ordinals to atom ids, one lookup per distinct ordinal of the window. */
+    private void resolveOrdinals(int size, long[] atom, int[] ordinal, boolean[] fromSegment) throws SQLException {
+        Map<Integer, Long> ids = new HashMap<>();
+        for (int i = 0; i < size; i++) {
+            if (fromSegment[i]) {
+                ids.putIfAbsent(ordinal[i], 0L);
+            }
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT d.Ordinal, d.AtomId FROM TABLE(O INT = ?) t "
+                + "JOIN CompositionDictionary d ON d.ParentAtomId = ? AND d.Ordinal = t.O")) {
+            ps.setObject(1, ids.keySet().toArray(new Integer[0]));
+            ps.setLong(2, parentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.put(rs.getInt(1), rs.getLong(2));
+                }
+            }
+        }
+        for (int i = 0; i < size; i++) {
+            if (fromSegment[i]) {
+                atom[i] = ids.get(ordinal[i]);
+            }
+        }
+    }
+}
