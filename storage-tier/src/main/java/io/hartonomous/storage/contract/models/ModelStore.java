@@ -22,6 +22,26 @@ public interface ModelStore {
     /** A tensor's values ordered by (z, y, x); {@code asOf} null means now. Close the stream. */
     Stream<TensorCell> tensor(long modelId, int layerIdx, Instant asOf);
 
+    /**
+     * A tensor's values in row-major order, each value's canonical little-endian bytes (its stored atom's) one after
+     * another: what running the model reads. {@code asOf} null means now. Engines that keep values packed override
+     * this; the default concatenates {@link #tensor}.
+     */
+    default byte[] tensorBytes(long modelId, int layerIdx, Instant asOf) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (Stream<TensorCell> cells = tensor(modelId, layerIdx, asOf)) {
+            cells.forEach(c -> out.writeBytes(c.value()));
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * The model's weight version as of {@code asOf} (null: now): the time of the last weight change (an update or a
+     * rollback) at or before it, or the model's creation if none. Two reads with the same version read the same
+     * weights, so a runner may cache what it built from them under (model, version).
+     */
+    Instant weightVersion(long modelId, Instant asOf);
+
     /** Replaces weights; the old values stay in history. Returns how many positions changed. */
     int updateWeights(long modelId, int layerIdx, List<WeightUpdate> updates);
 
