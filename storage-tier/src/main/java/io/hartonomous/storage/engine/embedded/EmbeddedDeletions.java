@@ -20,8 +20,8 @@ import java.util.Optional;
  * Deleting files on H2 (table DeletionJobs, script 130). A request removes the tenant's ownership; when nobody owns
  * the file any longer it takes a detached content hash (so a re-ingest of the same bytes starts afresh) and a job
  * removes its rows a batch at a time: compositions, then the model's coefficients, then (erase) their history, then
- * the rest at once (embeddings, graph nodes and edges with their removals queued for the cold tier, layers, model,
- * the file atom). Each batch is one transaction that also advances the job's counters, so a resumed job neither
+ * the rest at once (embeddings, graph nodes and edges with their removals queued for the cold tier, the model's
+ * inference records and receipts, layers, model, the file atom). Each batch is one transaction that also advances the job's counters, so a resumed job neither
  * repeats nor skips a row. Reference counts go down by exactly the rows removed; leaves are released with
  * {@link AtomRelease}, the same lock order writers use.
  */
@@ -77,6 +77,9 @@ record EmbeddedDeletions(UnitOfWork tx) implements Deletions {
                     fileAtomId);
             // What the tenant itself wrote about the file goes at once, whoever else still owns it.
             removeGraph(c, fileAtomId, modelId, tenantId);
+            if (modelId != 0) {
+                InferencePurge.purge(c, modelId, tenantId);
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "DELETE FROM AtomEmbeddings WHERE AtomId = ? AND TenantId = ?")) {
                 ps.setLong(1, fileAtomId);
@@ -312,6 +315,7 @@ record EmbeddedDeletions(UnitOfWork tx) implements Deletions {
         removeGraph(c, file, modelId, null);
         update(c, "DELETE FROM AtomEmbeddings WHERE AtomId = ?", file);
         if (modelId != 0) {
+            InferencePurge.purge(c, modelId, null);
             update(c, "DELETE FROM ModelLayers WHERE ModelId = ?", modelId);
             update(c, "DELETE FROM Models WHERE ModelId = ?", modelId);
             if (work.job().erase()) {

@@ -143,6 +143,11 @@ record EmbeddedModelStore(String tenantId, UnitOfWork tx, AtomUpserter upserter)
     }
 
     @Override
+    public Instant weightVersion(long modelId, Instant asOf) {
+        return tx.read("weightVersion", c -> WeightChanges.version(c, requireModel(c, modelId), asOf));
+    }
+
+    @Override
     public int updateWeights(long modelId, int layerIdx, List<WeightUpdate> updates) {
         if (updates.isEmpty()) {
             return 0;
@@ -179,6 +184,9 @@ record EmbeddedModelStore(String tenantId, UnitOfWork tx, AtomUpserter upserter)
                 replaceAtom(c, modelId, layerIdx, u.positionZ(), u.positionY(), u.positionX(), next);
                 adjustReferences(c, previous, -1);
                 changed++;
+            }
+            if (changed > 0) {
+                WeightChanges.record(c, modelId);
             }
             return changed;
         });
@@ -257,6 +265,9 @@ record EmbeddedModelStore(String tenantId, UnitOfWork tx, AtomUpserter upserter)
                     replaceAtom(c, modelId, ch.layer(), ch.z(), ch.y(), ch.x(), ch.to());
                     adjustReferences(c, ch.from(), -1);
                     adjustReferences(c, ch.to(), +1);
+                }
+                if (!changes.isEmpty()) {
+                    WeightChanges.record(c, modelId);
                 }
             }
             return new RollbackReport(modelId, to, changes.size(), dryRun);
