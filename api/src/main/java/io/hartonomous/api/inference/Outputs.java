@@ -48,7 +48,7 @@ record Outputs(Map<String, InferenceViews.TensorView> tensors, String summaryJso
                 }
                 canonical = out.toByteArray();
             } else {
-                OnnxDataType type = OnnxDataType.ofId(info.onnxType.value);
+                OnnxDataType type = TensorValues.of(info.onnxType);
                 if (type == null) {
                     throw new UnsupportedOperationException("output '" + name + "' has element type "
                             + info.onnxType + ", which cannot be returned");

@@ -279,7 +279,7 @@ final class RunInputs {
     }
 
     private static OnnxDataType declaredType(String name, TensorInfo info) {
-        OnnxDataType t = OnnxDataType.ofId(info.onnxType.value);
+        OnnxDataType t = TensorValues.of(info.onnxType);
         if (t == null || TensorValues.javaType(t) == null) {
             throw new IllegalArgumentException("input '" + name + "' takes " + info.onnxType + " tensors, which "
                     + "cannot be given here (float32, float64, float16, bfloat16, int8, int16, int32, int64, uint8 "

@@ -1,6 +1,7 @@
 package io.hartonomous.api.inference;
 
 import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.TensorInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hartonomous.formats.onnx.OnnxDataType;
 
@@ -32,6 +33,21 @@ final class TensorValues {
             case BOOL -> OnnxJavaType.BOOL;
             case UINT16, UINT32, UINT64 -> null;
         };
+    }
+
+    /**
+     * The element type ONNX Runtime reports (its enum follows the C API's numbering, not ONNX's, so it is matched by
+     * name); null for types without a fixed width here (string, complex, float8).
+     */
+    static OnnxDataType of(TensorInfo.OnnxTensorType t) {
+        String prefix = "ONNX_TENSOR_ELEMENT_DATA_TYPE_";
+        String name = t.name().startsWith(prefix) ? t.name().substring(prefix.length()) : t.name();
+        for (OnnxDataType d : OnnxDataType.values()) {
+            if (d.name().equals(name)) {
+                return d;
+            }
+        }
+        return null;
     }
 
     /** The element type of a stored tensor by its atom subtype (f32, f16, i64, ...). */
