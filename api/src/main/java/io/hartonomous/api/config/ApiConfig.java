@@ -18,6 +18,8 @@ public interface ApiConfig {
 
     Neo4j neo4j();
 
+    Inference inference();
+
     /** hart.api.*: what the API itself needs besides the shared key settings. */
     interface Api {
         /** Requests per minute for keys made through POST /api/admin/keys without rateLimitPerMinute. */
@@ -27,6 +29,28 @@ public interface ApiConfig {
         /** Values read per storage query while streaming content (one short cursor per page). */
         @WithDefault("16384")
         int contentPageRows();
+    }
+
+    /**
+     * hart.inference.*: running stored models. Sessions are built from the storage tier on a cache miss, one model at
+     * a time (peak heap: about twice the largest model being loaded, plus the cache).
+     */
+    interface Inference {
+        /** The largest model (tensor bytes plus structure) the API reassembles; larger ones are refused (422). */
+        @WithDefault("536870912")
+        long maxModelBytes();
+
+        /** What the session cache may hold in total (model bytes); least recently used sessions are closed first. */
+        @WithDefault("1073741824")
+        long cacheBytes();
+
+        /** ONNX Runtime threads per run (intra-op); 0 lets ONNX Runtime choose (every core). */
+        @WithDefault("1")
+        int intraOpThreads();
+
+        /** The most input elements one run takes (inline data and atoms converted to tensors, all inputs). */
+        @WithDefault("16777216")
+        long maxInputElements();
     }
 
     /** hart.neo4j.*: the cold tier the provenance sync writes to; without a URI the sync is off. */

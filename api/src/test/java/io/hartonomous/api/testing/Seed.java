@@ -206,14 +206,72 @@ public final class Seed {
         new java.util.Random().nextBytes(fileBytes);
         long job = t.ingest().startJob(new NewJob(Modality.MODEL, name, ContentHash.of(AtomType.file(Modality.MODEL),
                 fileBytes), 64, "{\"format\":\"test\"}", null)).job().jobId();
+        return writeModel(t, job, name, "test", "{\"general.name\":\"" + name + "\"}", tensors, null);
+    }
+
+    /**
+     * Seeds a real model file as the model atomizer would: its hash, its tensors as python3-onnx / numpy decoded them
+     * ({@code FILE.ref.json} + {@code .ref.bin}, written by testdata/fetch), the given metadata and structure (null:
+     * not runnable). A file some tenant stored already is only owned by this one as well (deduplicated), as an
+     * ingest does.
+     */
+    public Model modelFile(String tenant, Path file, String format, String metadataJson, byte[] structure)
+            throws IOException {
+        TenantStorage t = engine.forTenant(tenant);
+        byte[] bytes = Files.readAllBytes(file);
+        String name = file.getFileName().toString();
+        JobStart start = t.ingest().startJob(new NewJob(Modality.MODEL, name,
+                ContentHash.of(AtomType.file(Modality.MODEL), bytes), bytes.length, metadataJson, null));
+        if (start.deduplicated()) {
+            long parent = start.parent().atomId();
+            return t.models().list().stream().filter(m -> m.parentAtomId() == parent).findFirst().orElseThrow();
+        }
+        return writeModel(t, start.job().jobId(), name, format, metadataJson, refTensors(file), structure);
+    }
+
+    /** A seeded ONNX file: its structure stripped as the ingest tier strips it, its tensors from the references. */
+    public Model onnx(String tenant, Path file) throws IOException {
+        byte[] structure = io.hartonomous.formats.onnx.OnnxStructure.strip(
+                java.lang.foreign.MemorySegment.ofArray(Files.readAllBytes(file)));
+        return modelFile(tenant, file, "onnx", "{\"format\":\"onnx\",\"runnable\":true}", structure);
+    }
+
+    /** The tensors of {@code FILE.ref.json} + {@code .ref.bin}, one value per element. */
+    public static List<Tensor> refTensors(Path file) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode table = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(Path.of(file + ".ref.json").toFile());
+        byte[] blob = Files.readAllBytes(Path.of(file + ".ref.bin"));
+        List<Tensor> tensors = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode r : table.get("tensors")) {
+            String storedAs = r.get("dtype").asText();
+            int width = AtomType.of(Modality.MODEL, storedAs).valueBytes();
+            List<Long> shape = new ArrayList<>();
+            r.get("shape").forEach(d -> shape.add(d.asLong()));
+            int offset = r.get("offset").asInt();
+            int n = r.get("nbytes").asInt() / width;
+            byte[][] values = new byte[n][];
+            for (int i = 0; i < n; i++) {
+                values[i] = java.util.Arrays.copyOfRange(blob, offset + i * width, offset + (i + 1) * width);
+            }
+            tensors.add(new Tensor(r.get("name").asText(), shape, ONNX_TYPES.getOrDefault(storedAs, storedAs),
+                    storedAs, values));
+        }
+        return tensors;
+    }
+
+    private static final Map<String, String> ONNX_TYPES = Map.of("f32", "FLOAT", "f64", "DOUBLE", "f16", "FLOAT16",
+            "bf16", "BFLOAT16", "i8", "INT8", "i16", "INT16", "i32", "INT32", "i64", "INT64", "u8", "UINT8",
+            "bool", "BOOL");
+
+    private Model writeModel(TenantStorage t, long job, String name, String format, String metadataJson,
+                             List<Tensor> tensors, byte[] structure) {
         List<ModelLayer> layers = new ArrayList<>();
         for (int i = 0; i < tensors.size(); i++) {
             Tensor tensor = tensors.get(i);
             layers.add(new ModelLayer(0, i, tensor.name(), tensor.shape(), tensor.dtype(), tensor.storedAs(),
                     tensor.values().length));
         }
-        Model model = t.ingest().registerModel(job, new NewModel(name, "test", "{\"general.name\":\"" + name + "\"}",
-                layers));
+        Model model = t.ingest().registerModel(job, new NewModel(name, format, metadataJson, layers, structure));
         int chunk = 0;
         for (int layer = 0; layer < tensors.size(); layer++) {
             Tensor tensor = tensors.get(layer);
@@ -221,30 +279,34 @@ public final class Seed {
             List<Long> shape = tensor.shape();
             long dimX = shape.isEmpty() ? 1 : shape.getLast();
             long dimY = shape.size() < 2 ? 1 : shape.get(shape.size() - 2);
-            int n = tensor.values().length;
-            Map<ByteBuffer, Integer> ordinals = new HashMap<>();
-            List<NewAtom> atoms = new ArrayList<>();
-            int[] layerIdx = new int[n];
-            long[] xs = new long[n];
-            long[] ys = new long[n];
-            long[] zs = new long[n];
-            int[] ord = new int[n];
-            for (int i = 0; i < n; i++) {
-                byte[] v = tensor.values()[i];
-                Integer o = ordinals.get(ByteBuffer.wrap(v));
-                if (o == null) {
-                    o = atoms.size();
-                    ordinals.put(ByteBuffer.wrap(v), o);
-                    atoms.add(NewAtom.of(type, v));
+            int total = tensor.values().length;
+            for (int from = 0; from < total; from += CHUNK_ROWS) {
+                int n = Math.min(CHUNK_ROWS, total - from);
+                Map<ByteBuffer, Integer> ordinals = new HashMap<>();
+                List<NewAtom> atoms = new ArrayList<>();
+                int[] layerIdx = new int[n];
+                long[] xs = new long[n];
+                long[] ys = new long[n];
+                long[] zs = new long[n];
+                int[] ord = new int[n];
+                for (int j = 0; j < n; j++) {
+                    int i = from + j;
+                    byte[] v = tensor.values()[i];
+                    Integer o = ordinals.get(ByteBuffer.wrap(v));
+                    if (o == null) {
+                        o = atoms.size();
+                        ordinals.put(ByteBuffer.wrap(v), o);
+                        atoms.add(NewAtom.of(type, v));
+                    }
+                    layerIdx[j] = layer;
+                    xs[j] = i % dimX;
+                    ys[j] = (i / dimX) % dimY;
+                    zs[j] = i / (dimX * dimY);
+                    ord[j] = o;
                 }
-                layerIdx[i] = layer;
-                xs[i] = i % dimX;
-                ys[i] = (i / dimX) % dimY;
-                zs[i] = i / (dimX * dimY);
-                ord[i] = o;
+                t.ingest().writeChunk(job, new Chunk(chunk++, atoms, null,
+                        new CoefficientBatch(n, layerIdx, xs, ys, zs, ord), 0));
             }
-            t.ingest().writeChunk(job, new Chunk(chunk++, atoms, null,
-                    new CoefficientBatch(n, layerIdx, xs, ys, zs, ord), 0));
         }
         t.ingest().completeJob(job, null);
         return model;

@@ -2,6 +2,7 @@ package io.hartonomous.storage.contract;
 
 import io.hartonomous.storage.contract.atoms.AtomReads;
 import io.hartonomous.storage.contract.graph.ProvenanceGraph;
+import io.hartonomous.storage.contract.inference.InferenceStore;
 import io.hartonomous.storage.contract.ingest.IngestWrites;
 import io.hartonomous.storage.contract.models.ModelStore;
 import io.hartonomous.storage.contract.operations.UsageLedger;
@@ -22,4 +23,7 @@ public interface TenantStorage {
     ProvenanceGraph graph();
 
     UsageLedger usage();
+
+    /** Model runs: inference records and receipts. */
+    InferenceStore inference();
 }

@@ -35,6 +35,13 @@ public interface ModelStore {
         return out.toByteArray();
     }
 
+    /**
+     * The model's weight version as of {@code asOf} (null: now): the time of the last weight change (an update or a
+     * rollback) at or before it, or the model's creation if none. Two reads with the same version read the same
+     * weights, so a runner may cache what it built from them under (model, version).
+     */
+    Instant weightVersion(long modelId, Instant asOf);
+
     /** Replaces weights; the old values stay in history. Returns how many positions changed. */
     int updateWeights(long modelId, int layerIdx, List<WeightUpdate> updates);
 

@@ -20,10 +20,11 @@ import java.util.Optional;
  * Deleting files on H2 (table DeletionJobs, script 130). A request removes the tenant's ownership; when nobody owns
  * the file any longer it takes a detached content hash (so a re-ingest of the same bytes starts afresh) and a job
  * removes its rows a batch at a time: compositions (segment positions, then rows of the row table), then the model's
- * tensor segments (moved to history), then (erase) their history and the model's dictionary, then the rest at once (embeddings, graph nodes and edges with their
- * removals queued for the cold tier, layers, model, the file atom). Each batch is one transaction that also advances
- * the job's counters, so a resumed job neither repeats nor skips a position. Reference counts go down by exactly the
- * positions removed; leaves are released with {@link AtomRelease}, the same lock order writers use.
+ * tensor segments (moved to history), then (erase) their history and the model's dictionary, then the rest at once
+ * (embeddings, graph nodes and edges with their removals queued for the cold tier, the model's inference records and
+ * receipts, layers, model, the file atom). Each batch is one transaction that also advances the job's counters, so a
+ * resumed job neither repeats nor skips a position. Reference counts go down by exactly the positions removed; leaves
+ * are released with {@link AtomRelease}, the same lock order writers use.
  */
 record EmbeddedDeletions(UnitOfWork tx) implements Deletions {
 
@@ -77,6 +78,9 @@ record EmbeddedDeletions(UnitOfWork tx) implements Deletions {
                     fileAtomId);
             // What the tenant itself wrote about the file goes at once, whoever else still owns it.
             removeGraph(c, fileAtomId, modelId, tenantId);
+            if (modelId != 0) {
+                InferencePurge.purge(c, modelId, tenantId);
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "DELETE FROM AtomEmbeddings WHERE AtomId = ? AND TenantId = ?")) {
                 ps.setLong(1, fileAtomId);
@@ -258,6 +262,7 @@ record EmbeddedDeletions(UnitOfWork tx) implements Deletions {
         removeGraph(c, file, modelId, null);
         update(c, "DELETE FROM AtomEmbeddings WHERE AtomId = ?", file);
         if (modelId != 0) {
+            InferencePurge.purge(c, modelId, null);
             update(c, "DELETE FROM ModelLayers WHERE ModelId = ?", modelId);
             update(c, "DELETE FROM Models WHERE ModelId = ?", modelId);
             if (work.job().erase()) {

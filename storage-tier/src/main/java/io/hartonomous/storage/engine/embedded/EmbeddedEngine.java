@@ -142,10 +142,11 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
     protected TenantStores storesFor(String tenant) {
         // Every store applies this tenant's visibility (see Visibility) to what it reads and writes.
         AtomUpserter upserter = new AtomUpserter();
+        EmbeddedProvenanceGraph graph = new EmbeddedProvenanceGraph(tenant, tx);
         return new TenantStores(tenant, new EmbeddedAtomReads(tenant, tx),
                 new EmbeddedIngestWrites(tenant, tx, upserter), new EmbeddedModelStore(tenant, tx, upserter),
-                new EmbeddedVectorStore(tenant, tx, projection), new EmbeddedProvenanceGraph(tenant, tx),
-                new EmbeddedUsageLedger(tenant, tx));
+                new EmbeddedVectorStore(tenant, tx, projection), graph, new EmbeddedUsageLedger(tenant, tx),
+                new EmbeddedInferenceStore(tenant, tx, graph));
     }
 
     @Override

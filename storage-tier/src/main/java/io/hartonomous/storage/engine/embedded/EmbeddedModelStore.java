@@ -148,6 +148,11 @@ record EmbeddedModelStore(String tenantId, UnitOfWork tx, AtomUpserter upserter)
      * the new value gains a reference per position it now holds, the old one loses it.
      */
     @Override
+    public Instant weightVersion(long modelId, Instant asOf) {
+        return tx.read("weightVersion", c -> WeightChanges.version(c, requireModel(c, modelId), asOf));
+    }
+
+    @Override
     public int updateWeights(long modelId, int layerIdx, List<WeightUpdate> updates) {
         if (updates.isEmpty()) {
             return 0;
@@ -218,6 +223,9 @@ record EmbeddedModelStore(String tenantId, UnitOfWork tx, AtomUpserter upserter)
             writeVersions(store, byFirst, working);
             dictionary.adjust(nonZero(occurrences));
             adjustReferences(c, dictionary, released, -1);
+            if (changed > 0) {
+                WeightChanges.record(c, modelId);
+            }
             return changed;
         });
     }
@@ -318,6 +326,7 @@ record EmbeddedModelStore(String tenantId, UnitOfWork tx, AtomUpserter upserter)
                 }
             }
             if (!dryRun && !differing.isEmpty()) {
+                WeightChanges.record(c, modelId);
                 Instant now = TensorSegmentStore.versionTime(differing.stream().map(TensorSegmentStore.Pair::current)
                         .toList());
                 for (TensorSegmentStore.Pair p : differing) {

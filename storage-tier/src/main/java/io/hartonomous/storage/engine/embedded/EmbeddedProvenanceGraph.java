@@ -30,41 +30,47 @@ record EmbeddedProvenanceGraph(String tenantId, UnitOfWork tx) implements Proven
 
     @Override
     public GraphNode node(NodeKind kind, long refId, String label) {
-        return tx.inTransaction("node", c -> {
-            Optional<GraphNode> existing = find(c, kind, refId, true);
-            if (existing.isPresent()) {
-                GraphNode node = existing.get();
-                if (label == null || label.equals(node.label())) {
-                    return node;
-                }
-                try (PreparedStatement ps = c.prepareStatement("UPDATE AtomGraphNodes SET Label = ? WHERE NodeId = ?")) {
-                    ps.setString(1, label);
-                    ps.setLong(2, node.nodeId());
-                    ps.executeUpdate();
-                }
-                GraphNode relabelled = new GraphNode(node.nodeId(), kind, refId, label);
-                ProvenanceChanges.enqueue(c, tenantId, relabelled);
-                return relabelled;
+        return tx.inTransaction("node", c -> node(c, kind, refId, label, true));
+    }
+
+    /**
+     * The node of (kind, refId) inside the caller's transaction, created with {@code label} if absent; an existing
+     * node's label is replaced by a different non-null {@code label} only if {@code relabel}.
+     */
+    GraphNode node(Connection c, NodeKind kind, long refId, String label, boolean relabel) throws SQLException {
+        Optional<GraphNode> existing = find(c, kind, refId, true);
+        if (existing.isPresent()) {
+            GraphNode node = existing.get();
+            if (!relabel || label == null || label.equals(node.label())) {
+                return node;
             }
-            long nodeId;
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO AtomGraphNodes (TenantId, NodeKind, RefId, "
-                    + "Label) VALUES (?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
-                ps.setString(1, tenantId);
-                ps.setString(2, kind.name());
-                ps.setLong(3, refId);
-                ps.setString(4, label);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE AtomGraphNodes SET Label = ? WHERE NodeId = ?")) {
+                ps.setString(1, label);
+                ps.setLong(2, node.nodeId());
                 ps.executeUpdate();
-                nodeId = EmbeddedIngestWrites.generatedKey(ps);
-            } catch (SQLException e) {
-                if (H2Errors.isUniqueViolation(e)) {
-                    throw new RetryableConflict("node created concurrently");
-                }
-                throw e;
             }
-            GraphNode created = new GraphNode(nodeId, kind, refId, label);
-            ProvenanceChanges.enqueue(c, tenantId, created);
-            return created;
-        });
+            GraphNode relabelled = new GraphNode(node.nodeId(), kind, refId, label);
+            ProvenanceChanges.enqueue(c, tenantId, relabelled);
+            return relabelled;
+        }
+        long nodeId;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO AtomGraphNodes (TenantId, NodeKind, RefId, "
+                + "Label) VALUES (?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, tenantId);
+            ps.setString(2, kind.name());
+            ps.setLong(3, refId);
+            ps.setString(4, label);
+            ps.executeUpdate();
+            nodeId = EmbeddedIngestWrites.generatedKey(ps);
+        } catch (SQLException e) {
+            if (H2Errors.isUniqueViolation(e)) {
+                throw new RetryableConflict("node created concurrently");
+            }
+            throw e;
+        }
+        GraphNode created = new GraphNode(nodeId, kind, refId, label);
+        ProvenanceChanges.enqueue(c, tenantId, created);
+        return created;
     }
 
     private Optional<GraphNode> find(Connection c, NodeKind kind, long refId, boolean forUpdate) throws SQLException {
@@ -84,50 +90,53 @@ record EmbeddedProvenanceGraph(String tenantId, UnitOfWork tx) implements Proven
         if (relation == null || relation.isBlank() || relation.length() > 64) {
             throw new IllegalArgumentException("an edge needs a relation of 1-64 characters");
         }
-        return tx.inTransaction("edge", c -> {
-            for (long id : new long[] {fromNodeId, toNodeId}) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT 1 FROM AtomGraphNodes WHERE NodeId = ? AND TenantId = ?")) {
-                    ps.setLong(1, id);
-                    ps.setString(2, tenantId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) {
-                            throw new NotFoundException("graph node " + id + " not found");
-                        }
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT EdgeId FROM AtomGraphEdges WHERE TenantId = ? "
-                    + "AND FromNodeId = ? AND ToNodeId = ? AND Relation = ?")) {
-                ps.setString(1, tenantId);
-                ps.setLong(2, fromNodeId);
-                ps.setLong(3, toNodeId);
-                ps.setString(4, relation);
+        return tx.inTransaction("edge", c -> edge(c, fromNodeId, toNodeId, relation));
+    }
+
+    /** The edge inside the caller's transaction, created if absent (the relation is checked by the caller). */
+    GraphEdge edge(Connection c, long fromNodeId, long toNodeId, String relation) throws SQLException {
+        for (long id : new long[] {fromNodeId, toNodeId}) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT 1 FROM AtomGraphNodes WHERE NodeId = ? AND TenantId = ?")) {
+                ps.setLong(1, id);
+                ps.setString(2, tenantId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        return new GraphEdge(rs.getLong("EdgeId"), fromNodeId, toNodeId, relation);
+                    if (!rs.next()) {
+                        throw new NotFoundException("graph node " + id + " not found");
                     }
                 }
             }
-            long edgeId;
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO AtomGraphEdges (TenantId, FromNodeId, "
-                    + "ToNodeId, Relation) VALUES (?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
-                ps.setString(1, tenantId);
-                ps.setLong(2, fromNodeId);
-                ps.setLong(3, toNodeId);
-                ps.setString(4, relation);
-                ps.executeUpdate();
-                edgeId = EmbeddedIngestWrites.generatedKey(ps);
-            } catch (SQLException e) {
-                if (H2Errors.isUniqueViolation(e)) {
-                    throw new RetryableConflict("edge created concurrently");
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT EdgeId FROM AtomGraphEdges WHERE TenantId = ? "
+                + "AND FromNodeId = ? AND ToNodeId = ? AND Relation = ?")) {
+            ps.setString(1, tenantId);
+            ps.setLong(2, fromNodeId);
+            ps.setLong(3, toNodeId);
+            ps.setString(4, relation);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return new GraphEdge(rs.getLong("EdgeId"), fromNodeId, toNodeId, relation);
                 }
-                throw e;
             }
-            GraphEdge created = new GraphEdge(edgeId, fromNodeId, toNodeId, relation);
-            ProvenanceChanges.enqueue(c, tenantId, created);
-            return created;
-        });
+        }
+        long edgeId;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO AtomGraphEdges (TenantId, FromNodeId, "
+                + "ToNodeId, Relation) VALUES (?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, tenantId);
+            ps.setLong(2, fromNodeId);
+            ps.setLong(3, toNodeId);
+            ps.setString(4, relation);
+            ps.executeUpdate();
+            edgeId = EmbeddedIngestWrites.generatedKey(ps);
+        } catch (SQLException e) {
+            if (H2Errors.isUniqueViolation(e)) {
+                throw new RetryableConflict("edge created concurrently");
+            }
+            throw e;
+        }
+        GraphEdge created = new GraphEdge(edgeId, fromNodeId, toNodeId, relation);
+        ProvenanceChanges.enqueue(c, tenantId, created);
+        return created;
     }
 
     @Override

@@ -58,6 +58,17 @@ final class ProcedureCall implements AutoCloseable {
         return this;
     }
 
+    /** BIGINT; null sends NULL. */
+    ProcedureCall setLongOrNull(String parameter, Long value) throws SQLException {
+        int index = slot(parameter);
+        if (value == null) {
+            statement.setNull(index, Types.BIGINT);
+        } else {
+            statement.setLong(index, value);
+        }
+        return this;
+    }
+
     ProcedureCall setInt(String parameter, int value) throws SQLException {
         statement.setInt(slot(parameter), value);
         return this;

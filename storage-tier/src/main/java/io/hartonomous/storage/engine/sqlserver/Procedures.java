@@ -104,6 +104,14 @@ final class Procedures {
     static final Procedure GET_DELETION_JOB = Procedure.of("dbo.sp_GetDeletionJob", "JobId");
     static final Procedure RUN_DELETION_BATCH = Procedure.of("dbo.sp_RunDeletionBatch", "JobId", "MaxRows");
     static final Procedure UNFINISHED_DELETIONS = Procedure.of("dbo.sp_UnfinishedDeletions");
+    // Inference records and weight versions (079)
+    static final Procedure BEGIN_INFERENCE = Procedure.of("dbo.sp_BeginInference", "ModelId", "Operation", "AsOf",
+            "Units", "ModelAtomId", "WeightVersion", "InputSha256", "InputAtoms", "Tensors");
+    static final Procedure END_INFERENCE = Procedure.of("dbo.sp_EndInference", "InferenceId", "Status", "DurationMs",
+            "OutputSummary", "Error", "ProducedAtoms");
+    static final Procedure GET_INFERENCE = Procedure.of("dbo.sp_GetInference", "InferenceId");
+    static final Procedure LIST_INFERENCES = Procedure.of("dbo.sp_ListInferences", "ModelId", "Since", "Limit");
+    static final Procedure GET_WEIGHT_VERSION = Procedure.of("dbo.sp_GetWeightVersion", "ModelId", "AsOf");
     // The OODA loop as operators drive it (081; the phases themselves are 080)
     static final Procedure OODA_STATUS = Procedure.of("ops.sp_OodaStatus");
     static final Procedure OODA_RUN_CYCLE = Procedure.of("ops.sp_OodaRunCycle");
@@ -141,6 +149,7 @@ final class Procedures {
             CREATE_API_KEY, FIND_API_KEY_BY_HASH, REVOKE_API_KEY, LIST_API_KEYS,
             RECORD_USAGE, GET_USAGE, UNFINISHED_JOBS, ROW_COUNTS,
             REQUEST_DELETION, GET_DELETION_JOB, RUN_DELETION_BATCH, UNFINISHED_DELETIONS,
+            BEGIN_INFERENCE, END_INFERENCE, GET_INFERENCE, LIST_INFERENCES, GET_WEIGHT_VERSION,
             OODA_STATUS, OODA_RUN_CYCLE, OODA_LIST_CYCLES, OODA_LIST_OBSERVATIONS, OODA_LIST_PROPOSALS, OODA_DECIDE,
             OODA_ACT, OODA_CLAIM_REBUILD, OODA_FINISH_REBUILD, OODA_SET_RUNNING, OODA_CONFIGURE,
             GET_MAX_DELIVERIES, SET_MAX_DELIVERIES, QUEUE_STATS, LIST_DEAD_LETTERS, GET_DEAD_LETTER, RETRY_DEAD_LETTER,

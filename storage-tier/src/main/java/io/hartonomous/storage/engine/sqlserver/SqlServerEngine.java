@@ -104,7 +104,8 @@ public final class SqlServerEngine extends JdbcStorageEngine {
         Session session = new Session(engineWide.units(), tenantId);
         return new TenantStores(tenantId, new SqlServerAtomReads(session), new SqlServerIngestWrites(session, chunks),
                 new SqlServerModelStore(session), new SqlServerVectorStore(session, landmarks),
-                new SqlServerProvenanceGraph(session), new SqlServerUsageLedger(session));
+                new SqlServerProvenanceGraph(session), new SqlServerUsageLedger(session),
+                new SqlServerInferenceStore(session));
     }
 
     @Override

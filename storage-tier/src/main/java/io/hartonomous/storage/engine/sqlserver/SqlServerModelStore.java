@@ -48,6 +48,12 @@ record SqlServerModelStore(Session session) implements ModelStore {
     }
 
     @Override
+    public Instant weightVersion(long modelId, Instant asOf) {
+        return session.single(Procedures.GET_WEIGHT_VERSION, call -> call.setLong("ModelId", modelId)
+                .setInstant("AsOf", asOf), rs -> SqlRows.RECORDS.instant(rs, "WeightVersion"));
+    }
+
+    @Override
     public int updateWeights(long modelId, int layerIdx, List<WeightUpdate> updates) {
         if (updates.isEmpty()) {
             return 0;

@@ -5,6 +5,7 @@ import io.hartonomous.storage.contract.BillingContract;
 import io.hartonomous.storage.contract.ConcurrencyContract;
 import io.hartonomous.storage.contract.DeletionContract;
 import io.hartonomous.storage.contract.GraphContract;
+import io.hartonomous.storage.contract.InferenceContract;
 import io.hartonomous.storage.contract.JobsContract;
 import io.hartonomous.storage.contract.ModelsContract;
 import io.hartonomous.storage.contract.OodaContract;
@@ -120,6 +121,14 @@ class SqlServerContractTest {
 
     @Nested
     class Deletion extends DeletionContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return bulk();
+        }
+    }
+
+    @Nested
+    class Inference extends InferenceContract {
         @Override
         protected StorageEngine openEngine() {
             return bulk();

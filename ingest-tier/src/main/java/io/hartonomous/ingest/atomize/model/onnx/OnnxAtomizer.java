@@ -2,12 +2,16 @@ package io.hartonomous.ingest.atomize.model.onnx;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hartonomous.formats.onnx.OnnxFormatException;
+import io.hartonomous.formats.onnx.OnnxStructure;
+import io.hartonomous.formats.onnx.ProtoReader;
 import io.hartonomous.ingest.atomize.IngestLimits;
 import io.hartonomous.ingest.atomize.Json;
 import io.hartonomous.ingest.atomize.model.MappedFile;
 import io.hartonomous.ingest.atomize.model.ModelAtomizer;
 import io.hartonomous.ingest.atomize.model.TensorReader;
 import io.hartonomous.ingest.atomize.model.TensorSpec;
+import io.hartonomous.ingest.detect.BadInputException;
 import io.hartonomous.ingest.detect.DetectedFormat;
 import io.hartonomous.ingest.detect.UnsupportedFormatException;
 
@@ -78,7 +82,17 @@ public final class OnnxAtomizer {
     }
 
     public static ModelAtomizer open(Path file, IngestLimits limits, int chunkRows) throws IOException {
-        return MappedFile.parse(file, mapped -> parse(mapped, limits, chunkRows));
+        return MappedFile.parse(file, mapped -> {
+            try {
+                return parse(mapped, limits, chunkRows);
+            } catch (OnnxFormatException e) {
+                throw new BadInputException(e.getMessage(), e);
+            }
+        });
+    }
+
+    private static BadInputException bad(String detail) {
+        return new BadInputException("invalid ONNX: " + detail);
     }
 
     private static ModelAtomizer parse(MappedFile mapped, IngestLimits limits, int chunkRows) {
@@ -103,7 +117,7 @@ public final class OnnxAtomizer {
                 case 5 -> meta.put("modelVersion", expect(model, wire, ProtoReader.VARINT).varint());
                 case 7 -> {
                     if (graphSeen) {
-                        throw ProtoReader.bad("the model has two graphs");
+                        throw bad("the model has two graphs");
                     }
                     graphSeen = true;
                     ProtoReader graph = expect(model, wire, ProtoReader.LEN).message();
@@ -144,7 +158,7 @@ public final class OnnxAtomizer {
             }
         }
         if (!meta.has("irVersion") || !graphSeen) {
-            throw ProtoReader.bad("the file has no " + (graphSeen ? "ir_version" : "graph"));
+            throw bad("the file has no " + (graphSeen ? "ir_version" : "graph"));
         }
         if (graphName != null) {
             meta.put("graphName", graphName);
@@ -165,7 +179,7 @@ public final class OnnxAtomizer {
 
     private static ProtoReader expect(ProtoReader r, int wire, int expected) {
         if (wire != expected) {
-            throw ProtoReader.bad("a field has wire type " + wire + " where " + expected + " is expected");
+            throw bad("a field has wire type " + wire + " where " + expected + " is expected");
         }
         return r;
     }
@@ -265,7 +279,7 @@ public final class OnnxAtomizer {
         switch (name) {
             case "value" -> {
                 if (tensor == null) {
-                    throw ProtoReader.bad("Constant " + tensorName + " has a value attribute without a tensor");
+                    throw bad("Constant " + tensorName + " has a value attribute without a tensor");
                 }
                 tensor.name = tensorName;
                 return tensor;
@@ -331,7 +345,7 @@ public final class OnnxAtomizer {
 
     private static void typed(ProtoReader t, int wire, int elementWire, int field, Found f) {
         if (!f.typed.isEmpty() && f.typedField != field) {
-            throw ProtoReader.bad("tensor " + f.name + " has values in two typed fields");
+            throw bad("tensor " + f.name + " has values in two typed fields");
         }
         f.typedField = field;
         addTyped(t, wire, elementWire, f);
@@ -345,7 +359,7 @@ public final class OnnxAtomizer {
             return;
         }
         if (wire != elementWire) {
-            throw ProtoReader.bad("a repeated field has wire type " + wire + " where " + elementWire
+            throw bad("a repeated field has wire type " + wire + " where " + elementWire
                     + " is expected");
         }
         long at = t.position();
@@ -381,7 +395,7 @@ public final class OnnxAtomizer {
         }
         for (long d : f.dims) {
             if (d < 0) {
-                throw ProtoReader.bad("tensor " + name + " has a negative dimension " + d);
+                throw bad("tensor " + name + " has a negative dimension " + d);
             }
         }
         long elements = TensorSpec.elements(name, f.dims);
@@ -394,24 +408,24 @@ public final class OnnxAtomizer {
             offset = -1;
         } else if (f.raw != null) {
             if (!f.typed.isEmpty()) {
-                throw ProtoReader.bad("tensor " + name + " has both raw_data and typed values");
+                throw bad("tensor " + name + " has both raw_data and typed values");
             }
             long bytes = f.raw[1] - f.raw[0];
             if (bytes != elements * type.bytes()) {
-                throw ProtoReader.bad("tensor " + name + " has " + bytes + " bytes of raw_data but shape " + f.dims
+                throw bad("tensor " + name + " has " + bytes + " bytes of raw_data but shape " + f.dims
                         + " of " + type.name() + " needs " + elements * type.bytes());
             }
             reader = mapped.raw(f.raw[0], type.bytes());
             offset = f.raw[0];
         } else if (!f.typed.isEmpty()) {
             if (f.typedField != type.typedField()) {
-                throw ProtoReader.bad("tensor " + name + " of type " + type.name()
+                throw bad("tensor " + name + " of type " + type.name()
                         + " keeps its values in the wrong typed field (" + f.typedField + ")");
             }
             offset = f.typed.getFirst()[0];
             long found = f.typedWire == ProtoReader.VARINT ? varintCount(seg, f.typed) : count(f);
             if (found != elements) {
-                throw ProtoReader.bad("tensor " + name + " has " + found + " values but shape " + f.dims + " needs "
+                throw bad("tensor " + name + " has " + found + " values but shape " + f.dims + " needs "
                         + elements);
             }
             if (f.typedWire != ProtoReader.VARINT && f.typed.size() == 1) {
@@ -422,7 +436,7 @@ public final class OnnxAtomizer {
             }
         } else {
             if (elements != 0) {
-                throw ProtoReader.bad("tensor " + name + " has shape " + f.dims + " but no data");
+                throw bad("tensor " + name + " has shape " + f.dims + " but no data");
             }
             reader = (first, count, keys, out) -> {
             };
@@ -441,7 +455,7 @@ public final class OnnxAtomizer {
                 }
             }
             if (r[1] > r[0] && (seg.get(ValueLayout.JAVA_BYTE, r[1] - 1) & 0x80) != 0) {
-                throw ProtoReader.bad("a packed varint field ends inside a value");
+                throw bad("a packed varint field ends inside a value");
             }
         }
         return n;

@@ -1,6 +1,8 @@
 package io.hartonomous.ingest.atomize.model.onnx;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hartonomous.formats.onnx.OnnxStructure;
+import io.hartonomous.formats.onnx.ProtoReader;
 import io.hartonomous.ingest.atomize.AtomizedFile;
 import io.hartonomous.ingest.atomize.Atomizers;
 import io.hartonomous.ingest.atomize.IngestLimits;

@@ -1,43 +1,41 @@
-package io.hartonomous.ingest.atomize.model.onnx;
-
-import io.hartonomous.ingest.detect.BadInputException;
+package io.hartonomous.formats.onnx;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A minimal protobuf wire-format reader over a region {@code [pos, end)} of a mapped file: tags, varints, fixed32/64
- * and length-delimited fields, every length checked against the region. Enough for ONNX's ModelProto without
- * generated code.
+ * A minimal protobuf wire-format reader over a region {@code [pos, end)} of a memory segment (a mapped file or an
+ * array): tags, varints, fixed32/64 and length-delimited fields, every length checked against the region. Enough for
+ * ONNX's ModelProto and TensorProto without generated code. Malformed input raises {@link OnnxFormatException}.
  */
-final class ProtoReader {
-    static final int VARINT = 0;
-    static final int FIXED64 = 1;
-    static final int LEN = 2;
-    static final int FIXED32 = 5;
+public final class ProtoReader {
+    public static final int VARINT = 0;
+    public static final int FIXED64 = 1;
+    public static final int LEN = 2;
+    public static final int FIXED32 = 5;
 
     private final MemorySegment seg;
     private final long end;
     private long pos;
 
     /** Reads the message bytes {@code [pos, end)} of {@code seg}. */
-    ProtoReader(MemorySegment seg, long pos, long end) {
+    public ProtoReader(MemorySegment seg, long pos, long end) {
         this.seg = seg;
         this.end = end;
         this.pos = pos;
     }
 
-    boolean more() {
+    public boolean more() {
         return pos < end;
     }
 
-    long position() {
+    public long position() {
         return pos;
     }
 
     /** The next tag: field number << 3 | wire type. */
-    long tag() {
+    public long tag() {
         long tag = varint();
         if ((tag >>> 3) == 0) {
             throw bad("field number 0 at byte " + pos);
@@ -45,7 +43,7 @@ final class ProtoReader {
         return tag;
     }
 
-    long varint() {
+    public long varint() {
         long value = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             if (pos >= end) {
@@ -60,14 +58,14 @@ final class ProtoReader {
         throw bad("a varint is longer than 10 bytes at byte " + pos);
     }
 
-    int fixed32() {
+    public int fixed32() {
         need(4);
         int v = seg.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), pos);
         pos += 4;
         return v;
     }
 
-    long fixed64() {
+    public long fixed64() {
         need(8);
         long v = seg.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), pos);
         pos += 8;
@@ -75,7 +73,7 @@ final class ProtoReader {
     }
 
     /** A length-delimited field's payload as {start, end} absolute offsets; the reader moves past it. */
-    long[] bytes() {
+    public long[] bytes() {
         long n = varint();
         if (n < 0 || n > end - pos) {
             throw bad("a field declares " + Long.toUnsignedString(n) + " bytes but only " + (end - pos)
@@ -86,12 +84,12 @@ final class ProtoReader {
         return range;
     }
 
-    ProtoReader message() {
+    public ProtoReader message() {
         long[] r = bytes();
         return new ProtoReader(seg, r[0], r[1]);
     }
 
-    String string() {
+    public String string() {
         long[] r = bytes();
         if (r[1] - r[0] > (1 << 20)) {
             throw bad("a string field of " + (r[1] - r[0]) + " bytes");
@@ -99,7 +97,7 @@ final class ProtoReader {
         return new String(seg.asSlice(r[0], r[1] - r[0]).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
     }
 
-    void skip(int wireType) {
+    public void skip(int wireType) {
         switch (wireType) {
             case VARINT -> varint();
             case FIXED64 -> {
@@ -121,7 +119,7 @@ final class ProtoReader {
         }
     }
 
-    static BadInputException bad(String detail) {
-        return new BadInputException("invalid ONNX: " + detail);
+    public static OnnxFormatException bad(String detail) {
+        return new OnnxFormatException("invalid ONNX: " + detail);
     }
 }

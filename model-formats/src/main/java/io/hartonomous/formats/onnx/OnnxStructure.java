@@ -1,4 +1,4 @@
-package io.hartonomous.ingest.atomize.model.onnx;
+package io.hartonomous.formats.onnx;
 
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
@@ -30,7 +30,7 @@ public final class OnnxStructure {
     private static final int ATTRIBUTE_TENSOR = 5;
 
     /** TensorProto fields that hold values: float/int32/string/int64 data, raw_data, double/uint64 data. */
-    static boolean isTensorData(int field) {
+    public static boolean isTensorData(int field) {
         return switch (field) {
             case 4, 5, 6, 7, 9, 10, 11 -> true;
             default -> false;
@@ -43,8 +43,8 @@ public final class OnnxStructure {
         byte[] of(String tensorName);
     }
 
-    /** The structure of the ModelProto in {@code seg} (already validated by the atomizer's parse). */
-    static byte[] strip(MemorySegment seg) {
+    /** The structure of the ModelProto in {@code seg} (a model the caller has validated, e.g. the atomizer's parse). */
+    public static byte[] strip(MemorySegment seg) {
         return rewrite(seg, null);
     }
 

@@ -1,0 +1,294 @@
+package io.hartonomous.storage.engine.embedded;
+
+import io.hartonomous.storage.contract.ConflictException;
+import io.hartonomous.storage.contract.NotFoundException;
+import io.hartonomous.storage.contract.graph.GraphNode;
+import io.hartonomous.storage.contract.graph.NodeKind;
+import io.hartonomous.storage.contract.inference.InferenceRecord;
+import io.hartonomous.storage.contract.inference.InferenceStatus;
+import io.hartonomous.storage.contract.inference.InferenceStore;
+import io.hartonomous.storage.contract.inference.NewInference;
+import io.hartonomous.storage.contract.inference.ReceiptTensor;
+import io.hartonomous.storage.engine.jdbc.InferenceRows;
+import io.hartonomous.storage.engine.jdbc.UnitOfWork;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Inference records and receipts on H2 (script 160). A record, its receipt and its provenance (the INFERENCE node,
+ * its edges, their changes queued for the cold tier) are written in one transaction; the tenant predicate is the
+ * TenantId every row carries. ReceiptGuard keeps receipts as written.
+ */
+record EmbeddedInferenceStore(String tenantId, UnitOfWork tx, EmbeddedProvenanceGraph graph)
+        implements InferenceStore {
+    private static final String FROM = " FROM Inferences i JOIN InferenceReceipts r ON r.InferenceId = i.InferenceId ";
+
+    /** The model a run starts on, as begin checks it. */
+    private record RunnableModel(long parentAtomId, String name, String jobState) {
+    }
+
+    @Override
+    public InferenceRecord begin(NewInference run) {
+        InferenceRows.check(run);
+        return tx.inTransaction("beginInference", c -> {
+            RunnableModel model = model(c, run.modelId());
+            if (!"COMPLETED".equals(model.jobState())) {
+                throw new ConflictException("model " + run.modelId() + " is still being ingested (its job is "
+                        + model.jobState() + "); run it once the job has completed");
+            }
+            if (run.receipt().modelAtomId() != model.parentAtomId()) {
+                throw new IllegalArgumentException("the receipt names file atom " + run.receipt().modelAtomId()
+                        + " but model " + run.modelId() + " is file atom " + model.parentAtomId());
+            }
+            Map<Long, NodeKind> inputs = visibleAtoms(c, run.receipt().inputAtoms());
+            long id;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO Inferences (TenantId, ModelId, Operation, "
+                    + "Status, AsOf, CreatedAt, Units) VALUES (?, ?, ?, 'RUNNING', ?, ?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, tenantId);
+                ps.setLong(2, run.modelId());
+                ps.setString(3, run.operation());
+                Rows.setInstant(ps, 4, Rows.micros(run.asOf()));
+                Rows.setInstant(ps, 5, Rows.micros(Instant.now()));
+                ps.setLong(6, run.units());
+                ps.executeUpdate();
+                id = EmbeddedIngestWrites.generatedKey(ps);
+            }
+            writeReceipt(c, id, run);
+            GraphNode node = graph.node(c, NodeKind.INFERENCE, id, InferenceRows.label(run.operation(), id), true);
+            GraphNode modelNode = graph.node(c, NodeKind.MODEL, run.modelId(), model.name(), false);
+            graph.edge(c, node.nodeId(), modelNode.nodeId(), InferenceRows.RAN);
+            link(c, node, inputs, InferenceRows.READ);
+            return load(c, id).orElseThrow();
+        });
+    }
+
+    private void writeReceipt(Connection c, long id, NewInference run) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO InferenceReceipts (InferenceId, TenantId, "
+                + "ModelAtomId, WeightVersion, InputSha256) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setLong(1, id);
+            ps.setString(2, tenantId);
+            ps.setLong(3, run.receipt().modelAtomId());
+            ps.setString(4, run.receipt().weightVersion());
+            ps.setString(5, run.receipt().inputSha256());
+            ps.executeUpdate();
+        }
+        List<Long> atoms = run.receipt().inputAtoms();
+        if (!atoms.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO InferenceInputAtoms (InferenceId, Ordinal, "
+                    + "TenantId, AtomId) VALUES (?, ?, ?, ?)")) {
+                for (int i = 0; i < atoms.size(); i++) {
+                    ps.setLong(1, id);
+                    ps.setInt(2, i);
+                    ps.setString(3, tenantId);
+                    ps.setLong(4, atoms.get(i));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        List<ReceiptTensor> tensors = run.receipt().tensors();
+        if (!tensors.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO InferenceReceiptTensors (InferenceId, "
+                    + "Ordinal, TenantId, LayerIdx, Name, ElementCount, Sha256) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                for (int i = 0; i < tensors.size(); i++) {
+                    ReceiptTensor t = tensors.get(i);
+                    ps.setLong(1, id);
+                    ps.setInt(2, i);
+                    ps.setString(3, tenantId);
+                    ps.setInt(4, t.layerIdx());
+                    ps.setString(5, t.name());
+                    ps.setLong(6, t.elementCount());
+                    ps.setString(7, t.sha256());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+    }
+
+    @Override
+    public InferenceRecord succeed(long inferenceId, long durationMs, String outputSummaryJson,
+                                   List<Long> producedAtoms) {
+        InferenceRows.checkDuration(durationMs);
+        List<Long> produced = List.copyOf(producedAtoms);
+        return tx.inTransaction("succeedInference", c -> {
+            String operation = lockRunning(c, inferenceId);
+            Map<Long, NodeKind> atoms = visibleAtoms(c, produced);
+            end(c, inferenceId, InferenceStatus.SUCCEEDED, durationMs, outputSummaryJson, null);
+            GraphNode node = graph.node(c, NodeKind.INFERENCE, inferenceId,
+                    InferenceRows.label(operation, inferenceId), false);
+            link(c, node, atoms, InferenceRows.PRODUCED);
+            return load(c, inferenceId).orElseThrow();
+        });
+    }
+
+    @Override
+    public InferenceRecord fail(long inferenceId, long durationMs, String error) {
+        InferenceRows.checkDuration(durationMs);
+        return tx.inTransaction("failInference", c -> {
+            lockRunning(c, inferenceId);
+            end(c, inferenceId, InferenceStatus.FAILED, durationMs, null, InferenceRows.errorText(error));
+            return load(c, inferenceId).orElseThrow();
+        });
+    }
+
+    @Override
+    public Optional<InferenceRecord> byId(long inferenceId) {
+        return tx.read("inference", c -> load(c, inferenceId));
+    }
+
+    @Override
+    public List<InferenceRecord> list(Long modelId, Instant since, int limit) {
+        InferenceRows.checkLimit(limit);
+        return tx.read("listInferences", c -> {
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT i.InferenceId FROM Inferences i "
+                    + "WHERE i.TenantId = ? AND (CAST(? AS BIGINT) IS NULL OR i.ModelId = ?) "
+                    + "AND (CAST(? AS TIMESTAMP WITH TIME ZONE) IS NULL OR i.CreatedAt >= ?) "
+                    + "ORDER BY i.CreatedAt DESC, i.InferenceId DESC FETCH FIRST ? ROWS ONLY")) {
+                ps.setString(1, tenantId);
+                ps.setObject(2, modelId, Types.BIGINT);
+                ps.setObject(3, modelId, Types.BIGINT);
+                Rows.setInstant(ps, 4, since);
+                Rows.setInstant(ps, 5, since);
+                ps.setInt(6, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+            List<InferenceRecord> records = new ArrayList<>(ids.size());
+            for (long id : ids) {
+                load(c, id).ifPresent(records::add);
+            }
+            return records;
+        });
+    }
+
+    /** The tenant's record with its receipt. */
+    private Optional<InferenceRecord> load(Connection c, long inferenceId) throws SQLException {
+        List<Long> atoms = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT AtomId FROM InferenceInputAtoms "
+                + "WHERE InferenceId = ? AND TenantId = ? ORDER BY Ordinal")) {
+            ps.setLong(1, inferenceId);
+            ps.setString(2, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    atoms.add(rs.getLong(1));
+                }
+            }
+        }
+        List<ReceiptTensor> tensors = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT LayerIdx, Name, ElementCount, Sha256 "
+                + "FROM InferenceReceiptTensors WHERE InferenceId = ? AND TenantId = ? ORDER BY Ordinal")) {
+            ps.setLong(1, inferenceId);
+            ps.setString(2, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tensors.add(new ReceiptTensor(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + InferenceRows.COLUMNS + FROM
+                + "WHERE i.InferenceId = ? AND i.TenantId = ?")) {
+            ps.setLong(1, inferenceId);
+            ps.setString(2, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(InferenceRows.record(Rows.RECORDS, rs, atoms, tensors))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    /** The visible model with its ingestion job's state; NotFoundException if the tenant does not see it. */
+    private RunnableModel model(Connection c, long modelId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT m.ParentAtomId, m.Name, j.State FROM Models m "
+                + "LEFT JOIN IngestionJobs j ON j.JobId = m.JobId WHERE m.ModelId = ? AND "
+                + Visibility.parent("m.ParentAtomId"))) {
+            ps.setLong(1, modelId);
+            ps.setString(2, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NotFoundException("model " + modelId + " not found");
+                }
+                return new RunnableModel(rs.getLong(1), rs.getString(2), rs.getString(3));
+            }
+        }
+    }
+
+    /** Each distinct atom's node kind (FILE or ATOM), in order; NotFoundException for one the tenant does not see. */
+    private Map<Long, NodeKind> visibleAtoms(Connection c, List<Long> atomIds) throws SQLException {
+        Map<Long, NodeKind> kinds = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.Subtype FROM Atoms a WHERE a.AtomId = ? AND "
+                + Visibility.ATOM)) {
+            for (long atomId : atomIds) {
+                if (kinds.containsKey(atomId)) {
+                    continue;
+                }
+                ps.setLong(1, atomId);
+                ps.setString(2, tenantId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new NotFoundException("atom " + atomId + " not found");
+                    }
+                    kinds.put(atomId, "file".equals(rs.getString(1)) ? NodeKind.FILE : NodeKind.ATOM);
+                }
+            }
+        }
+        return kinds;
+    }
+
+    /** Edges from the run's node to each atom's node (created, labelled by its kind, if the atom has none yet). */
+    private void link(Connection c, GraphNode run, Map<Long, NodeKind> atoms, String relation) throws SQLException {
+        for (Map.Entry<Long, NodeKind> atom : atoms.entrySet()) {
+            GraphNode target = graph.node(c, atom.getValue(), atom.getKey(),
+                    atom.getValue().name().toLowerCase() + " " + atom.getKey(), false);
+            graph.edge(c, run.nodeId(), target.nodeId(), relation);
+        }
+    }
+
+    /** Locks the tenant's RUNNING record and returns its operation; NotFound or Conflict (already ended). */
+    private String lockRunning(Connection c, long inferenceId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT Status, Operation FROM Inferences "
+                + "WHERE InferenceId = ? AND TenantId = ? FOR UPDATE")) {
+            ps.setLong(1, inferenceId);
+            ps.setString(2, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NotFoundException("inference " + inferenceId + " not found");
+                }
+                if (!InferenceStatus.RUNNING.name().equals(rs.getString(1))) {
+                    throw new ConflictException("inference " + inferenceId + " already ended ("
+                            + rs.getString(1) + ")");
+                }
+                return rs.getString(2);
+            }
+        }
+    }
+
+    private static void end(Connection c, long inferenceId, InferenceStatus status, long durationMs, String summary,
+                            String error) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE Inferences SET Status = ?, DurationMs = ?, "
+                + "OutputSummary = ?, Error = ? WHERE InferenceId = ?")) {
+            ps.setString(1, status.name());
+            ps.setLong(2, durationMs);
+            ps.setString(3, summary);
+            ps.setString(4, error);
+            ps.setLong(5, inferenceId);
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.hartonomous.storage.engine.jdbc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hartonomous.storage.contract.StorageException;
+import io.hartonomous.storage.contract.inference.InferenceReceipt;
+import io.hartonomous.storage.contract.inference.InferenceRecord;
+import io.hartonomous.storage.contract.inference.InferenceStatus;
+import io.hartonomous.storage.contract.inference.NewInference;
+import io.hartonomous.storage.contract.inference.ReceiptTensor;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Inference records and receipts as both engines store them: the argument checks of the contract, the relations of
+ * the provenance edges, and the mapping of a row (Inferences joined with InferenceReceipts, columns named alike on
+ * both engines) plus its receipt lists to a record. SQL Server hands the receipt lists over as JSON, both ways.
+ */
+public final class InferenceRows {
+    /** The edge from a run's INFERENCE node to the model it ran. */
+    public static final String RAN = "ran";
+    /** The edges from a run's node to the atoms its inputs came from. */
+    public static final String READ = "read";
+    /** The edges from a run's node to the atoms it produced. */
+    public static final String PRODUCED = "produced";
+
+    public static final int MAX_OPERATION = 64;
+    public static final int MAX_ERROR = 4000;
+    public static final int MAX_LIST = 1000;
+
+    /** The columns a record is read from (Inferences {@code i}, InferenceReceipts {@code r}). */
+    public static final String COLUMNS = "i.InferenceId, i.ModelId, i.Operation, i.Status, i.AsOf, i.CreatedAt, "
+            + "i.DurationMs, i.Units, i.OutputSummary, i.Error, r.ModelAtomId, r.WeightVersion, r.InputSha256";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private InferenceRows() {
+    }
+
+    public static void check(NewInference run) {
+        if (run.operation().length() > MAX_OPERATION) {
+            throw new IllegalArgumentException("an operation name has at most " + MAX_OPERATION + " characters");
+        }
+        if (run.receipt().weightVersion().length() > 64) {
+            throw new IllegalArgumentException("a weight version has at most 64 characters");
+        }
+        if (run.receipt().inputSha256() != null && !run.receipt().inputSha256().matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("the input SHA-256 is 64 lower-case hex digits");
+        }
+        for (ReceiptTensor t : run.receipt().tensors()) {
+            if (!t.sha256().matches("[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("tensor " + t.name() + ": its SHA-256 is 64 lower-case hex digits");
+            }
+            if (t.name().length() > 512 || t.elementCount() < 0) {
+                throw new IllegalArgumentException("tensor " + t.name() + ": a name of at most 512 characters and a "
+                        + "count >= 0");
+            }
+        }
+    }
+
+    public static void checkDuration(long durationMs) {
+        if (durationMs < 0) {
+            throw new IllegalArgumentException("a duration is >= 0 ms, got " + durationMs);
+        }
+    }
+
+    public static int checkLimit(int limit) {
+        if (limit < 1 || limit > MAX_LIST) {
+            throw new IllegalArgumentException("a list has 1-" + MAX_LIST + " records, got " + limit);
+        }
+        return limit;
+    }
+
+    /** What a failed run records of its error: at most {@link #MAX_ERROR} characters. */
+    public static String errorText(String error) {
+        String text = error == null || error.isBlank() ? "failed" : error;
+        return text.length() > MAX_ERROR ? text.substring(0, MAX_ERROR) : text;
+    }
+
+    /** The label of a run's INFERENCE node: {@code onnx.run #17}. */
+    public static String label(String operation, long inferenceId) {
+        return operation + " #" + inferenceId;
+    }
+
+    /** A row selected with {@link #COLUMNS}, with its receipt's lists. */
+    public static InferenceRecord record(ContractRows rows, ResultSet rs, List<Long> inputAtoms,
+                                         List<ReceiptTensor> tensors) throws SQLException {
+        InferenceReceipt receipt = new InferenceReceipt(rs.getLong("ModelAtomId"), rs.getString("WeightVersion"),
+                inputAtoms, rs.getString("InputSha256"), tensors);
+        return new InferenceRecord(rs.getLong("InferenceId"), rs.getLong("ModelId"), rs.getString("Operation"),
+                InferenceStatus.valueOf(rs.getString("Status")), rows.instant(rs, "AsOf"),
+                rows.instant(rs, "CreatedAt"), rs.getObject("DurationMs", Long.class), rs.getLong("Units"),
+                rs.getString("OutputSummary"), rs.getString("Error"), receipt);
+    }
+
+    /** A receipt tensor as SQL Server's OPENJSON reads it (sql/079). */
+    private record TensorJson(int layerIdx, String name, long elementCount, String sha256) {
+    }
+
+    public static String atomsJson(List<Long> atoms) {
+        return write(atoms);
+    }
+
+    public static String tensorsJson(List<ReceiptTensor> tensors) {
+        return write(tensors.stream().map(t -> new TensorJson(t.layerIdx(), t.name(), t.elementCount(), t.sha256()))
+                .toList());
+    }
+
+    /** A JSON array of atom ids (null or empty text: none). */
+    public static List<Long> parseAtoms(String json) {
+        if (json == null || json.isBlank()) {
+            return List.of();
+        }
+        return read(json, new TypeReference<List<Long>>() { });
+    }
+
+    /** A JSON array of receipt tensors as {@link #tensorsJson} writes them (null or empty text: none). */
+    public static List<ReceiptTensor> parseTensors(String json) {
+        if (json == null || json.isBlank()) {
+            return List.of();
+        }
+        return read(json, new TypeReference<List<TensorJson>>() { }).stream()
+                .map(t -> new ReceiptTensor(t.layerIdx(), t.name(), t.elementCount(), t.sha256())).toList();
+    }
+
+    private static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value + " as JSON", e);
+        }
+    }
+
+    private static <T> T read(String json, TypeReference<T> type) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new StorageException("a stored receipt is not the JSON it should be: " + e.getOriginalMessage(), e);
+        }
+    }
+}
