@@ -36,12 +36,12 @@ out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 rng = np.random.default_rng(20250915)
 
-VOCAB, DIM, BLOCKS, HEADS, KV_HEADS, FFN, CONTEXT = 96, 64, 2, 4, 2, 160, 64
+VOCAB, DIM, BLOCKS, HEADS, KV_HEADS, FFN, CONTEXT = 64, 32, 2, 4, 2, 64, 64
 HEAD_DIM = DIM // HEADS
 ROPE_DIM = HEAD_DIM
 FREQ_BASE = 10000.0
 EPS = 1e-5
-TOKENS = [1, 17, 42, 5, 88, 63, 29, 3, 71, 50, 12, 95]
+TOKENS = [1, 17, 42, 5, 58, 63, 29, 3, 51, 40, 12, 33]
 PROMPT = TOKENS[:4]
 NEW_TOKENS = 8
 
