@@ -21,11 +21,19 @@ exactly the file's bytes. Conventions (llama.cpp's reading of a llama GGUF):
 Greedy generation: from "prompt", append argmax of the last position's logits "newTokens" times; every step's gap
 between the best and second-best logit is at least minGreedyMargin (checked, so float32 cannot flip a choice).
 
-Usage: PYTHONPATH=<extracted python3-gguf dist-packages> /usr/bin/python3 make-llama-gguf.py OUTDIR
+With LLAMA_DEBUG (a command running llama.cpp's llama-debug), llama.cpp itself checks the reference too: for every
+position it can reach from a text prompt (the tokenizer's ids are compared with TOKENS), its logits with an F32 KV
+cache and without flash attention must equal the reference within LLAMA_CPP_TOLERANCE for the file's type (ggml's
+F16 and Q8_0 matrix products round the activations to F16 / Q8_0, hence the looser bounds); the figures go into
+NAME.llama.json under "llamaCpp".
+
+Usage: PYTHONPATH=<extracted python3-gguf dist-packages> /usr/bin/python3 make-llama-gguf.py OUTDIR [LLAMA_DEBUG]
 """
 import json
 import os
+import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import gguf
@@ -33,6 +41,7 @@ from gguf import GGMLQuantizationType as T
 from gguf.quants import quantize, dequantize
 
 out = sys.argv[1]
+llama_debug = sys.argv[2] if len(sys.argv) > 2 else None
 os.makedirs(out, exist_ok=True)
 rng = np.random.default_rng(20250915)
 
@@ -41,7 +50,12 @@ HEAD_DIM = DIM // HEADS
 ROPE_DIM = HEAD_DIM
 FREQ_BASE = 10000.0
 EPS = 1e-5
-TOKENS = [1, 17, 42, 5, 58, 63, 29, 3, 51, 40, 12, 33]
+VOCAB_PIECES = ["<unk>", "<s>", "</s>", "\u2581"] + [chr(c) for c in range(ord("a"), ord("z") + 1)] \
+    + [chr(c) for c in range(ord("A"), ord("Z") + 1)] + [chr(c) for c in range(ord("0"), ord("7") + 1)]
+assert len(VOCAB_PIECES) == VOCAB
+# <s>, then the text "Pa2vkXhczm" as llama.cpp's SPM tokenizer splits it (a leading word-boundary piece, one id per
+# character)
+TOKENS = [1, 3, 45, 4, 58, 25, 14, 53, 11, 6, 29, 16]
 PROMPT = TOKENS[:4]
 NEW_TOKENS = 8
 
@@ -86,9 +100,10 @@ def write(path, master, qtype):
     writer.add_vocab_size(VOCAB)
     writer.add_file_type({T.F32: 0, T.F16: 1, T.Q8_0: 7}[qtype])
     # A small SentencePiece-style vocabulary, so the file carries what a llama loader expects (the substrate takes
-    # token ids, it does not tokenize).
+    # token ids, it does not tokenize): control tokens, the word-boundary piece, then one character per token, so
+    # llama.cpp's tokenizer turns a text into predictable ids (no two pieces merge).
     writer.add_tokenizer_model("llama")
-    writer.add_token_list(["<unk>", "<s>", "</s>"] + ["\u2581t%d" % i for i in range(3, VOCAB)])
+    writer.add_token_list(VOCAB_PIECES)
     writer.add_token_scores([0.0] * 3 + [-float(i) for i in range(3, VOCAB)])
     writer.add_token_types([gguf.TokenType.UNKNOWN, gguf.TokenType.CONTROL, gguf.TokenType.CONTROL]
                            + [gguf.TokenType.NORMAL] * (VOCAB - 3))
@@ -187,6 +202,31 @@ def greedy(cfg, w, prompt, count):
     return tokens[len(prompt):], min(margins)
 
 
+LLAMA_CPP_TOLERANCE = {T.F32: 1e-5, T.F16: 1e-2, T.Q8_0: 1e-1}
+
+
+def llama_cpp_check(path, qtype, logits):
+    """llama.cpp's logits for every prefix of TOKENS a text can produce, against the reference's."""
+    stem = os.path.basename(path)[:-len(".gguf")]
+    worst, positions = 0.0, []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in [1] + list(range(3, len(TOKENS) + 1)):  # [<s>] from "", then <s> \u2581 and characters
+            text = "".join(VOCAB_PIECES[t] for t in TOKENS[2:k])
+            subprocess.run([llama_debug, "-m", path, "-p", text, "--save-logits", "--logits-output-dir", tmp,
+                            "-t", "1", "-c", str(CONTEXT), "-ctk", "f32", "-ctv", "f32", "-fa", "off"],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            ids = np.fromfile(os.path.join(tmp, "llamacpp-%s-tokens.bin" % stem), dtype="<i4").tolist()
+            if ids != TOKENS[:k]:
+                raise SystemExit("%s: llama.cpp tokenized %r as %s, not %s" % (path, text, ids, TOKENS[:k]))
+            theirs = np.fromfile(os.path.join(tmp, "llamacpp-%s.bin" % stem), dtype="<f4")
+            worst = max(worst, float(np.abs(theirs - logits[k - 1]).max()))
+            positions.append(k - 1)
+    if worst > LLAMA_CPP_TOLERANCE[qtype]:
+        raise SystemExit("%s: llama.cpp's logits differ from the reference by %g" % (path, worst))
+    return {"positions": positions, "maxAbsDiff": worst, "tolerance": LLAMA_CPP_TOLERANCE[qtype],
+            "options": "F32 KV cache, no flash attention, 1 thread"}
+
+
 master = weights()
 for qtype in (T.F32, T.F16, T.Q8_0):
     name = "llama-%s.gguf" % qtype.name.lower()
@@ -198,9 +238,11 @@ for qtype in (T.F32, T.F16, T.Q8_0):
     if margin < 1e-3:
         raise SystemExit("%s: greedy step with a margin of %g, float32 could flip it: change the seed" % (name, margin))
     logits.astype("<f4").tofile(path + ".logits.f32")
+    reference = {"tokens": TOKENS, "shape": list(logits.shape), "logits": name + ".logits.f32",
+                 "prompt": PROMPT, "greedy": new_tokens, "minGreedyMargin": margin, "config": cfg,
+                 "rope": "ggml NORMAL mode: adjacent pairs (2i, 2i+1) per head, theta = pos * base^(-2i/rope_dim)"}
+    if llama_debug:
+        reference["llamaCpp"] = llama_cpp_check(path, qtype, logits)
     with open(path + ".llama.json", "w") as f:
-        json.dump({"tokens": TOKENS, "shape": list(logits.shape), "logits": name + ".logits.f32",
-                   "prompt": PROMPT, "greedy": new_tokens, "minGreedyMargin": margin, "config": cfg,
-                   "rope": "ggml NORMAL mode: adjacent pairs (2i, 2i+1) per head, theta = pos * base^(-2i/rope_dim)"},
-                  f, indent=1)
+        json.dump(reference, f, indent=1)
 print("llama gguf: wrote", sorted(n for n in os.listdir(out) if n.startswith("llama-")))
