@@ -1,6 +1,6 @@
--- Bulk-load staging. The SQL Server engine streams a chunk's distinct atoms and its composition / coefficient
--- rows into these tables with SQLServerBulkCopy, keyed by a per-attempt BatchId. dbo.sp_WriteChunk then merges the
--- batch into the real tables in one transaction and deletes it. Rows refer to atoms by ordinal (position in the
+-- Bulk-load staging. The SQL Server engine streams a chunk's distinct atoms, its composition segments (or rows) and
+-- its coefficient rows into these tables with SQLServerBulkCopy, keyed by a per-attempt BatchId. dbo.sp_WriteChunk
+-- then merges the batch into the real tables in one transaction and deletes it. Rows refer to atoms by ordinal (position in the
 -- chunk's atom list), never by id: ids exist only after the merge.
 -- JobId lets a failed or completed job sweep batches that a crashed writer left behind.
 -- Concurrency: each table is clustered on BatchId, loaded WITHOUT TABLOCK and never escalates to a table lock,
@@ -58,6 +58,35 @@ GO
 ALTER TABLE dbo.StagingCompositions SET (LOCK_ESCALATION = DISABLE);
 GO
 
+-- A chunk's composition positions as segments (sql/020): the engine infers the layout and packs the rows' atom
+-- ordinals (indexes into the chunk's StagingAtoms, not yet the parent's dictionary) per run; dbo.sp_WriteChunk maps
+-- them to the parent's dictionary and repacks them. Chunks whose positions follow no layout use StagingCompositions.
+IF OBJECT_ID(N'dbo.StagingSegments', N'U') IS NULL
+    CREATE TABLE dbo.StagingSegments (
+        BatchId       UNIQUEIDENTIFIER NOT NULL,
+        JobId         BIGINT           NOT NULL,
+        FirstSequence BIGINT           NOT NULL,
+        PositionCount INT              NOT NULL,
+        Stride        BIGINT           NOT NULL,
+        ColumnMajor   BIT              NOT NULL,
+        OrdinalWidth  TINYINT          NOT NULL,
+        Ordinals      VARBINARY(MAX)   NOT NULL
+    );
+GO
+
+IF NOT EXISTS (SELECT 1 FROM sys.indexes
+               WHERE object_id = OBJECT_ID(N'dbo.StagingSegments') AND name = N'CX_StagingSegments_Batch')
+    CREATE CLUSTERED INDEX CX_StagingSegments_Batch ON dbo.StagingSegments (BatchId, FirstSequence);
+GO
+
+IF NOT EXISTS (SELECT 1 FROM sys.indexes
+               WHERE object_id = OBJECT_ID(N'dbo.StagingSegments') AND name = N'IX_StagingSegments_Job')
+    CREATE NONCLUSTERED INDEX IX_StagingSegments_Job ON dbo.StagingSegments (JobId);
+GO
+
+ALTER TABLE dbo.StagingSegments SET (LOCK_ESCALATION = DISABLE);
+GO
+
 IF OBJECT_ID(N'dbo.StagingCoefficients', N'U') IS NULL
     CREATE TABLE dbo.StagingCoefficients (
         BatchId     UNIQUEIDENTIFIER NOT NULL,
@@ -102,6 +131,17 @@ IF TYPE_ID(N'dbo.CompositionChunkType') IS NULL
         PositionX     BIGINT NOT NULL,
         PositionY     BIGINT NOT NULL,
         AtomOrdinal   INT    NOT NULL
+    );
+GO
+
+IF TYPE_ID(N'dbo.SegmentChunkType') IS NULL
+    CREATE TYPE dbo.SegmentChunkType AS TABLE (
+        FirstSequence BIGINT         NOT NULL,
+        PositionCount INT            NOT NULL,
+        Stride        BIGINT         NOT NULL,
+        ColumnMajor   BIT            NOT NULL,
+        OrdinalWidth  TINYINT        NOT NULL,
+        Ordinals      VARBINARY(MAX) NOT NULL
     );
 GO
 

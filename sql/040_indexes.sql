@@ -16,10 +16,15 @@ WITH EXECUTE AS 'hart_system'
 AS
 BEGIN
     SET NOCOUNT ON;
-    IF @TableName = N'AtomCompositions'
+    IF @TableName = N'CompositionSegments'
+        -- The envelopes reach half a unit past the positions (sql/020).
+        SELECT @MinX = MIN(CAST(MinX AS FLOAT)) - 0.5, @MinY = MIN(CAST(MinY AS FLOAT)) - 0.5,
+               @MaxX = MAX(CAST(MaxX AS FLOAT)) + 0.5, @MaxY = MAX(CAST(MaxY AS FLOAT)) + 0.5
+        FROM dbo.CompositionSegments;
+    ELSE IF @TableName = N'AtomCompositionRows'
         SELECT @MinX = MIN(CAST(PositionX AS FLOAT)), @MinY = MIN(CAST(PositionY AS FLOAT)),
                @MaxX = MAX(CAST(PositionX AS FLOAT)), @MaxY = MAX(CAST(PositionY AS FLOAT))
-        FROM dbo.AtomCompositions;
+        FROM dbo.AtomCompositionRows;
     ELSE IF @TableName = N'TensorAtomCoefficients'
         SELECT @MinX = MIN(CAST(PositionX AS FLOAT)), @MinY = MIN(CAST(PositionY AS FLOAT)),
                @MaxX = MAX(CAST(PositionX AS FLOAT)), @MaxY = MAX(CAST(PositionY AS FLOAT))
@@ -28,7 +33,7 @@ BEGIN
         SELECT @MinX = MIN(ProjectionX), @MinY = MIN(ProjectionY), @MaxX = MAX(ProjectionX), @MaxY = MAX(ProjectionY)
         FROM dbo.AtomEmbeddings;
     ELSE
-        THROW 50400, 'ops.sp_MeasureSpatialRange knows AtomCompositions, TensorAtomCoefficients and AtomEmbeddings only.', 1;
+        THROW 50400, 'ops.sp_MeasureSpatialRange knows CompositionSegments, AtomCompositionRows, TensorAtomCoefficients and AtomEmbeddings only.', 1;
 END;
 GO
 
@@ -38,9 +43,15 @@ CREATE OR ALTER PROCEDURE ops.sp_EnsureSpatialIndex
 AS
 BEGIN
     SET NOCOUNT ON;
-    DECLARE @qualified NVARCHAR(300), @indexName SYSNAME, @defaultMaxX FLOAT, @defaultMaxY FLOAT;
-    IF @TableName = N'AtomCompositions'
-        SELECT @qualified = N'dbo.AtomCompositions', @indexName = N'SIX_AtomCompositions_SpatialKey',
+    DECLARE @qualified NVARCHAR(300), @indexName SYSNAME, @column SYSNAME = N'SpatialKey';
+    DECLARE @defaultMaxX FLOAT, @defaultMaxY FLOAT;
+    IF @TableName = N'CompositionSegments'
+        SELECT @qualified = N'dbo.CompositionSegments', @indexName = N'SIX_CompositionSegments_Envelope',
+               @column = N'Envelope',
+               @defaultMaxX = TRY_CAST((SELECT SettingValue FROM ops.Settings WHERE SettingName = 'SpatialDefaultMaxX') AS FLOAT),
+               @defaultMaxY = TRY_CAST((SELECT SettingValue FROM ops.Settings WHERE SettingName = 'SpatialDefaultMaxY') AS FLOAT);
+    ELSE IF @TableName = N'AtomCompositionRows'
+        SELECT @qualified = N'dbo.AtomCompositionRows', @indexName = N'SIX_AtomCompositionRows_SpatialKey',
                @defaultMaxX = TRY_CAST((SELECT SettingValue FROM ops.Settings WHERE SettingName = 'SpatialDefaultMaxX') AS FLOAT),
                @defaultMaxY = TRY_CAST((SELECT SettingValue FROM ops.Settings WHERE SettingName = 'SpatialDefaultMaxY') AS FLOAT);
     ELSE IF @TableName = N'TensorAtomCoefficients'
@@ -52,7 +63,7 @@ BEGIN
                @defaultMaxX = TRY_CAST((SELECT SettingValue FROM ops.Settings WHERE SettingName = 'SpatialProjectionDefaultMax') AS FLOAT),
                @defaultMaxY = TRY_CAST((SELECT SettingValue FROM ops.Settings WHERE SettingName = 'SpatialProjectionDefaultMax') AS FLOAT);
     ELSE
-        THROW 50400, 'ops.sp_EnsureSpatialIndex knows AtomCompositions, TensorAtomCoefficients and AtomEmbeddings only.', 1;
+        THROW 50400, 'ops.sp_EnsureSpatialIndex knows CompositionSegments, AtomCompositionRows, TensorAtomCoefficients and AtomEmbeddings only.', 1;
 
     DECLARE @objectId INT = OBJECT_ID(@qualified, N'U');
     IF @objectId IS NULL
@@ -84,7 +95,7 @@ BEGIN
         RETURN;
 
     DECLARE @sql NVARCHAR(MAX) =
-        N'CREATE SPATIAL INDEX ' + QUOTENAME(@indexName) + N' ON ' + @qualified + N' (SpatialKey)'
+        N'CREATE SPATIAL INDEX ' + QUOTENAME(@indexName) + N' ON ' + @qualified + N' (' + QUOTENAME(@column) + N')'
         + N' USING GEOMETRY_GRID WITH (BOUNDING_BOX = (xmin = ' + CAST(CAST(@minX AS DECIMAL(38, 0)) AS NVARCHAR(40))
         + N', ymin = ' + CAST(CAST(@minY AS DECIMAL(38, 0)) AS NVARCHAR(40))
         + N', xmax = ' + CAST(CAST(@maxX AS DECIMAL(38, 0)) AS NVARCHAR(40))
@@ -95,7 +106,10 @@ BEGIN
 END;
 GO
 
-EXEC ops.sp_EnsureSpatialIndex @TableName = N'AtomCompositions';
+EXEC ops.sp_EnsureSpatialIndex @TableName = N'CompositionSegments';
+GO
+
+EXEC ops.sp_EnsureSpatialIndex @TableName = N'AtomCompositionRows';
 GO
 
 EXEC ops.sp_EnsureSpatialIndex @TableName = N'TensorAtomCoefficients';

@@ -2,7 +2,8 @@
 -- rows, blocked (inserts and updates) by the tenant in SESSION_CONTEXT(N'TenantId'). The storage engine sets it
 -- with sp_set_session_context on every connection checkout. The rules are the embedded engine's Visibility:
 --   leaf atoms are shared content; a parent atom (Subtype 'file') is visible to tenants with a row in AtomOwners;
---   compositions, models, layers, coefficients and snapshots are visible when their parent atom is;
+--   compositions (segments, their dictionaries, rows), models, layers, coefficients and snapshots are visible when
+--   their parent atom is (the view dbo.AtomCompositions is filtered through its tables);
 --   built-in embeddings (TenantId NULL) are visible wherever their atom is, others only to their tenant;
 --   jobs, graph nodes and edges, and settled usage belong to their TenantId.
 -- History tables get their own predicates: SQL Server does not carry a table's predicates over to its history.
@@ -117,7 +118,9 @@ CREATE SECURITY POLICY security.TenantIsolationPolicy
     ADD FILTER PREDICATE security.fn_TenantPredicate(TenantId) ON dbo.AtomOwners,
     ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON dbo.AtomOwners AFTER INSERT,
     ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON dbo.AtomOwners AFTER UPDATE,
-    ADD FILTER PREDICATE security.fn_ParentAtomPredicate(ParentAtomId) ON dbo.AtomCompositions,
+    ADD FILTER PREDICATE security.fn_ParentAtomPredicate(ParentAtomId) ON dbo.AtomCompositionRows,
+    ADD FILTER PREDICATE security.fn_ParentAtomPredicate(ParentAtomId) ON dbo.CompositionSegments,
+    ADD FILTER PREDICATE security.fn_ParentAtomPredicate(ParentAtomId) ON dbo.CompositionDictionary,
     ADD FILTER PREDICATE security.fn_ParentAtomPredicate(ParentAtomId) ON dbo.Models,
     ADD FILTER PREDICATE security.fn_ModelPredicate(ModelId) ON dbo.ModelLayers,
     ADD FILTER PREDICATE security.fn_ModelPredicate(ModelId) ON dbo.ModelLayersHistory,

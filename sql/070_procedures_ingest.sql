@@ -187,16 +187,22 @@ BEGIN
 END;
 GO
 
--- Merges one staged chunk (dbo.StagingAtoms / StagingCompositions / StagingCoefficients rows of @BatchId) in ONE
--- transaction together with the job's watermark:
+-- Merges one staged chunk (dbo.StagingAtoms / StagingSegments / StagingCompositions / StagingCoefficients rows of
+-- @BatchId) in ONE transaction together with the job's watermark:
 --   * the chunk index must equal ChunksCommitted; a lower index is a replay (reported, nothing written), a higher
 --     one is out of order (conflict);
+--   * the staged segments are expanded (dbo.fn_SegmentPositions) to count their positions and check them: a
+--     position is stored once, so a segment may not overlap another staged segment, a stored segment, a stored
+--     or staged row (50409, as the row table's key reports a repeated row);
 --   * atoms are merged WITH (HOLDLOCK) on ContentHash: new ones inserted, existing ones found, and every atom's
---     ReferenceCount grows by exactly the number of the chunk's rows that point at it (atoms no row points at
---     are left out, as on the embedded engine);
---   * composition and coefficient rows are inserted with the atoms' ids;
+--     ReferenceCount grows by exactly the number of the chunk's positions and rows that point at it (atoms nothing
+--     points at are left out, as on the embedded engine);
+--   * the parent's dictionary: atoms it holds gain the chunk's segment occurrences, atoms new to it get the next
+--     ordinals, MAX(Ordinal) + ROW_NUMBER() in the chunk's atom order (the job lock serialises the parent's chunks);
+--   * segments are stored with their positions' dictionary ordinals, repacked at the width their largest needs
+--     (they were staged with chunk ordinals); composition rows and coefficient rows are inserted with atom ids;
 --   * the watermark advances and the staged rows are deleted.
--- Result: ChunkIndex, AlreadyCommitted, DistinctAtoms, NewAtoms, CompositionRows, CoefficientRows.
+-- Result: ChunkIndex, AlreadyCommitted, DistinctAtoms, NewAtoms, CompositionRows (positions), CoefficientRows.
 CREATE OR ALTER PROCEDURE dbo.sp_WriteChunk
     @JobId      BIGINT,
     @ChunkIndex INT,
@@ -210,7 +216,7 @@ BEGIN
     DECLARE @message NVARCHAR(2048), @step VARCHAR(16) = 'job';
     DECLARE @State VARCHAR(16), @Committed INT, @ParentAtomId BIGINT, @ModelId BIGINT;
     DECLARE @AlreadyCommitted BIT = 0, @DistinctAtoms INT = 0, @NewAtoms INT = 0;
-    DECLARE @CompositionRows BIGINT = 0, @CoefficientRows BIGINT = 0, @AtomCount INT;
+    DECLARE @CompositionRows BIGINT = 0, @CoefficientRows BIGINT = 0, @AtomCount INT, @NextOrdinal INT;
     IF @TenantId IS NULL
         THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
 
@@ -221,13 +227,23 @@ BEGIN
         Subtype        VARCHAR(16)   COLLATE Latin1_General_100_BIN2 NOT NULL,
         AtomicValue    VARBINARY(64) NOT NULL,
         ReferenceDelta BIGINT        NOT NULL,
+        -- Of those references, the positions in segments: what the parent's dictionary counts.
+        Occurrences    BIGINT        NOT NULL,
         AtomId         BIGINT        NULL,
-        IsNew          BIT           NOT NULL DEFAULT 0
+        IsNew          BIT           NOT NULL DEFAULT 0,
+        ParentOrdinal  INT           NULL
     );
     CREATE TABLE #Merged (
         AtomId      BIGINT       NOT NULL,
         ContentHash BINARY(32)   NOT NULL,
         MergeAction NVARCHAR(10) NOT NULL
+    );
+    -- The staged segments' positions and the chunk ordinals they hold.
+    CREATE TABLE #Positions (
+        FirstSequence  BIGINT NOT NULL,
+        PositionOffset INT    NOT NULL,
+        AtomOrdinal    INT    NOT NULL,
+        PRIMARY KEY CLUSTERED (FirstSequence, PositionOffset)
     );
 
     BEGIN TRY
@@ -270,9 +286,36 @@ BEGIN
             FROM dbo.StagingAtoms WHERE BatchId = @BatchId GROUP BY ContentHash HAVING COUNT(*) > 1;
             IF @@ROWCOUNT > 0
                 THROW 50400, @message, 1;
+            IF EXISTS (
+                SELECT 1 FROM dbo.StagingSegments
+                WHERE BatchId = @BatchId
+                  AND (FirstSequence < 0 OR PositionCount NOT BETWEEN 1 AND 4096 OR Stride < 1
+                       OR OrdinalWidth NOT BETWEEN 1 AND 4 OR DATALENGTH(Ordinals) <> PositionCount * OrdinalWidth))
+                THROW 50400, N'a staged segment is malformed: it holds 1-4096 positions from a sequence index of at least 0, with a stride of at least 1 and 1-4 bytes per position', 1;
+            -- In start order, a segment that begins before the previous one ends covers a position twice.
+            IF EXISTS (
+                SELECT 1
+                FROM (
+                    SELECT FirstSequence,
+                           LAG(FirstSequence + PositionCount) OVER (ORDER BY FirstSequence) AS PreviousEnd
+                    FROM dbo.StagingSegments
+                    WHERE BatchId = @BatchId
+                ) AS o
+                WHERE o.FirstSequence < o.PreviousEnd)
+                THROW 50409, N'a composition row repeats a position that is already stored', 1;
+
+            INSERT INTO #Positions (FirstSequence, PositionOffset, AtomOrdinal)
+            SELECT s.FirstSequence, p.PositionOffset, p.Ordinal
+            FROM dbo.StagingSegments AS s
+            CROSS APPLY dbo.fn_SegmentPositions(s.FirstSequence, s.Stride, s.ColumnMajor, s.OrdinalWidth, s.Ordinals,
+                                                0, s.PositionCount - 1) AS p
+            WHERE s.BatchId = @BatchId;
+
             SELECT TOP (1) @message = CONCAT(N'row refers to atom ordinal ', r.AtomOrdinal, N' but the chunk has ',
                                              @AtomCount, N' atoms')
             FROM (
+                SELECT AtomOrdinal FROM #Positions
+                UNION ALL
                 SELECT AtomOrdinal FROM dbo.StagingCompositions WHERE BatchId = @BatchId
                 UNION ALL
                 SELECT AtomOrdinal FROM dbo.StagingCoefficients WHERE BatchId = @BatchId
@@ -282,7 +325,39 @@ BEGIN
             IF @@ROWCOUNT > 0
                 THROW 50400, @message, 1;
 
-            SELECT @CompositionRows = COUNT_BIG(*) FROM dbo.StagingCompositions WHERE BatchId = @BatchId;
+            -- A position is stored once: staged segments against stored segments (those starting up to 4,095
+            -- before can reach in), stored rows and staged rows; staged rows against stored segments. Rows against
+            -- rows is the row table's key.
+            IF EXISTS (
+                SELECT 1
+                FROM dbo.StagingSegments AS n
+                WHERE n.BatchId = @BatchId
+                  AND (EXISTS (SELECT 1 FROM dbo.CompositionSegments AS s
+                               WHERE s.ParentAtomId = @ParentAtomId
+                                 AND s.FirstSequence > n.FirstSequence - 4096
+                                 AND s.FirstSequence < n.FirstSequence + n.PositionCount
+                                 AND s.FirstSequence + s.PositionCount > n.FirstSequence)
+                       OR EXISTS (SELECT 1 FROM dbo.AtomCompositionRows AS r
+                                  WHERE r.ParentAtomId = @ParentAtomId
+                                    AND r.SequenceIndex >= n.FirstSequence
+                                    AND r.SequenceIndex < n.FirstSequence + n.PositionCount)
+                       OR EXISTS (SELECT 1 FROM dbo.StagingCompositions AS c
+                                  WHERE c.BatchId = @BatchId
+                                    AND c.SequenceIndex >= n.FirstSequence
+                                    AND c.SequenceIndex < n.FirstSequence + n.PositionCount)))
+                OR EXISTS (
+                    SELECT 1
+                    FROM dbo.StagingCompositions AS c
+                    WHERE c.BatchId = @BatchId
+                      AND EXISTS (SELECT 1 FROM dbo.CompositionSegments AS s
+                                  WHERE s.ParentAtomId = @ParentAtomId
+                                    AND s.FirstSequence > c.SequenceIndex - 4096
+                                    AND s.FirstSequence <= c.SequenceIndex
+                                    AND s.FirstSequence + s.PositionCount > c.SequenceIndex))
+                THROW 50409, N'a composition row repeats a position that is already stored', 1;
+
+            SELECT @CompositionRows = (SELECT COUNT_BIG(*) FROM #Positions)
+                + (SELECT COUNT_BIG(*) FROM dbo.StagingCompositions WHERE BatchId = @BatchId);
             SELECT @CoefficientRows = COUNT_BIG(*) FROM dbo.StagingCoefficients WHERE BatchId = @BatchId;
             IF @CoefficientRows > 0
             BEGIN
@@ -294,17 +369,19 @@ BEGIN
                 END;
             END;
 
-            -- Exactly how many of the chunk's rows point at each atom.
+            -- Exactly how many of the chunk's positions and rows point at each atom.
             SET @step = 'atoms';
-            INSERT INTO #ChunkAtoms (Ordinal, ContentHash, Modality, Subtype, AtomicValue, ReferenceDelta)
-            SELECT a.Ordinal, a.ContentHash, a.Modality, a.Subtype, a.AtomicValue, r.ReferenceDelta
+            INSERT INTO #ChunkAtoms (Ordinal, ContentHash, Modality, Subtype, AtomicValue, ReferenceDelta, Occurrences)
+            SELECT a.Ordinal, a.ContentHash, a.Modality, a.Subtype, a.AtomicValue, r.ReferenceDelta, r.Occurrences
             FROM dbo.StagingAtoms AS a
             INNER JOIN (
-                SELECT x.AtomOrdinal, COUNT_BIG(*) AS ReferenceDelta
+                SELECT x.AtomOrdinal, COUNT_BIG(*) AS ReferenceDelta, SUM(x.InSegment) AS Occurrences
                 FROM (
-                    SELECT AtomOrdinal FROM dbo.StagingCompositions WHERE BatchId = @BatchId
+                    SELECT AtomOrdinal, CAST(1 AS BIGINT) AS InSegment FROM #Positions
                     UNION ALL
-                    SELECT AtomOrdinal FROM dbo.StagingCoefficients WHERE BatchId = @BatchId
+                    SELECT AtomOrdinal, 0 FROM dbo.StagingCompositions WHERE BatchId = @BatchId
+                    UNION ALL
+                    SELECT AtomOrdinal, 0 FROM dbo.StagingCoefficients WHERE BatchId = @BatchId
                 ) AS x
                 GROUP BY x.AtomOrdinal
             ) AS r ON r.AtomOrdinal = a.Ordinal
@@ -329,8 +406,63 @@ BEGIN
 
             SELECT @DistinctAtoms = COUNT(*), @NewAtoms = COALESCE(SUM(CAST(IsNew AS INT)), 0) FROM #ChunkAtoms;
 
+            -- The parent's dictionary: atoms it holds keep their ordinal, new ones are numbered on.
+            SET @step = 'dictionary';
+            UPDATE c
+            SET ParentOrdinal = d.Ordinal
+            FROM #ChunkAtoms AS c
+            INNER JOIN dbo.CompositionDictionary AS d ON d.ParentAtomId = @ParentAtomId AND d.AtomId = c.AtomId
+            WHERE c.Occurrences > 0;
+
+            SELECT @NextOrdinal = COALESCE(MAX(Ordinal), -1) + 1
+            FROM dbo.CompositionDictionary
+            WHERE ParentAtomId = @ParentAtomId;
+
+            UPDATE c
+            SET ParentOrdinal = @NextOrdinal + n.OrdinalRank - 1
+            FROM #ChunkAtoms AS c
+            INNER JOIN (
+                SELECT Ordinal, ROW_NUMBER() OVER (ORDER BY Ordinal) AS OrdinalRank
+                FROM #ChunkAtoms
+                WHERE Occurrences > 0 AND ParentOrdinal IS NULL
+            ) AS n ON n.Ordinal = c.Ordinal;
+
+            UPDATE d
+            SET Occurrences = d.Occurrences + c.Occurrences
+            FROM dbo.CompositionDictionary AS d
+            INNER JOIN #ChunkAtoms AS c ON c.ParentOrdinal = d.Ordinal
+            WHERE d.ParentAtomId = @ParentAtomId AND c.Occurrences > 0 AND c.ParentOrdinal < @NextOrdinal;
+
+            INSERT INTO dbo.CompositionDictionary (ParentAtomId, Ordinal, AtomId, Occurrences)
+            SELECT @ParentAtomId, ParentOrdinal, AtomId, Occurrences
+            FROM #ChunkAtoms
+            WHERE Occurrences > 0 AND ParentOrdinal >= @NextOrdinal;
+
             SET @step = 'compositions';
-            INSERT INTO dbo.AtomCompositions (ParentAtomId, ComponentAtomId, SequenceIndex, PositionX, PositionY)
+            INSERT INTO dbo.CompositionSegments (ParentAtomId, FirstSequence, PositionCount, Stride, ColumnMajor,
+                                                 MinX, MaxX, MinY, MaxY, OrdinalWidth, Ordinals)
+            SELECT @ParentAtomId, s.FirstSequence, s.PositionCount, s.Stride, s.ColumnMajor,
+                   e.MinX, e.MaxX, e.MinY, e.MaxY, w.OrdinalWidth, k.Ordinals
+            FROM dbo.StagingSegments AS s
+            CROSS APPLY dbo.fn_SegmentExtent(s.FirstSequence, s.PositionCount, s.Stride, s.ColumnMajor) AS e
+            CROSS APPLY (
+                SELECT MAX(c.ParentOrdinal) AS MaxOrdinal
+                FROM #Positions AS p
+                INNER JOIN #ChunkAtoms AS c ON c.Ordinal = p.AtomOrdinal
+                WHERE p.FirstSequence = s.FirstSequence
+            ) AS m
+            CROSS APPLY dbo.fn_OrdinalWidth(m.MaxOrdinal) AS w
+            CROSS APPLY (
+                SELECT CONVERT(VARBINARY(MAX),
+                               STRING_AGG(h.Hex, '') WITHIN GROUP (ORDER BY p.PositionOffset), 2) AS Ordinals
+                FROM #Positions AS p
+                INNER JOIN #ChunkAtoms AS c ON c.Ordinal = p.AtomOrdinal
+                CROSS APPLY dbo.fn_OrdinalHex(c.ParentOrdinal, w.OrdinalWidth) AS h
+                WHERE p.FirstSequence = s.FirstSequence
+            ) AS k
+            WHERE s.BatchId = @BatchId;
+
+            INSERT INTO dbo.AtomCompositionRows (ParentAtomId, ComponentAtomId, SequenceIndex, PositionX, PositionY)
             SELECT @ParentAtomId, a.AtomId, c.SequenceIndex, c.PositionX, c.PositionY
             FROM dbo.StagingCompositions AS c
             INNER JOIN #ChunkAtoms AS a ON a.Ordinal = c.AtomOrdinal
@@ -354,6 +486,7 @@ BEGIN
         END;
 
         DELETE FROM dbo.StagingAtoms WHERE BatchId = @BatchId;
+        DELETE FROM dbo.StagingSegments WHERE BatchId = @BatchId;
         DELETE FROM dbo.StagingCompositions WHERE BatchId = @BatchId;
         DELETE FROM dbo.StagingCoefficients WHERE BatchId = @BatchId;
         COMMIT TRANSACTION;
@@ -363,6 +496,7 @@ BEGIN
             ROLLBACK TRANSACTION;
         -- The staged rows were loaded outside the transaction: drop them so a failed attempt leaves nothing.
         DELETE FROM dbo.StagingAtoms WHERE BatchId = @BatchId;
+        DELETE FROM dbo.StagingSegments WHERE BatchId = @BatchId;
         DELETE FROM dbo.StagingCompositions WHERE BatchId = @BatchId;
         DELETE FROM dbo.StagingCoefficients WHERE BatchId = @BatchId;
         IF ERROR_NUMBER() IN (2601, 2627) AND @step IN ('compositions', 'coefficients')
@@ -389,6 +523,7 @@ CREATE OR ALTER PROCEDURE dbo.sp_WriteChunkFromTables
     @ChunkIndex   INT,
     @BytesDone    BIGINT,
     @Atoms        dbo.AtomChunkType READONLY,
+    @Segments     dbo.SegmentChunkType READONLY,
     @Compositions dbo.CompositionChunkType READONLY,
     @Coefficients dbo.CoefficientChunkType READONLY
 AS
@@ -397,6 +532,9 @@ BEGIN
     DECLARE @BatchId UNIQUEIDENTIFIER = NEWID();
     INSERT INTO dbo.StagingAtoms (BatchId, JobId, Ordinal, ContentHash, Modality, Subtype, AtomicValue)
     SELECT @BatchId, @JobId, Ordinal, ContentHash, Modality, Subtype, AtomicValue FROM @Atoms;
+    INSERT INTO dbo.StagingSegments (BatchId, JobId, FirstSequence, PositionCount, Stride, ColumnMajor, OrdinalWidth,
+                                     Ordinals)
+    SELECT @BatchId, @JobId, FirstSequence, PositionCount, Stride, ColumnMajor, OrdinalWidth, Ordinals FROM @Segments;
     INSERT INTO dbo.StagingCompositions (BatchId, JobId, SequenceIndex, PositionX, PositionY, AtomOrdinal)
     SELECT @BatchId, @JobId, SequenceIndex, PositionX, PositionY, AtomOrdinal FROM @Compositions;
     INSERT INTO dbo.StagingCoefficients (BatchId, JobId, LayerIdx, PositionZ, PositionY, PositionX, AtomOrdinal)
@@ -432,8 +570,13 @@ BEGIN
         END;
         IF @State = 'RUNNING'
         BEGIN
-            SELECT @Distinct = COUNT_BIG(DISTINCT ComponentAtomId)
-            FROM dbo.AtomCompositions WHERE ParentAtomId = @ParentAtomId;
+            -- The dictionary holds each distinct atom of the segments once; the row table may repeat them.
+            SELECT @Distinct = COUNT_BIG(*)
+            FROM (
+                SELECT AtomId FROM dbo.CompositionDictionary WHERE ParentAtomId = @ParentAtomId
+                UNION
+                SELECT ComponentAtomId FROM dbo.AtomCompositionRows WHERE ParentAtomId = @ParentAtomId
+            ) AS u;
             SELECT @ModelId = ModelId FROM dbo.Models WHERE JobId = @JobId;
             IF @ModelId IS NOT NULL
                 SELECT @Distinct = @Distinct + COUNT_BIG(DISTINCT TensorAtomId)
@@ -444,6 +587,7 @@ BEGIN
             SET State = 'COMPLETED', DistinctAtoms = @Distinct, BytesDone = BytesTotal, UpdatedAt = SYSUTCDATETIME()
             WHERE JobId = @JobId;
             DELETE FROM dbo.StagingAtoms WHERE JobId = @JobId;
+            DELETE FROM dbo.StagingSegments WHERE JobId = @JobId;
             DELETE FROM dbo.StagingCompositions WHERE JobId = @JobId;
             DELETE FROM dbo.StagingCoefficients WHERE JobId = @JobId;
         END
@@ -466,7 +610,8 @@ GO
 
 -- Fails a running job and removes every row it wrote: reference counts go back down by exactly what the job
 -- added, leaf atoms nothing points at any more (and no weight history needs) are deleted, then the job's
--- compositions, coefficients, layers, model, provenance nodes and - if nothing else points at it - its parent.
+-- composition segments, dictionary and rows, coefficients, layers, model, provenance nodes and - if nothing else
+-- points at it - its parent.
 -- Runs as hart_system: whether an atom is still needed is a question about every tenant's rows. The tenant check
 -- on the job is therefore explicit.
 -- A failed job's coefficient and layer rows must not linger as history either, so for a model job the two
@@ -506,24 +651,37 @@ BEGIN
         BEGIN
             SELECT @ModelId = ModelId FROM dbo.Models WHERE JobId = @JobId;
 
-            -- Compositions: release, delete orphans, delete rows.
+            -- Compositions: release exactly what the positions added (the dictionary counts the segments'
+            -- positions per atom, rows count one each), delete orphans, delete segments, dictionary and rows.
             UPDATE a
             SET ReferenceCount = a.ReferenceCount - r.N
             FROM dbo.Atoms AS a
             INNER JOIN (
-                SELECT ComponentAtomId AS AtomId, COUNT_BIG(*) AS N
-                FROM dbo.AtomCompositions
-                WHERE ParentAtomId = @ParentAtomId
-                GROUP BY ComponentAtomId
+                SELECT x.AtomId, SUM(x.N) AS N
+                FROM (
+                    SELECT AtomId, Occurrences AS N
+                    FROM dbo.CompositionDictionary
+                    WHERE ParentAtomId = @ParentAtomId
+                    UNION ALL
+                    SELECT ComponentAtomId, COUNT_BIG(*)
+                    FROM dbo.AtomCompositionRows
+                    WHERE ParentAtomId = @ParentAtomId
+                    GROUP BY ComponentAtomId
+                ) AS x
+                GROUP BY x.AtomId
             ) AS r ON r.AtomId = a.AtomId;
 
             DELETE a
             FROM dbo.Atoms AS a
             WHERE a.ReferenceCount = 0 AND a.Subtype <> 'file'
-              AND a.AtomId IN (SELECT ComponentAtomId FROM dbo.AtomCompositions WHERE ParentAtomId = @ParentAtomId)
+              AND (a.AtomId IN (SELECT AtomId FROM dbo.CompositionDictionary WHERE ParentAtomId = @ParentAtomId)
+                   OR a.AtomId IN (SELECT ComponentAtomId FROM dbo.AtomCompositionRows
+                                   WHERE ParentAtomId = @ParentAtomId))
               AND NOT EXISTS (SELECT 1 FROM dbo.TensorAtomCoefficientsHistory AS h WHERE h.TensorAtomId = a.AtomId);
 
-            DELETE FROM dbo.AtomCompositions WHERE ParentAtomId = @ParentAtomId;
+            DELETE FROM dbo.CompositionSegments WHERE ParentAtomId = @ParentAtomId;
+            DELETE FROM dbo.CompositionDictionary WHERE ParentAtomId = @ParentAtomId;
+            DELETE FROM dbo.AtomCompositionRows WHERE ParentAtomId = @ParentAtomId;
 
             IF @ModelId IS NOT NULL
             BEGIN
@@ -577,6 +735,7 @@ BEGIN
             WHERE JobId = @JobId;
 
             DELETE FROM dbo.StagingAtoms WHERE JobId = @JobId;
+            DELETE FROM dbo.StagingSegments WHERE JobId = @JobId;
             DELETE FROM dbo.StagingCompositions WHERE JobId = @JobId;
             DELETE FROM dbo.StagingCoefficients WHERE JobId = @JobId;
         END;

@@ -219,7 +219,9 @@ BEGIN
     FROM (VALUES
         (1, N'Atoms', (SELECT COUNT_BIG(*) FROM dbo.Atoms)),
         (2, N'AtomOwners', (SELECT COUNT_BIG(*) FROM dbo.AtomOwners)),
-        (3, N'AtomCompositions', (SELECT COUNT_BIG(*) FROM dbo.AtomCompositions)),
+        -- Positions, as the view of that name has rows: counted from the segments, not by expanding them.
+        (3, N'AtomCompositions', (SELECT COALESCE(SUM(CAST(PositionCount AS BIGINT)), 0) FROM dbo.CompositionSegments)
+                                 + (SELECT COUNT_BIG(*) FROM dbo.AtomCompositionRows)),
         (4, N'Models', (SELECT COUNT_BIG(*) FROM dbo.Models)),
         (5, N'ModelLayers', (SELECT COUNT_BIG(*) FROM dbo.ModelLayers)),
         (6, N'ModelLayersHistory', (SELECT COUNT_BIG(*) FROM dbo.ModelLayersHistory)),
@@ -238,7 +240,10 @@ BEGIN
         (18, N'RatePlans', (SELECT COUNT_BIG(*) FROM billing.RatePlans)),
         (19, N'OperationRates', (SELECT COUNT_BIG(*) FROM billing.OperationRates)),
         (20, N'BillingMultipliers', (SELECT COUNT_BIG(*) FROM billing.BillingMultipliers)),
-        (21, N'TenantRatePlans', (SELECT COUNT_BIG(*) FROM billing.TenantRatePlans))
+        (21, N'TenantRatePlans', (SELECT COUNT_BIG(*) FROM billing.TenantRatePlans)),
+        (22, N'CompositionSegments', (SELECT COUNT_BIG(*) FROM dbo.CompositionSegments)),
+        (23, N'CompositionDictionary', (SELECT COUNT_BIG(*) FROM dbo.CompositionDictionary)),
+        (24, N'AtomCompositionRows', (SELECT COUNT_BIG(*) FROM dbo.AtomCompositionRows))
     ) AS t (Position, TableName, TableRows)
     ORDER BY Position;
 END;

@@ -125,7 +125,10 @@ BEGIN
 
         IF @OwnershipOnly = 0
         BEGIN
-            SELECT @Total = COUNT_BIG(*) FROM dbo.AtomCompositions WHERE ParentAtomId = @FileAtomId;
+            -- Positions: the segments' and the rows'.
+            SELECT @Total = (SELECT COALESCE(SUM(CAST(PositionCount AS BIGINT)), 0)
+                             FROM dbo.CompositionSegments WHERE ParentAtomId = @FileAtomId)
+                          + (SELECT COUNT_BIG(*) FROM dbo.AtomCompositionRows WHERE ParentAtomId = @FileAtomId);
             IF @ModelId IS NOT NULL
             BEGIN
                 SELECT @Coefficients = COUNT_BIG(*) FROM dbo.TensorAtomCoefficients WHERE ModelId = @ModelId;
@@ -158,9 +161,10 @@ END;
 GO
 
 -- One bounded batch of a RUNNING job, in one transaction with the job's counters (the job row's lock serialises
--- batches of one job): at most @MaxRows composition rows, then coefficient rows, then (erase) weight history rows;
--- then the rest of the file at once (graph nodes and edges, their removals sent to the provenance sync, embeddings,
--- layers, model, the file atom). Reference counts go down by exactly the rows removed; leaves nothing references
+-- batches of one job): at most @MaxRows composition positions (rows, then segments), then coefficient rows, then
+-- (erase) weight history rows; then the rest of the file at once (graph nodes and edges, their removals sent to
+-- the provenance sync, embeddings, layers, model, the file atom). Reference counts go down by exactly the positions
+-- and rows removed; leaves nothing references
 -- any longer (no row, no weight history) are deleted. Atoms are updated through a join the writers' MERGE ...
 -- WITH (HOLDLOCK) serialises with; a deadlock victim is run again by the engine (the batch is one transaction).
 -- History: SYSTEM_VERSIONING = OFF is set only for the erase statements and back ON in the same transaction, as
@@ -176,12 +180,15 @@ BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
     DECLARE @message NVARCHAR(2048), @State VARCHAR(16), @Phase VARCHAR(16), @Next VARCHAR(16);
-    DECLARE @FileAtomId BIGINT, @ModelId BIGINT, @Erase BIT, @Rows BIGINT = 0, @Purged BIGINT = 0;
+    DECLARE @FileAtomId BIGINT, @ModelId BIGINT, @Erase BIT, @Rows BIGINT = 0, @Purged BIGINT = 0, @Budget BIGINT;
     IF @MaxRows IS NULL OR @MaxRows < 1
         THROW 50400, N'@MaxRows must be at least 1', 1;
 
-    CREATE TABLE #Removed (AtomId BIGINT NOT NULL);
+    CREATE TABLE #Removed (AtomId BIGINT NOT NULL, N BIGINT NOT NULL);
     CREATE TABLE #Candidates (AtomId BIGINT NOT NULL);
+    -- Segments this batch removes positions from: the first Take of their PositionCount.
+    CREATE TABLE #Cut (FirstSequence BIGINT NOT NULL PRIMARY KEY, PositionCount INT NOT NULL, Take INT NOT NULL);
+    CREATE TABLE #Released (Ordinal INT NOT NULL PRIMARY KEY, N BIGINT NOT NULL);
 
     BEGIN TRY
         BEGIN TRANSACTION;
@@ -199,10 +206,75 @@ BEGIN
             SET @Next = @Phase;
             IF @Phase = 'COMPOSITIONS'
             BEGIN
-                DELETE TOP (@MaxRows) FROM dbo.AtomCompositions
-                OUTPUT deleted.ComponentAtomId INTO #Removed (AtomId)
+                -- Rows first, then segments in sequence order: whole ones while the batch has room, then the front
+                -- of the next one (it keeps its tail), so a batch removes exactly @MaxRows positions while there are
+                -- that many. The dictionary keeps counting what is left.
+                DELETE TOP (@MaxRows) FROM dbo.AtomCompositionRows
+                OUTPUT deleted.ComponentAtomId, 1 INTO #Removed (AtomId, N)
                 WHERE ParentAtomId = @FileAtomId;
                 SET @Rows = @@ROWCOUNT;
+                SET @Budget = @MaxRows - @Rows;
+                IF @Budget > 0
+                BEGIN
+                    -- The narrow index IX_CompositionSegments_Span serves this: at most @Budget segments are read.
+                    INSERT INTO #Cut (FirstSequence, PositionCount, Take)
+                    SELECT o.FirstSequence, o.PositionCount,
+                           CASE WHEN o.Through <= @Budget THEN o.PositionCount
+                                ELSE CAST(o.PositionCount - (o.Through - @Budget) AS INT) END
+                    FROM (
+                        SELECT TOP (@Budget) FirstSequence, PositionCount,
+                               SUM(CAST(PositionCount AS BIGINT))
+                                   OVER (ORDER BY FirstSequence ROWS UNBOUNDED PRECEDING) AS Through
+                        FROM dbo.CompositionSegments
+                        WHERE ParentAtomId = @FileAtomId
+                        ORDER BY FirstSequence
+                    ) AS o
+                    WHERE o.Through - o.PositionCount < @Budget;
+
+                    INSERT INTO #Released (Ordinal, N)
+                    SELECT p.Ordinal, COUNT_BIG(*)
+                    FROM #Cut AS c
+                    INNER JOIN dbo.CompositionSegments AS s
+                        ON s.ParentAtomId = @FileAtomId AND s.FirstSequence = c.FirstSequence
+                    CROSS APPLY dbo.fn_SegmentPositions(s.FirstSequence, s.Stride, s.ColumnMajor, s.OrdinalWidth,
+                                                        s.Ordinals, 0, c.Take - 1) AS p
+                    GROUP BY p.Ordinal;
+
+                    INSERT INTO #Removed (AtomId, N)
+                    SELECT d.AtomId, r.N
+                    FROM #Released AS r
+                    INNER JOIN dbo.CompositionDictionary AS d
+                        ON d.ParentAtomId = @FileAtomId AND d.Ordinal = r.Ordinal;
+
+                    -- An entry none of whose positions remain goes (Occurrences is at least 1); the rest count down.
+                    DELETE d
+                    FROM dbo.CompositionDictionary AS d
+                    INNER JOIN #Released AS r ON r.Ordinal = d.Ordinal
+                    WHERE d.ParentAtomId = @FileAtomId AND d.Occurrences = r.N;
+                    UPDATE d
+                    SET Occurrences = d.Occurrences - r.N
+                    FROM dbo.CompositionDictionary AS d
+                    INNER JOIN #Released AS r ON r.Ordinal = d.Ordinal
+                    WHERE d.ParentAtomId = @FileAtomId;
+
+                    DELETE s
+                    FROM dbo.CompositionSegments AS s
+                    INNER JOIN #Cut AS c ON c.FirstSequence = s.FirstSequence
+                    WHERE s.ParentAtomId = @FileAtomId AND c.Take = c.PositionCount;
+                    UPDATE s
+                    SET FirstSequence = s.FirstSequence + c.Take,
+                        PositionCount = s.PositionCount - c.Take,
+                        MinX = e.MinX, MaxX = e.MaxX, MinY = e.MinY, MaxY = e.MaxY,
+                        Ordinals = SUBSTRING(s.Ordinals, c.Take * s.OrdinalWidth + 1,
+                                             (s.PositionCount - c.Take) * s.OrdinalWidth)
+                    FROM dbo.CompositionSegments AS s
+                    INNER JOIN #Cut AS c ON c.FirstSequence = s.FirstSequence
+                    CROSS APPLY dbo.fn_SegmentExtent(s.FirstSequence + c.Take, s.PositionCount - c.Take, s.Stride,
+                                                     s.ColumnMajor) AS e
+                    WHERE s.ParentAtomId = @FileAtomId AND c.Take < c.PositionCount;
+
+                    SET @Rows = @Rows + (SELECT COALESCE(SUM(CAST(Take AS BIGINT)), 0) FROM #Cut);
+                END;
                 IF @Rows = 0
                     SET @Next = CASE WHEN @ModelId IS NULL THEN 'FINISH' ELSE 'COEFFICIENTS' END;
             END
@@ -210,7 +282,7 @@ BEGIN
             BEGIN
                 -- System-versioned: every removed row is kept in the history (the retention setting applies).
                 DELETE TOP (@MaxRows) FROM dbo.TensorAtomCoefficients
-                OUTPUT deleted.TensorAtomId INTO #Removed (AtomId)
+                OUTPUT deleted.TensorAtomId, 1 INTO #Removed (AtomId, N)
                 WHERE ModelId = @ModelId;
                 SET @Rows = @@ROWCOUNT;
                 IF @Rows = 0
@@ -278,7 +350,7 @@ BEGIN
             UPDATE a
             SET ReferenceCount = a.ReferenceCount - r.N
             FROM dbo.Atoms AS a
-            INNER JOIN (SELECT AtomId, COUNT_BIG(*) AS N FROM #Removed GROUP BY AtomId) AS r ON r.AtomId = a.AtomId;
+            INNER JOIN (SELECT AtomId, SUM(N) AS N FROM #Removed GROUP BY AtomId) AS r ON r.AtomId = a.AtomId;
 
             DELETE a
             FROM dbo.Atoms AS a

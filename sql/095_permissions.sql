@@ -32,9 +32,11 @@ GRANT EXECUTE ON OBJECT::ops.sp_AbandonMessage TO hart_ingest;
 GRANT EXECUTE ON OBJECT::ops.sp_QueueDepth TO hart_ingest;
 -- Bulk copy needs INSERT, and SELECT to read the destination's column metadata.
 GRANT SELECT, INSERT ON OBJECT::dbo.StagingAtoms TO hart_ingest;
+GRANT SELECT, INSERT ON OBJECT::dbo.StagingSegments TO hart_ingest;
 GRANT SELECT, INSERT ON OBJECT::dbo.StagingCompositions TO hart_ingest;
 GRANT SELECT, INSERT ON OBJECT::dbo.StagingCoefficients TO hart_ingest;
 GRANT EXECUTE ON TYPE::dbo.AtomChunkType TO hart_ingest;
+GRANT EXECUTE ON TYPE::dbo.SegmentChunkType TO hart_ingest;
 GRANT EXECUTE ON TYPE::dbo.CompositionChunkType TO hart_ingest;
 GRANT EXECUTE ON TYPE::dbo.CoefficientChunkType TO hart_ingest;
 GRANT EXECUTE ON TYPE::dbo.ModelLayerType TO hart_ingest;
@@ -43,8 +45,7 @@ GO
 -- hart_api
 GRANT EXECUTE ON OBJECT::dbo.sp_GetAtom TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_GetAtomByHash TO hart_api;
-GRANT EXECUTE ON OBJECT::dbo.sp_GetCompositions TO hart_api;
-GRANT EXECUTE ON OBJECT::dbo.sp_GetPlacedValues TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetCompositionWindow TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_GetCompositionCount TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_GetIngestionJob TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_ListModels TO hart_api;
@@ -77,6 +78,8 @@ GO
 
 -- hart_admin
 GRANT EXECUTE ON OBJECT::dbo.sp_CreateApiKey TO hart_admin;
+-- Converting composition rows into segments again (098 does it once per deployment).
+GRANT EXECUTE ON OBJECT::dbo.sp_MigrateCompositionRows TO hart_admin;
 -- Rebuilding a type's projection (VectorStore.rebuildProjection): a maintenance operation.
 GRANT EXECUTE ON OBJECT::dbo.sp_GetSpatialLandmarkSample TO hart_admin;
 GRANT EXECUTE ON OBJECT::dbo.sp_ReplaceSpatialLandmarks TO hart_admin;

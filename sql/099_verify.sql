@@ -7,7 +7,11 @@ DECLARE @missing TABLE (What NVARCHAR(400) NOT NULL);
 DECLARE @objects TABLE (ObjectName NVARCHAR(256) NOT NULL, ObjectType NVARCHAR(2) NOT NULL);
 INSERT INTO @objects (ObjectName, ObjectType)
 VALUES
-    (N'dbo.Atoms', N'U'), (N'dbo.AtomsHistory', N'U'), (N'dbo.AtomOwners', N'U'), (N'dbo.AtomCompositions', N'U'),
+    (N'dbo.Atoms', N'U'), (N'dbo.AtomsHistory', N'U'), (N'dbo.AtomOwners', N'U'), (N'dbo.AtomCompositionRows', N'U'),
+    (N'dbo.CompositionSegments', N'U'), (N'dbo.CompositionDictionary', N'U'), (N'dbo.AtomCompositions', N'V'),
+    (N'dbo.fn_SegmentPositions', N'IF'), (N'dbo.fn_SegmentExtent', N'IF'), (N'dbo.fn_OrdinalWidth', N'IF'),
+    (N'dbo.fn_OrdinalHex', N'IF'), (N'dbo.fn_CompositionsInRegion', N'IF'), (N'dbo.StagingSegments', N'U'),
+    (N'dbo.sp_GetCompositionWindow', N'P'), (N'dbo.sp_MigrateCompositionRows', N'P'),
     (N'dbo.Models', N'U'), (N'dbo.ModelLayers', N'U'), (N'dbo.ModelLayersHistory', N'U'),
     (N'dbo.TensorAtomCoefficients', N'U'), (N'dbo.TensorAtomCoefficientsHistory', N'U'),
     (N'dbo.WeightSnapshots', N'U'), (N'dbo.AtomEmbeddings', N'U'), (N'dbo.SpatialLandmarks', N'U'),
@@ -24,7 +28,7 @@ VALUES
     (N'dbo.sp_StartIngestionJob', N'P'), (N'dbo.sp_GetIngestionJob', N'P'), (N'dbo.sp_RegisterModel', N'P'),
     (N'dbo.sp_WriteChunk', N'P'), (N'dbo.sp_WriteChunkFromTables', N'P'), (N'dbo.sp_CompleteIngestionJob', N'P'),
     (N'dbo.sp_FailIngestionJob', N'P'), (N'dbo.sp_GetAtom', N'P'), (N'dbo.sp_GetAtomByHash', N'P'),
-    (N'dbo.sp_GetCompositions', N'P'), (N'dbo.sp_GetPlacedValues', N'P'), (N'dbo.sp_GetCompositionCount', N'P'),
+    (N'dbo.sp_GetCompositionCount', N'P'),
     (N'dbo.sp_ListModels', N'P'), (N'dbo.sp_GetModel', N'P'), (N'dbo.sp_GetModelLayers', N'P'),
     (N'dbo.sp_GetModelStructure', N'P'),
     (N'dbo.sp_GetTensorAsOf', N'P'), (N'dbo.sp_UpdateWeights', N'P'), (N'dbo.sp_RollbackWeightsToTimestamp', N'P'),
@@ -82,7 +86,7 @@ WHERE SCHEMA_ID(s.SchemaName) IS NULL;
 
 INSERT INTO @missing (What)
 SELECT CONCAT(N'table type ', t.TypeName)
-FROM (VALUES (N'dbo.AtomChunkType'), (N'dbo.CompositionChunkType'), (N'dbo.CoefficientChunkType'),
+FROM (VALUES (N'dbo.AtomChunkType'), (N'dbo.SegmentChunkType'), (N'dbo.CompositionChunkType'), (N'dbo.CoefficientChunkType'),
              (N'dbo.ModelLayerType'), (N'dbo.WeightUpdateType')) AS t (TypeName)
 WHERE TYPE_ID(t.TypeName) IS NULL;
 
@@ -121,7 +125,10 @@ WHERE NOT EXISTS (
 
 INSERT INTO @missing (What)
 SELECT CONCAT(N'index ', i.IndexName, N' on ', i.TableName)
-FROM (VALUES (N'dbo.AtomCompositions', N'SIX_AtomCompositions_SpatialKey'),
+FROM (VALUES (N'dbo.CompositionSegments', N'SIX_CompositionSegments_Envelope'),
+             (N'dbo.CompositionSegments', N'IX_CompositionSegments_Span'),
+             (N'dbo.CompositionDictionary', N'IX_CompositionDictionary_Atom'),
+             (N'dbo.AtomCompositionRows', N'SIX_AtomCompositionRows_SpatialKey'),
              (N'dbo.TensorAtomCoefficients', N'SIX_TensorAtomCoefficients_SpatialKey'),
              (N'dbo.AtomEmbeddings', N'SIX_AtomEmbeddings_SpatialKey'),
              (N'dbo.TensorAtomCoefficients', N'NCCI_TensorAtomCoefficients'),
@@ -153,6 +160,9 @@ IF NOT EXISTS (
     SELECT 1 FROM sys.security_policies
     WHERE object_id = OBJECT_ID(N'security.TenantIsolationPolicy') AND is_enabled = 1 AND is_schema_bound = 1)
     INSERT INTO @missing (What) VALUES (N'enabled, schema-bound security policy security.TenantIsolationPolicy');
+-- GENERATE_SERIES, which expands segments (sql/020), exists from compatibility level 160 on.
+IF NOT EXISTS (SELECT 1 FROM sys.databases WHERE database_id = DB_ID() AND compatibility_level >= 160)
+    INSERT INTO @missing (What) VALUES (N'compatibility level 160 or higher (GENERATE_SERIES)');
 IF NOT EXISTS (SELECT 1 FROM sys.databases WHERE database_id = DB_ID() AND is_broker_enabled = 1)
     INSERT INTO @missing (What) VALUES (N'Service Broker enabled (ENABLE_BROKER)');
 IF NOT EXISTS (SELECT 1 FROM sys.databases WHERE database_id = DB_ID() AND snapshot_isolation_state = 1)

@@ -42,6 +42,11 @@ record TierClient(HttpClient http, URI base, String key, ObjectMapper json) {
         return send(call(path).GET().build());
     }
 
+    /** A download that may take longer than a call usually does (a large reconstruction). */
+    byte[] bytes(String path, Duration timeout) throws IOException, InterruptedException {
+        return send(call(path).timeout(timeout).GET().build());
+    }
+
     JsonNode post(String path, Object body) throws IOException, InterruptedException {
         return parse(send(withJson(call(path), "POST", body)));
     }

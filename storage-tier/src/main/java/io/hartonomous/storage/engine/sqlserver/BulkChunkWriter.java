@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Writes one chunk in bulk, merged set-based by a procedure. Large chunks stream their distinct atoms and their
- * composition / coefficient rows into the staging tables with {@code SQLServerBulkCopy} (row locks, no TABLOCK: the
+ * Writes one chunk in bulk, merged set-based by a procedure. The chunk's composition rows go as segments when they
+ * follow a layout ({@link StagedCompositions}: a row per run of up to 4,096 positions instead of a row per position),
+ * as rows otherwise. Large chunks stream their distinct atoms, segments or composition rows and coefficient rows
+ * into the staging tables with {@code SQLServerBulkCopy} (row locks, no TABLOCK: the
  * tables are clustered on BatchId, so jobs load and merge side by side; see sql/030), tagged with a BatchId of this
  * attempt, then {@code dbo.sp_WriteChunk}
  * merges the batch and advances the job's watermark in one transaction. Small chunks go as table-valued parameters to
@@ -28,6 +30,7 @@ final class BulkChunkWriter {
         this.settings = settings;
     }
 
+    /** The chunk's rows as the contract counts them (atoms, composition positions, coefficients). */
     static long rows(Chunk chunk) {
         return (long) chunk.atoms().size() + chunk.compositions().size() + chunk.coefficients().size();
     }
@@ -44,12 +47,14 @@ final class BulkChunkWriter {
     }
 
     private ChunkReceipt writeViaTables(Connection connection, long jobId, Chunk chunk) throws SQLException {
+        StagedCompositions compositions = StagedCompositions.of(chunk.compositions(), settings.segments());
         try (ProcedureCall call = ProcedureCall.prepare(connection, Procedures.WRITE_CHUNK_FROM_TABLES)) {
             call.setLong("JobId", jobId)
                     .setInt("ChunkIndex", chunk.chunkIndex())
                     .setLong("BytesDone", chunk.bytesDone())
                     .setTable("Atoms", ChunkRows.atoms(chunk.atoms(), null))
-                    .setTable("Compositions", ChunkRows.compositions(chunk.compositions(), null))
+                    .setTable("Segments", ChunkRows.segments(compositions, null))
+                    .setTable("Compositions", ChunkRows.compositions(compositions.rows(), null))
                     .setTable("Coefficients", ChunkRows.coefficients(chunk.coefficients(), null));
             return receipt(call);
         }
@@ -57,11 +62,13 @@ final class BulkChunkWriter {
 
     private ChunkReceipt writeViaBulkCopy(Connection connection, long jobId, Chunk chunk) throws SQLException {
         ChunkRows.StagingKey key = new ChunkRows.StagingKey(UUID.randomUUID(), jobId);
+        StagedCompositions compositions = StagedCompositions.of(chunk.compositions(), settings.segments());
         // The driver's bulk copy needs its own connection class, not the pool's proxy.
         try (SQLServerBulkCopy bulk = new SQLServerBulkCopy(connection.unwrap(SQLServerConnection.class))) {
             bulk.setBulkCopyOptions(bulkOptions());
             load(bulk, StagingTable.ATOMS, ChunkRows.atoms(chunk.atoms(), key));
-            load(bulk, StagingTable.COMPOSITIONS, ChunkRows.compositions(chunk.compositions(), key));
+            load(bulk, StagingTable.SEGMENTS, ChunkRows.segments(compositions, key));
+            load(bulk, StagingTable.COMPOSITIONS, ChunkRows.compositions(compositions.rows(), key));
             load(bulk, StagingTable.COEFFICIENTS, ChunkRows.coefficients(chunk.coefficients(), key));
         }
         try (ProcedureCall call = ProcedureCall.prepare(connection, Procedures.WRITE_CHUNK)) {

@@ -6,6 +6,7 @@ import io.hartonomous.storage.contract.models.ModelLayer;
 import io.hartonomous.storage.contract.atoms.NewAtom;
 import io.hartonomous.storage.contract.models.WeightUpdate;
 import io.hartonomous.storage.engine.jdbc.ContractRows;
+import io.hartonomous.storage.engine.segments.SegmentPlan;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,19 @@ final class ChunkRows {
                 row -> atoms.get(row).type().subtype(),
                 row -> atoms.get(row).value());
         return rows(TableType.ATOM_CHUNK, StagingTable.ATOMS, key, cells, atoms.size());
+    }
+
+    /** The segments of {@code staged} (none when it stages rows), one row per segment. */
+    static ColumnarRows segments(StagedCompositions staged, StagingKey key) {
+        SegmentPlan plan = staged.plan();
+        List<ColumnarRows.Cell> cells = List.of(
+                row -> plan.firstSequence(row),
+                row -> plan.positions(row),
+                row -> plan.layout().stride(),
+                row -> plan.layout().columnMajor(),
+                row -> staged.widths()[row],
+                row -> staged.packed()[row]);
+        return rows(TableType.SEGMENT_CHUNK, StagingTable.SEGMENTS, key, cells, staged.segmentCount());
     }
 
     static ColumnarRows compositions(CompositionBatch batch, StagingKey key) {

@@ -6,6 +6,9 @@ package io.hartonomous.storage.engine.sqlserver;
  * staging table or table type the rows go to; the structural test over sql/ holds the two together.
  */
 record Column(String name, int jdbcType, int precision) {
+    /** The precision of a {@code (MAX)} column: above 8,000 bytes, so the driver streams the values (PLP). */
+    static final int MAX = Integer.MAX_VALUE;
+
     Column {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a column needs a name");
@@ -21,5 +24,10 @@ record Column(String name, int jdbcType, int precision) {
 
     static Column sized(String name, int jdbcType, int length) {
         return new Column(name, jdbcType, length);
+    }
+
+    /** A {@code VARBINARY(MAX)} (or other {@code (MAX)}) column. */
+    static Column max(String name, int jdbcType) {
+        return new Column(name, jdbcType, MAX);
     }
 }

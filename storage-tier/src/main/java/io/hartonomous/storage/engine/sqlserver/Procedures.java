@@ -16,8 +16,9 @@ final class Procedures {
     static final Procedure WRITE_CHUNK = Procedure.of("dbo.sp_WriteChunk", "JobId", "ChunkIndex", "BatchId",
             "BytesDone");
     static final Procedure WRITE_CHUNK_FROM_TABLES = Procedure.of("dbo.sp_WriteChunkFromTables",
-                    "JobId", "ChunkIndex", "BytesDone", "Atoms", "Compositions", "Coefficients")
+                    "JobId", "ChunkIndex", "BytesDone", "Atoms", "Segments", "Compositions", "Coefficients")
             .withTable("Atoms", TableType.ATOM_CHUNK)
+            .withTable("Segments", TableType.SEGMENT_CHUNK)
             .withTable("Compositions", TableType.COMPOSITION_CHUNK)
             .withTable("Coefficients", TableType.COEFFICIENT_CHUNK);
     static final Procedure COMPLETE_INGESTION_JOB = Procedure.of("dbo.sp_CompleteIngestionJob", "JobId", "Metadata");
@@ -26,9 +27,7 @@ final class Procedures {
     // Atoms (071)
     static final Procedure GET_ATOM = Procedure.of("dbo.sp_GetAtom", "AtomId");
     static final Procedure GET_ATOM_BY_HASH = Procedure.of("dbo.sp_GetAtomByHash", "ContentHash");
-    static final Procedure GET_COMPOSITIONS = Procedure.of("dbo.sp_GetCompositions",
-            "ParentAtomId", "FromSequence", "Limit");
-    static final Procedure GET_PLACED_VALUES = Procedure.of("dbo.sp_GetPlacedValues",
+    static final Procedure GET_COMPOSITION_WINDOW = Procedure.of("dbo.sp_GetCompositionWindow",
             "ParentAtomId", "FromSequence", "Limit");
     static final Procedure GET_COMPOSITION_COUNT = Procedure.of("dbo.sp_GetCompositionCount", "ParentAtomId");
 
@@ -131,7 +130,7 @@ final class Procedures {
     static final List<Procedure> ALL = List.of(
             START_INGESTION_JOB, GET_INGESTION_JOB, REGISTER_MODEL, WRITE_CHUNK, WRITE_CHUNK_FROM_TABLES,
             COMPLETE_INGESTION_JOB, FAIL_INGESTION_JOB,
-            GET_ATOM, GET_ATOM_BY_HASH, GET_COMPOSITIONS, GET_PLACED_VALUES, GET_COMPOSITION_COUNT,
+            GET_ATOM, GET_ATOM_BY_HASH, GET_COMPOSITION_WINDOW, GET_COMPOSITION_COUNT,
             LIST_MODELS, GET_MODEL, GET_MODEL_LAYERS, GET_MODEL_STRUCTURE, GET_TENSOR_AS_OF, UPDATE_WEIGHTS,
             ROLLBACK_WEIGHTS,
             CREATE_WEIGHT_SNAPSHOT, LIST_WEIGHT_SNAPSHOTS,

@@ -5,12 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The bulk-load heaps of sql/030_staging.sql. Each holds the rows of its chunk table type, prefixed by the
+ * The bulk-load staging tables of sql/030_staging.sql. Each holds the rows of its chunk table type, prefixed by the
  * per-attempt {@code BatchId} and the {@code JobId} (so a finished job can sweep what a crashed writer left). The
  * column order here is the bulk-copy order; the structural test compares it with the CREATE TABLE statements.
  */
 enum StagingTable {
     ATOMS("dbo.StagingAtoms", TableType.ATOM_CHUNK),
+    SEGMENTS("dbo.StagingSegments", TableType.SEGMENT_CHUNK),
     COMPOSITIONS("dbo.StagingCompositions", TableType.COMPOSITION_CHUNK),
     COEFFICIENTS("dbo.StagingCoefficients", TableType.COEFFICIENT_CHUNK);
 

@@ -14,6 +14,13 @@ enum TableType {
             Column.sized("Modality", Types.VARCHAR, 16),
             Column.sized("Subtype", Types.VARCHAR, 16),
             Column.sized("AtomicValue", Types.VARBINARY, 64))),
+    SEGMENT_CHUNK("dbo.SegmentChunkType", List.of(
+            Column.of("FirstSequence", Types.BIGINT),
+            Column.of("PositionCount", Types.INTEGER),
+            Column.of("Stride", Types.BIGINT),
+            Column.of("ColumnMajor", Types.BIT),
+            Column.of("OrdinalWidth", Types.TINYINT),
+            Column.max("Ordinals", Types.VARBINARY))),
     COMPOSITION_CHUNK("dbo.CompositionChunkType", List.of(
             Column.of("SequenceIndex", Types.BIGINT),
             Column.of("PositionX", Types.BIGINT),

@@ -89,6 +89,49 @@ class ColumnarRowsTest {
         assertThat(drain(tvp).get(1)).containsExactly(11L, 1L, 5L, 0);
     }
 
+    /**
+     * A row-major chunk crossing a line of a 16-wide image, with a gap: two segments carrying the rows' chunk
+     * ordinals big-endian at the width the largest needs (300 needs two bytes), the key first; the same chunk with
+     * segments off, or with rows that follow no layout, is staged row by row.
+     */
+    @Test
+    void compositionsThatFollowALayoutAreStagedAsSegmentsOfChunkOrdinals() {
+        int n = 20;
+        long[] seq = new long[n];
+        long[] x = new long[n];
+        long[] y = new long[n];
+        int[] ordinal = new int[n];
+        for (int i = 0; i < n; i++) {
+            seq[i] = i < 12 ? 10 + i : 40 + i;
+            x[i] = seq[i] % 16;
+            y[i] = seq[i] / 16;
+            ordinal[i] = i == 3 ? 300 : i % 4;
+        }
+        CompositionBatch batch = new CompositionBatch(n, seq, x, y, ordinal);
+        StagedCompositions staged = StagedCompositions.of(batch, true);
+        assertThat(staged.rows().size()).isZero();
+        ColumnarRows segments = ChunkRows.segments(staged, KEY);
+        assertThat(names(segments)).containsExactly("BatchId", "JobId", "FirstSequence", "PositionCount", "Stride",
+                "ColumnMajor", "OrdinalWidth", "Ordinals");
+        assertThat(segments.getColumnType(6)).isEqualTo(Types.BIT);
+        assertThat(segments.getColumnType(7)).isEqualTo(Types.TINYINT);
+        assertThat(segments.getPrecision(8)).as("VARBINARY(MAX): streamed").isGreaterThan(8000);
+        List<Object[]> data = drain(segments);
+        assertThat(data).hasSize(2);
+        assertThat(data.get(0)).startsWith(BATCH.toString(), 31L, 10L, 12, 16L, false, 2);
+        assertThat((byte[]) data.get(0)[7]).hasSize(24).startsWith(0, 0, 0, 1, 0, 2, 1, 44, 0, 0);
+        assertThat(data.get(1)).startsWith(BATCH.toString(), 31L, 52L, 8, 16L, false, 1);
+        assertThat((byte[]) data.get(1)[7]).containsExactly(0, 1, 2, 3, 0, 1, 2, 3);
+
+        assertThat(ChunkRows.segments(StagedCompositions.of(batch, false), null).rowCount()).isZero();
+        assertThat(StagedCompositions.of(batch, false).rows()).isSameAs(batch);
+        long[] odd = x.clone();
+        odd[5] = 3;
+        CompositionBatch noLayout = new CompositionBatch(n, seq, odd, y, ordinal);
+        assertThat(StagedCompositions.of(noLayout, true).segmentCount()).isZero();
+        assertThat(ChunkRows.compositions(StagedCompositions.of(noLayout, true).rows(), KEY).rowCount()).isEqualTo(n);
+    }
+
     @Test
     void coefficientRowsFollowTheStagingOrderLayerZYX() {
         CoefficientBatch batch = new CoefficientBatch(2, new int[] {4, 4}, new long[] {1, 2}, new long[] {3, 4},
@@ -172,7 +215,7 @@ class ColumnarRowsTest {
 
     @Test
     void smallChunksTakeTableValuedParametersAndLargeOnesBulkCopy() {
-        BulkChunkWriter writer = new BulkChunkWriter(new SqlServerSettings(3, 10, 60, 2));
+        BulkChunkWriter writer = new BulkChunkWriter(new SqlServerSettings(3, 10, 60, 2, true));
         NewAtom a = NewAtom.of(RGBA8, new byte[] {2, 2, 2, 2});
         Chunk small = new Chunk(0, List.of(a), new CompositionBatch(2, new long[] {0, 1}, new long[] {0, 1},
                 new long[] {0, 0}, new int[] {0, 0}), null, 0);

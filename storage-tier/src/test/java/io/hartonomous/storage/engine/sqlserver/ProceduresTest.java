@@ -33,14 +33,12 @@ class ProceduresTest {
         EXPECTED.put(Procedures.WRITE_CHUNK, "EXEC dbo.sp_WriteChunk @JobId = ?, @ChunkIndex = ?, @BatchId = ?, "
                 + "@BytesDone = ?");
         EXPECTED.put(Procedures.WRITE_CHUNK_FROM_TABLES, "EXEC dbo.sp_WriteChunkFromTables @JobId = ?, "
-                + "@ChunkIndex = ?, @BytesDone = ?, @Atoms = ?, @Compositions = ?, @Coefficients = ?");
+                + "@ChunkIndex = ?, @BytesDone = ?, @Atoms = ?, @Segments = ?, @Compositions = ?, @Coefficients = ?");
         EXPECTED.put(Procedures.COMPLETE_INGESTION_JOB, "EXEC dbo.sp_CompleteIngestionJob @JobId = ?, @Metadata = ?");
         EXPECTED.put(Procedures.FAIL_INGESTION_JOB, "EXEC dbo.sp_FailIngestionJob @JobId = ?, @Error = ?");
         EXPECTED.put(Procedures.GET_ATOM, "EXEC dbo.sp_GetAtom @AtomId = ?");
         EXPECTED.put(Procedures.GET_ATOM_BY_HASH, "EXEC dbo.sp_GetAtomByHash @ContentHash = ?");
-        EXPECTED.put(Procedures.GET_COMPOSITIONS, "EXEC dbo.sp_GetCompositions @ParentAtomId = ?, "
-                + "@FromSequence = ?, @Limit = ?");
-        EXPECTED.put(Procedures.GET_PLACED_VALUES, "EXEC dbo.sp_GetPlacedValues @ParentAtomId = ?, "
+        EXPECTED.put(Procedures.GET_COMPOSITION_WINDOW, "EXEC dbo.sp_GetCompositionWindow @ParentAtomId = ?, "
                 + "@FromSequence = ?, @Limit = ?");
         EXPECTED.put(Procedures.GET_COMPOSITION_COUNT, "EXEC dbo.sp_GetCompositionCount @ParentAtomId = ?");
         EXPECTED.put(Procedures.LIST_MODELS, "EXEC dbo.sp_ListModels");
@@ -156,8 +154,8 @@ class ProceduresTest {
     @Test
     void tableValuedParametersNameTheirTableTypes() {
         assertThat(Procedures.WRITE_CHUNK_FROM_TABLES.tables()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "Atoms", TableType.ATOM_CHUNK, "Compositions", TableType.COMPOSITION_CHUNK,
-                "Coefficients", TableType.COEFFICIENT_CHUNK));
+                "Atoms", TableType.ATOM_CHUNK, "Segments", TableType.SEGMENT_CHUNK,
+                "Compositions", TableType.COMPOSITION_CHUNK, "Coefficients", TableType.COEFFICIENT_CHUNK));
         assertThat(Procedures.REGISTER_MODEL.tables()).containsExactly(Map.entry("Layers", TableType.MODEL_LAYER));
         assertThat(Procedures.UPDATE_WEIGHTS.tables()).containsExactly(Map.entry("Updates", TableType.WEIGHT_UPDATE));
         assertThat(TableType.ATOM_CHUNK.typeName()).isEqualTo("dbo.AtomChunkType");

@@ -60,6 +60,17 @@ final class RecordingJdbc {
         return this;
     }
 
+    /** The next execution returns these result sets, one after the other (getMoreResults moves on). */
+    @SafeVarargs
+    final RecordingJdbc thenResults(List<Map<String, Object>>... resultSets) {
+        answers.add(new Results(List.of(resultSets)));
+        return this;
+    }
+
+    /** Several result sets of one execution. */
+    private record Results(List<List<Map<String, Object>>> sets) {
+    }
+
     /** The next execution fails with this error. */
     RecordingJdbc thenFail(SQLException error) {
         answers.add(error);
@@ -108,6 +119,7 @@ final class RecordingJdbc {
         Statement recorded = new Statement(connection, sql);
         statements.add(recorded);
         ResultSet[] current = {null};
+        Deque<ResultSet> more = new ArrayDeque<>();
         return proxy(PreparedStatement.class, (p, m, a) -> {
             String name = m.getName();
             if (name.startsWith("set") && a != null && a.length >= 2 && a[0] instanceof Integer index) {
@@ -116,18 +128,18 @@ final class RecordingJdbc {
                 return null;
             }
             return switch (name) {
-                case "executeQuery" -> current[0] = answer();
+                case "executeQuery" -> current[0] = answer(more);
                 case "execute" -> {
                     if (sql.equals(Session.SET_TENANT)) {
                         yield false; // answers are scripted for the engine's calls only
                     }
-                    current[0] = answer();
+                    current[0] = answer(more);
                     yield true;
                 }
                 case "getResultSet" -> current[0];
                 case "getMoreResults" -> {
-                    current[0] = null;
-                    yield false;
+                    current[0] = more.poll();
+                    yield current[0] != null;
                 }
                 case "getUpdateCount" -> -1;
                 case "close" -> null;
@@ -138,17 +150,24 @@ final class RecordingJdbc {
     }
 
     @SuppressWarnings("unchecked")
-    private ResultSet answer() throws SQLException {
+    private ResultSet answer(Deque<ResultSet> more) throws SQLException {
         executions++;
         Object next = answers.poll();
         if (next instanceof SQLException e) {
             throw e;
+        }
+        if (next instanceof Results results) {
+            for (List<Map<String, Object>> set : results.sets().subList(1, results.sets().size())) {
+                more.add(rows(set));
+            }
+            return rows(results.sets().getFirst());
         }
         return rows(next == null ? List.of() : (List<Map<String, Object>>) next);
     }
 
     private static ResultSet rows(List<Map<String, Object>> rows) {
         int[] at = {-1};
+        boolean[] wasNull = {false};
         return proxy(ResultSet.class, (p, m, a) -> {
             String name = m.getName();
             if (name.equals("next")) {
@@ -157,8 +176,12 @@ final class RecordingJdbc {
             if (name.equals("close")) {
                 return null;
             }
+            if (name.equals("wasNull")) {
+                return wasNull[0];
+            }
             if (name.startsWith("get") && a != null && a[0] instanceof String column) {
                 Object value = rows.get(at[0]).get(column);
+                wasNull[0] = value == null;
                 return switch (name) {
                     case "getLong" -> value == null ? 0L : ((Number) value).longValue();
                     case "getInt" -> value == null ? 0 : ((Number) value).intValue();

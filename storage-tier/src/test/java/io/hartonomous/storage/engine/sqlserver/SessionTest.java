@@ -12,6 +12,7 @@ import io.hartonomous.storage.contract.vectors.SearchRequest;
 import io.hartonomous.storage.contract.vectors.SearchResult;
 import io.hartonomous.storage.contract.StorageException;
 import io.hartonomous.storage.contract.operations.UsageGrouping;
+import io.hartonomous.storage.contract.models.TensorCell;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
@@ -67,16 +68,72 @@ class SessionTest {
     @Test
     void streamsHoldTheirConnectionUntilClosed() {
         jdbc.thenRows(List.of(
-                Map.of("ParentAtomId", 9L, "ComponentAtomId", 3L, "SequenceIndex", 0L, "PositionX", 0L, "PositionY", 0L),
-                Map.of("ParentAtomId", 9L, "ComponentAtomId", 4L, "SequenceIndex", 1L, "PositionX", 1L,
-                        "PositionY", 0L)));
-        SqlServerAtomReads atoms = new SqlServerAtomReads(tenant("acme"));
-        try (Stream<AtomComposition> rows = atoms.compositions(9, 0, 100)) {
+                Map.of("PositionX", 0L, "PositionY", 0L, "PositionZ", 0L, "Subtype", "f32",
+                        "AtomicValue", new byte[] {1, 0, 0, 0}),
+                Map.of("PositionX", 1L, "PositionY", 0L, "PositionZ", 0L, "Subtype", "f32",
+                        "AtomicValue", new byte[] {2, 0, 0, 0})));
+        SqlServerModelStore models = new SqlServerModelStore(tenant("acme"));
+        try (Stream<TensorCell> cells = models.tensor(9, 0, null)) {
             assertThat(jdbc.connectionsClosed).as("open while streaming").isZero();
-            assertThat(rows.toList()).extracting(AtomComposition::componentAtomId).containsExactly(3L, 4L);
+            assertThat(cells.toList()).extracting(TensorCell::positionX).containsExactly(0L, 1L);
         }
         assertThat(jdbc.connectionsClosed).isEqualTo(1);
-        assertThat(jdbc.calls().getFirst().values()).containsExactly(9L, 0L, 100L);
+        assertThat(jdbc.calls().getFirst().values()).containsExactly(9L, 0, new RecordingJdbc.Null(Types.TIMESTAMP));
+    }
+
+    private static Map<String, Object> segment(long first, int count, long stride, int width, int... ordinals) {
+        byte[] packed = new byte[ordinals.length * width];
+        for (int i = 0; i < ordinals.length; i++) {
+            for (int k = 0; k < width; k++) {
+                packed[i * width + k] = (byte) (ordinals[i] >>> (8 * (width - 1 - k)));
+            }
+        }
+        return Map.of("FirstSequence", first, "PositionCount", count, "Stride", stride, "ColumnMajor", false,
+                "OrdinalWidth", width, "Ordinals", packed);
+    }
+
+    private static Map<String, Object> entry(int ordinal, long atomId) {
+        return Map.of("Ordinal", ordinal, "AtomId", atomId, "Modality", "image", "Subtype", "rgba8",
+                "AtomicValue", new byte[] {(byte) atomId, 0, 0, (byte) 255});
+    }
+
+    /**
+     * Composition reads are windows of the procedure's four result sets, each window its own call on its own
+     * connection (nothing held between them): the first is read at once, a window in a gap continues at the next
+     * stored position the procedure names, and the reads stop at the limit.
+     */
+    @Test
+    void compositionsAreReadInWindowsThatSkipGapsAndStopAtTheLimit() {
+        Map<String, Object> next = new java.util.HashMap<>();
+        next.put("NextSequence", 100L);
+        Map<String, Object> none = new java.util.HashMap<>();
+        none.put("NextSequence", null);
+        // Window [2, 7): a 4-wide image's segment 0..5 (ordinals 0 1 1 0 2 2, two bytes each) and a row at 6.
+        jdbc.thenResults(List.of(segment(0, 6, 4, 2, 0, 1, 1, 0, 2, 2)),
+                        List.of(Map.of("SequenceIndex", 6L, "PositionX", 2L, "PositionY", 1L, "ComponentAtomId", 77L,
+                                "Modality", "image", "Subtype", "rgba8", "AtomicValue", new byte[] {7, 7, 7, 7})),
+                        List.of(entry(0, 10), entry(1, 11), entry(2, 12)), List.of(next))
+                // Window [100, 102): one segment of one-byte ordinals; nothing after it.
+                .thenResults(List.of(segment(100, 3, 4, 1, 1, 0, 1)), List.of(), List.of(entry(0, 10), entry(1, 11)),
+                        List.of(none));
+        SqlServerAtomReads atoms = new SqlServerAtomReads(tenant("acme"));
+        List<AtomComposition> read;
+        try (Stream<AtomComposition> rows = atoms.compositions(9, 2, 7)) {
+            assertThat(jdbc.calls()).as("the first window is read before the stream is used").hasSize(1);
+            assertThat(jdbc.connectionsClosed).as("and its connection is back").isEqualTo(1);
+            read = rows.toList();
+        }
+        assertThat(read).containsExactly(
+                new AtomComposition(9, 11, 2, 2, 0), new AtomComposition(9, 10, 3, 3, 0),
+                new AtomComposition(9, 12, 4, 0, 1), new AtomComposition(9, 12, 5, 1, 1),
+                new AtomComposition(9, 77, 6, 2, 1),
+                new AtomComposition(9, 11, 100, 0, 25), new AtomComposition(9, 10, 101, 1, 25));
+        assertThat(jdbc.calls()).extracting(s -> s.sql).containsOnly(
+                "EXEC dbo.sp_GetCompositionWindow @ParentAtomId = ?, @FromSequence = ?, @Limit = ?");
+        assertThat(jdbc.calls().get(0).values()).containsExactly(9L, 2L, 7);
+        assertThat(jdbc.calls().get(1).values()).as("the rest of the limit, from the next stored position")
+                .containsExactly(9L, 100L, 2);
+        assertThat(jdbc.connectionsClosed).isEqualTo(jdbc.connectionsOpened).isEqualTo(2);
     }
 
     @Test

@@ -587,8 +587,10 @@ class SqlScriptsStructureTest {
         return TsqlText.key(c.name()) + " " + switch (c.jdbcType()) {
             case Types.BIGINT -> "BIGINT";
             case Types.INTEGER -> "INT";
+            case Types.TINYINT -> "TINYINT";
+            case Types.BIT -> "BIT";
             case Types.BINARY -> "BINARY(" + c.precision() + ")";
-            case Types.VARBINARY -> "VARBINARY(" + c.precision() + ")";
+            case Types.VARBINARY -> "VARBINARY(" + (c.precision() == Column.MAX ? "MAX" : c.precision()) + ")";
             case Types.VARCHAR -> "VARCHAR(" + c.precision() + ")";
             case Types.NVARCHAR -> "NVARCHAR(" + c.precision() + ")";
             case microsoft.sql.Types.GUID -> c.precision() == 36 ? "UNIQUEIDENTIFIER" : "GUID of bad length";
@@ -777,7 +779,8 @@ class SqlScriptsStructureTest {
     @Test
     void stagingLetsJobsLoadAndMergeSideBySide() throws Exception {
         String staging = scriptText("030_staging.sql");
-        for (String table : List.of("StagingAtoms", "StagingCompositions", "StagingCoefficients")) {
+        for (String table : List.of("StagingAtoms", "StagingSegments", "StagingCompositions",
+                "StagingCoefficients")) {
             assertThat(staging).as(table)
                     .containsPattern(Pattern.compile("CREATE\\s+CLUSTERED\\s+INDEX\\s+CX_" + table
                             + "_Batch\\s+ON\\s+dbo\\." + table + "\\s*\\(\\s*BatchId\\b", I))
