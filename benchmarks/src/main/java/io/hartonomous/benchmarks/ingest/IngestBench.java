@@ -51,9 +51,17 @@ public final class IngestBench {
                     LARGE_HEADER + LargeModel.run(Files.createTempDirectory("hart-bench-large"), "dense",
                             Long.parseLong(BenchArgs.option(args, "--mb", "256")) << 20));
             case "scale" -> System.out.print(ScaleBench.run(root, Integer.parseInt(BenchArgs.option(args, "--scale", "2"))));
+            case "scale-model" -> {
+                // --model FILE (default: the largest model in the cache), or --f16-mweights N for a synthetic file.
+                String synthetic = BenchArgs.option(args, "--f16-mweights", "");
+                Path model = synthetic.isEmpty() ? Path.of(BenchArgs.option(args, "--model",
+                        root.resolve("testdata/cache/models/onnx/all-minilm-l6-v2-q.onnx").toString())) : null;
+                System.out.print(ModelScaleBench.header() + ModelScaleBench.run(model,
+                        synthetic.isEmpty() ? 0 : Long.parseLong(synthetic) * 1_000_000));
+            }
             default -> {
-                System.err.println("usage: IngestBench end-to-end|large-sparse|large-dense|scale [--mb N] [--scale N] "
-                        + "[--docs FILE]");
+                System.err.println("usage: IngestBench end-to-end|large-sparse|large-dense|scale|scale-model [--mb N] "
+                        + "[--scale N] [--model FILE | --f16-mweights N] [--docs FILE]");
                 System.exit(2);
             }
         }
