@@ -7,15 +7,19 @@ import io.hartonomous.storage.contract.atoms.AtomType;
 import io.hartonomous.storage.contract.atoms.ContentHash;
 import io.hartonomous.storage.contract.atoms.NewAtom;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Turns a chunk's canonical value keys into its distinct atoms and per-row ordinals. Keys are the value's
  * little-endian bits widened to int/long (see {@link #valueBytes}); only distinct values are hashed, and hashes are
- * remembered across the chunks of one file (bounded) because neighbouring chunks share most values.
+ * remembered across the chunks of one file (bounded) because neighbouring chunks share most values. One assembler
+ * serves every chunk of a file, also when several threads atomize chunks at once: the memo is concurrent and only
+ * ever holds a value's one true hash, so a race costs at most a hash computed twice.
  */
 public final class ChunkAssembler {
     private static final int CACHE_LIMIT = 1 << 20;
@@ -24,23 +28,26 @@ public final class ChunkAssembler {
     public record Distinct(List<NewAtom> atoms, int[] ordinals) {
     }
 
-    private final Map<AtomType, Map<Long, ContentHash>> hashes = new HashMap<>();
-    private int cached;
+    private final ConcurrentHashMap<AtomType, ConcurrentHashMap<Long, ContentHash>> hashes =
+            new ConcurrentHashMap<>();
+    private final AtomicInteger cached = new AtomicInteger();
 
     public Distinct distinct(AtomType type, int[] keys, int count) {
         DistinctInts d = DistinctKernels.distinct(keys, 0, count);
+        Hasher hasher = new Hasher(type);
         List<NewAtom> atoms = new ArrayList<>(d.distinctCount());
         for (int i = 0; i < d.distinctCount(); i++) {
-            atoms.add(atom(type, d.values()[i] & 0xFFFFFFFFL));
+            atoms.add(hasher.atom(d.values()[i] & 0xFFFFFFFFL));
         }
         return new Distinct(atoms, d.ordinals());
     }
 
     public Distinct distinct(AtomType type, long[] keys, int count) {
         DistinctLongs d = DistinctKernels.distinct(keys, 0, count);
+        Hasher hasher = new Hasher(type);
         List<NewAtom> atoms = new ArrayList<>(d.distinctCount());
         for (int i = 0; i < d.distinctCount(); i++) {
-            atoms.add(atom(type, d.values()[i]));
+            atoms.add(hasher.atom(d.values()[i]));
         }
         return new Distinct(atoms, d.ordinals());
     }
@@ -78,20 +85,49 @@ public final class ChunkAssembler {
         return new Distinct(atoms, ordinals);
     }
 
-    private NewAtom atom(AtomType type, long key) {
-        byte[] value = valueBytes(key, type.valueBytes());
-        Map<Long, ContentHash> forType = hashes.computeIfAbsent(type, t -> new HashMap<>());
-        ContentHash hash = forType.get(key);
-        if (hash == null) {
-            hash = ContentHash.of(type, value);
-            if (cached >= CACHE_LIMIT) {
-                hashes.values().forEach(Map::clear);
-                cached = 0;
-            }
-            forType.put(key, hash);
-            cached++;
+    /**
+     * One chunk's hashing of one type, on the calling thread: the typed header is built once and one digest is reused
+     * for every value it misses in the memo. The hash is {@link ContentHash#of}'s, SHA-256(header || value).
+     */
+    private final class Hasher {
+        private final AtomType type;
+        private final ConcurrentHashMap<Long, ContentHash> memo;
+        private byte[] header;
+        private MessageDigest digest;
+
+        Hasher(AtomType type) {
+            this.type = type;
+            this.memo = hashes.computeIfAbsent(type, t -> new ConcurrentHashMap<>());
         }
-        return new NewAtom(hash, type, value);
+
+        NewAtom atom(long key) {
+            byte[] value = valueBytes(key, type.valueBytes());
+            ContentHash hash = memo.get(key);
+            if (hash == null) {
+                hash = hash(value);
+                if (cached.incrementAndGet() > CACHE_LIMIT) {
+                    // bounded: start over rather than track recency (neighbouring chunks refill it at once)
+                    cached.set(0);
+                    hashes.values().forEach(ConcurrentHashMap::clear);
+                }
+                memo.put(key, hash);
+            }
+            return new NewAtom(hash, type, value);
+        }
+
+        private ContentHash hash(byte[] value) {
+            if (digest == null) {
+                header = type.hashHeader();
+                try {
+                    digest = MessageDigest.getInstance("SHA-256");
+                } catch (NoSuchAlgorithmException e) {
+                    throw new IllegalStateException("the JDK has no SHA-256", e);
+                }
+            }
+            digest.update(header);
+            digest.update(value);
+            return ContentHash.wrap(digest.digest());
+        }
     }
 
     /** The canonical value: the key's low {@code n} bytes, little-endian. */
