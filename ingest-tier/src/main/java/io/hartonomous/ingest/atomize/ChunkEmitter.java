@@ -6,11 +6,14 @@ import io.hartonomous.storage.contract.models.NewModel;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Emits a file's chunks {@code fromChunk ..} to a sink in chunk order, atomizing up to {@code parallelism} of them at
@@ -24,8 +27,9 @@ import java.util.concurrent.Future;
  *
  * <p>A failure (of a chunk, or of the sink) abandons the emission: chunks not yet started are dropped, running ones
  * finish the chunk at hand (they are not interrupted: an interrupt closes a FileChannel for every thread reading it)
- * and their results are discarded, the pool is closed, so no worker outlives the call, and the first failure is
- * thrown as the chunk threw it. What the sink received is exactly the chunks before the failing one, in order.
+ * and their results are discarded, the pool is closed and its threads joined, so none outlives the call, and the
+ * first failure is thrown as the chunk threw it. What the sink received is exactly the chunks before the failing one,
+ * in order.
  */
 public record ChunkEmitter(int parallelism) {
     /** Everything on the calling thread. */
@@ -55,8 +59,13 @@ public record ChunkEmitter(int parallelism) {
             return;
         }
         ArrayDeque<Future<Chunk>> inFlight = new ArrayDeque<>(workers);
-        try (ExecutorService pool = Executors.newFixedThreadPool(workers,
-                Thread.ofPlatform().name(threadName + "-", 1).daemon().factory())) {
+        List<Thread> threads = new CopyOnWriteArrayList<>();
+        ThreadFactory named = Thread.ofPlatform().name(threadName + "-", 1).daemon().factory();
+        try (ExecutorService pool = Executors.newFixedThreadPool(workers, task -> {
+            Thread t = named.newThread(task);
+            threads.add(t);
+            return t;
+        })) {
             try {
                 int next = fromChunk;
                 while (next < count && inFlight.size() < workers) {
@@ -72,7 +81,20 @@ public record ChunkEmitter(int parallelism) {
                 inFlight.forEach(f -> f.cancel(false));
                 throw e;
             }
-        } // close(): shuts the pool down and waits for the chunks still running
+        } finally { // close() shut the pool down and waited for the chunks still running; now their threads end
+            joinAll(threads);
+        }
+    }
+
+    /** The pool has terminated, so each thread is past its last task; an interrupt here is kept for the caller. */
+    private static void joinAll(List<Thread> threads) {
+        try {
+            for (Thread t : threads) {
+                t.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Future<Chunk> submit(ExecutorService pool, AtomizedFile file, int chunk, ChunkAssembler hashes) {
