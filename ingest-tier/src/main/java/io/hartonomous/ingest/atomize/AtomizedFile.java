@@ -60,10 +60,9 @@ public interface AtomizedFile extends AutoCloseable {
     /**
      * Atomizes chunk {@code index} alone (decode → canonical values → distinct → hash), independent of every other
      * chunk. Safe to call from several threads at once for different chunks: an atomizer only reads what opening the
-     * file established (the decoded frame, the mapping, the channel with positional reads). {@code hashes} is the one
-     * assembler of this emission, shared by those calls.
+     * file established (the decoded frame, the mapping, the channel with positional reads).
      */
-    Chunk chunk(int index, ChunkAssembler hashes) throws IOException;
+    Chunk chunk(int index) throws IOException;
 
     /**
      * Emits chunks {@code fromChunk .. chunkCount()-1} in order on the calling thread; {@code fromChunk} may equal

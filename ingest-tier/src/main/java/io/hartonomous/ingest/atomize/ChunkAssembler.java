@@ -11,28 +11,24 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Turns a chunk's canonical value keys into its distinct atoms and per-row ordinals. Keys are the value's
- * little-endian bits widened to int/long (see {@link #valueBytes}); only distinct values are hashed, and hashes are
- * remembered across the chunks of one file (bounded) because neighbouring chunks share most values. One assembler
- * serves every chunk of a file, also when several threads atomize chunks at once: the memo is concurrent and only
- * ever holds a value's one true hash, so a race costs at most a hash computed twice.
+ * little-endian bits widened to int/long (see {@link #valueBytes}); only a chunk's distinct values are hashed. Hashes
+ * are not remembered across chunks: with the CPU's SHA extensions, which the JDK's SHA-256 uses, hashing a value of a
+ * few bytes again is cheaper than looking it up in a memo shared by the threads that atomize chunks at once (measured:
+ * a ConcurrentHashMap memo made image chunks about 2.5x slower than hashing every chunk's distinct values; see
+ * docs/decisions.md, "Parallel atomizing"). Stateless: any number of threads call it at once.
  */
 public final class ChunkAssembler {
-    private static final int CACHE_LIMIT = 1 << 20;
+    private ChunkAssembler() {
+    }
 
     /** Distinct atoms of a chunk and, per row, the index of its atom in {@code atoms}. */
     public record Distinct(List<NewAtom> atoms, int[] ordinals) {
     }
 
-    private final ConcurrentHashMap<AtomType, ConcurrentHashMap<Long, ContentHash>> hashes =
-            new ConcurrentHashMap<>();
-    private final AtomicInteger cached = new AtomicInteger();
-
-    public Distinct distinct(AtomType type, int[] keys, int count) {
+    public static Distinct distinct(AtomType type, int[] keys, int count) {
         DistinctInts d = DistinctKernels.distinct(keys, 0, count);
         Hasher hasher = new Hasher(type);
         List<NewAtom> atoms = new ArrayList<>(d.distinctCount());
@@ -42,7 +38,7 @@ public final class ChunkAssembler {
         return new Distinct(atoms, d.ordinals());
     }
 
-    public Distinct distinct(AtomType type, long[] keys, int count) {
+    public static Distinct distinct(AtomType type, long[] keys, int count) {
         DistinctLongs d = DistinctKernels.distinct(keys, 0, count);
         Hasher hasher = new Hasher(type);
         List<NewAtom> atoms = new ArrayList<>(d.distinctCount());
@@ -56,7 +52,7 @@ public final class ChunkAssembler {
      * Rows of several types in one chunk (a chunk spanning tensors): {@code typeOf[i]} indexes {@code types}. Atoms are
      * distinct per type; the atom list holds each type's atoms in the order the types first occur.
      */
-    public Distinct distinct(List<AtomType> types, byte[] typeOf, long[] keys, int count) {
+    public static Distinct distinct(List<AtomType> types, byte[] typeOf, long[] keys, int count) {
         if (types.size() == 1) {
             return distinct(types.getFirst(), keys, count);
         }
@@ -86,47 +82,40 @@ public final class ChunkAssembler {
     }
 
     /**
-     * One chunk's hashing of one type, on the calling thread: the typed header is built once and one digest is reused
-     * for every value it misses in the memo. The hash is {@link ContentHash#of}'s, SHA-256(header || value).
+     * One chunk's hashing of one type, on the calling thread: the typed header and the value width are looked up once
+     * and one digest serves every value. The hash is {@link ContentHash#of}'s, SHA-256(header || value).
      */
-    private final class Hasher {
+    private static final class Hasher {
         private final AtomType type;
-        private final ConcurrentHashMap<Long, ContentHash> memo;
-        private byte[] header;
-        private MessageDigest digest;
+        private final int width;
+        private final byte[] message;
+        private final int valueAt;
+        private final byte[] hash = new byte[ContentHash.BYTES];
+        private final MessageDigest digest;
 
         Hasher(AtomType type) {
             this.type = type;
-            this.memo = hashes.computeIfAbsent(type, t -> new ConcurrentHashMap<>());
+            this.width = type.valueBytes();
+            byte[] header = type.hashHeader();
+            this.message = java.util.Arrays.copyOf(header, header.length + width);
+            this.valueAt = header.length;
+            try {
+                this.digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JDK has no SHA-256", e);
+            }
         }
 
         NewAtom atom(long key) {
-            byte[] value = valueBytes(key, type.valueBytes());
-            ContentHash hash = memo.get(key);
-            if (hash == null) {
-                hash = hash(value);
-                if (cached.incrementAndGet() > CACHE_LIMIT) {
-                    // bounded: start over rather than track recency (neighbouring chunks refill it at once)
-                    cached.set(0);
-                    hashes.values().forEach(ConcurrentHashMap::clear);
-                }
-                memo.put(key, hash);
+            byte[] value = valueBytes(key, width);
+            System.arraycopy(value, 0, message, valueAt, width);
+            digest.update(message);
+            try {
+                digest.digest(hash, 0, hash.length);
+            } catch (java.security.DigestException e) {
+                throw new IllegalStateException(e);
             }
-            return new NewAtom(hash, type, value);
-        }
-
-        private ContentHash hash(byte[] value) {
-            if (digest == null) {
-                header = type.hashHeader();
-                try {
-                    digest = MessageDigest.getInstance("SHA-256");
-                } catch (NoSuchAlgorithmException e) {
-                    throw new IllegalStateException("the JDK has no SHA-256", e);
-                }
-            }
-            digest.update(header);
-            digest.update(value);
-            return ContentHash.wrap(digest.digest());
+            return new NewAtom(ContentHash.wrap(hash), type, value);
         }
     }
 

@@ -49,12 +49,11 @@ public record ChunkEmitter(int parallelism) {
         if (model.isPresent()) {
             sink.model(model.get());
         }
-        ChunkAssembler hashes = new ChunkAssembler();
         int count = plan.chunkCount();
         int workers = Math.min(parallelism, count - fromChunk);
         if (workers <= 1) {
             for (int c = fromChunk; c < count; c++) {
-                sink.chunk(file.chunk(c, hashes));
+                sink.chunk(file.chunk(c));
             }
             return;
         }
@@ -69,12 +68,12 @@ public record ChunkEmitter(int parallelism) {
             try {
                 int next = fromChunk;
                 while (next < count && inFlight.size() < workers) {
-                    inFlight.add(submit(pool, file, next++, hashes));
+                    inFlight.add(submit(pool, file, next++));
                 }
                 while (!inFlight.isEmpty()) {
                     sink.chunk(result(inFlight.removeFirst()));
                     if (next < count) {
-                        inFlight.add(submit(pool, file, next++, hashes));
+                        inFlight.add(submit(pool, file, next++));
                     }
                 }
             } catch (IOException | RuntimeException | Error e) {
@@ -97,8 +96,8 @@ public record ChunkEmitter(int parallelism) {
         }
     }
 
-    private static Future<Chunk> submit(ExecutorService pool, AtomizedFile file, int chunk, ChunkAssembler hashes) {
-        return pool.submit(() -> file.chunk(chunk, hashes));
+    private static Future<Chunk> submit(ExecutorService pool, AtomizedFile file, int chunk) {
+        return pool.submit(() -> file.chunk(chunk));
     }
 
     private static Chunk result(Future<Chunk> chunk) throws IOException {

@@ -86,7 +86,7 @@ public final class WavAtomizer implements AtomizedFile {
 
     /** Chunk {@code c}: its samples read with one positional read (safe beside other chunks' reads). */
     @Override
-    public Chunk chunk(int c, ChunkAssembler hashes) throws IOException {
+    public Chunk chunk(int c) throws IOException {
         ChunkPlan plan = layout.plan();
         long first = plan.start(c);
         int n = plan.size(c);
@@ -98,11 +98,11 @@ public final class WavAtomizer implements AtomizedFile {
         if (bps == 8) {
             long[] keys = new long[n];
             PcmKernels.decode64(buffer, 0, n, keys, 0);
-            d = hashes.distinct(type, keys, n);
+            d = ChunkAssembler.distinct(type, keys, n);
         } else {
             int[] keys = new int[n];
             PcmKernels.decode(buffer, 0, n, bps, wav.floating(), keys, 0);
-            d = hashes.distinct(type, keys, n);
+            d = ChunkAssembler.distinct(type, keys, n);
         }
         long[] seq = new long[n];
         long[] xs = new long[n];

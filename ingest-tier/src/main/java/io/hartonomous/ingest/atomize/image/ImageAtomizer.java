@@ -186,7 +186,7 @@ public final class ImageAtomizer implements AtomizedFile {
 
     /** Chunk {@code c}: its pixels converted straight from the decoded frame, row run by row run. */
     @Override
-    public Chunk chunk(int c, ChunkAssembler hashes) {
+    public Chunk chunk(int c) {
         ChunkPlan plan = layout.plan();
         long first = plan.start(c);
         int n = plan.size(c);
@@ -214,7 +214,8 @@ public final class ImageAtomizer implements AtomizedFile {
             }
             i += run;
         }
-        ChunkAssembler.Distinct d = keys8 != null ? hashes.distinct(type, keys8, n) : hashes.distinct(type, keys16, n);
+        ChunkAssembler.Distinct d = keys8 != null ? ChunkAssembler.distinct(type, keys8, n)
+                : ChunkAssembler.distinct(type, keys16, n);
         return new Chunk(c, d.atoms(), new CompositionBatch(n, seq, xs, ys, d.ordinals()), null,
                 plan.bytesDone(c, layout.bytesTotal()));
     }

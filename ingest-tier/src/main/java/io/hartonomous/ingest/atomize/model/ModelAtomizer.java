@@ -143,7 +143,7 @@ public final class ModelAtomizer implements AtomizedFile {
 
     /** Chunk {@code c}: its run of elements in tensor order, read through the tensors' (thread-safe) readers. */
     @Override
-    public Chunk chunk(int c, ChunkAssembler hashes) {
+    public Chunk chunk(int c) {
         ChunkPlan plan = layout.plan();
         long first = plan.start(c);
         int n = plan.size(c);
@@ -182,7 +182,7 @@ public final class ModelAtomizer implements AtomizedFile {
             }
             i += run;
         }
-        ChunkAssembler.Distinct d = hashes.distinct(types, typeOf, keys, n);
+        ChunkAssembler.Distinct d = ChunkAssembler.distinct(types, typeOf, keys, n);
         return new Chunk(c, d.atoms(), null, new CoefficientBatch(n, layer, xs, ys, zs, d.ordinals()),
                 plan.bytesDone(c, layout.bytesTotal()));
     }
