@@ -14,13 +14,13 @@ import java.util.Random;
  *     a little text-like detail: 1,525 distinct colours, 95.8 % of pixels equal their left neighbour.</li>
  * </ul>
  */
-final class SyntheticImages {
+public final class SyntheticImages {
     private static final int NOISE = 1_000_003;
 
     private SyntheticImages() {
     }
 
-    static int[] argb(String kind, int width, int height) {
+    public static int[] argb(String kind, int width, int height) {
         return switch (kind) {
             case "photo" -> photo(width, height);
             case "graphic" -> graphic(width, height);

@@ -27,6 +27,8 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code end-to-end}: real files ingested through the pipeline into a fresh embedded engine, against H2's own
  *   JDBC batch insert of the very same rows into the same tables (goal: within 1.3x);</li>
+ *   <li>{@code parallel-atomize} (issue 12): a photo atomized at parallelism 1 and 2 against SHA-256 of its
+ *   distinct values ÷ cores + one pass over its pixels, and ingested end to end at both ({@link ParallelAtomize});</li>
  *   <li>{@code large-model}: model files larger than the JVM's heap (run with a small -Xmx), peak heap recorded.</li>
  * </ul>
  */
@@ -45,6 +47,8 @@ public final class IngestBench {
         Path docs = Path.of(BenchArgs.option(args, "--docs", root.resolve("docs/benchmarks.md").toString()));
         switch (args.length == 0 ? "" : args[0]) {
             case "end-to-end" -> BenchmarkDoc.replaceSection(docs, "ingest-end-to-end", endToEnd(root));
+            case "parallel-atomize" -> BenchmarkDoc.replaceSection(docs, "ingest-parallel-atomize",
+                    ParallelAtomize.run(root, Integer.parseInt(BenchArgs.option(args, "--rounds", "11"))));
             case "large-sparse" -> BenchmarkDoc.replaceSection(docs, "ingest-large-sparse",
                     LARGE_HEADER + LargeModel.run(Files.createTempDirectory("hart-bench-large"), "sparse", 0));
             case "large-dense" -> BenchmarkDoc.replaceSection(docs, "ingest-large-dense",
@@ -60,8 +64,8 @@ public final class IngestBench {
                         synthetic.isEmpty() ? 0 : Long.parseLong(synthetic) * 1_000_000));
             }
             default -> {
-                System.err.println("usage: IngestBench end-to-end|large-sparse|large-dense|scale|scale-model [--mb N] "
-                        + "[--scale N] [--model FILE | --f16-mweights N] [--docs FILE]");
+                System.err.println("usage: IngestBench end-to-end|parallel-atomize|large-sparse|large-dense|scale|"
+                        + "scale-model [--rounds N] [--mb N] [--scale N] [--model FILE | --f16-mweights N] [--docs FILE]");
                 System.exit(2);
             }
         }

@@ -2,6 +2,7 @@ package io.hartonomous.ingest.atomize;
 
 import io.hartonomous.ingest.detect.DetectedFormat;
 import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.ingest.Chunk;
 import io.hartonomous.storage.contract.models.NewModel;
 
 import java.io.IOException;
@@ -13,7 +14,8 @@ import java.util.Optional;
  * chunks. Opening it ({@link Atomizers#open}) is where bad input is rejected, so a job that starts emitting does not
  * fail on content it could have checked first. Chunking is deterministic: chunk k always holds rows
  * {@code [k * chunkRows, (k+1) * chunkRows)} of the file's row order (pixels row-major, interleaved samples, tensor
- * elements in tensor order), so a crashed job resumes with {@code emit(watermark, sink)}.
+ * elements in tensor order), so a crashed job resumes with {@code emit(watermark, sink)}. Each chunk is atomized on
+ * its own ({@link #chunk}), which is what lets {@link ChunkEmitter} atomize several at once.
  */
 public interface AtomizedFile extends AutoCloseable {
     FileLayout layout();
@@ -55,8 +57,20 @@ public interface AtomizedFile extends AutoCloseable {
         return Optional.empty();
     }
 
-    /** Emits chunks {@code fromChunk .. chunkCount()-1} in order; {@code fromChunk} may equal chunkCount(). */
-    void emit(int fromChunk, ChunkSink sink) throws IOException;
+    /**
+     * Atomizes chunk {@code index} alone (decode → canonical values → distinct → hash), independent of every other
+     * chunk. Safe to call from several threads at once for different chunks: an atomizer only reads what opening the
+     * file established (the decoded frame, the mapping, the channel with positional reads).
+     */
+    Chunk chunk(int index) throws IOException;
+
+    /**
+     * Emits chunks {@code fromChunk .. chunkCount()-1} in order on the calling thread; {@code fromChunk} may equal
+     * chunkCount(). A model's tensor table goes to the sink first. {@link ChunkEmitter} does the same in parallel.
+     */
+    default void emit(int fromChunk, ChunkSink sink) throws IOException {
+        ChunkEmitter.SEQUENTIAL.emit(this, fromChunk, sink, "atomize");
+    }
 
     /** The parent's built-in feature embedding; independent of which chunks were emitted. Empty when undefined. */
     Optional<Embedding> embedding() throws IOException;

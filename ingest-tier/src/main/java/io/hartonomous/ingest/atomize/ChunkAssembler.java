@@ -7,40 +7,43 @@ import io.hartonomous.storage.contract.atoms.AtomType;
 import io.hartonomous.storage.contract.atoms.ContentHash;
 import io.hartonomous.storage.contract.atoms.NewAtom;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Turns a chunk's canonical value keys into its distinct atoms and per-row ordinals. Keys are the value's
- * little-endian bits widened to int/long (see {@link #valueBytes}); only distinct values are hashed, and hashes are
- * remembered across the chunks of one file (bounded) because neighbouring chunks share most values.
+ * little-endian bits widened to int/long (see {@link #valueBytes}); only a chunk's distinct values are hashed. Hashes
+ * are not remembered across chunks: with the CPU's SHA extensions, which the JDK's SHA-256 uses, hashing a value of a
+ * few bytes again is cheaper than looking it up in a memo shared by the threads that atomize chunks at once (measured:
+ * a ConcurrentHashMap memo made image chunks about 2.5x slower than hashing every chunk's distinct values; see
+ * docs/decisions.md, "Parallel atomizing"). Stateless: any number of threads call it at once.
  */
 public final class ChunkAssembler {
-    private static final int CACHE_LIMIT = 1 << 20;
+    private ChunkAssembler() {
+    }
 
     /** Distinct atoms of a chunk and, per row, the index of its atom in {@code atoms}. */
     public record Distinct(List<NewAtom> atoms, int[] ordinals) {
     }
 
-    private final Map<AtomType, Map<Long, ContentHash>> hashes = new HashMap<>();
-    private int cached;
-
-    public Distinct distinct(AtomType type, int[] keys, int count) {
+    public static Distinct distinct(AtomType type, int[] keys, int count) {
         DistinctInts d = DistinctKernels.distinct(keys, 0, count);
+        Hasher hasher = new Hasher(type);
         List<NewAtom> atoms = new ArrayList<>(d.distinctCount());
         for (int i = 0; i < d.distinctCount(); i++) {
-            atoms.add(atom(type, d.values()[i] & 0xFFFFFFFFL));
+            atoms.add(hasher.atom(d.values()[i] & 0xFFFFFFFFL));
         }
         return new Distinct(atoms, d.ordinals());
     }
 
-    public Distinct distinct(AtomType type, long[] keys, int count) {
+    public static Distinct distinct(AtomType type, long[] keys, int count) {
         DistinctLongs d = DistinctKernels.distinct(keys, 0, count);
+        Hasher hasher = new Hasher(type);
         List<NewAtom> atoms = new ArrayList<>(d.distinctCount());
         for (int i = 0; i < d.distinctCount(); i++) {
-            atoms.add(atom(type, d.values()[i]));
+            atoms.add(hasher.atom(d.values()[i]));
         }
         return new Distinct(atoms, d.ordinals());
     }
@@ -49,7 +52,7 @@ public final class ChunkAssembler {
      * Rows of several types in one chunk (a chunk spanning tensors): {@code typeOf[i]} indexes {@code types}. Atoms are
      * distinct per type; the atom list holds each type's atoms in the order the types first occur.
      */
-    public Distinct distinct(List<AtomType> types, byte[] typeOf, long[] keys, int count) {
+    public static Distinct distinct(List<AtomType> types, byte[] typeOf, long[] keys, int count) {
         if (types.size() == 1) {
             return distinct(types.getFirst(), keys, count);
         }
@@ -78,20 +81,42 @@ public final class ChunkAssembler {
         return new Distinct(atoms, ordinals);
     }
 
-    private NewAtom atom(AtomType type, long key) {
-        byte[] value = valueBytes(key, type.valueBytes());
-        Map<Long, ContentHash> forType = hashes.computeIfAbsent(type, t -> new HashMap<>());
-        ContentHash hash = forType.get(key);
-        if (hash == null) {
-            hash = ContentHash.of(type, value);
-            if (cached >= CACHE_LIMIT) {
-                hashes.values().forEach(Map::clear);
-                cached = 0;
+    /**
+     * One chunk's hashing of one type, on the calling thread: the typed header and the value width are looked up once
+     * and one digest serves every value. The hash is {@link ContentHash#of}'s, SHA-256(header || value).
+     */
+    private static final class Hasher {
+        private final AtomType type;
+        private final int width;
+        private final byte[] message;
+        private final int valueAt;
+        private final byte[] hash = new byte[ContentHash.BYTES];
+        private final MessageDigest digest;
+
+        Hasher(AtomType type) {
+            this.type = type;
+            this.width = type.valueBytes();
+            byte[] header = type.hashHeader();
+            this.message = java.util.Arrays.copyOf(header, header.length + width);
+            this.valueAt = header.length;
+            try {
+                this.digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JDK has no SHA-256", e);
             }
-            forType.put(key, hash);
-            cached++;
         }
-        return new NewAtom(hash, type, value);
+
+        NewAtom atom(long key) {
+            byte[] value = valueBytes(key, width);
+            System.arraycopy(value, 0, message, valueAt, width);
+            digest.update(message);
+            try {
+                digest.digest(hash, 0, hash.length);
+            } catch (java.security.DigestException e) {
+                throw new IllegalStateException(e);
+            }
+            return new NewAtom(ContentHash.wrap(hash), type, value);
+        }
     }
 
     /** The canonical value: the key's low {@code n} bytes, little-endian. */

@@ -15,7 +15,9 @@ public record ChunkPlan(long rows, int chunkRows) {
         return Math.toIntExact((rows + chunkRows - 1) / chunkRows);
     }
 
+    /** First row of chunk {@code chunk}, which must be one of the plan's. */
     public long start(int chunk) {
+        java.util.Objects.checkIndex(chunk, chunkCount());
         return (long) chunk * chunkRows;
     }
 

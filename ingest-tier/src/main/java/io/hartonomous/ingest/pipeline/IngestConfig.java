@@ -35,6 +35,9 @@ public interface IngestConfig {
     @WithDefault("" + IngestSettings.DEFAULT_QUEUED_CHUNKS)
     int queuedChunks();
 
+    /** Chunks of one job atomized at once; unset: {@link IngestSettings#defaultParallelChunks()} (one per core). */
+    java.util.OptionalInt parallelChunks();
+
     @WithDefault("" + IngestSettings.DEFAULT_ASYNC_THRESHOLD_BYTES)
     long asyncThresholdBytes();
 

@@ -3,6 +3,7 @@ package io.hartonomous.ingest.pipeline;
 import io.hartonomous.ingest.atomize.AtomizedFile;
 import io.hartonomous.ingest.atomize.Atomizers;
 import io.hartonomous.ingest.atomize.ChildPart;
+import io.hartonomous.ingest.atomize.ChunkEmitter;
 import io.hartonomous.ingest.atomize.Embedding;
 import io.hartonomous.ingest.atomize.FileHashes;
 import io.hartonomous.ingest.detect.DetectedFormat;
@@ -27,8 +28,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * detect → validate headers and limits → start job (file-level dedup) → atomize chunk by chunk, each chunk committed
- * with the job's watermark → built-in embedding and provenance → complete. Everything that can be checked is checked
+ * detect → validate headers and limits → start job (file-level dedup) → atomize chunks (up to
+ * {@link IngestSettings#parallelChunks()} at once, handed on in chunk order) while the committer writes each with the
+ * job's watermark → built-in embedding and provenance → complete. Everything that can be checked is checked
  * before the job exists, so bad input leaves no rows; a failure after that fails the job, which removes its rows.
  */
 public final class IngestPipeline {
@@ -144,7 +146,8 @@ public final class IngestPipeline {
             // spool file's; the atomizer registers it through the committer before its first chunk.
             try (QueuedChunkCommitter committer = new QueuedChunkCommitter(tenant.ingest(), jobId, job.name(),
                     settings.queuedChunks())) {
-                atomized.emit(job.chunksCommitted(), committer);
+                new ChunkEmitter(settings.parallelChunks()).emit(atomized, job.chunksCommitted(), committer,
+                        "atomize-job-" + jobId);
                 committer.finish();
                 model = committer.registeredModel();
             }

@@ -119,11 +119,20 @@ final class QueuedChunkCommitter implements ChunkSink, AutoCloseable {
         }
     }
 
+    /**
+     * Abandons what is still queued and waits for the committer thread to end (at most the chunk it is writing), so a
+     * job that is failed next is failed after its last write, and no thread outlives its job.
+     */
     @Override
     public void close() {
         if (!ended) {
             failure.compareAndSet(null, new IllegalStateException("ingest abandoned"));
             discard();
+        }
+        try {
+            committer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -81,8 +81,13 @@ public final class Captured implements ChunkSink {
     }
 
     public static Captured emit(AtomizedFile f, int fromChunk, boolean keepChunks) throws IOException {
+        return emit(f, fromChunk, keepChunks, ChunkEmitter.SEQUENTIAL);
+    }
+
+    public static Captured emit(AtomizedFile f, int fromChunk, boolean keepChunks, ChunkEmitter emitter)
+            throws IOException {
         Captured c = new Captured(keepChunks);
-        f.emit(fromChunk, c);
+        emitter.emit(f, fromChunk, c, "atomize-captured");
         return c;
     }
 }

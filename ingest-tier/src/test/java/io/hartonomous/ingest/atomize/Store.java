@@ -49,13 +49,22 @@ public final class Store implements AutoCloseable {
     }
 
     public Ingested ingest(Path file, AtomizedFile atomized, String name) throws IOException {
+        return ingest(file, atomized, name, ChunkEmitter.SEQUENTIAL);
+    }
+
+    /** As above, the chunks atomized by {@code emitter} (several at once when its parallelism is above 1). */
+    public Ingested ingest(Path file, AtomizedFile atomized, String name, ChunkEmitter emitter) throws IOException {
         JobStart start = tenant.ingest().startJob(new NewJob(atomized.modality(), name,
                 FileHashes.ofFile(atomized.modality(), file), atomized.bytesTotal(), atomized.metadataJson(),
                 file.toString()));
-        return write(start, atomized);
+        return write(start, atomized, emitter);
     }
 
     public Ingested write(JobStart start, AtomizedFile atomized) throws IOException {
+        return write(start, atomized, ChunkEmitter.SEQUENTIAL);
+    }
+
+    public Ingested write(JobStart start, AtomizedFile atomized, ChunkEmitter emitter) throws IOException {
         long jobId = start.job().jobId();
         if (start.deduplicated()) {
             Long model = tenant.models().list().stream().filter(m -> m.parentAtomId() == start.parent().atomId())
@@ -64,7 +73,7 @@ public final class Store implements AutoCloseable {
         }
         Long[] modelId = {null};
         List<ChunkReceipt> receipts = new ArrayList<>();
-        atomized.emit(0, new ChunkSink() {
+        emitter.emit(atomized, 0, new ChunkSink() {
             @Override
             public void model(NewModel model) {
                 modelId[0] = tenant.ingest().registerModel(jobId, model.namedIfUnnamed(start.job().name()))
@@ -75,7 +84,7 @@ public final class Store implements AutoCloseable {
             public void chunk(Chunk chunk) {
                 receipts.add(tenant.ingest().writeChunk(jobId, chunk));
             }
-        });
+        }, "atomize-store");
         IngestionJob done = tenant.ingest().completeJob(jobId, atomized.metadataJson());
         return new Ingested(jobId, done.parentAtomId(), modelId[0], receipts);
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hartonomous.ingest.atomize.AtomizedFile;
 import io.hartonomous.ingest.atomize.ChunkAssembler;
 import io.hartonomous.ingest.atomize.ChunkPlan;
-import io.hartonomous.ingest.atomize.ChunkSink;
 import io.hartonomous.ingest.atomize.Embedding;
 import io.hartonomous.ingest.atomize.FileLayout;
 import io.hartonomous.ingest.atomize.IngestLimits;
@@ -26,7 +25,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
- * WAV and RF64 audio: the data region is streamed chunk by chunk with positional reads (never loaded whole). Row
+ * WAV and RF64 audio: the data region is read chunk by chunk with positional reads (never loaded whole; several
+ * chunks may read at once, which FileChannel allows for reads at an explicit position). Row
  * order is the file's interleaved sample order: sample s is frame {@code s / channels}, channel {@code s % channels},
  * composition {@code (x = frame, y = channel, sequence = s)}. Atoms hold each sample's exact stored bits in the
  * container's width (pcm8 unsigned, pcm16/24/32 two's complement, float32/float64 IEEE), so reconstruction is bit-exact.
@@ -84,41 +84,38 @@ public final class WavAtomizer implements AtomizedFile {
         return layout;
     }
 
+    /** Chunk {@code c}: its samples read with one positional read (safe beside other chunks' reads). */
     @Override
-    public void emit(int fromChunk, ChunkSink sink) throws IOException {
+    public Chunk chunk(int c) throws IOException {
         ChunkPlan plan = layout.plan();
-        plan.checkFrom(fromChunk);
-        ChunkAssembler assembler = new ChunkAssembler();
+        long first = plan.start(c);
+        int n = plan.size(c);
         int bps = wav.bytesPerSample();
         int channels = wav.channels();
-        byte[] buffer = new byte[plan.chunkRows() * bps];
-        for (int c = fromChunk; c < plan.chunkCount(); c++) {
-            int n = plan.size(c);
-            long first = plan.start(c);
-            readSamples(first, n, buffer);
-            ChunkAssembler.Distinct d;
-            if (bps == 8) {
-                long[] keys = new long[n];
-                PcmKernels.decode64(buffer, 0, n, keys, 0);
-                d = assembler.distinct(type, keys, n);
-            } else {
-                int[] keys = new int[n];
-                PcmKernels.decode(buffer, 0, n, bps, wav.floating(), keys, 0);
-                d = assembler.distinct(type, keys, n);
-            }
-            long[] seq = new long[n];
-            long[] xs = new long[n];
-            long[] ys = new long[n];
-            for (int i = 0; i < n; i++) {
-                long s = first + i;
-                seq[i] = s;
-                xs[i] = s / channels;
-                ys[i] = s % channels;
-            }
-            long bytesDone = wav.dataOffset() + (first + n) * bps;
-            sink.chunk(new Chunk(c, d.atoms(), new CompositionBatch(n, seq, xs, ys, d.ordinals()), null,
-                    c == plan.chunkCount() - 1 ? layout.bytesTotal() : bytesDone));
+        byte[] buffer = new byte[n * bps];
+        readSamples(first, n, buffer);
+        ChunkAssembler.Distinct d;
+        if (bps == 8) {
+            long[] keys = new long[n];
+            PcmKernels.decode64(buffer, 0, n, keys, 0);
+            d = ChunkAssembler.distinct(type, keys, n);
+        } else {
+            int[] keys = new int[n];
+            PcmKernels.decode(buffer, 0, n, bps, wav.floating(), keys, 0);
+            d = ChunkAssembler.distinct(type, keys, n);
         }
+        long[] seq = new long[n];
+        long[] xs = new long[n];
+        long[] ys = new long[n];
+        for (int i = 0; i < n; i++) {
+            long s = first + i;
+            seq[i] = s;
+            xs[i] = s / channels;
+            ys[i] = s % channels;
+        }
+        long bytesDone = wav.dataOffset() + (first + n) * bps;
+        return new Chunk(c, d.atoms(), new CompositionBatch(n, seq, xs, ys, d.ordinals()), null,
+                c == plan.chunkCount() - 1 ? layout.bytesTotal() : bytesDone);
     }
 
     private void readSamples(long firstSample, int samples, byte[] into) throws IOException {

@@ -5,7 +5,6 @@ import io.hartonomous.ingest.atomize.AtomizedFile;
 import io.hartonomous.ingest.atomize.ChildPart;
 import io.hartonomous.ingest.atomize.ChunkAssembler;
 import io.hartonomous.ingest.atomize.ChunkPlan;
-import io.hartonomous.ingest.atomize.ChunkSink;
 import io.hartonomous.ingest.atomize.Embedding;
 import io.hartonomous.ingest.atomize.FileHashes;
 import io.hartonomous.ingest.atomize.FileLayout;
@@ -37,8 +36,9 @@ import java.util.Optional;
  * PNG, JPEG, GIF, BMP and TIFF through ImageIO. One frame is one parent atom: pixels row-major, composition
  * {@code (x, y, sequence = y * width + x)}, atoms {@code rgba16} for 16-bit sources and {@code rgba8} otherwise. Frame 0
  * is the file itself; further GIF frames and TIFF pages are {@link ChildPart}s. Every check that headers allow (PNG chunk
- * structure and CRCs, pixel and frame limits) runs before the frame is decoded, and the frame is decoded before the
- * first chunk, so a file that fails to decode leaves no rows.
+ * structure and CRCs, pixel and frame limits) runs before the frame is decoded, and the frame is decoded whole when
+ * the file is opened, before the first chunk, so a file that fails to decode leaves no rows; chunks are then
+ * independent runs of its rows, converted in parallel when the emitter asks for it.
  */
 public final class ImageAtomizer implements AtomizedFile {
     private static final int THUMBNAIL = 512;
@@ -184,53 +184,40 @@ public final class ImageAtomizer implements AtomizedFile {
         return height;
     }
 
+    /** Chunk {@code c}: its pixels converted straight from the decoded frame, row run by row run. */
     @Override
-    public void emit(int fromChunk, ChunkSink sink) throws IOException {
+    public Chunk chunk(int c) {
         ChunkPlan plan = layout.plan();
-        plan.checkFrom(fromChunk);
-        ChunkAssembler assembler = new ChunkAssembler();
+        long first = plan.start(c);
+        int n = plan.size(c);
+        PixelRows.Cursor cursor = rows.cursor();
         AtomType type = AtomType.of(Modality.IMAGE, rows.sixteenBit() ? "rgba16" : "rgba8");
-        int[] row8 = rows.sixteenBit() ? null : new int[width];
-        long[] row16 = rows.sixteenBit() ? new long[width] : null;
-        int convertedRow = -1;
-        for (int c = fromChunk; c < plan.chunkCount(); c++) {
-            int n = plan.size(c);
-            long first = plan.start(c);
-            int[] keys8 = row8 != null ? new int[n] : null;
-            long[] keys16 = row16 != null ? new long[n] : null;
-            long[] seq = new long[n];
-            long[] xs = new long[n];
-            long[] ys = new long[n];
-            for (int i = 0; i < n; ) {
-                long p = first + i;
-                int y = (int) (p / width);
-                int x = (int) (p % width);
-                int run = Math.min(width - x, n - i);
-                if (y != convertedRow) {
-                    if (row8 != null) {
-                        rows.rgba8(y, row8, 0);
-                    } else {
-                        rows.rgba16(y, row16, 0);
-                    }
-                    convertedRow = y;
-                }
-                if (row8 != null) {
-                    System.arraycopy(row8, x, keys8, i, run);
-                } else {
-                    System.arraycopy(row16, x, keys16, i, run);
-                }
-                for (int k = 0; k < run; k++) {
-                    seq[i + k] = p + k;
-                    xs[i + k] = x + k;
-                    ys[i + k] = y;
-                }
-                i += run;
+        int[] keys8 = rows.sixteenBit() ? null : new int[n];
+        long[] keys16 = rows.sixteenBit() ? new long[n] : null;
+        long[] seq = new long[n];
+        long[] xs = new long[n];
+        long[] ys = new long[n];
+        for (int i = 0; i < n; ) {
+            long p = first + i;
+            int y = (int) (p / width);
+            int x = (int) (p % width);
+            int run = Math.min(width - x, n - i);
+            if (keys8 != null) {
+                cursor.rgba8(y, x, run, keys8, i);
+            } else {
+                cursor.rgba16(y, x, run, keys16, i);
             }
-            ChunkAssembler.Distinct d = row8 != null ? assembler.distinct(type, keys8, n)
-                    : assembler.distinct(type, keys16, n);
-            sink.chunk(new Chunk(c, d.atoms(), new CompositionBatch(n, seq, xs, ys, d.ordinals()), null,
-                    plan.bytesDone(c, layout.bytesTotal())));
+            for (int k = 0; k < run; k++) {
+                seq[i + k] = p + k;
+                xs[i + k] = x + k;
+                ys[i + k] = y;
+            }
+            i += run;
         }
+        ChunkAssembler.Distinct d = keys8 != null ? ChunkAssembler.distinct(type, keys8, n)
+                : ChunkAssembler.distinct(type, keys16, n);
+        return new Chunk(c, d.atoms(), new CompositionBatch(n, seq, xs, ys, d.ordinals()), null,
+                plan.bytesDone(c, layout.bytesTotal()));
     }
 
     /** Feature embedding of a nearest-neighbour thumbnail (at most 512 pixels on the long side). */
@@ -243,11 +230,12 @@ public final class ImageAtomizer implements AtomizedFile {
             tw = Math.max(1, (int) (width * s));
             th = Math.max(1, (int) (height * s));
         }
+        PixelRows.Cursor cursor = rows.cursor();
         if (rows.sixteenBit()) {
             long[] row = new long[width];
             long[] thumb = new long[tw * th];
             for (int ty = 0; ty < th; ty++) {
-                rows.rgba16((int) ((long) ty * height / th), row, 0);
+                cursor.rgba16((int) ((long) ty * height / th), 0, width, row, 0);
                 for (int tx = 0; tx < tw; tx++) {
                     thumb[ty * tw + tx] = row[(int) ((long) tx * width / tw)];
                 }
@@ -257,7 +245,7 @@ public final class ImageAtomizer implements AtomizedFile {
         int[] row = new int[width];
         int[] thumb = new int[tw * th];
         for (int ty = 0; ty < th; ty++) {
-            rows.rgba8((int) ((long) ty * height / th), row, 0);
+            cursor.rgba8((int) ((long) ty * height / th), 0, width, row, 0);
             for (int tx = 0; tx < tw; tx++) {
                 thumb[ty * tw + tx] = row[(int) ((long) tx * width / tw)];
             }

@@ -15,7 +15,9 @@ import java.awt.image.Raster;
  * Converts a decoded frame row by row to canonical keys: rgba8 ints ({@code R | G<<8 | B<<16 | A<<24}) or rgba16
  * longs ({@code R | G<<16 | B<<32 | A<<48}). Samples are taken raw from the Raster in the colour model's component
  * order, never through colour conversion (which would alter gray values), so 16-bit sources keep their 16 bits and
- * sub-8-bit gray is scaled exactly as PNG specifies: {@code v * 255 / (2^bits - 1)}.
+ * sub-8-bit gray is scaled exactly as PNG specifies: {@code v * 255 / (2^bits - 1)}. The conversion rules are
+ * immutable and the decoded frame is only read, so chunks convert their rows at once, each through its own
+ * {@link Cursor} (the scratch buffers).
  */
 final class PixelRows {
     enum Kind { INDEXED, COMPONENT8, COMPONENT16, DIRECT }
@@ -27,10 +29,6 @@ final class PixelRows {
     private final Kind kind;
     private final int[] lut;        // INDEXED: index -> ARGB
     private final int[] scale8;     // COMPONENT8 with fewer than 8 bits: raw sample -> 0..255
-    private final int[] samples;
-    private final byte[] bytes;
-    private final short[] shorts;
-    private final int[] argb;
     private final int transparentGray;
 
     /**
@@ -104,10 +102,6 @@ final class PixelRows {
         } else {
             throw new UnsupportedFormatException("unsupported colour model " + cm.getClass().getSimpleName());
         }
-        this.samples = new int[width * bands];
-        this.bytes = kind == Kind.COMPONENT8 ? new byte[width * bands] : null;
-        this.shorts = kind == Kind.COMPONENT16 ? new short[width * bands] : null;
-        this.argb = kind == Kind.INDEXED || kind == Kind.DIRECT ? new int[width] : null;
     }
 
     boolean sixteenBit() {
@@ -118,47 +112,63 @@ final class PixelRows {
         return kind;
     }
 
-    /** Row {@code y} as rgba8 keys into {@code out[outFrom, outFrom + width)}. */
-    void rgba8(int y, int[] out, int outFrom) {
-        switch (kind) {
-            case INDEXED -> {
-                raster.getSamples(0, y, width, 1, 0, samples);
-                for (int x = 0; x < width; x++) {
-                    argb[x] = lut[samples[x]];
-                }
-                PixelKernels.argbToRgba8(argb, 0, width, false, out, outFrom);
-            }
-            case DIRECT -> {
-                image.getRGB(0, y, width, 1, argb, 0, width);
-                PixelKernels.argbToRgba8(argb, 0, width, !image.getColorModel().hasAlpha(), out, outFrom);
-            }
-            case COMPONENT8 -> {
-                raster.getPixels(0, y, width, 1, samples);
-                int n = width * bands;
-                for (int i = 0; i < n; i++) {
-                    bytes[i] = (byte) (scale8 == null ? samples[i] : scale8[samples[i]]);
-                }
-                if (transparentGray >= 0 && bands == 2) {
-                    for (int i = 0; i < n; i += 2) {
-                        if ((bytes[i] & 0xFF) == transparentGray) {
-                            bytes[i + 1] = 0;
-                        }
-                    }
-                }
-                PixelKernels.interleaved8ToRgba8(bytes, 0, width, bands, out, outFrom);
-            }
-            default -> throw new IllegalStateException("a 16-bit image has rgba16 rows");
-        }
+    /** Scratch for one thread's conversions; not shared. */
+    Cursor cursor() {
+        return new Cursor();
     }
 
-    /** Row {@code y} as rgba16 keys (16-bit sources only). */
-    void rgba16(int y, long[] out, int outFrom) {
-        raster.getPixels(0, y, width, 1, samples);
-        int n = width * bands;
-        for (int i = 0; i < n; i++) {
-            shorts[i] = (short) samples[i];
+    /** Converts runs of a row; holds one row's scratch buffers, so each thread (or chunk) uses its own. */
+    final class Cursor {
+        private final int[] samples = new int[width * bands];
+        private final byte[] bytes = kind == Kind.COMPONENT8 ? new byte[width * bands] : null;
+        private final short[] shorts = kind == Kind.COMPONENT16 ? new short[width * bands] : null;
+        private final int[] argb = kind == Kind.INDEXED || kind == Kind.DIRECT ? new int[width] : null;
+
+        private Cursor() {
         }
-        PixelKernels.interleaved16ToRgba16(shorts, 0, width, bands, out, outFrom);
+
+        /** Pixels {@code [x, x + n)} of row {@code y} as rgba8 keys into {@code out[outFrom, outFrom + n)}. */
+        void rgba8(int y, int x, int n, int[] out, int outFrom) {
+            switch (kind) {
+                case INDEXED -> {
+                    raster.getSamples(x, y, n, 1, 0, samples);
+                    for (int i = 0; i < n; i++) {
+                        argb[i] = lut[samples[i]];
+                    }
+                    PixelKernels.argbToRgba8(argb, 0, n, false, out, outFrom);
+                }
+                case DIRECT -> {
+                    image.getRGB(x, y, n, 1, argb, 0, n);
+                    PixelKernels.argbToRgba8(argb, 0, n, !image.getColorModel().hasAlpha(), out, outFrom);
+                }
+                case COMPONENT8 -> {
+                    raster.getPixels(x, y, n, 1, samples);
+                    int m = n * bands;
+                    for (int i = 0; i < m; i++) {
+                        bytes[i] = (byte) (scale8 == null ? samples[i] : scale8[samples[i]]);
+                    }
+                    if (transparentGray >= 0 && bands == 2) {
+                        for (int i = 0; i < m; i += 2) {
+                            if ((bytes[i] & 0xFF) == transparentGray) {
+                                bytes[i + 1] = 0;
+                            }
+                        }
+                    }
+                    PixelKernels.interleaved8ToRgba8(bytes, 0, n, bands, out, outFrom);
+                }
+                default -> throw new IllegalStateException("a 16-bit image has rgba16 rows");
+            }
+        }
+
+        /** Pixels {@code [x, x + n)} of row {@code y} as rgba16 keys (16-bit sources only). */
+        void rgba16(int y, int x, int n, long[] out, int outFrom) {
+            raster.getPixels(x, y, n, 1, samples);
+            int m = n * bands;
+            for (int i = 0; i < m; i++) {
+                shorts[i] = (short) samples[i];
+            }
+            PixelKernels.interleaved16ToRgba16(shorts, 0, n, bands, out, outFrom);
+        }
     }
 
     private static String colourSpaceName(int type) {

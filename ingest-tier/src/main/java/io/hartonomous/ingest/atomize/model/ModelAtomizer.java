@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hartonomous.ingest.atomize.AtomizedFile;
 import io.hartonomous.ingest.atomize.ChunkAssembler;
 import io.hartonomous.ingest.atomize.ChunkPlan;
-import io.hartonomous.ingest.atomize.ChunkSink;
 import io.hartonomous.ingest.atomize.Embedding;
 import io.hartonomous.ingest.atomize.FileLayout;
 import io.hartonomous.ingest.atomize.IngestLimits;
@@ -142,54 +141,50 @@ public final class ModelAtomizer implements AtomizedFile {
         return tensors;
     }
 
+    /** Chunk {@code c}: its run of elements in tensor order, read through the tensors' (thread-safe) readers. */
     @Override
-    public void emit(int fromChunk, ChunkSink sink) throws IOException {
+    public Chunk chunk(int c) {
         ChunkPlan plan = layout.plan();
-        plan.checkFrom(fromChunk);
-        sink.model(model);
-        ChunkAssembler assembler = new ChunkAssembler();
-        for (int c = fromChunk; c < plan.chunkCount(); c++) {
-            int n = plan.size(c);
-            long first = plan.start(c);
-            long[] keys = new long[n];
-            byte[] typeOf = new byte[n];
-            List<AtomType> types = new ArrayList<>(2);
-            int[] layer = new int[n];
-            long[] xs = new long[n];
-            long[] ys = new long[n];
-            long[] zs = new long[n];
-            int t = tensorAt(first);
-            for (int i = 0; i < n; ) {
-                while (starts[t + 1] <= first + i) {
-                    t++;
-                }
-                TensorSpec spec = tensors.get(t);
-                long e = first + i - starts[t];
-                int run = (int) Math.min(n - i, starts[t + 1] - (first + i));
-                spec.reader().read(e, run, keys, i);
-                AtomType type = AtomType.of(Modality.MODEL, spec.storedAs());
-                int ti = types.indexOf(type);
-                if (ti < 0) {
-                    ti = types.size();
-                    types.add(type);
-                }
-                List<Long> shape = spec.shape();
-                long inner = shape.isEmpty() ? 1 : shape.getLast();
-                long next = shape.size() < 2 ? 1 : shape.get(shape.size() - 2);
-                for (int k = 0; k < run; k++) {
-                    long el = e + k;
-                    typeOf[i + k] = (byte) ti;
-                    layer[i + k] = t;
-                    xs[i + k] = el % inner;
-                    ys[i + k] = (el / inner) % next;
-                    zs[i + k] = el / inner / next;
-                }
-                i += run;
+        long first = plan.start(c);
+        int n = plan.size(c);
+        long[] keys = new long[n];
+        byte[] typeOf = new byte[n];
+        List<AtomType> types = new ArrayList<>(2);
+        int[] layer = new int[n];
+        long[] xs = new long[n];
+        long[] ys = new long[n];
+        long[] zs = new long[n];
+        int t = tensorAt(first);
+        for (int i = 0; i < n; ) {
+            while (starts[t + 1] <= first + i) {
+                t++;
             }
-            ChunkAssembler.Distinct d = assembler.distinct(types, typeOf, keys, n);
-            sink.chunk(new Chunk(c, d.atoms(), null, new CoefficientBatch(n, layer, xs, ys, zs, d.ordinals()),
-                    plan.bytesDone(c, layout.bytesTotal())));
+            TensorSpec spec = tensors.get(t);
+            long e = first + i - starts[t];
+            int run = (int) Math.min(n - i, starts[t + 1] - (first + i));
+            spec.reader().read(e, run, keys, i);
+            AtomType type = AtomType.of(Modality.MODEL, spec.storedAs());
+            int ti = types.indexOf(type);
+            if (ti < 0) {
+                ti = types.size();
+                types.add(type);
+            }
+            List<Long> shape = spec.shape();
+            long inner = shape.isEmpty() ? 1 : shape.getLast();
+            long next = shape.size() < 2 ? 1 : shape.get(shape.size() - 2);
+            for (int k = 0; k < run; k++) {
+                long el = e + k;
+                typeOf[i + k] = (byte) ti;
+                layer[i + k] = t;
+                xs[i + k] = el % inner;
+                ys[i + k] = (el / inner) % next;
+                zs[i + k] = el / inner / next;
+            }
+            i += run;
         }
+        ChunkAssembler.Distinct d = ChunkAssembler.distinct(types, typeOf, keys, n);
+        return new Chunk(c, d.atoms(), null, new CoefficientBatch(n, layer, xs, ys, zs, d.ordinals()),
+                plan.bytesDone(c, layout.bytesTotal()));
     }
 
     /** Index of the tensor holding global element {@code g} (skipping empty tensors). */

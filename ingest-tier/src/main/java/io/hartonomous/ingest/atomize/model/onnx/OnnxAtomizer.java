@@ -463,20 +463,33 @@ public final class OnnxAtomizer {
 
     /**
      * Values that must be decoded sequentially (varints, non-packed fixed-width) are decoded once per tensor when its
-     * rows are emitted; one tensor's decoded values are kept, which is all sequential emission needs.
+     * rows are emitted. Two tensors' decoded values are kept: chunks atomized at once are neighbours in tensor order,
+     * so besides the tensor at hand they need at most the one before or after it, and a chunk still reading the end
+     * of a large tensor does not make it decode again because another chunk began the next. Shared by the chunks'
+     * threads, hence synchronized (a decode holds the lock: the other chunk usually waits for the same tensor).
      */
     private static final class VarintCache {
         private List<long[]> owner;
         private long[] values;
+        private List<long[]> previousOwner;
+        private long[] previousValues;
 
         TensorReader reader(MemorySegment seg, List<long[]> ranges, int wire, long mask, long elements) {
-            return (first, count, keys, out) -> {
-                if (owner != ranges) {
-                    values = decode(seg, ranges, wire, mask, elements);
-                    owner = ranges;
-                }
-                System.arraycopy(values, (int) first, keys, out, count);
-            };
+            return (first, count, keys, out) -> System.arraycopy(values(seg, ranges, wire, mask, elements),
+                    (int) first, keys, out, count);
+        }
+
+        private synchronized long[] values(MemorySegment seg, List<long[]> ranges, int wire, long mask,
+                                           long elements) {
+            if (owner != ranges) {
+                long[] wanted = previousOwner == ranges ? previousValues
+                        : decode(seg, ranges, wire, mask, elements);
+                previousOwner = owner;
+                previousValues = values;
+                owner = ranges;
+                values = wanted;
+            }
+            return values;
         }
 
         private static long[] decode(MemorySegment seg, List<long[]> ranges, int wire, long mask, long elements) {
