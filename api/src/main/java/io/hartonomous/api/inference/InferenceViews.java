@@ -17,9 +17,10 @@ final class InferenceViews {
 
     /**
      * {@code inputs} by input name: {@code {dtype, shape, data}}, {@code {atom, ...options}} or
-     * {@code {tensor: {model, name}}}; {@code asOf} ISO-8601, default now.
+     * {@code {tensor: {model, name}}}; {@code asOf} ISO-8601, default now; {@code generate}: greedy tokens a LLaMA
+     * model generates after its {@code tokens} input (ignored by ONNX models: 0 or absent).
      */
-    record RunBody(Map<String, JsonNode> inputs, String asOf) {
+    record RunBody(Map<String, JsonNode> inputs, String asOf, Integer generate) {
     }
 
     /** A tensor: ONNX element type in lower case, shape outermost first, values row-major. */

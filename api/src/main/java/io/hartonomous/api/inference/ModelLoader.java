@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hartonomous.api.config.ApiConfig;
+import io.hartonomous.api.llama.LlamaModel;
 import io.hartonomous.formats.onnx.OnnxFormatException;
 import io.hartonomous.formats.onnx.OnnxStructure;
 import io.hartonomous.storage.contract.ConflictException;
@@ -53,6 +54,9 @@ class ModelLoader {
     /** The model's weights as of {@code asOf}; UnprocessableException if it is not runnable or too large. */
     LoadedModel load(ModelStore models, Model model, Instant asOf) {
         long modelId = model.modelId();
+        if ("gguf".equalsIgnoreCase(model.format())) {
+            return llama(models, model, asOf);
+        }
         List<ModelLayer> layers = models.layers(modelId);
         long tensorBytes = 0;
         for (ModelLayer l : layers) {
@@ -84,6 +88,18 @@ class ModelLoader {
             return LoadedModel.runnable(session, receipt, bytes);
         } catch (OrtException e) {
             return LoadedModel.refused("ONNX Runtime cannot load model " + modelId + ": " + e.getMessage(), bytes);
+        }
+    }
+
+    /** A GGUF model: LLaMA-family ones run on the substrate's own forward pass, others are not runnable. */
+    private LoadedModel llama(ModelStore models, Model model, Instant asOf) {
+        try {
+            LlamaModel llama = LlamaModel.load(models, model.modelId(), asOf, config.maxModelBytes());
+            long bytes = 4 * llama.tensors().stream().mapToLong(ReceiptTensor::elementCount).sum();
+            return LoadedModel.llama(llama, bytes);
+        } catch (IllegalArgumentException e) {
+            throw new UnprocessableException("model " + model.modelId() + " (gguf) is not runnable: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -70,6 +70,31 @@ record Outputs(Map<String, InferenceViews.TensorView> tensors, String summaryJso
         return new Outputs(tensors, summary.toString());
     }
 
+    /** One output computed by the substrate itself: canonical little-endian values, row-major. */
+    record Computed(String name, OnnxDataType type, long[] shape, byte[] canonical) {
+    }
+
+    /** Outputs the substrate computed (not ONNX Runtime), summarised the same way. */
+    static Outputs of(java.util.List<Computed> computed, ObjectMapper json) {
+        Map<String, InferenceViews.TensorView> tensors = new LinkedHashMap<>();
+        ObjectNode summary = json.createObjectNode();
+        ArrayNode list = summary.putArray("outputs");
+        for (Computed c : computed) {
+            int count = Math.toIntExact(c.canonical().length / c.type().bytes());
+            tensors.put(c.name(), new InferenceViews.TensorView(c.type().wireName(), c.shape(),
+                    TensorValues.json(c.type(), ByteBuffer.wrap(c.canonical()), count)));
+            ObjectNode o = list.addObject();
+            o.put("name", c.name());
+            o.put("dtype", c.type().wireName());
+            ArrayNode s = o.putArray("shape");
+            for (long d : c.shape()) {
+                s.add(d);
+            }
+            o.put("sha256", ModelLoader.sha256(c.canonical()));
+        }
+        return new Outputs(tensors, summary.toString());
+    }
+
     /** The tensor's bytes in little-endian order whatever order ONNX Runtime's buffer has. */
     private static byte[] littleEndian(ByteBuffer buffer, OnnxDataType type) {
         byte[] bytes = new byte[buffer.remaining()];

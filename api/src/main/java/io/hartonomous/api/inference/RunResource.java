@@ -42,8 +42,8 @@ import java.util.Map;
 
 /**
  * Runs a stored model: reassembled from the storage tier as of a time (cached per weight version), its inputs checked
- * against what it declares, then run by ONNX Runtime under an inference record. Mistakes in the request are answered
- * before the record is begun (no record); a run that fails leaves a FAILED record and nothing else.
+ * against what it declares, then run by ONNX Runtime (a LLaMA GGUF: by {@link LlamaRun}) under an inference record.
+ * Mistakes in the request are answered before the record is begun (no record); a run that fails leaves a FAILED record and nothing else.
  */
 @Path("/api/models/{id}/run")
 @Tag(name = "inference")
@@ -87,6 +87,14 @@ public class RunResource {
         try (SessionCache.Lease lease = cache.acquire(new SessionCache.Key(modelId, version),
                 () -> loader.load(reads.models(), model, asOf))) {
             LoadedModel loaded = lease.model();
+            if (loaded.llama() != null) {
+                return runLlama(model, asOf, version, lease, LlamaRun.of(loaded.llama(), body.inputs(),
+                        body.generate()));
+            }
+            if (body.generate() != null && body.generate() != 0) {
+                throw new IllegalArgumentException("'generate' is for LLaMA models; model " + modelId + " is "
+                        + model.format());
+            }
             OrtSession session = loaded.session();
             RunInputs inputs = new RunInputs(reads, json, config.api().contentPageRows(),
                     config.inference().maxInputElements(), asOf);
@@ -112,6 +120,28 @@ public class RunResource {
             return Response.ok(new InferenceViews.RunResult(record.inferenceId(), modelId, version.toString(),
                     outputs.tensors())).header(CACHE_HEADER, lease.hit() ? "hit" : "miss").build();
         }
+    }
+
+    /** A LLaMA GGUF model on the substrate's forward pass, under an inference record like an ONNX run. */
+    private Response runLlama(Model model, Instant asOf, Instant version, SessionCache.Lease lease, LlamaRun run) {
+        InferenceReceipt receipt = new InferenceReceipt(model.parentAtomId(), version.toString(), List.of(),
+                inputSha256(List.of(run.fed())), lease.model().tensors());
+        InferenceStore records = caller.writes().inference();
+        InferenceRecord record = records.begin(new NewInference(model.modelId(), run.operation(), asOf, run.units(),
+                receipt));
+        caller.units(run.units());
+        long started = System.nanoTime();
+        Outputs outputs;
+        try {
+            outputs = Outputs.of(run.run(), json);
+        } catch (RuntimeException e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            records.fail(record.inferenceId(), elapsedMs(started), message);
+            throw new UnprocessableException("inference " + record.inferenceId() + " failed: " + message, e);
+        }
+        records.succeed(record.inferenceId(), elapsedMs(started), outputs.summaryJson(), List.of());
+        return Response.ok(new InferenceViews.RunResult(record.inferenceId(), model.modelId(), version.toString(),
+                outputs.tensors())).header(CACHE_HEADER, lease.hit() ? "hit" : "miss").build();
     }
 
     private Outputs run(OrtSession session, List<FedTensor> fed) throws OrtException {

@@ -5,7 +5,10 @@ import io.hartonomous.storage.contract.models.Model;
 import io.hartonomous.storage.contract.models.ModelLayer;
 import io.hartonomous.storage.contract.models.ModelStore;
 
+import io.hartonomous.storage.contract.inference.ReceiptTensor;
+
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,11 +27,13 @@ public final class LlamaModel {
     private final long modelId;
     private final Instant asOf;
     private final LlamaForward forward;
+    private final List<ReceiptTensor> tensors;
 
-    private LlamaModel(long modelId, Instant asOf, LlamaForward forward) {
+    private LlamaModel(long modelId, Instant asOf, LlamaForward forward, List<ReceiptTensor> tensors) {
         this.modelId = modelId;
         this.asOf = asOf;
         this.forward = forward;
+        this.tensors = List.copyOf(tensors);
     }
 
     /** Loads without a memory limit; see {@link #load(ModelStore, long, Instant, long)}. */
@@ -52,8 +57,9 @@ public final class LlamaModel {
             throw new IllegalArgumentException("model " + modelId + " needs " + needed + " bytes to run (weights as"
                     + " float32 and one KV cache), more than the limit of " + maxBytes);
         }
-        LlamaWeights weights = LlamaWeights.load(store, modelId, asOf, config, layers);
-        return new LlamaModel(modelId, asOf, new LlamaForward(config, weights));
+        List<ReceiptTensor> read = new ArrayList<>();
+        LlamaWeights weights = LlamaWeights.load(store, modelId, asOf, config, layers, read::add);
+        return new LlamaModel(modelId, asOf, new LlamaForward(config, weights), read);
     }
 
     /** Bytes a loaded model holds: every tensor as float32, plus one sequence's KV cache. */
@@ -70,6 +76,11 @@ public final class LlamaModel {
     /** The point in time the weights were read as of; null for "now" at load time. */
     public Instant asOf() {
         return asOf;
+    }
+
+    /** Every tensor the weights were read from, with the SHA-256 of its stored values: a run's receipt. */
+    public List<ReceiptTensor> tensors() {
+        return tensors;
     }
 
     public LlamaConfig config() {

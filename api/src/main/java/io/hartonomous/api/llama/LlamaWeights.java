@@ -1,5 +1,6 @@
 package io.hartonomous.api.llama;
 
+import io.hartonomous.storage.contract.inference.ReceiptTensor;
 import io.hartonomous.storage.contract.models.ModelLayer;
 import io.hartonomous.storage.contract.models.ModelStore;
 
@@ -7,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -29,6 +31,12 @@ public record LlamaWeights(float[] tokenEmbedding, List<Block> blocks, float[] o
     /** Reads every tensor the config needs, checking each one's shape first (nothing is read when one is wrong). */
     public static LlamaWeights load(ModelStore store, long modelId, Instant asOf, LlamaConfig c,
                                     List<ModelLayer> layers) {
+        return load(store, modelId, asOf, c, layers, r -> { });
+    }
+
+    /** As {@link #load(ModelStore, long, Instant, LlamaConfig, List)}; {@code receipt} gets every tensor read. */
+    public static LlamaWeights load(ModelStore store, long modelId, Instant asOf, LlamaConfig c,
+                                    List<ModelLayer> layers, Consumer<ReceiptTensor> receipt) {
         Map<String, ModelLayer> byName = layers.stream()
                 .collect(Collectors.toMap(ModelLayer::name, Function.identity(), (a, b) -> a));
         int q = c.heads() * c.headDim();
@@ -54,7 +62,8 @@ public record LlamaWeights(float[] tokenEmbedding, List<Block> blocks, float[] o
         for (Need need : needs) {
             need.check(byName.get(need.name));
         }
-        Function<String, float[]> read = name -> StoredTensors.read(store, modelId, byName.get(name), asOf);
+        Function<String, float[]> read = name -> StoredTensors.read(store, modelId, byName.get(name), asOf,
+                receipt);
         float[] embedding = read.apply("token_embd.weight");
         List<Block> blocks = new ArrayList<>();
         for (int b = 0; b < c.blocks(); b++) {

@@ -5,25 +5,31 @@ import io.hartonomous.storage.contract.atoms.AtomType;
 import io.hartonomous.storage.contract.atoms.Modality;
 import io.hartonomous.storage.contract.models.ModelLayer;
 import io.hartonomous.storage.contract.models.ModelStore;
-import io.hartonomous.storage.contract.models.TensorCell;
+import io.hartonomous.storage.contract.inference.ReceiptTensor;
 
 import java.lang.foreign.MemorySegment;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.List;
-import java.util.stream.Stream;
+import java.util.HexFormat;
+import java.util.function.Consumer;
 
 /**
- * Reads one stored tensor through the storage contract as float32 in row-major (C) order. Cells arrive ordered by
- * (z, y, x), where the atomizers put x = innermost index, y = the next, z = the outer indices flattened; every
- * position must be present exactly once. Values are widened by the {@link HalfKernels} (f32 bit-exact, f16 and bf16
- * exactly); other subtypes are not weights a forward pass takes.
+ * Reads one stored tensor through the storage contract ({@link ModelStore#tensorBytes}: row-major values, each its
+ * atom's canonical bytes) as float32; every position must be stored. Values are widened by the {@link HalfKernels}
+ * (f32 bit-exact, f16 and bf16 exactly); other subtypes are not weights a forward pass takes.
  */
 final class StoredTensors {
     private StoredTensors() {
     }
 
     static float[] read(ModelStore store, long modelId, ModelLayer layer, Instant asOf) {
-        List<Long> shape = layer.shape();
+        return read(store, modelId, layer, asOf, r -> { });
+    }
+
+    /** The tensor as float32; {@code receipt} gets what was read (its values' SHA-256 as stored). */
+    static float[] read(ModelStore store, long modelId, ModelLayer layer, Instant asOf,
+                        Consumer<ReceiptTensor> receipt) {
         if (layer.elementCount() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("tensor " + layer.name() + " has " + layer.elementCount()
                     + " values, more than one float[] holds");
@@ -35,33 +41,12 @@ final class StoredTensors {
                     + " (f32, f16 and bf16 are read)");
         }
         int width = AtomType.of(Modality.MODEL, subtype).valueBytes();
-        long inner = shape.isEmpty() ? 1 : shape.getLast();
-        long next = shape.size() < 2 ? 1 : shape.get(shape.size() - 2);
-        byte[] raw = new byte[n * width];
-        long previous = -1;
-        int count = 0;
-        try (Stream<TensorCell> cells = store.tensor(modelId, layer.layerIdx(), asOf)) {
-            for (TensorCell c : (Iterable<TensorCell>) cells::iterator) {
-                long index = (c.positionZ() * next + c.positionY()) * inner + c.positionX();
-                if (c.positionX() < 0 || c.positionX() >= inner || c.positionY() < 0 || c.positionY() >= next
-                        || index <= previous || index >= n) {
-                    throw new IllegalStateException("tensor " + layer.name() + " has a value at (" + c.positionX()
-                            + ", " + c.positionY() + ", " + c.positionZ() + "), outside shape " + shape
-                            + " or out of order");
-                }
-                if (!c.type().subtype().equals(subtype) || c.value().length != width) {
-                    throw new IllegalStateException("tensor " + layer.name() + " holds a " + c.type()
-                            + " value, not " + subtype);
-                }
-                System.arraycopy(c.value(), 0, raw, (int) index * width, width);
-                previous = index;
-                count++;
-            }
-        }
-        if (count != n) {
-            throw new IllegalStateException("tensor " + layer.name() + " has " + count + " of its " + n
+        byte[] raw = store.tensorBytes(modelId, layer.layerIdx(), asOf);
+        if (raw.length != (long) n * width) {
+            throw new IllegalStateException("tensor " + layer.name() + " has " + raw.length / width + " of its " + n
                     + " values stored" + (asOf == null ? "" : " as of " + asOf));
         }
+        receipt.accept(new ReceiptTensor(layer.layerIdx(), layer.name(), n, sha256(raw)));
         float[] out = new float[n];
         MemorySegment seg = MemorySegment.ofArray(raw);
         switch (subtype) {
@@ -70,5 +55,13 @@ final class StoredTensors {
             default -> HalfKernels.bf16ToF32(seg, 0, n, out, 0);
         }
         return out;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
     }
 }

@@ -156,10 +156,10 @@ class RunErrorsTest {
                 "safetensors", "{\"format\":\"safetensors\",\"runnable\":false,\"notRunnableReason\":"
                         + "\"safetensors holds tensors only: there is no graph to run\"}", null);
         Model gguf = seed.modelFile(tenant, TestData.file("models/gguf/types.gguf"), "gguf",
-                "{\"format\":\"gguf\",\"runnable\":false,\"notRunnableReason\":\"running GGUF needs an "
-                        + "implementation of the model's architecture, which the substrate does not have yet\"}", null);
+                "{\"format\":\"gguf\",\"runnable\":false,\"metadata\":{\"general.architecture\":\"gpt2\"}}", null);
         problem(safetensors.modelId(), Map.of(), 422, "is not runnable: safetensors holds tensors only");
-        problem(gguf.modelId(), Map.of(), 422, "is not runnable: running GGUF needs an implementation");
+        problem(gguf.modelId(), Map.of(), 422, "(gguf) is not runnable: the model cannot be run as LLaMA: its "
+                + "architecture is 'gpt2'; only 'llama' is implemented");
         noRecords(safetensors.modelId());
         noRecords(gguf.modelId());
     }

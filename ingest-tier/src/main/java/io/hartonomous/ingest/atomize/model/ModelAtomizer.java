@@ -105,9 +105,12 @@ public final class ModelAtomizer implements AtomizedFile {
             row.put("dataOffset", t.dataOffset());
             layers.add(new ModelLayer(0, i, t.name(), t.shape(), t.dtype(), t.storedAs(), t.elements()));
         }
-        metadata.put("runnable", structure != null);
-        if (structure == null) {
-            metadata.put("notRunnableReason", notRunnableReason(format));
+        // The API runs ONNX graphs on ONNX Runtime and LLaMA-family GGUF on its own forward pass (api.llama).
+        String architecture = metadata.path("metadata").path("general.architecture").asText("");
+        boolean llama = format == DetectedFormat.GGUF && architecture.equals("llama");
+        metadata.put("runnable", structure != null || llama);
+        if (structure == null && !llama) {
+            metadata.put("notRunnableReason", notRunnableReason(format, architecture));
         }
         metadata.put("format", format.formatName());
         metadata.put("tensorCount", tensors.size());
@@ -118,11 +121,11 @@ public final class ModelAtomizer implements AtomizedFile {
         this.model = new NewModel(modelName, format.formatName(), metadataJson, layers, structure);
     }
 
-    private static String notRunnableReason(DetectedFormat format) {
+    private static String notRunnableReason(DetectedFormat format, String architecture) {
         return switch (format) {
             case SAFETENSORS -> "safetensors holds tensors only: there is no graph to run";
-            case GGUF -> "running GGUF needs an implementation of the model's architecture, which the substrate "
-                    + "does not have yet";
+            case GGUF -> "the substrate runs GGUF models of the 'llama' architecture only; this file's "
+                    + "general.architecture is '" + architecture + "'";
             default -> format.formatName() + " models cannot be run";
         };
     }
