@@ -13,8 +13,27 @@ IF OBJECT_ID(N'graph.AtomGraphNodes', N'U') IS NULL
         CreatedAt DATETIME2(7)  NOT NULL CONSTRAINT DF_AtomGraphNodes_CreatedAt DEFAULT SYSUTCDATETIME(),
         CONSTRAINT PK_AtomGraphNodes PRIMARY KEY CLUSTERED (NodeId),
         CONSTRAINT UQ_AtomGraphNodes_Ref UNIQUE (TenantId, NodeKind, RefId),
-        CONSTRAINT CK_AtomGraphNodes_Kind CHECK (NodeKind IN ('FILE', 'ATOM', 'MODEL', 'TENSOR', 'EMBEDDING', 'JOB'))
+        CONSTRAINT CK_AtomGraphNodes_Kind CHECK (
+            NodeKind IN ('FILE', 'ATOM', 'MODEL', 'TENSOR', 'EMBEDDING', 'JOB', 'INFERENCE'))
     ) AS NODE;
+GO
+
+-- Model runs (INFERENCE, 027) became a kind after the table existed: a database deployed before gets the wider
+-- check here, in one transaction, so no node is ever written without one.
+IF NOT EXISTS (
+    SELECT 1 FROM sys.check_constraints
+    WHERE name = N'CK_AtomGraphNodes_Kind' AND parent_object_id = OBJECT_ID(N'graph.AtomGraphNodes')
+      AND definition LIKE N'%INFERENCE%'
+)
+BEGIN
+    SET XACT_ABORT ON;
+    BEGIN TRANSACTION;
+    ALTER TABLE graph.AtomGraphNodes DROP CONSTRAINT IF EXISTS CK_AtomGraphNodes_Kind;
+    ALTER TABLE graph.AtomGraphNodes ADD CONSTRAINT CK_AtomGraphNodes_Kind CHECK (
+        NodeKind IN ('FILE', 'ATOM', 'MODEL', 'TENSOR', 'EMBEDDING', 'JOB', 'INFERENCE'));
+    COMMIT TRANSACTION;
+    SET XACT_ABORT OFF;
+END;
 GO
 
 IF OBJECT_ID(N'graph.AtomGraphEdges', N'U') IS NULL

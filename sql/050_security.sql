@@ -4,7 +4,8 @@
 --   leaf atoms are shared content; a parent atom (Subtype 'file') is visible to tenants with a row in AtomOwners;
 --   compositions, models, layers, coefficients and snapshots are visible when their parent atom is;
 --   built-in embeddings (TenantId NULL) are visible wherever their atom is, others only to their tenant;
---   jobs, graph nodes and edges, and settled usage belong to their TenantId.
+--   jobs, graph nodes and edges, inference records and their receipts, and settled usage belong to their TenantId;
+--   weight versions (dbo.ModelWeightChanges) are visible with their model.
 -- History tables get their own predicates: SQL Server does not carry a table's predicates over to its history.
 -- Not covered: billing.UsageLedger. A predicate on a memory-optimized table must be natively compiled, and
 -- SESSION_CONTEXT is not available in natively compiled modules; the ledger is reachable only through
@@ -70,7 +71,7 @@ RETURN
        OR USER_NAME() = N'hart_system';
 GO
 
--- Rows hanging off a model (layers, coefficients, snapshots and their history).
+-- Rows hanging off a model (layers, coefficients, snapshots and their history, weight versions).
 CREATE OR ALTER FUNCTION security.fn_ModelPredicate (@ModelId BIGINT)
 RETURNS TABLE
 WITH SCHEMABINDING
@@ -136,6 +137,19 @@ CREATE SECURITY POLICY security.TenantIsolationPolicy
     ADD FILTER PREDICATE security.fn_TenantPredicate(TenantId) ON graph.AtomGraphEdges,
     ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON graph.AtomGraphEdges AFTER INSERT,
     ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON graph.AtomGraphEdges AFTER UPDATE,
+    ADD FILTER PREDICATE security.fn_TenantPredicate(TenantId) ON dbo.Inferences,
+    ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON dbo.Inferences AFTER INSERT,
+    ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON dbo.Inferences AFTER UPDATE,
+    ADD FILTER PREDICATE security.fn_TenantPredicate(TenantId) ON dbo.InferenceReceipts,
+    ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON dbo.InferenceReceipts AFTER INSERT,
+    ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON dbo.InferenceReceipts AFTER UPDATE,
+    ADD FILTER PREDICATE security.fn_TenantPredicate(TenantId) ON dbo.InferenceInputAtoms,
+    ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON dbo.InferenceInputAtoms AFTER INSERT,
+    ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON dbo.InferenceInputAtoms AFTER UPDATE,
+    ADD FILTER PREDICATE security.fn_TenantPredicate(TenantId) ON dbo.InferenceReceiptTensors,
+    ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON dbo.InferenceReceiptTensors AFTER INSERT,
+    ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON dbo.InferenceReceiptTensors AFTER UPDATE,
+    ADD FILTER PREDICATE security.fn_ModelPredicate(ModelId) ON dbo.ModelWeightChanges,
     ADD FILTER PREDICATE security.fn_TenantPredicate(TenantId) ON billing.UsageLedgerAnalytics,
     ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON billing.UsageLedgerAnalytics AFTER INSERT,
     ADD BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON billing.UsageLedgerAnalytics AFTER UPDATE

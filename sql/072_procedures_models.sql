@@ -1,5 +1,6 @@
 -- Models and weight history: listing, tensors as of any time (FOR SYSTEM_TIME AS OF), weight updates, rollback
--- and named snapshots. Same semantics as the embedded engine's EmbeddedModelStore.
+-- and named snapshots; updates and rollbacks that change a weight append the new weight version to
+-- dbo.ModelWeightChanges. Same semantics as the embedded engine's EmbeddedModelStore.
 
 CREATE OR ALTER PROCEDURE dbo.sp_ListModels
 AS
@@ -222,6 +223,15 @@ BEGIN
         ) AS r ON r.AtomId = a.AtomId;
 
         SELECT @Changed = COUNT(*) FROM #Updates WHERE PreviousAtomId <> AtomId;
+        -- The new weight version: the begin time SQL Server stamped on the changed rows (ValidFrom).
+        IF @Changed > 0
+            INSERT INTO dbo.ModelWeightChanges (ModelId, ChangedAt)
+            SELECT @ModelId, MAX(c.ValidFrom)
+            FROM dbo.TensorAtomCoefficients AS c
+            INNER JOIN #Updates AS u
+                ON c.ModelId = @ModelId AND c.LayerIdx = @LayerIdx
+               AND c.PositionZ = u.PositionZ AND c.PositionY = u.PositionY AND c.PositionX = u.PositionX
+            WHERE u.PreviousAtomId <> u.AtomId;
         COMMIT TRANSACTION;
         EXEC sys.sp_releaseapplock @Resource = @weightLock, @LockOwner = 'Session';
     END TRY
@@ -314,6 +324,14 @@ BEGIN
                 GROUP BY x.AtomId
             ) AS d ON d.AtomId = a.AtomId
             WHERE d.Delta <> 0;
+
+            -- The new weight version: the begin time SQL Server stamped on the restored rows (ValidFrom).
+            INSERT INTO dbo.ModelWeightChanges (ModelId, ChangedAt)
+            SELECT @ModelId, MAX(cur.ValidFrom)
+            FROM dbo.TensorAtomCoefficients AS cur
+            INNER JOIN #Changes AS ch
+                ON cur.ModelId = @ModelId AND cur.LayerIdx = ch.LayerIdx
+               AND cur.PositionZ = ch.PositionZ AND cur.PositionY = ch.PositionY AND cur.PositionX = ch.PositionX;
         END;
         COMMIT TRANSACTION;
         EXEC sys.sp_releaseapplock @Resource = @weightLock, @LockOwner = 'Session';

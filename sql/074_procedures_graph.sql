@@ -125,23 +125,27 @@ BEGIN
 END;
 GO
 
--- The session tenant's node standing for (kind, refId), created if absent; a non-null label that differs from the
--- stored one replaces it. Either change is sent to the provenance sync in the same transaction.
--- Result: NodeId, NodeKind, RefId, Label.
-CREATE OR ALTER PROCEDURE graph.sp_EnsureNode
+-- The session tenant's node standing for (kind, refId), created if absent with @Label; with @Relabel = 1 a non-null
+-- label that differs from the stored one replaces it. Either change is sent to the provenance sync in the same
+-- transaction (the caller's, if it has one). Result: @NodeId only, so procedures that build provenance inside their
+-- own transaction (dbo.sp_BeginInference) can call it; graph.sp_EnsureNode is the engine's call.
+CREATE OR ALTER PROCEDURE graph.sp_PutNode
     @NodeKind VARCHAR(16),
     @RefId    BIGINT,
-    @Label    NVARCHAR(512) = NULL
+    @Label    NVARCHAR(512) = NULL,
+    @Relabel  BIT = 1,
+    @NodeId   BIGINT OUTPUT
 AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
     DECLARE @TenantId VARCHAR(64) = CAST(SESSION_CONTEXT(N'TenantId') AS VARCHAR(64));
-    DECLARE @NodeId BIGINT, @OldLabel NVARCHAR(512), @changed BIT = 0, @body NVARCHAR(MAX);
+    DECLARE @OldLabel NVARCHAR(512), @changed BIT = 0, @body NVARCHAR(MAX);
+    SET @NodeId = NULL;
     IF @TenantId IS NULL
         THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
-    IF @NodeKind IS NULL OR @NodeKind NOT IN ('FILE', 'ATOM', 'MODEL', 'TENSOR', 'EMBEDDING', 'JOB')
-        THROW 50400, N'node kind must be FILE, ATOM, MODEL, TENSOR, EMBEDDING or JOB', 1;
+    IF @NodeKind IS NULL OR @NodeKind NOT IN ('FILE', 'ATOM', 'MODEL', 'TENSOR', 'EMBEDDING', 'JOB', 'INFERENCE')
+        THROW 50400, N'node kind must be FILE, ATOM, MODEL, TENSOR, EMBEDDING, JOB or INFERENCE', 1;
 
     BEGIN TRY
         BEGIN TRANSACTION;
@@ -155,7 +159,8 @@ BEGIN
             SET @NodeId = SCOPE_IDENTITY();
             SET @changed = 1;
         END
-        ELSE IF @Label IS NOT NULL AND (@OldLabel IS NULL OR @OldLabel <> @Label COLLATE Latin1_General_100_BIN2)
+        ELSE IF @Label IS NOT NULL AND @Relabel = 1
+            AND (@OldLabel IS NULL OR @OldLabel <> @Label COLLATE Latin1_General_100_BIN2)
         BEGIN
             UPDATE graph.AtomGraphNodes SET Label = @Label WHERE NodeId = @NodeId;
             SET @changed = 1;
@@ -175,24 +180,39 @@ BEGIN
             ROLLBACK TRANSACTION;
         THROW;
     END CATCH;
+END;
+GO
 
+-- graph.sp_PutNode with the label replaced when it differs. Result: NodeId, NodeKind, RefId, Label.
+CREATE OR ALTER PROCEDURE graph.sp_EnsureNode
+    @NodeKind VARCHAR(16),
+    @RefId    BIGINT,
+    @Label    NVARCHAR(512) = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @NodeId BIGINT;
+    EXEC graph.sp_PutNode @NodeKind = @NodeKind, @RefId = @RefId, @Label = @Label, @Relabel = 1,
+                          @NodeId = @NodeId OUTPUT;
     SELECT NodeId, NodeKind, RefId, Label FROM graph.AtomGraphNodes WHERE NodeId = @NodeId;
 END;
 GO
 
 
--- A directed edge between two of the session tenant's nodes, created if absent.
--- Result: EdgeId, FromNodeId, ToNodeId, Relation.
-CREATE OR ALTER PROCEDURE graph.sp_EnsureEdge
+-- A directed edge between two of the session tenant's nodes, created if absent and then sent to the provenance sync
+-- in the same transaction (the caller's, if it has one). Result: @EdgeId only (see graph.sp_PutNode).
+CREATE OR ALTER PROCEDURE graph.sp_PutEdge
     @FromNodeId BIGINT,
     @ToNodeId   BIGINT,
-    @Relation   NVARCHAR(64)
+    @Relation   NVARCHAR(64),
+    @EdgeId     BIGINT OUTPUT
 AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
     DECLARE @TenantId VARCHAR(64) = CAST(SESSION_CONTEXT(N'TenantId') AS VARCHAR(64));
-    DECLARE @EdgeId BIGINT, @message NVARCHAR(2048), @body NVARCHAR(MAX);
+    DECLARE @message NVARCHAR(2048), @body NVARCHAR(MAX);
+    SET @EdgeId = NULL;
     IF @TenantId IS NULL
         THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
     IF @Relation IS NULL OR LEN(@Relation) = 0 OR LEN(@Relation) > 64
@@ -234,7 +254,20 @@ BEGIN
             ROLLBACK TRANSACTION;
         THROW;
     END CATCH;
+END;
+GO
 
+-- graph.sp_PutEdge for the engine. Result: EdgeId, FromNodeId, ToNodeId, Relation.
+CREATE OR ALTER PROCEDURE graph.sp_EnsureEdge
+    @FromNodeId BIGINT,
+    @ToNodeId   BIGINT,
+    @Relation   NVARCHAR(64)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @EdgeId BIGINT;
+    EXEC graph.sp_PutEdge @FromNodeId = @FromNodeId, @ToNodeId = @ToNodeId, @Relation = @Relation,
+                          @EdgeId = @EdgeId OUTPUT;
     SELECT EdgeId, FromNodeId, ToNodeId, Relation FROM graph.AtomGraphEdges WHERE EdgeId = @EdgeId;
 END;
 GO

@@ -18,29 +18,16 @@ BEGIN
 END;
 GO
 
--- The file's graph nodes (its FILE, ATOM and EMBEDDING nodes, its model's, its jobs') of @TenantId, or of every
--- tenant when it is NULL, with their edges (ON DELETE CASCADE); each removal is sent to the provenance sync first,
--- so the cold tier drops them and keeps a tombstone. Called inside the transactions of dbo.sp_RequestDeletion and
--- dbo.sp_RunDeletionBatch (as hart_system).
-CREATE OR ALTER PROCEDURE dbo.sp_RemoveFileGraph
-    @FileAtomId BIGINT,
-    @ModelId    BIGINT = NULL,
-    @TenantId   VARCHAR(64) = NULL
+-- Removes the graph nodes listed in the caller's #Nodes (NodeId) with their edges (ON DELETE CASCADE); each removal
+-- is sent to the provenance sync first, so the cold tier drops them and keeps a tombstone. Called inside the
+-- transactions of dbo.sp_RequestDeletion and dbo.sp_RunDeletionBatch (as hart_system).
+CREATE OR ALTER PROCEDURE dbo.sp_RemoveGraphNodes
 AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
     DECLARE @ChangeOrder INT, @Body NVARCHAR(MAX);
-    CREATE TABLE #Nodes (NodeId BIGINT NOT NULL PRIMARY KEY);
     CREATE TABLE #Changes (ChangeOrder INT IDENTITY(1, 1) PRIMARY KEY, Body NVARCHAR(MAX) NOT NULL);
-
-    INSERT INTO #Nodes (NodeId)
-    SELECT NodeId
-    FROM graph.AtomGraphNodes
-    WHERE ((NodeKind IN ('FILE', 'ATOM', 'EMBEDDING') AND RefId = @FileAtomId)
-           OR (NodeKind = 'MODEL' AND RefId = @ModelId)
-           OR (NodeKind = 'JOB' AND RefId IN (SELECT JobId FROM dbo.IngestionJobs WHERE ParentAtomId = @FileAtomId)))
-      AND (@TenantId IS NULL OR TenantId = @TenantId);
 
     INSERT INTO #Changes (Body)
     SELECT (SELECT 'edge-removed' AS change, e.TenantId AS tenantId, e.EdgeId AS edgeId
@@ -63,6 +50,69 @@ BEGIN
         SET @ChangeOrder = (SELECT MIN(ChangeOrder) FROM #Changes WHERE ChangeOrder > @ChangeOrder);
     END;
     DELETE FROM graph.AtomGraphNodes WHERE NodeId IN (SELECT NodeId FROM #Nodes);
+END;
+GO
+
+-- The file's graph nodes (its FILE, ATOM and EMBEDDING nodes, its model's, its jobs') of @TenantId, or of every
+-- tenant when it is NULL, removed with dbo.sp_RemoveGraphNodes.
+CREATE OR ALTER PROCEDURE dbo.sp_RemoveFileGraph
+    @FileAtomId BIGINT,
+    @ModelId    BIGINT = NULL,
+    @TenantId   VARCHAR(64) = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    CREATE TABLE #Nodes (NodeId BIGINT NOT NULL PRIMARY KEY);
+
+    INSERT INTO #Nodes (NodeId)
+    SELECT NodeId
+    FROM graph.AtomGraphNodes
+    WHERE ((NodeKind IN ('FILE', 'ATOM', 'EMBEDDING') AND RefId = @FileAtomId)
+           OR (NodeKind = 'MODEL' AND RefId = @ModelId)
+           OR (NodeKind = 'JOB' AND RefId IN (SELECT JobId FROM dbo.IngestionJobs WHERE ParentAtomId = @FileAtomId)))
+      AND (@TenantId IS NULL OR TenantId = @TenantId);
+    EXEC dbo.sp_RemoveGraphNodes;
+END;
+GO
+
+-- The model's runs by @TenantId, or by every tenant when it is NULL: their INFERENCE nodes (removed with
+-- dbo.sp_RemoveGraphNodes), receipts and records. The receipts' guard triggers (027) let the deletes through only
+-- while SESSION_CONTEXT(N'hart.PurgeModel') names this model, which it does for just these statements. Called
+-- inside the transactions of dbo.sp_RequestDeletion and dbo.sp_RunDeletionBatch (as hart_system).
+CREATE OR ALTER PROCEDURE dbo.sp_RemoveModelInferences
+    @ModelId  BIGINT,
+    @TenantId VARCHAR(64) = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    CREATE TABLE #Runs (InferenceId BIGINT NOT NULL PRIMARY KEY);
+    CREATE TABLE #Nodes (NodeId BIGINT NOT NULL PRIMARY KEY);
+    INSERT INTO #Runs (InferenceId)
+    SELECT InferenceId FROM dbo.Inferences WHERE ModelId = @ModelId AND (@TenantId IS NULL OR TenantId = @TenantId);
+    IF NOT EXISTS (SELECT 1 FROM #Runs)
+        RETURN;
+
+    INSERT INTO #Nodes (NodeId)
+    SELECT n.NodeId
+    FROM graph.AtomGraphNodes AS n
+    INNER JOIN #Runs AS r ON r.InferenceId = n.RefId
+    WHERE n.NodeKind = 'INFERENCE';
+    EXEC dbo.sp_RemoveGraphNodes;
+
+    BEGIN TRY
+        EXEC sys.sp_set_session_context @key = N'hart.PurgeModel', @value = @ModelId;
+        DELETE a FROM dbo.InferenceInputAtoms AS a INNER JOIN #Runs AS r ON r.InferenceId = a.InferenceId;
+        DELETE t FROM dbo.InferenceReceiptTensors AS t INNER JOIN #Runs AS r ON r.InferenceId = t.InferenceId;
+        DELETE c FROM dbo.InferenceReceipts AS c INNER JOIN #Runs AS r ON r.InferenceId = c.InferenceId;
+        DELETE i FROM dbo.Inferences AS i INNER JOIN #Runs AS r ON r.InferenceId = i.InferenceId;
+        EXEC sys.sp_set_session_context @key = N'hart.PurgeModel', @value = NULL;
+    END TRY
+    BEGIN CATCH
+        EXEC sys.sp_set_session_context @key = N'hart.PurgeModel', @value = NULL;
+        THROW;
+    END CATCH;
 END;
 GO
 
@@ -115,6 +165,8 @@ BEGIN
         SELECT @ModelId = ModelId FROM dbo.Models WHERE ParentAtomId = @FileAtomId;
         -- What the tenant itself wrote about the file goes at once, whoever else still owns it.
         EXEC dbo.sp_RemoveFileGraph @FileAtomId = @FileAtomId, @ModelId = @ModelId, @TenantId = @TenantId;
+        IF @ModelId IS NOT NULL
+            EXEC dbo.sp_RemoveModelInferences @ModelId = @ModelId, @TenantId = @TenantId;
         DELETE FROM dbo.AtomEmbeddings WHERE AtomId = @FileAtomId AND TenantId = @TenantId;
         IF @Erase = 1
             DELETE FROM dbo.IngestionJobs
@@ -160,8 +212,9 @@ GO
 -- One bounded batch of a RUNNING job, in one transaction with the job's counters (the job row's lock serialises
 -- batches of one job): at most @MaxRows composition rows, then coefficient rows, then (erase) weight history rows;
 -- then the rest of the file at once (graph nodes and edges, their removals sent to the provenance sync, embeddings,
--- layers, model, the file atom). Reference counts go down by exactly the rows removed; leaves nothing references
--- any longer (no row, no weight history) are deleted. Atoms are updated through a join the writers' MERGE ...
+-- the model's inference records and receipts, layers, model (its weight versions cascade), the file atom).
+-- Reference counts go down by exactly the rows removed; leaves nothing references any longer (no row, no weight
+-- history) are deleted. Atoms are updated through a join the writers' MERGE ...
 -- WITH (HOLDLOCK) serialises with; a deadlock victim is run again by the engine (the batch is one transaction).
 -- History: SYSTEM_VERSIONING = OFF is set only for the erase statements and back ON in the same transaction, as
 -- Microsoft's "Stop system-versioning on a system-versioned temporal table" recommends for maintenance (the ALTER
@@ -240,6 +293,7 @@ BEGIN
                 DELETE FROM dbo.AtomEmbeddings WHERE AtomId = @FileAtomId;
                 IF @ModelId IS NOT NULL
                 BEGIN
+                    EXEC dbo.sp_RemoveModelInferences @ModelId = @ModelId;
                     DELETE FROM dbo.ModelLayers WHERE ModelId = @ModelId;
                     DELETE FROM dbo.WeightSnapshots WHERE ModelId = @ModelId;
                     DELETE FROM dbo.Models WHERE ModelId = @ModelId;

@@ -65,6 +65,12 @@ GRANT EXECUTE ON OBJECT::dbo.sp_RequestDeletion TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_RunDeletionBatch TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_GetDeletionJob TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_UnfinishedDeletions TO hart_api;
+-- Model runs (079): POST /api/models/{id}/run records them, GET /api/inference reads them.
+GRANT EXECUTE ON OBJECT::dbo.sp_BeginInference TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_EndInference TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetInference TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_ListInferences TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetWeightVersion TO hart_api;
 GRANT EXECUTE ON OBJECT::billing.sp_RecordUsage TO hart_api;
 GRANT EXECUTE ON OBJECT::billing.sp_GetUsage TO hart_api;
 GRANT EXECUTE ON OBJECT::billing.sp_GetUsageStatement TO hart_api;
@@ -148,3 +154,12 @@ GRANT EXECUTE ON OBJECT::ops.sp_DiscardDeadLetter TO hart_admin;
 GRANT EXECUTE ON OBJECT::ops.sp_SetMaxDeliveries TO hart_admin;
 GRANT EXECUTE ON OBJECT::ops.sp_GetMaxDeliveries TO hart_admin;
 GRANT EXECUTE ON OBJECT::ops.sp_AddDeadLetter TO hart_admin;
+
+-- Inference receipts are immutable and records change only through 079 (the guard triggers of 027 enforce it for
+-- every writer): no role may update or delete them directly. Procedures reach them by ownership chaining, which
+-- does not check these permissions.
+DENY UPDATE, DELETE ON OBJECT::dbo.Inferences TO hart_ingest, hart_api, hart_admin;
+DENY UPDATE, DELETE ON OBJECT::dbo.InferenceReceipts TO hart_ingest, hart_api, hart_admin;
+DENY UPDATE, DELETE ON OBJECT::dbo.InferenceInputAtoms TO hart_ingest, hart_api, hart_admin;
+DENY UPDATE, DELETE ON OBJECT::dbo.InferenceReceiptTensors TO hart_ingest, hart_api, hart_admin;
+GO

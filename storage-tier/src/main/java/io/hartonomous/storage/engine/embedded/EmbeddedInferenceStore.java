@@ -35,7 +35,7 @@ record EmbeddedInferenceStore(String tenantId, UnitOfWork tx, EmbeddedProvenance
     private static final String FROM = " FROM Inferences i JOIN InferenceReceipts r ON r.InferenceId = i.InferenceId ";
 
     /** The model a run starts on, as begin checks it. */
-    private record RunnableModel(long parentAtomId, String name, String jobState) {
+    private record RunnableModel(long parentAtomId, String name, boolean ingested) {
     }
 
     @Override
@@ -43,9 +43,9 @@ record EmbeddedInferenceStore(String tenantId, UnitOfWork tx, EmbeddedProvenance
         InferenceRows.check(run);
         return tx.inTransaction("beginInference", c -> {
             RunnableModel model = model(c, run.modelId());
-            if (!"COMPLETED".equals(model.jobState())) {
-                throw new ConflictException("model " + run.modelId() + " is still being ingested (its job is "
-                        + model.jobState() + "); run it once the job has completed");
+            if (!model.ingested()) {
+                throw new ConflictException("model " + run.modelId() + " is still being ingested; run it once its "
+                        + "job has completed");
             }
             if (run.receipt().modelAtomId() != model.parentAtomId()) {
                 throw new IllegalArgumentException("the receipt names file atom " + run.receipt().modelAtomId()
@@ -213,18 +213,22 @@ record EmbeddedInferenceStore(String tenantId, UnitOfWork tx, EmbeddedProvenance
         }
     }
 
-    /** The visible model with its ingestion job's state; NotFoundException if the tenant does not see it. */
+    /**
+     * The visible model, and whether the tenant has a completed ingestion of its file (its own or a deduplicated
+     * one); NotFoundException if the tenant does not see it.
+     */
     private RunnableModel model(Connection c, long modelId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT m.ParentAtomId, m.Name, j.State FROM Models m "
-                + "LEFT JOIN IngestionJobs j ON j.JobId = m.JobId WHERE m.ModelId = ? AND "
-                + Visibility.parent("m.ParentAtomId"))) {
-            ps.setLong(1, modelId);
-            ps.setString(2, tenantId);
+        try (PreparedStatement ps = c.prepareStatement("SELECT m.ParentAtomId, m.Name, EXISTS (SELECT 1 FROM "
+                + "IngestionJobs j WHERE j.ParentAtomId = m.ParentAtomId AND j.TenantId = ? AND j.State = 'COMPLETED') "
+                + "FROM Models m WHERE m.ModelId = ? AND " + Visibility.parent("m.ParentAtomId"))) {
+            ps.setString(1, tenantId);
+            ps.setLong(2, modelId);
+            ps.setString(3, tenantId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new NotFoundException("model " + modelId + " not found");
                 }
-                return new RunnableModel(rs.getLong(1), rs.getString(2), rs.getString(3));
+                return new RunnableModel(rs.getLong(1), rs.getString(2), rs.getBoolean(3));
             }
         }
     }

@@ -110,6 +110,14 @@ class ProceduresTest {
         EXPECTED.put(Procedures.GET_DELETION_JOB, "EXEC dbo.sp_GetDeletionJob @JobId = ?");
         EXPECTED.put(Procedures.RUN_DELETION_BATCH, "EXEC dbo.sp_RunDeletionBatch @JobId = ?, @MaxRows = ?");
         EXPECTED.put(Procedures.UNFINISHED_DELETIONS, "EXEC dbo.sp_UnfinishedDeletions");
+        EXPECTED.put(Procedures.BEGIN_INFERENCE, "EXEC dbo.sp_BeginInference @ModelId = ?, @Operation = ?, "
+                + "@AsOf = ?, @Units = ?, @ModelAtomId = ?, @WeightVersion = ?, @InputSha256 = ?, @InputAtoms = ?, "
+                + "@Tensors = ?");
+        EXPECTED.put(Procedures.END_INFERENCE, "EXEC dbo.sp_EndInference @InferenceId = ?, @Status = ?, "
+                + "@DurationMs = ?, @OutputSummary = ?, @Error = ?, @ProducedAtoms = ?");
+        EXPECTED.put(Procedures.GET_INFERENCE, "EXEC dbo.sp_GetInference @InferenceId = ?");
+        EXPECTED.put(Procedures.LIST_INFERENCES, "EXEC dbo.sp_ListInferences @ModelId = ?, @Since = ?, @Limit = ?");
+        EXPECTED.put(Procedures.GET_WEIGHT_VERSION, "EXEC dbo.sp_GetWeightVersion @ModelId = ?, @AsOf = ?");
         EXPECTED.put(Procedures.OODA_STATUS, "EXEC ops.sp_OodaStatus");
         EXPECTED.put(Procedures.OODA_RUN_CYCLE, "EXEC ops.sp_OodaRunCycle");
         EXPECTED.put(Procedures.OODA_LIST_CYCLES, "EXEC ops.sp_OodaListCycles @Limit = ?, @CycleId = ?");

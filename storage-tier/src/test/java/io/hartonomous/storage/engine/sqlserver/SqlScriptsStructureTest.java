@@ -539,9 +539,9 @@ class SqlScriptsStructureTest {
             } while (change.find());
             assertThat(def.body()).containsPattern(Pattern.compile("FOR\\s+JSON\\s+PATH\\s*,\\s*WITHOUT_ARRAY_WRAPPER", I));
         }
-        assertThat(sent).containsExactly("edge from graph.sp_EnsureEdge", "edge-removed from dbo.sp_RemoveFileGraph",
-                "node from graph.sp_EnsureNode", "node-removed from dbo.sp_RemoveFileGraph");
-        assertThat(procs.get("graph.sp_ensurenode").body()).as("relabels are sent too")
+        assertThat(sent).containsExactly("edge from graph.sp_PutEdge", "edge-removed from dbo.sp_RemoveGraphNodes",
+                "node from graph.sp_PutNode", "node-removed from dbo.sp_RemoveGraphNodes");
+        assertThat(procs.get("graph.sp_putnode").body()).as("relabels are sent too")
                 .containsPattern(Pattern.compile("ELSE\\s+IF\\s+@Label\\s+IS\\s+NOT\\s+NULL[^;]*?\\bBEGIN\\b.*?"
                         + "SET\\s+@changed\\s*=\\s*1", I | Pattern.DOTALL));
 
@@ -813,6 +813,61 @@ class SqlScriptsStructureTest {
             assertThat(walk.group(1)).as("walk " + walks).endsWith("{1,32}").doesNotContain("+");
         }
         assertThat(walks).as("downstream and upstream").isEqualTo(2);
+    }
+
+    /**
+     * Inference records and receipts (027, 079): every table is its tenant's (filter and block predicates), weight
+     * versions are visible with their model, receipts have a guard trigger that refuses updates and deletes outside
+     * the purge of their model, and no role may update or delete them directly.
+     */
+    @Test
+    void inferenceReceiptsAreTheTenantsAndStayAsWritten() {
+        String security = scriptText("050_security.sql");
+        String tables = scriptText("027_tables_inference.sql");
+        String permissions = scriptText("095_permissions.sql");
+        for (String table : List.of("Inferences", "InferenceReceipts", "InferenceInputAtoms", "InferenceReceiptTensors")) {
+            for (String predicate : List.of("FILTER PREDICATE security.fn_TenantPredicate(TenantId) ON dbo." + table + ",",
+                    "BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON dbo." + table + " AFTER INSERT",
+                    "BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON dbo." + table + " AFTER UPDATE")) {
+                assertThat(security).as(table).contains(predicate);
+            }
+            Matcher trigger = Pattern.compile("CREATE\\s+OR\\s+ALTER\\s+TRIGGER\\s+dbo\\.TR_" + table
+                    + "_Guard\\s+ON\\s+dbo\\." + table + "\\s+AFTER\\s+UPDATE,\\s*DELETE\\b(.*?)\\bEND;\\s*$",
+                    I | Pattern.DOTALL | Pattern.MULTILINE).matcher(tables);
+            assertThat(trigger.find()).as(table + " has its guard trigger").isTrue();
+            assertThat(trigger.group(1)).as(table + ": refuses, except while its model is purged")
+                    .contains("SESSION_CONTEXT(N'hart.PurgeModel')").containsPattern("THROW\\s+50409");
+            assertThat(permissions).contains("DENY UPDATE, DELETE ON OBJECT::dbo." + table + " TO hart_ingest, "
+                    + "hart_api, hart_admin;");
+        }
+        assertThat(security).contains("FILTER PREDICATE security.fn_ModelPredicate(ModelId) ON dbo.ModelWeightChanges");
+        String purge = procedureCode("dbo.sp_RemoveModelInferences");
+        assertThat(purge).as("names the model for the deletes and forgets it, also on error")
+                .containsPattern(Pattern.compile("@key\\s*=\\s*N'hart\\.PurgeModel',\\s*@value\\s*=\\s*@ModelId", I))
+                .containsPattern(Pattern.compile("BEGIN\\s+CATCH\\s+EXEC\\s+sys\\.sp_set_session_context\\s+@key\\s*=\\s*"
+                        + "N'hart\\.PurgeModel',\\s*@value\\s*=\\s*NULL", I));
+        String batch = procedureCode(Procedures.RUN_DELETION_BATCH.name());
+        assertThat(indexOf(batch, "EXEC\\s+dbo\\.sp_RemoveModelInferences")).as("runs go before their model").isNotNegative()
+                .isLessThan(indexOf(batch, "DELETE\\s+FROM\\s+dbo\\.Models\\b"));
+        assertThat(procedureCode(Procedures.REQUEST_DELETION.name())).as("the leaving tenant's runs go at once")
+                .containsPattern(Pattern.compile("EXEC\\s+dbo\\.sp_RemoveModelInferences\\s+@ModelId\\s*=\\s*@ModelId,\\s*"
+                        + "@TenantId\\s*=\\s*@TenantId", I));
+    }
+
+    /** A weight version is the begin time SQL Server stamps on the changed rows, written before the commit. */
+    @Test
+    void weightWritersAppendTheirVersionInsideTheirTransaction() {
+        for (Procedure writer : List.of(Procedures.UPDATE_WEIGHTS, Procedures.ROLLBACK_WEIGHTS)) {
+            String code = procedureCode(writer.name());
+            int append = indexOf(code, "INSERT\\s+INTO\\s+dbo\\.ModelWeightChanges\\s*\\(\\s*ModelId,\\s*ChangedAt\\s*\\)"
+                    + "\\s*SELECT\\s+@ModelId,\\s*MAX\\(\\w+\\.ValidFrom\\)");
+            assertThat(append).as(writer.name() + " appends its version from ValidFrom").isNotNegative()
+                    .isGreaterThan(indexOf(code, "\\bBEGIN\\s+TRANSACTION\\b"))
+                    .isLessThan(indexOf(code, "\\bCOMMIT\\s+TRANSACTION\\b"));
+        }
+        assertThat(procedureCode(Procedures.GET_WEIGHT_VERSION.name()))
+                .containsPattern(Pattern.compile("MAX\\(ChangedAt\\)\\s+FROM\\s+dbo\\.ModelWeightChanges\\s+WHERE\\s+"
+                        + "ModelId\\s*=\\s*@ModelId\\s+AND\\s+ChangedAt\\s*<=\\s*@At", I));
     }
 
     /** The opt-in ANN script: its refresh resets the INT IDENTITY and the roles may call its procedures. */

@@ -1,0 +1,283 @@
+-- Model runs: inference records and receipts of the session tenant (SqlServerInferenceStore), and weight versions
+-- (SqlServerModelStore.weightVersion). Same results as the embedded EmbeddedInferenceStore. Tables in 027; a run's
+-- records go with its model's file (dbo.sp_RemoveModelInferences, 078). Receipt lists travel as JSON both ways:
+-- @InputAtoms a JSON array of atom ids, @Tensors an array of {layerIdx, name, elementCount, sha256}.
+-- Errors: 50400 invalid argument, 50401 no tenant, 50404 not found or not visible, 50409 conflict.
+
+-- Records with their receipts, one row each; the lists as JSON (NULL when empty). Row-level security on the tables
+-- keeps it to the session tenant.
+CREATE OR ALTER VIEW dbo.InferenceRecords
+AS
+SELECT
+    i.InferenceId, i.TenantId, i.ModelId, i.Operation, i.Status, i.AsOf, i.CreatedAt, i.DurationMs, i.Units,
+    i.OutputSummary, i.Error, r.ModelAtomId, r.WeightVersion, r.InputSha256,
+    (SELECT N'[' + STRING_AGG(CONVERT(NVARCHAR(MAX), a.AtomId), N',') WITHIN GROUP (ORDER BY a.Ordinal) + N']'
+     FROM dbo.InferenceInputAtoms AS a
+     WHERE a.InferenceId = i.InferenceId) AS InputAtoms,
+    (SELECT t.LayerIdx AS layerIdx, t.Name AS name, t.ElementCount AS elementCount, t.Sha256 AS sha256
+     FROM dbo.InferenceReceiptTensors AS t
+     WHERE t.InferenceId = i.InferenceId
+     ORDER BY t.Ordinal
+     FOR JSON PATH) AS Tensors
+FROM dbo.Inferences AS i
+INNER JOIN dbo.InferenceReceipts AS r ON r.InferenceId = i.InferenceId;
+GO
+
+-- One record of the session tenant. Result: the record, or no row.
+CREATE OR ALTER PROCEDURE dbo.sp_GetInference
+    @InferenceId BIGINT
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SELECT InferenceId, ModelId, Operation, Status, AsOf, CreatedAt, DurationMs, Units, OutputSummary, Error,
+           ModelAtomId, WeightVersion, InputSha256, InputAtoms, Tensors
+    FROM dbo.InferenceRecords
+    WHERE InferenceId = @InferenceId;
+END;
+GO
+
+-- The session tenant's records, newest first; @ModelId and @Since (inclusive, by creation) NULL for any.
+CREATE OR ALTER PROCEDURE dbo.sp_ListInferences
+    @ModelId BIGINT = NULL,
+    @Since   DATETIME2(7) = NULL,
+    @Limit   INT = 100
+AS
+BEGIN
+    SET NOCOUNT ON;
+    IF @Limit IS NULL OR @Limit < 1 OR @Limit > 1000
+        THROW 50400, N'a list has 1-1000 records', 1;
+    SELECT TOP (@Limit)
+        InferenceId, ModelId, Operation, Status, AsOf, CreatedAt, DurationMs, Units, OutputSummary, Error,
+        ModelAtomId, WeightVersion, InputSha256, InputAtoms, Tensors
+    FROM dbo.InferenceRecords
+    WHERE (@ModelId IS NULL OR ModelId = @ModelId) AND (@Since IS NULL OR CreatedAt >= @Since)
+    ORDER BY CreatedAt DESC, InferenceId DESC
+    OPTION (RECOMPILE);
+END;
+GO
+
+-- Fills the caller's #Atoms (AtomId, FirstOrdinal, NodeKind) from a JSON array of atom ids: each distinct atom once,
+-- FILE or ATOM as its subtype says; 50404 for an atom the session tenant does not see (row-level security hides
+-- other tenants' files).
+CREATE OR ALTER PROCEDURE dbo.sp_ReadInferenceAtoms
+    @Atoms NVARCHAR(MAX) = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @message NVARCHAR(2048);
+    IF ISJSON(COALESCE(@Atoms, N'[]')) = 0
+        THROW 50400, N'atoms are a JSON array of atom ids', 1;
+    INSERT INTO #Atoms (AtomId, FirstOrdinal, NodeKind)
+    SELECT j.AtomId, j.FirstOrdinal, CASE a.Subtype WHEN 'file' THEN 'FILE' ELSE 'ATOM' END
+    FROM (
+        SELECT CAST(o.[value] AS BIGINT) AS AtomId, MIN(CAST(o.[key] AS INT)) AS FirstOrdinal
+        FROM OPENJSON(COALESCE(@Atoms, N'[]')) AS o
+        GROUP BY CAST(o.[value] AS BIGINT)
+    ) AS j
+    LEFT JOIN dbo.Atoms AS a ON a.AtomId = j.AtomId;
+    SELECT TOP (1) @message = CONCAT(N'atom ', AtomId, N' not found')
+    FROM #Atoms
+    WHERE NodeKind IS NULL
+    ORDER BY FirstOrdinal;
+    IF @@ROWCOUNT > 0
+        THROW 50404, @message, 1;
+END;
+GO
+
+-- Edges @Relation from the run's node to the node of each atom in the caller's #Atoms, in input order; an atom
+-- without a node gets one, labelled by its kind and id. Inside the caller's transaction.
+CREATE OR ALTER PROCEDURE dbo.sp_LinkInferenceAtoms
+    @RunNodeId BIGINT,
+    @Relation  NVARCHAR(64)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @Ordinal INT = (SELECT MIN(FirstOrdinal) FROM #Atoms);
+    DECLARE @AtomId BIGINT, @Kind VARCHAR(16), @Label NVARCHAR(512), @NodeId BIGINT, @EdgeId BIGINT;
+    WHILE @Ordinal IS NOT NULL
+    BEGIN
+        SELECT @AtomId = AtomId, @Kind = NodeKind FROM #Atoms WHERE FirstOrdinal = @Ordinal;
+        SET @Label = CONCAT(LOWER(@Kind), N' ', @AtomId);
+        EXEC graph.sp_PutNode @NodeKind = @Kind, @RefId = @AtomId, @Label = @Label, @Relabel = 0,
+                              @NodeId = @NodeId OUTPUT;
+        EXEC graph.sp_PutEdge @FromNodeId = @RunNodeId, @ToNodeId = @NodeId, @Relation = @Relation,
+                              @EdgeId = @EdgeId OUTPUT;
+        SET @Ordinal = (SELECT MIN(FirstOrdinal) FROM #Atoms WHERE FirstOrdinal > @Ordinal);
+    END;
+END;
+GO
+
+-- Starts a run of a model the session tenant sees and has a completed ingestion of (its own, or a deduplicated one):
+-- the RUNNING record, its receipt, and the INFERENCE node with edges 'ran' to the model's node and 'read' to each
+-- input atom's, all in one transaction (the graph changes go to the provenance sync with it). Result: the record.
+CREATE OR ALTER PROCEDURE dbo.sp_BeginInference
+    @ModelId       BIGINT,
+    @Operation     VARCHAR(64),
+    @AsOf          DATETIME2(7),
+    @Units         BIGINT,
+    @ModelAtomId   BIGINT,
+    @WeightVersion VARCHAR(64),
+    @InputSha256   CHAR(64) = NULL,
+    @InputAtoms    NVARCHAR(MAX) = NULL,
+    @Tensors       NVARCHAR(MAX) = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @TenantId VARCHAR(64) = CAST(SESSION_CONTEXT(N'TenantId') AS VARCHAR(64));
+    DECLARE @message NVARCHAR(2048), @ParentAtomId BIGINT, @Name NVARCHAR(256), @InferenceId BIGINT;
+    DECLARE @RunNode BIGINT, @ModelNode BIGINT, @EdgeId BIGINT, @Label NVARCHAR(512);
+    IF @TenantId IS NULL
+        THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
+    IF @Operation IS NULL OR LEN(@Operation) = 0 OR @AsOf IS NULL OR @Units IS NULL OR @Units < 0
+        THROW 50400, N'a run needs an operation of 1-64 characters, an asOf time and units >= 0', 1;
+    IF @WeightVersion IS NULL OR LEN(@WeightVersion) = 0
+        THROW 50400, N'a receipt names the weight version it read', 1;
+    IF ISJSON(COALESCE(@Tensors, N'[]')) = 0
+        THROW 50400, N'receipt tensors are a JSON array', 1;
+
+    SELECT @ParentAtomId = ParentAtomId, @Name = Name FROM dbo.Models WHERE ModelId = @ModelId;
+    IF @ParentAtomId IS NULL
+    BEGIN
+        SET @message = CONCAT(N'model ', @ModelId, N' not found');
+        THROW 50404, @message, 1;
+    END;
+    IF NOT EXISTS (
+        SELECT 1 FROM dbo.IngestionJobs WHERE ParentAtomId = @ParentAtomId AND State = 'COMPLETED')
+    BEGIN
+        SET @message = CONCAT(N'model ', @ModelId, N' is still being ingested; run it once its job has completed');
+        THROW 50409, @message, 1;
+    END;
+    IF @ModelAtomId IS NULL OR @ModelAtomId <> @ParentAtomId
+    BEGIN
+        SET @message = CONCAT(N'the receipt names file atom ', @ModelAtomId, N' but model ', @ModelId,
+                              N' is file atom ', @ParentAtomId);
+        THROW 50400, @message, 1;
+    END;
+
+    CREATE TABLE #Atoms (AtomId BIGINT NOT NULL PRIMARY KEY, FirstOrdinal INT NOT NULL, NodeKind VARCHAR(16) NULL);
+    EXEC dbo.sp_ReadInferenceAtoms @Atoms = @InputAtoms;
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+        INSERT INTO dbo.Inferences (TenantId, ModelId, Operation, Status, AsOf, Units)
+        VALUES (@TenantId, @ModelId, @Operation, 'RUNNING', @AsOf, @Units);
+        SET @InferenceId = SCOPE_IDENTITY();
+        INSERT INTO dbo.InferenceReceipts (InferenceId, TenantId, ModelAtomId, WeightVersion, InputSha256)
+        VALUES (@InferenceId, @TenantId, @ModelAtomId, @WeightVersion, @InputSha256);
+        INSERT INTO dbo.InferenceInputAtoms (InferenceId, Ordinal, TenantId, AtomId)
+        SELECT @InferenceId, CAST(o.[key] AS INT), @TenantId, CAST(o.[value] AS BIGINT)
+        FROM OPENJSON(COALESCE(@InputAtoms, N'[]')) AS o;
+        INSERT INTO dbo.InferenceReceiptTensors (InferenceId, Ordinal, TenantId, LayerIdx, Name, ElementCount, Sha256)
+        SELECT @InferenceId, CAST(o.[key] AS INT), @TenantId, t.LayerIdx, t.Name, t.ElementCount, t.Sha256
+        FROM OPENJSON(COALESCE(@Tensors, N'[]')) AS o
+        CROSS APPLY OPENJSON(o.[value]) WITH (
+            LayerIdx     INT           '$.layerIdx',
+            Name         NVARCHAR(512) '$.name',
+            ElementCount BIGINT        '$.elementCount',
+            Sha256       CHAR(64)      '$.sha256'
+        ) AS t;
+
+        SET @Label = CONCAT(@Operation, N' #', @InferenceId);
+        EXEC graph.sp_PutNode @NodeKind = 'INFERENCE', @RefId = @InferenceId, @Label = @Label, @Relabel = 1,
+                              @NodeId = @RunNode OUTPUT;
+        EXEC graph.sp_PutNode @NodeKind = 'MODEL', @RefId = @ModelId, @Label = @Name, @Relabel = 0,
+                              @NodeId = @ModelNode OUTPUT;
+        EXEC graph.sp_PutEdge @FromNodeId = @RunNode, @ToNodeId = @ModelNode, @Relation = N'ran',
+                              @EdgeId = @EdgeId OUTPUT;
+        EXEC dbo.sp_LinkInferenceAtoms @RunNodeId = @RunNode, @Relation = N'read';
+        COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0
+            ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+
+    EXEC dbo.sp_GetInference @InferenceId = @InferenceId;
+END;
+GO
+
+-- Ends a RUNNING record of the session tenant as SUCCEEDED (with 'produced' edges to @ProducedAtoms) or FAILED;
+-- 50409 if it already ended. Result: the record.
+CREATE OR ALTER PROCEDURE dbo.sp_EndInference
+    @InferenceId   BIGINT,
+    @Status        VARCHAR(16),
+    @DurationMs    BIGINT,
+    @OutputSummary NVARCHAR(MAX) = NULL,
+    @Error         NVARCHAR(4000) = NULL,
+    @ProducedAtoms NVARCHAR(MAX) = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @TenantId VARCHAR(64) = CAST(SESSION_CONTEXT(N'TenantId') AS VARCHAR(64));
+    DECLARE @message NVARCHAR(2048), @Current VARCHAR(16), @Operation VARCHAR(64), @RunNode BIGINT;
+    DECLARE @Label NVARCHAR(512);
+    IF @TenantId IS NULL
+        THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
+    IF @Status IS NULL OR @Status NOT IN ('SUCCEEDED', 'FAILED')
+        THROW 50400, N'a run ends SUCCEEDED or FAILED', 1;
+    IF @DurationMs IS NULL OR @DurationMs < 0
+        THROW 50400, N'a duration is >= 0 ms', 1;
+
+    CREATE TABLE #Atoms (AtomId BIGINT NOT NULL PRIMARY KEY, FirstOrdinal INT NOT NULL, NodeKind VARCHAR(16) NULL);
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+        SELECT @Current = Status, @Operation = Operation
+        FROM dbo.Inferences WITH (UPDLOCK, HOLDLOCK)
+        WHERE InferenceId = @InferenceId;
+        IF @Current IS NULL
+        BEGIN
+            SET @message = CONCAT(N'inference ', @InferenceId, N' not found');
+            THROW 50404, @message, 1;
+        END;
+        IF @Current <> 'RUNNING'
+        BEGIN
+            SET @message = CONCAT(N'inference ', @InferenceId, N' already ended (', @Current, N')');
+            THROW 50409, @message, 1;
+        END;
+        EXEC dbo.sp_ReadInferenceAtoms @Atoms = @ProducedAtoms;
+
+        UPDATE dbo.Inferences
+        SET Status = @Status, DurationMs = @DurationMs, OutputSummary = @OutputSummary, Error = @Error
+        WHERE InferenceId = @InferenceId;
+        SET @Label = CONCAT(@Operation, N' #', @InferenceId);
+        EXEC graph.sp_PutNode @NodeKind = 'INFERENCE', @RefId = @InferenceId, @Label = @Label, @Relabel = 0,
+                              @NodeId = @RunNode OUTPUT;
+        EXEC dbo.sp_LinkInferenceAtoms @RunNodeId = @RunNode, @Relation = N'produced';
+        COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0
+            ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+
+    EXEC dbo.sp_GetInference @InferenceId = @InferenceId;
+END;
+GO
+
+-- The model's weight version as of @AsOf (NULL: now): the last weight change at or before it, or the model's
+-- creation. Result: WeightVersion.
+CREATE OR ALTER PROCEDURE dbo.sp_GetWeightVersion
+    @ModelId BIGINT,
+    @AsOf    DATETIME2(7) = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @message NVARCHAR(2048), @CreatedAt DATETIME2(7);
+    DECLARE @At DATETIME2(7) = COALESCE(@AsOf, SYSUTCDATETIME());
+    SELECT @CreatedAt = CreatedAt FROM dbo.Models WHERE ModelId = @ModelId;
+    IF @CreatedAt IS NULL
+    BEGIN
+        SET @message = CONCAT(N'model ', @ModelId, N' not found');
+        THROW 50404, @message, 1;
+    END;
+    SELECT COALESCE(
+        (SELECT MAX(ChangedAt) FROM dbo.ModelWeightChanges WHERE ModelId = @ModelId AND ChangedAt <= @At),
+        @CreatedAt) AS WeightVersion;
+END;
+GO
