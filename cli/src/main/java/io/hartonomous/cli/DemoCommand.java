@@ -21,8 +21,9 @@ import java.util.concurrent.Callable;
 /**
  * The main job, end to end on the embedded engine: storage, ingest tier and API as three processes (as in
  * production), real files ingested over HTTP, reconstructed through the API and compared bit for bit with the
- * originals, then a hybrid search, an AS OF query with a rollback dry run, a lineage walk, a deletion (the other
- * files still reconstruct), the queues, a dry-run OODA cycle and a usage report.
+ * originals, then a hybrid search, an AS OF query with a rollback dry run, a lineage walk, a stored ONNX model run on
+ * a stored image (with its inference record), a deletion (the other files still reconstruct), the queues, a dry-run
+ * OODA cycle and a usage report.
  * Everything it starts is stopped before it returns; its data lives in a temporary folder unless --keep-data.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -42,7 +43,8 @@ final class DemoCommand implements Callable<Integer> {
             new Sample("images/snake.png", "image"),
             new Sample("images/pngsuite/basic/basn6a16.png", "image"),
             new Sample("audio/alsa/Front_Center.wav", "audio"),
-            new Sample("models/gguf/types.gguf", "model"));
+            new Sample("models/gguf/types.gguf", "model"),
+            new Sample("models/onnx/ch_ppocr_mobile_v2.0_cls_infer.onnx", "model"));
 
     private record Ingested(Path file, String kind, JsonNode result) {
         long atomId() {
@@ -77,6 +79,7 @@ final class DemoCommand implements Callable<Integer> {
             search(api, image);
             asOf(api, ingested.get(3));
             lineage(api, image);
+            runModel(api, ingested.get(4), ingested.get(1), ingested.get(3));
             operate(api, ingested.get(1), image);
             usage(api);
             System.out.printf("%n  stopping the three processes ...%n");
@@ -230,9 +233,67 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println();
     }
 
+    /**
+     * Runs PaddleOCR's text-direction classifier, stored as atoms, on a stored image (its pixels read from atoms in
+     * the API, normalized as PaddleOCR does), twice (the second run finds the session cached), shows the inference
+     * record and its receipt, and asks the GGUF model to run (refused: not runnable, with the reason).
+     */
+    private void runModel(TierClient api, Ingested onnx, Ingested image, Ingested gguf) throws Exception {
+        System.out.println("6. Run a stored model (POST /api/models/{id}/run: reassembled from atoms, ONNX Runtime)");
+        long modelId = modelOf(api, onnx);
+        long ggufId = modelOf(api, gguf);
+        check(modelId > 0, "the ONNX model is listed");
+        Map<String, Object> body = Map.of("inputs", Map.of("x", Map.of("atom", image.atomId(),
+                "mean", List.of(0.5, 0.5, 0.5), "std", List.of(0.5, 0.5, 0.5))));
+        long t = System.nanoTime();
+        JsonNode first = api.post("/api/models/" + modelId + "/run", body);
+        String cold = took(t);
+        t = System.nanoTime();
+        JsonNode second = api.post("/api/models/" + modelId + "/run", body);
+        String warm = took(t);
+        JsonNode output = first.path("outputs").elements().hasNext() ? first.path("outputs").elements().next()
+                : api.json().createObjectNode();
+        double p0 = output.path("data").path(0).asDouble();
+        double p1 = output.path("data").path(1).asDouble();
+        check(output.path("shape").toString().equals("[1,2]") && Math.abs(p0 + p1 - 1) < 1e-4,
+                "the classifier answers two probabilities that sum to 1");
+        check(second.path("outputs").equals(first.path("outputs")), "a second run gives the same answer");
+        System.out.printf(Locale.ROOT, "   %s on %s: P(0 deg) %.4f, P(180 deg) %.4f%n", onnx.file().getFileName(),
+                image.file().getFileName(), p0, p1);
+        System.out.printf("   first run (reassembled from the storage tier)%s; second (session cached)%s%n", cold, warm);
+        JsonNode record = api.get("/api/inference/" + first.path("inferenceId").asLong());
+        JsonNode receipt = record.path("receipt");
+        check(record.path("status").asText().equals("SUCCEEDED")
+                        && receipt.path("inputAtoms").path(0).asLong() == image.atomId()
+                        && receipt.path("modelAtomId").asLong() == onnx.atomId(),
+                "the inference record names the model file and the input image");
+        System.out.printf(Locale.ROOT, "   inference %d: %s, %d units, weights as of %s, %d tensors in the receipt, "
+                        + "inputs sha256 %s...%n", record.path("inferenceId").asLong(), record.path("status").asText(),
+                record.path("units").asLong(), receipt.path("weightVersion").asText(),
+                receipt.path("tensors").size(), receipt.path("inputSha256").asText().substring(0, 12));
+        try {
+            api.post("/api/models/" + ggufId + "/run", Map.of("inputs", Map.of()));
+            check(false, "the GGUF model is refused as not runnable");
+        } catch (TierClient.Refused refused) {
+            check(refused.getMessage().contains("not runnable"), "the GGUF model is refused as not runnable");
+            System.out.printf("   %s: %s%n", gguf.file().getFileName(),
+                    refused.getMessage().replaceFirst("^.*?: ", ""));
+        }
+        System.out.println();
+    }
+
+    private static long modelOf(TierClient api, Ingested model) throws Exception {
+        for (JsonNode m : api.get("/api/models")) {
+            if (m.path("parentAtomId").asLong() == model.atomId()) {
+                return m.path("modelId").asLong();
+            }
+        }
+        return -1;
+    }
+
     /** Deletes a file, shows the queues and one dry-run OODA cycle; the file kept still reconstructs. */
     private void operate(TierClient api, Ingested doomed, Ingested kept) throws Exception {
-        System.out.println("6. Operations: DELETE /api/atoms/{id}, GET /api/admin/queues, POST /api/admin/ooda/cycle");
+        System.out.println("7. Operations: DELETE /api/atoms/{id}, GET /api/admin/queues, POST /api/admin/ooda/cycle");
         long t = System.nanoTime();
         JsonNode job = api.delete("/api/atoms/" + doomed.atomId());
         long deadline = System.nanoTime() + 60_000_000_000L;
@@ -261,7 +322,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void usage(TierClient api) throws Exception {
-        System.out.println("7. Usage (GET /api/billing/usage?groupBy=operation): every API request is metered");
+        System.out.println("8. Usage (GET /api/billing/usage?groupBy=operation): every API request is metered");
         JsonNode r = api.get("/api/billing/usage?groupBy=operation");
         check(r.path("requests").asLong() > 0, "usage was recorded");
         for (JsonNode g : r.path("groups")) {
