@@ -1,5 +1,8 @@
 package io.hartonomous.storage.engine.embedded;
 
+import io.hartonomous.storage.engine.segments.PackedOrdinals;
+import io.hartonomous.storage.engine.segments.SegmentLayout;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

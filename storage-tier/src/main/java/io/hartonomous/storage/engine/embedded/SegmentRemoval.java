@@ -1,5 +1,8 @@
 package io.hartonomous.storage.engine.embedded;
 
+import io.hartonomous.storage.engine.segments.PackedOrdinals;
+import io.hartonomous.storage.engine.segments.SegmentLayout;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -114,22 +117,16 @@ final class SegmentRemoval {
         SegmentLayout layout = t.layout();
         long start = first + take;
         int left = count - take;
-        long minX = Long.MAX_VALUE, maxX = Long.MIN_VALUE, minY = Long.MAX_VALUE, maxY = Long.MIN_VALUE;
-        for (long s = start; s < start + left; s++) {
-            minX = Math.min(minX, layout.x(s));
-            maxX = Math.max(maxX, layout.x(s));
-            minY = Math.min(minY, layout.y(s));
-            maxY = Math.max(maxY, layout.y(s));
-        }
+        SegmentLayout.Extent e = layout.extent(start, left);
         try (PreparedStatement ps = c.prepareStatement("UPDATE CompositionSegments SET FirstSequence = ?, "
                 + "PositionCount = ?, MinX = ?, MaxX = ?, MinY = ?, MaxY = ?, Ordinals = ? "
                 + "WHERE ParentAtomId = ? AND FirstSequence = ?")) {
             ps.setLong(1, start);
             ps.setInt(2, left);
-            ps.setLong(3, minX);
-            ps.setLong(4, maxX);
-            ps.setLong(5, minY);
-            ps.setLong(6, maxY);
+            ps.setLong(3, e.minX());
+            ps.setLong(4, e.maxX());
+            ps.setLong(5, e.minY());
+            ps.setLong(6, e.maxY());
             ps.setBytes(7, Arrays.copyOfRange(t.packed(), take * width, count * width));
             ps.setLong(8, parentId);
             ps.setLong(9, first);

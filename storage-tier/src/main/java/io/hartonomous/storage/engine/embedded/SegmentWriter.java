@@ -2,12 +2,14 @@ package io.hartonomous.storage.engine.embedded;
 
 import io.hartonomous.storage.contract.ConflictException;
 import io.hartonomous.storage.contract.ingest.CompositionBatch;
+import io.hartonomous.storage.engine.segments.PackedOrdinals;
+import io.hartonomous.storage.engine.segments.SegmentLayout;
+import io.hartonomous.storage.engine.segments.SegmentPlan;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Arrays;
 
 /**
  * Writes a chunk's composition rows as segments plus the parent's dictionary, inside the chunk's transaction: one
@@ -30,57 +32,34 @@ final class SegmentWriter {
         if (n == 0) {
             return;
         }
-        SegmentLayout layout = SegmentLayout.of(rows);
-        if (layout == null) {
+        SegmentPlan plan = SegmentPlan.of(rows);
+        if (plan == null) {
             insertRows(rows, atomIds);
             return;
         }
-        int[] parentOrdinal = dictionary(rows, atomIds);
-        int[] ordinals = new int[n];
-        for (int i = 0; i < n; i++) {
-            ordinals[i] = parentOrdinal[rows.atomOrdinal()[i]];
+        if (plan.overlapsItself()) {
+            throw repeated();
         }
-        long[] seq = rows.sequenceIndex();
-        int runs = 0;
-        int[] runStart = new int[n];
-        int[] runLength = new int[n];
-        for (int i = 0; i < n; ) {
-            int j = i + 1;
-            while (j < n && j - i < PackedOrdinals.MAX_POSITIONS && seq[j] == seq[j - 1] + 1) {
-                j++;
-            }
-            runStart[runs] = i;
-            runLength[runs++] = j - i;
-            i = j;
-        }
-        requireNoOverlap(seq, runStart, runLength, runs);
+        requireNoStored(plan);
+        int[] ordinals = plan.rowOrdinals(dictionary(rows, atomIds));
+        SegmentLayout layout = plan.layout();
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO CompositionSegments (ParentAtomId, FirstSequence, "
                 + "PositionCount, Stride, ColumnMajor, MinX, MaxX, MinY, MaxY, OrdinalWidth, Ordinals) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (int r = 0; r < runs; r++) {
-                int from = runStart[r];
-                int count = runLength[r];
-                int max = 0;
-                long minX = Long.MAX_VALUE, maxX = Long.MIN_VALUE, minY = Long.MAX_VALUE, maxY = Long.MIN_VALUE;
-                for (int i = from; i < from + count; i++) {
-                    max = Math.max(max, ordinals[i]);
-                    minX = Math.min(minX, rows.positionX()[i]);
-                    maxX = Math.max(maxX, rows.positionX()[i]);
-                    minY = Math.min(minY, rows.positionY()[i]);
-                    maxY = Math.max(maxY, rows.positionY()[i]);
-                }
-                int width = PackedOrdinals.widthFor(max);
+            for (int r = 0; r < plan.segments(); r++) {
+                SegmentLayout.Extent e = plan.extent(r);
+                int width = plan.width(r, ordinals);
                 ps.setLong(1, parentId);
-                ps.setLong(2, seq[from]);
-                ps.setInt(3, count);
+                ps.setLong(2, plan.firstSequence(r));
+                ps.setInt(3, plan.positions(r));
                 ps.setLong(4, layout.stride());
                 ps.setBoolean(5, layout.columnMajor());
-                ps.setLong(6, minX);
-                ps.setLong(7, maxX);
-                ps.setLong(8, minY);
-                ps.setLong(9, maxY);
+                ps.setLong(6, e.minX());
+                ps.setLong(7, e.maxX());
+                ps.setLong(8, e.minY());
+                ps.setLong(9, e.maxY());
                 ps.setInt(10, width);
-                ps.setBytes(11, PackedOrdinals.pack(ordinals, from, count, width));
+                ps.setBytes(11, plan.pack(r, ordinals, width));
                 ps.addBatch();
             }
             try {
@@ -103,21 +82,14 @@ final class SegmentWriter {
         return SegmentDictionary.composition(c, parentId).add(atomIds, occurrences);
     }
 
-    /** A position may be stored once: runs must not overlap each other, stored segments or stored rows. */
-    private void requireNoOverlap(long[] seq, int[] runStart, int[] runLength, int runs) throws SQLException {
-        long[][] spans = new long[runs][];
+    /** A position may be stored once: the plan's segments must not overlap stored segments or stored rows. */
+    private void requireNoStored(SegmentPlan plan) throws SQLException {
+        int runs = plan.segments();
         Long[] first = new Long[runs];
         Long[] last = new Long[runs];
         for (int r = 0; r < runs; r++) {
-            spans[r] = new long[] {seq[runStart[r]], seq[runStart[r]] + runLength[r] - 1};
-            first[r] = spans[r][0];
-            last[r] = spans[r][1];
-        }
-        Arrays.sort(spans, (a, b) -> Long.compare(a[0], b[0]));
-        for (int r = 1; r < runs; r++) {
-            if (spans[r][0] <= spans[r - 1][1]) {
-                throw repeated();
-            }
+            first[r] = plan.firstSequence(r);
+            last[r] = first[r] + plan.positions(r) - 1;
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM TABLE(F BIGINT = ?, L BIGINT = ?) r "
                 + "WHERE EXISTS (SELECT 1 FROM CompositionSegments s WHERE s.ParentAtomId = ? "

@@ -1,6 +1,7 @@
 package io.hartonomous.storage.engine.embedded;
 
 import io.hartonomous.storage.engine.jdbc.ContractRows;
+import io.hartonomous.storage.engine.segments.PackedOrdinals;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

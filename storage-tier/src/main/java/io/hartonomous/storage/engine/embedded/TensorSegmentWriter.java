@@ -2,6 +2,7 @@ package io.hartonomous.storage.engine.embedded;
 
 import io.hartonomous.storage.contract.ConflictException;
 import io.hartonomous.storage.contract.ingest.CoefficientBatch;
+import io.hartonomous.storage.engine.segments.PackedOrdinals;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,5 +1,7 @@
 package io.hartonomous.storage.engine.embedded;
 
+import io.hartonomous.storage.engine.segments.PackedOrdinals;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

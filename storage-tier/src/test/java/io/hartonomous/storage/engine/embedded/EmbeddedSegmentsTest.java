@@ -13,6 +13,7 @@ import io.hartonomous.storage.contract.ingest.Chunk;
 import io.hartonomous.storage.contract.ingest.CompositionBatch;
 import io.hartonomous.storage.contract.ingest.JobStart;
 import io.hartonomous.storage.contract.ingest.NewJob;
+import io.hartonomous.storage.engine.segments.PackedOrdinals;
 import io.hartonomous.storage.local.LocalStorage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

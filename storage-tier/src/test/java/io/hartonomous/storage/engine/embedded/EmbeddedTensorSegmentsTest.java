@@ -19,6 +19,7 @@ import io.hartonomous.storage.contract.models.ModelLayer;
 import io.hartonomous.storage.contract.models.NewModel;
 import io.hartonomous.storage.contract.models.TensorCell;
 import io.hartonomous.storage.contract.models.WeightUpdate;
+import io.hartonomous.storage.engine.segments.PackedOrdinals;
 import io.hartonomous.storage.local.LocalStorage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
