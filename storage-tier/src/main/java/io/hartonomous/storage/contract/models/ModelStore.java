@@ -22,6 +22,19 @@ public interface ModelStore {
     /** A tensor's values ordered by (z, y, x); {@code asOf} null means now. Close the stream. */
     Stream<TensorCell> tensor(long modelId, int layerIdx, Instant asOf);
 
+    /**
+     * A tensor's values in row-major order, each value's canonical little-endian bytes (its stored atom's) one after
+     * another: what running the model reads. {@code asOf} null means now. Engines that keep values packed override
+     * this; the default concatenates {@link #tensor}.
+     */
+    default byte[] tensorBytes(long modelId, int layerIdx, Instant asOf) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (Stream<TensorCell> cells = tensor(modelId, layerIdx, asOf)) {
+            cells.forEach(c -> out.writeBytes(c.value()));
+        }
+        return out.toByteArray();
+    }
+
     /** Replaces weights; the old values stay in history. Returns how many positions changed. */
     int updateWeights(long modelId, int layerIdx, List<WeightUpdate> updates);
 
