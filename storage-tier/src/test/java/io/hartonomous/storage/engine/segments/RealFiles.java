@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -234,7 +233,7 @@ public final class RealFiles {
             long[] ys = new long[n];
             long[] zs = new long[n];
             int[] ordinal = new int[n];
-            Map<String, Integer> distinct = new LinkedHashMap<>();
+            Map<String, Map<ByteBuffer, Integer>> distinct = new java.util.HashMap<>();
             List<NewAtom> atoms = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 while (inTensor >= tensors.get(tensor).elements()) {
@@ -250,10 +249,11 @@ public final class RealFiles {
                 zs[i] = inTensor / inner / next;
                 byte[] value = t.element(inTensor);
                 final Tensor owner = t;
-                ordinal[i] = distinct.computeIfAbsent(t.dtype() + ':' + HexFormat.of().formatHex(value), k -> {
-                    atoms.add(NewAtom.of(owner.type(), value));
-                    return atoms.size() - 1;
-                });
+                ordinal[i] = distinct.computeIfAbsent(t.dtype(), k -> new java.util.HashMap<>())
+                        .computeIfAbsent(ByteBuffer.wrap(value), k -> {
+                            atoms.add(NewAtom.of(owner.type(), value));
+                            return atoms.size() - 1;
+                        });
                 inTensor++;
             }
             chunks.add(new Chunk(chunks.size(), atoms, null, new CoefficientBatch(n, layer, xs, ys, zs, ordinal),
