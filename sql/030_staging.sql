@@ -1,5 +1,5 @@
 -- Bulk-load staging. The SQL Server engine streams a chunk's distinct atoms, its composition segments (or rows) and
--- its coefficient rows into these tables with SQLServerBulkCopy, keyed by a per-attempt BatchId. dbo.sp_WriteChunk
+-- its tensor segments into these tables with SQLServerBulkCopy, keyed by a per-attempt BatchId. dbo.sp_WriteChunk
 -- then merges the batch into the real tables in one transaction and deletes it. Rows refer to atoms by ordinal (position in the
 -- chunk's atom list), never by id: ids exist only after the merge.
 -- JobId lets a failed or completed job sweep batches that a crashed writer left behind.
@@ -87,30 +87,36 @@ GO
 ALTER TABLE dbo.StagingSegments SET (LOCK_ESCALATION = DISABLE);
 GO
 
-IF OBJECT_ID(N'dbo.StagingCoefficients', N'U') IS NULL
-    CREATE TABLE dbo.StagingCoefficients (
-        BatchId     UNIQUEIDENTIFIER NOT NULL,
-        JobId       BIGINT           NOT NULL,
-        LayerIdx    INT              NOT NULL,
-        PositionZ   BIGINT           NOT NULL,
-        PositionY   BIGINT           NOT NULL,
-        PositionX   BIGINT           NOT NULL,
-        AtomOrdinal INT              NOT NULL
+-- A chunk's coefficient rows as tensor segments (sql/021): the engine derives each row's element index from its
+-- tensor's grid (dbo.sp_GetTensorGrids), cuts the rows into runs inside aligned blocks of 4,096 and packs their atom
+-- ordinals (indexes into the chunk's StagingAtoms, not yet the model's dictionary); dbo.sp_WriteChunk checks them
+-- against the tensors, maps them to the model's dictionary and repacks them.
+IF OBJECT_ID(N'dbo.StagingTensorSegments', N'U') IS NULL
+    CREATE TABLE dbo.StagingTensorSegments (
+        BatchId       UNIQUEIDENTIFIER NOT NULL,
+        JobId         BIGINT           NOT NULL,
+        LayerIdx      INT              NOT NULL,
+        FirstIndex    BIGINT           NOT NULL,
+        PositionCount INT              NOT NULL,
+        SizeX         BIGINT           NOT NULL,
+        SizeY         BIGINT           NOT NULL,
+        OrdinalWidth  TINYINT          NOT NULL,
+        Ordinals      VARBINARY(MAX)   NOT NULL
     );
 GO
 
 IF NOT EXISTS (SELECT 1 FROM sys.indexes
-               WHERE object_id = OBJECT_ID(N'dbo.StagingCoefficients') AND name = N'CX_StagingCoefficients_Batch')
-    CREATE CLUSTERED INDEX CX_StagingCoefficients_Batch ON dbo.StagingCoefficients
-        (BatchId, LayerIdx, PositionZ, PositionY, PositionX);
+               WHERE object_id = OBJECT_ID(N'dbo.StagingTensorSegments') AND name = N'CX_StagingTensorSegments_Batch')
+    CREATE CLUSTERED INDEX CX_StagingTensorSegments_Batch ON dbo.StagingTensorSegments
+        (BatchId, LayerIdx, FirstIndex);
 GO
 
 IF NOT EXISTS (SELECT 1 FROM sys.indexes
-               WHERE object_id = OBJECT_ID(N'dbo.StagingCoefficients') AND name = N'IX_StagingCoefficients_Job')
-    CREATE NONCLUSTERED INDEX IX_StagingCoefficients_Job ON dbo.StagingCoefficients (JobId);
+               WHERE object_id = OBJECT_ID(N'dbo.StagingTensorSegments') AND name = N'IX_StagingTensorSegments_Job')
+    CREATE NONCLUSTERED INDEX IX_StagingTensorSegments_Job ON dbo.StagingTensorSegments (JobId);
 GO
 
-ALTER TABLE dbo.StagingCoefficients SET (LOCK_ESCALATION = DISABLE);
+ALTER TABLE dbo.StagingTensorSegments SET (LOCK_ESCALATION = DISABLE);
 GO
 
 -- Table types: the same rows as table-valued parameters, for chunks too small to be worth a bulk copy and for
@@ -145,13 +151,15 @@ IF TYPE_ID(N'dbo.SegmentChunkType') IS NULL
     );
 GO
 
-IF TYPE_ID(N'dbo.CoefficientChunkType') IS NULL
-    CREATE TYPE dbo.CoefficientChunkType AS TABLE (
-        LayerIdx    INT    NOT NULL,
-        PositionZ   BIGINT NOT NULL,
-        PositionY   BIGINT NOT NULL,
-        PositionX   BIGINT NOT NULL,
-        AtomOrdinal INT    NOT NULL
+IF TYPE_ID(N'dbo.TensorSegmentChunkType') IS NULL
+    CREATE TYPE dbo.TensorSegmentChunkType AS TABLE (
+        LayerIdx      INT            NOT NULL,
+        FirstIndex    BIGINT         NOT NULL,
+        PositionCount INT            NOT NULL,
+        SizeX         BIGINT         NOT NULL,
+        SizeY         BIGINT         NOT NULL,
+        OrdinalWidth  TINYINT        NOT NULL,
+        Ordinals      VARBINARY(MAX) NOT NULL
     );
 GO
 

@@ -1,4 +1,5 @@
--- Spatial and columnstore indexes.
+-- Spatial indexes. Weights have none: they are tensor segments (sql/021), whose clustered keys serve reads by tensor
+-- and whose dictionary is indexed by atom; the row table's spatial and columnstore indexes went with it.
 -- A geometry spatial index needs a bounding box, and points outside it all fall into one "outside" cell, so the
 -- box must match the data. ops.sp_EnsureSpatialIndex derives it from the real coordinate range of the table (all
 -- tenants), or from ops.Settings while the table is empty, and rebuilds the index when data has outgrown it
@@ -25,15 +26,11 @@ BEGIN
         SELECT @MinX = MIN(CAST(PositionX AS FLOAT)), @MinY = MIN(CAST(PositionY AS FLOAT)),
                @MaxX = MAX(CAST(PositionX AS FLOAT)), @MaxY = MAX(CAST(PositionY AS FLOAT))
         FROM dbo.AtomCompositionRows;
-    ELSE IF @TableName = N'TensorAtomCoefficients'
-        SELECT @MinX = MIN(CAST(PositionX AS FLOAT)), @MinY = MIN(CAST(PositionY AS FLOAT)),
-               @MaxX = MAX(CAST(PositionX AS FLOAT)), @MaxY = MAX(CAST(PositionY AS FLOAT))
-        FROM dbo.TensorAtomCoefficients;
     ELSE IF @TableName = N'AtomEmbeddings'
         SELECT @MinX = MIN(ProjectionX), @MinY = MIN(ProjectionY), @MaxX = MAX(ProjectionX), @MaxY = MAX(ProjectionY)
         FROM dbo.AtomEmbeddings;
     ELSE
-        THROW 50400, 'ops.sp_MeasureSpatialRange knows CompositionSegments, AtomCompositionRows, TensorAtomCoefficients and AtomEmbeddings only.', 1;
+        THROW 50400, 'ops.sp_MeasureSpatialRange knows CompositionSegments, AtomCompositionRows and AtomEmbeddings only.', 1;
 END;
 GO
 
@@ -54,16 +51,12 @@ BEGIN
         SELECT @qualified = N'dbo.AtomCompositionRows', @indexName = N'SIX_AtomCompositionRows_SpatialKey',
                @defaultMaxX = TRY_CAST((SELECT SettingValue FROM ops.Settings WHERE SettingName = 'SpatialDefaultMaxX') AS FLOAT),
                @defaultMaxY = TRY_CAST((SELECT SettingValue FROM ops.Settings WHERE SettingName = 'SpatialDefaultMaxY') AS FLOAT);
-    ELSE IF @TableName = N'TensorAtomCoefficients'
-        SELECT @qualified = N'dbo.TensorAtomCoefficients', @indexName = N'SIX_TensorAtomCoefficients_SpatialKey',
-               @defaultMaxX = TRY_CAST((SELECT SettingValue FROM ops.Settings WHERE SettingName = 'SpatialDefaultMaxX') AS FLOAT),
-               @defaultMaxY = TRY_CAST((SELECT SettingValue FROM ops.Settings WHERE SettingName = 'SpatialDefaultMaxY') AS FLOAT);
     ELSE IF @TableName = N'AtomEmbeddings'
         SELECT @qualified = N'dbo.AtomEmbeddings', @indexName = N'SIX_AtomEmbeddings_SpatialKey',
                @defaultMaxX = TRY_CAST((SELECT SettingValue FROM ops.Settings WHERE SettingName = 'SpatialProjectionDefaultMax') AS FLOAT),
                @defaultMaxY = TRY_CAST((SELECT SettingValue FROM ops.Settings WHERE SettingName = 'SpatialProjectionDefaultMax') AS FLOAT);
     ELSE
-        THROW 50400, 'ops.sp_EnsureSpatialIndex knows CompositionSegments, AtomCompositionRows, TensorAtomCoefficients and AtomEmbeddings only.', 1;
+        THROW 50400, 'ops.sp_EnsureSpatialIndex knows CompositionSegments, AtomCompositionRows and AtomEmbeddings only.', 1;
 
     DECLARE @objectId INT = OBJECT_ID(@qualified, N'U');
     IF @objectId IS NULL
@@ -112,18 +105,5 @@ GO
 EXEC ops.sp_EnsureSpatialIndex @TableName = N'AtomCompositionRows';
 GO
 
-EXEC ops.sp_EnsureSpatialIndex @TableName = N'TensorAtomCoefficients';
-GO
-
 EXEC ops.sp_EnsureSpatialIndex @TableName = N'AtomEmbeddings';
-GO
-
--- Weight analytics (distributions per tensor, value reuse across models) scan the coefficients column-wise.
--- SpatialKey is left out: a columnstore index cannot hold geometry.
-IF NOT EXISTS (
-    SELECT 1 FROM sys.indexes
-    WHERE name = N'NCCI_TensorAtomCoefficients' AND object_id = OBJECT_ID(N'dbo.TensorAtomCoefficients')
-)
-    CREATE NONCLUSTERED COLUMNSTORE INDEX NCCI_TensorAtomCoefficients
-        ON dbo.TensorAtomCoefficients (ModelId, LayerIdx, PositionZ, PositionY, PositionX, TensorAtomId);
 GO

@@ -2,8 +2,9 @@
 -- rows, blocked (inserts and updates) by the tenant in SESSION_CONTEXT(N'TenantId'). The storage engine sets it
 -- with sp_set_session_context on every connection checkout. The rules are the embedded engine's Visibility:
 --   leaf atoms are shared content; a parent atom (Subtype 'file') is visible to tenants with a row in AtomOwners;
---   compositions (segments, their dictionaries, rows), models, layers, coefficients and snapshots are visible when
---   their parent atom is (the view dbo.AtomCompositions is filtered through its tables);
+--   compositions (segments, their dictionaries, rows), models, layers, tensor segments (their versions and the
+--   model's dictionary) and snapshots are visible when their parent atom is (the views dbo.AtomCompositions,
+--   dbo.TensorAtomCoefficients and dbo.TensorAtomCoefficientsHistory are filtered through their tables);
 --   built-in embeddings (TenantId NULL) are visible wherever their atom is, others only to their tenant;
 --   jobs, graph nodes and edges, inference records and their receipts, and settled usage belong to their TenantId;
 --   weight versions (dbo.ModelWeightChanges) are visible with their model.
@@ -125,8 +126,9 @@ CREATE SECURITY POLICY security.TenantIsolationPolicy
     ADD FILTER PREDICATE security.fn_ParentAtomPredicate(ParentAtomId) ON dbo.Models,
     ADD FILTER PREDICATE security.fn_ModelPredicate(ModelId) ON dbo.ModelLayers,
     ADD FILTER PREDICATE security.fn_ModelPredicate(ModelId) ON dbo.ModelLayersHistory,
-    ADD FILTER PREDICATE security.fn_ModelPredicate(ModelId) ON dbo.TensorAtomCoefficients,
-    ADD FILTER PREDICATE security.fn_ModelPredicate(ModelId) ON dbo.TensorAtomCoefficientsHistory,
+    ADD FILTER PREDICATE security.fn_ModelPredicate(ModelId) ON dbo.TensorSegments,
+    ADD FILTER PREDICATE security.fn_ModelPredicate(ModelId) ON dbo.TensorSegmentsHistory,
+    ADD FILTER PREDICATE security.fn_ModelPredicate(ModelId) ON dbo.TensorDictionary,
     ADD FILTER PREDICATE security.fn_ModelPredicate(ModelId) ON dbo.WeightSnapshots,
     ADD FILTER PREDICATE security.fn_EmbeddingPredicate(TenantId, AtomId) ON dbo.AtomEmbeddings,
     ADD BLOCK PREDICATE security.fn_EmbeddingPredicate(TenantId, AtomId) ON dbo.AtomEmbeddings AFTER INSERT,

@@ -187,20 +187,67 @@ BEGIN
 END;
 GO
 
--- Merges one staged chunk (dbo.StagingAtoms / StagingSegments / StagingCompositions / StagingCoefficients rows of
+-- The grids of a model job's tensors @FromLayer..@ToLayer, for the engine to cut a chunk's coefficient rows into
+-- tensor segments before it stages them (dbo.sp_WriteChunk checks what it staged against the same grids). The job
+-- must be the session tenant's, running and have its model registered, as dbo.sp_WriteChunk requires (same errors).
+-- Result sets: 1) the job's ModelId; 2) LayerIdx, SizeX, SizeY, ElementCount of each registered tensor in the range.
+CREATE OR ALTER PROCEDURE dbo.sp_GetTensorGrids
+    @JobId     BIGINT,
+    @FromLayer INT,
+    @ToLayer   INT
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @TenantId VARCHAR(64) = CAST(SESSION_CONTEXT(N'TenantId') AS VARCHAR(64));
+    DECLARE @message NVARCHAR(2048), @State VARCHAR(16), @ModelId BIGINT;
+    IF @TenantId IS NULL
+        THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
+    SELECT @State = State FROM dbo.IngestionJobs WHERE JobId = @JobId AND TenantId = @TenantId;
+    IF @State IS NULL
+    BEGIN
+        SET @message = CONCAT(N'job ', @JobId, N' not found');
+        THROW 50404, @message, 1;
+    END;
+    IF @State <> 'RUNNING'
+    BEGIN
+        SET @message = CONCAT(N'job ', @JobId, N' is ', LOWER(@State), N' and takes no more writes');
+        THROW 50409, @message, 1;
+    END;
+    SELECT @ModelId = ModelId FROM dbo.Models WHERE JobId = @JobId;
+    IF @ModelId IS NULL
+    BEGIN
+        SET @message = CONCAT(N'job ', @JobId, N' has coefficient rows but no registered model');
+        THROW 50409, @message, 1;
+    END;
+    SELECT @ModelId AS ModelId;
+    SELECT l.LayerIdx, g.SizeX, g.SizeY, l.ElementCount
+    FROM dbo.ModelLayers AS l
+    CROSS APPLY dbo.fn_TensorGrid(l.Shape) AS g
+    WHERE l.ModelId = @ModelId AND l.LayerIdx BETWEEN @FromLayer AND @ToLayer
+    ORDER BY l.LayerIdx;
+END;
+GO
+
+-- Merges one staged chunk (dbo.StagingAtoms / StagingSegments / StagingCompositions / StagingTensorSegments rows of
 -- @BatchId) in ONE transaction together with the job's watermark:
 --   * the chunk index must equal ChunksCommitted; a lower index is a replay (reported, nothing written), a higher
 --     one is out of order (conflict);
 --   * the staged segments are expanded (dbo.fn_SegmentPositions) to count their positions and check them: a
 --     position is stored once, so a segment may not overlap another staged segment, a stored segment, a stored
 --     or staged row (50409, as the row table's key reports a repeated row);
+--   * the staged tensor segments must lie in tensors the model registered, with those tensors' grids, inside them,
+--     and may not overlap each other or a stored segment (50409, as the row table's key reported a repeated row);
 --   * atoms are merged WITH (HOLDLOCK) on ContentHash: new ones inserted, existing ones found, and every atom's
 --     ReferenceCount grows by exactly the number of the chunk's positions and rows that point at it (atoms nothing
 --     points at are left out, as on the embedded engine);
 --   * the parent's dictionary: atoms it holds gain the chunk's segment occurrences, atoms new to it get the next
 --     ordinals, MAX(Ordinal) + ROW_NUMBER() in the chunk's atom order (the job lock serialises the parent's chunks);
+--     the model's dictionary likewise for the tensor segments' positions, under the model's tensor lock (weight
+--     updates and rollbacks of the same model number values too; the lock is taken before the atoms are touched,
+--     in the order those procedures take it);
 --   * segments are stored with their positions' dictionary ordinals, repacked at the width their largest needs
---     (they were staged with chunk ordinals); composition rows and coefficient rows are inserted with atom ids;
+--     (they were staged with chunk ordinals), tensor segments as current versions valid from now; composition rows
+--     are inserted with atom ids;
 --   * the watermark advances and the staged rows are deleted.
 -- Result: ChunkIndex, AlreadyCommitted, DistinctAtoms, NewAtoms, CompositionRows (positions), CoefficientRows.
 CREATE OR ALTER PROCEDURE dbo.sp_WriteChunk
@@ -217,6 +264,7 @@ BEGIN
     DECLARE @State VARCHAR(16), @Committed INT, @ParentAtomId BIGINT, @ModelId BIGINT;
     DECLARE @AlreadyCommitted BIT = 0, @DistinctAtoms INT = 0, @NewAtoms INT = 0;
     DECLARE @CompositionRows BIGINT = 0, @CoefficientRows BIGINT = 0, @AtomCount INT, @NextOrdinal INT;
+    DECLARE @tensorLock NVARCHAR(255), @lockResult INT, @Now DATETIME2(7);
     IF @TenantId IS NULL
         THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
 
@@ -229,9 +277,12 @@ BEGIN
         ReferenceDelta BIGINT        NOT NULL,
         -- Of those references, the positions in segments: what the parent's dictionary counts.
         Occurrences    BIGINT        NOT NULL,
+        -- And the positions in tensor segments: what the model's dictionary counts.
+        TensorOccurrences BIGINT     NOT NULL,
         AtomId         BIGINT        NULL,
         IsNew          BIT           NOT NULL DEFAULT 0,
-        ParentOrdinal  INT           NULL
+        ParentOrdinal  INT           NULL,
+        ModelOrdinal   INT           NULL
     );
     CREATE TABLE #Merged (
         AtomId      BIGINT       NOT NULL,
@@ -244,6 +295,14 @@ BEGIN
         PositionOffset INT    NOT NULL,
         AtomOrdinal    INT    NOT NULL,
         PRIMARY KEY CLUSTERED (FirstSequence, PositionOffset)
+    );
+    -- The staged tensor segments' positions and the chunk ordinals they hold.
+    CREATE TABLE #TensorPositions (
+        LayerIdx       INT    NOT NULL,
+        FirstIndex     BIGINT NOT NULL,
+        PositionOffset INT    NOT NULL,
+        AtomOrdinal    INT    NOT NULL,
+        PRIMARY KEY CLUSTERED (LayerIdx, FirstIndex, PositionOffset)
     );
 
     BEGIN TRY
@@ -304,6 +363,73 @@ BEGIN
                 WHERE o.FirstSequence < o.PreviousEnd)
                 THROW 50409, N'a composition row repeats a position that is already stored', 1;
 
+            -- Tensor segments: well formed, in tensors the model registered (with their grids, inside them), and no
+            -- element twice, neither in the chunk nor against a stored segment of the same block (a segment lies
+            -- inside one aligned block of 4,096, so only those can reach it).
+            IF EXISTS (
+                SELECT 1 FROM dbo.StagingTensorSegments
+                WHERE BatchId = @BatchId
+                  AND (FirstIndex < 0 OR PositionCount NOT BETWEEN 1 AND 4096
+                       OR FirstIndex / 4096 <> (FirstIndex + PositionCount - 1) / 4096
+                       OR OrdinalWidth NOT BETWEEN 1 AND 4 OR DATALENGTH(Ordinals) <> PositionCount * OrdinalWidth))
+                THROW 50400, N'a staged tensor segment is malformed: it holds 1-4096 consecutive elements inside one aligned block of 4096, at 1-4 bytes per element', 1;
+            IF EXISTS (SELECT 1 FROM dbo.StagingTensorSegments WHERE BatchId = @BatchId)
+            BEGIN
+                SELECT @ModelId = ModelId FROM dbo.Models WHERE JobId = @JobId;
+                IF @ModelId IS NULL
+                BEGIN
+                    SET @message = CONCAT(N'job ', @JobId, N' has coefficient rows but no registered model');
+                    THROW 50409, @message, 1;
+                END;
+                SELECT TOP (1) @message = CONCAT(N'a coefficient row names tensor ', n.LayerIdx, N', which model ',
+                                                 @ModelId, N' did not register')
+                FROM dbo.StagingTensorSegments AS n
+                WHERE n.BatchId = @BatchId
+                  AND NOT EXISTS (SELECT 1 FROM dbo.ModelLayers AS l
+                                  WHERE l.ModelId = @ModelId AND l.LayerIdx = n.LayerIdx)
+                ORDER BY n.LayerIdx;
+                IF @@ROWCOUNT > 0
+                    THROW 50409, @message, 1;
+                SELECT TOP (1) @message = CONCAT(N'a coefficient row lies outside tensor ', n.LayerIdx, N' (',
+                                                 l.ElementCount, N' elements, innermost extents ', g.SizeX, N' x ',
+                                                 g.SizeY, N')')
+                FROM dbo.StagingTensorSegments AS n
+                INNER JOIN dbo.ModelLayers AS l ON l.ModelId = @ModelId AND l.LayerIdx = n.LayerIdx
+                CROSS APPLY dbo.fn_TensorGrid(l.Shape) AS g
+                WHERE n.BatchId = @BatchId
+                  AND (n.SizeX <> g.SizeX OR n.SizeY <> g.SizeY OR n.FirstIndex + n.PositionCount > l.ElementCount)
+                ORDER BY n.LayerIdx, n.FirstIndex;
+                IF @@ROWCOUNT > 0
+                    THROW 50409, @message, 1;
+                IF EXISTS (
+                    SELECT 1
+                    FROM (
+                        SELECT FirstIndex,
+                               LAG(FirstIndex + PositionCount) OVER (PARTITION BY LayerIdx ORDER BY FirstIndex)
+                                   AS PreviousEnd
+                        FROM dbo.StagingTensorSegments
+                        WHERE BatchId = @BatchId
+                    ) AS o
+                    WHERE o.FirstIndex < o.PreviousEnd)
+                    OR EXISTS (
+                        SELECT 1
+                        FROM dbo.StagingTensorSegments AS n
+                        INNER JOIN dbo.TensorSegments AS s
+                            ON s.ModelId = @ModelId AND s.LayerIdx = n.LayerIdx
+                           AND s.FirstIndex >= n.FirstIndex - n.FirstIndex % 4096
+                           AND s.FirstIndex < n.FirstIndex + n.PositionCount
+                           AND s.FirstIndex + s.PositionCount > n.FirstIndex
+                        WHERE n.BatchId = @BatchId)
+                    THROW 50409, N'a coefficient row repeats a position that is already stored', 1;
+
+                INSERT INTO #TensorPositions (LayerIdx, FirstIndex, PositionOffset, AtomOrdinal)
+                SELECT s.LayerIdx, s.FirstIndex, p.PositionOffset, p.Ordinal
+                FROM dbo.StagingTensorSegments AS s
+                CROSS APPLY dbo.fn_TensorPositions(s.FirstIndex, s.SizeX, s.SizeY, s.OrdinalWidth, s.Ordinals, 0,
+                                                   s.PositionCount - 1) AS p
+                WHERE s.BatchId = @BatchId;
+            END;
+
             INSERT INTO #Positions (FirstSequence, PositionOffset, AtomOrdinal)
             SELECT s.FirstSequence, p.PositionOffset, p.Ordinal
             FROM dbo.StagingSegments AS s
@@ -318,7 +444,7 @@ BEGIN
                 UNION ALL
                 SELECT AtomOrdinal FROM dbo.StagingCompositions WHERE BatchId = @BatchId
                 UNION ALL
-                SELECT AtomOrdinal FROM dbo.StagingCoefficients WHERE BatchId = @BatchId
+                SELECT AtomOrdinal FROM #TensorPositions
             ) AS r
             WHERE NOT EXISTS (
                 SELECT 1 FROM dbo.StagingAtoms AS a WHERE a.BatchId = @BatchId AND a.Ordinal = r.AtomOrdinal);
@@ -358,30 +484,37 @@ BEGIN
 
             SELECT @CompositionRows = (SELECT COUNT_BIG(*) FROM #Positions)
                 + (SELECT COUNT_BIG(*) FROM dbo.StagingCompositions WHERE BatchId = @BatchId);
-            SELECT @CoefficientRows = COUNT_BIG(*) FROM dbo.StagingCoefficients WHERE BatchId = @BatchId;
+            SELECT @CoefficientRows = COUNT_BIG(*) FROM #TensorPositions;
             IF @CoefficientRows > 0
             BEGIN
-                SELECT @ModelId = ModelId FROM dbo.Models WHERE JobId = @JobId;
-                IF @ModelId IS NULL
+                -- The model's tensor lock (sp_UpdateWeights): before the atoms, in the order every holder takes it.
+                SET @tensorLock = CONCAT(N'hart.tensors.', @ModelId);
+                EXEC @lockResult = sys.sp_getapplock @Resource = @tensorLock, @LockMode = 'Exclusive',
+                                                     @LockOwner = 'Transaction', @LockTimeout = 60000;
+                IF @lockResult < 0
                 BEGIN
-                    SET @message = CONCAT(N'job ', @JobId, N' has coefficient rows but no registered model');
+                    SET @message = CONCAT(N'model ', @ModelId, N': timed out waiting for a weight update to finish');
                     THROW 50409, @message, 1;
                 END;
             END;
 
             -- Exactly how many of the chunk's positions and rows point at each atom.
             SET @step = 'atoms';
-            INSERT INTO #ChunkAtoms (Ordinal, ContentHash, Modality, Subtype, AtomicValue, ReferenceDelta, Occurrences)
-            SELECT a.Ordinal, a.ContentHash, a.Modality, a.Subtype, a.AtomicValue, r.ReferenceDelta, r.Occurrences
+            INSERT INTO #ChunkAtoms (Ordinal, ContentHash, Modality, Subtype, AtomicValue, ReferenceDelta, Occurrences,
+                                     TensorOccurrences)
+            SELECT a.Ordinal, a.ContentHash, a.Modality, a.Subtype, a.AtomicValue, r.ReferenceDelta, r.Occurrences,
+                   r.TensorOccurrences
             FROM dbo.StagingAtoms AS a
             INNER JOIN (
-                SELECT x.AtomOrdinal, COUNT_BIG(*) AS ReferenceDelta, SUM(x.InSegment) AS Occurrences
+                SELECT x.AtomOrdinal, COUNT_BIG(*) AS ReferenceDelta, SUM(x.InSegment) AS Occurrences,
+                       SUM(x.InTensor) AS TensorOccurrences
                 FROM (
-                    SELECT AtomOrdinal, CAST(1 AS BIGINT) AS InSegment FROM #Positions
+                    SELECT AtomOrdinal, CAST(1 AS BIGINT) AS InSegment, CAST(0 AS BIGINT) AS InTensor
+                    FROM #Positions
                     UNION ALL
-                    SELECT AtomOrdinal, 0 FROM dbo.StagingCompositions WHERE BatchId = @BatchId
+                    SELECT AtomOrdinal, 0, 0 FROM dbo.StagingCompositions WHERE BatchId = @BatchId
                     UNION ALL
-                    SELECT AtomOrdinal, 0 FROM dbo.StagingCoefficients WHERE BatchId = @BatchId
+                    SELECT AtomOrdinal, 0, 1 FROM #TensorPositions
                 ) AS x
                 GROUP BY x.AtomOrdinal
             ) AS r ON r.AtomOrdinal = a.Ordinal
@@ -468,12 +601,65 @@ BEGIN
             INNER JOIN #ChunkAtoms AS a ON a.Ordinal = c.AtomOrdinal
             WHERE c.BatchId = @BatchId;
 
-            SET @step = 'coefficients';
-            INSERT INTO dbo.TensorAtomCoefficients (ModelId, LayerIdx, PositionZ, PositionY, PositionX, TensorAtomId)
-            SELECT @ModelId, c.LayerIdx, c.PositionZ, c.PositionY, c.PositionX, a.AtomId
-            FROM dbo.StagingCoefficients AS c
-            INNER JOIN #ChunkAtoms AS a ON a.Ordinal = c.AtomOrdinal
-            WHERE c.BatchId = @BatchId;
+            IF @CoefficientRows > 0
+            BEGIN
+                -- The model's dictionary, as the parent's above: known atoms keep their ordinal, new ones are
+                -- numbered on in the chunk's atom order.
+                SET @step = 'coefficients';
+                UPDATE c
+                SET ModelOrdinal = d.Ordinal
+                FROM #ChunkAtoms AS c
+                INNER JOIN dbo.TensorDictionary AS d ON d.ModelId = @ModelId AND d.AtomId = c.AtomId
+                WHERE c.TensorOccurrences > 0;
+
+                SELECT @NextOrdinal = COALESCE(MAX(Ordinal), -1) + 1
+                FROM dbo.TensorDictionary
+                WHERE ModelId = @ModelId;
+
+                UPDATE c
+                SET ModelOrdinal = @NextOrdinal + n.OrdinalRank - 1
+                FROM #ChunkAtoms AS c
+                INNER JOIN (
+                    SELECT Ordinal, ROW_NUMBER() OVER (ORDER BY Ordinal) AS OrdinalRank
+                    FROM #ChunkAtoms
+                    WHERE TensorOccurrences > 0 AND ModelOrdinal IS NULL
+                ) AS n ON n.Ordinal = c.Ordinal;
+
+                UPDATE d
+                SET Occurrences = d.Occurrences + c.TensorOccurrences
+                FROM dbo.TensorDictionary AS d
+                INNER JOIN #ChunkAtoms AS c ON c.ModelOrdinal = d.Ordinal
+                WHERE d.ModelId = @ModelId AND c.TensorOccurrences > 0 AND c.ModelOrdinal < @NextOrdinal;
+
+                INSERT INTO dbo.TensorDictionary (ModelId, Ordinal, AtomId, Occurrences)
+                SELECT @ModelId, ModelOrdinal, AtomId, TensorOccurrences
+                FROM #ChunkAtoms
+                WHERE TensorOccurrences > 0 AND ModelOrdinal >= @NextOrdinal;
+
+                -- Current versions, valid from now; the segment's grid is its tensor's (checked above).
+                SET @Now = SYSUTCDATETIME();
+                INSERT INTO dbo.TensorSegments (ModelId, LayerIdx, FirstIndex, PositionCount, SizeX, SizeY,
+                                                OrdinalWidth, Ordinals, ValidFrom)
+                SELECT @ModelId, s.LayerIdx, s.FirstIndex, s.PositionCount, s.SizeX, s.SizeY, w.OrdinalWidth,
+                       k.Ordinals, @Now
+                FROM dbo.StagingTensorSegments AS s
+                CROSS APPLY (
+                    SELECT MAX(c.ModelOrdinal) AS MaxOrdinal
+                    FROM #TensorPositions AS p
+                    INNER JOIN #ChunkAtoms AS c ON c.Ordinal = p.AtomOrdinal
+                    WHERE p.LayerIdx = s.LayerIdx AND p.FirstIndex = s.FirstIndex
+                ) AS m
+                CROSS APPLY dbo.fn_OrdinalWidth(m.MaxOrdinal) AS w
+                CROSS APPLY (
+                    SELECT CONVERT(VARBINARY(MAX),
+                                   STRING_AGG(h.Hex, '') WITHIN GROUP (ORDER BY p.PositionOffset), 2) AS Ordinals
+                    FROM #TensorPositions AS p
+                    INNER JOIN #ChunkAtoms AS c ON c.Ordinal = p.AtomOrdinal
+                    CROSS APPLY dbo.fn_OrdinalHex(c.ModelOrdinal, w.OrdinalWidth) AS h
+                    WHERE p.LayerIdx = s.LayerIdx AND p.FirstIndex = s.FirstIndex
+                ) AS k
+                WHERE s.BatchId = @BatchId;
+            END;
 
             SET @step = 'watermark';
             UPDATE dbo.IngestionJobs
@@ -488,7 +674,7 @@ BEGIN
         DELETE FROM dbo.StagingAtoms WHERE BatchId = @BatchId;
         DELETE FROM dbo.StagingSegments WHERE BatchId = @BatchId;
         DELETE FROM dbo.StagingCompositions WHERE BatchId = @BatchId;
-        DELETE FROM dbo.StagingCoefficients WHERE BatchId = @BatchId;
+        DELETE FROM dbo.StagingTensorSegments WHERE BatchId = @BatchId;
         COMMIT TRANSACTION;
     END TRY
     BEGIN CATCH
@@ -498,7 +684,7 @@ BEGIN
         DELETE FROM dbo.StagingAtoms WHERE BatchId = @BatchId;
         DELETE FROM dbo.StagingSegments WHERE BatchId = @BatchId;
         DELETE FROM dbo.StagingCompositions WHERE BatchId = @BatchId;
-        DELETE FROM dbo.StagingCoefficients WHERE BatchId = @BatchId;
+        DELETE FROM dbo.StagingTensorSegments WHERE BatchId = @BatchId;
         IF ERROR_NUMBER() IN (2601, 2627) AND @step IN ('compositions', 'coefficients')
         BEGIN
             SET @message = CONCAT(N'a ', CASE @step WHEN 'compositions' THEN N'composition' ELSE N'coefficient' END,
@@ -524,8 +710,8 @@ CREATE OR ALTER PROCEDURE dbo.sp_WriteChunkFromTables
     @BytesDone    BIGINT,
     @Atoms        dbo.AtomChunkType READONLY,
     @Segments     dbo.SegmentChunkType READONLY,
-    @Compositions dbo.CompositionChunkType READONLY,
-    @Coefficients dbo.CoefficientChunkType READONLY
+    @Compositions   dbo.CompositionChunkType READONLY,
+    @TensorSegments dbo.TensorSegmentChunkType READONLY
 AS
 BEGIN
     SET NOCOUNT ON;
@@ -537,8 +723,10 @@ BEGIN
     SELECT @BatchId, @JobId, FirstSequence, PositionCount, Stride, ColumnMajor, OrdinalWidth, Ordinals FROM @Segments;
     INSERT INTO dbo.StagingCompositions (BatchId, JobId, SequenceIndex, PositionX, PositionY, AtomOrdinal)
     SELECT @BatchId, @JobId, SequenceIndex, PositionX, PositionY, AtomOrdinal FROM @Compositions;
-    INSERT INTO dbo.StagingCoefficients (BatchId, JobId, LayerIdx, PositionZ, PositionY, PositionX, AtomOrdinal)
-    SELECT @BatchId, @JobId, LayerIdx, PositionZ, PositionY, PositionX, AtomOrdinal FROM @Coefficients;
+    INSERT INTO dbo.StagingTensorSegments (BatchId, JobId, LayerIdx, FirstIndex, PositionCount, SizeX, SizeY,
+                                           OrdinalWidth, Ordinals)
+    SELECT @BatchId, @JobId, LayerIdx, FirstIndex, PositionCount, SizeX, SizeY, OrdinalWidth, Ordinals
+    FROM @TensorSegments;
     EXEC dbo.sp_WriteChunk @JobId = @JobId, @ChunkIndex = @ChunkIndex, @BatchId = @BatchId, @BytesDone = @BytesDone;
 END;
 GO
@@ -578,9 +766,10 @@ BEGIN
                 SELECT ComponentAtomId FROM dbo.AtomCompositionRows WHERE ParentAtomId = @ParentAtomId
             ) AS u;
             SELECT @ModelId = ModelId FROM dbo.Models WHERE JobId = @JobId;
+            -- The model's dictionary holds each distinct weight value once.
             IF @ModelId IS NOT NULL
-                SELECT @Distinct = @Distinct + COUNT_BIG(DISTINCT TensorAtomId)
-                FROM dbo.TensorAtomCoefficients WHERE ModelId = @ModelId;
+                SELECT @Distinct = @Distinct + COUNT_BIG(*)
+                FROM dbo.TensorDictionary WHERE ModelId = @ModelId AND Occurrences > 0;
             IF @Metadata IS NOT NULL
                 UPDATE dbo.Atoms SET Metadata = @Metadata WHERE AtomId = @ParentAtomId;
             UPDATE dbo.IngestionJobs
@@ -589,7 +778,7 @@ BEGIN
             DELETE FROM dbo.StagingAtoms WHERE JobId = @JobId;
             DELETE FROM dbo.StagingSegments WHERE JobId = @JobId;
             DELETE FROM dbo.StagingCompositions WHERE JobId = @JobId;
-            DELETE FROM dbo.StagingCoefficients WHERE JobId = @JobId;
+            DELETE FROM dbo.StagingTensorSegments WHERE JobId = @JobId;
         END
         ELSE IF @State <> 'COMPLETED'
         BEGIN
@@ -609,14 +798,14 @@ END;
 GO
 
 -- Fails a running job and removes every row it wrote: reference counts go back down by exactly what the job
--- added, leaf atoms nothing points at any more (and no weight history needs) are deleted, then the job's
--- composition segments, dictionary and rows, coefficients, layers, model, provenance nodes and - if nothing else
--- points at it - its parent.
+-- added, leaf atoms nothing points at any more (and no model's dictionary lists, which weight history points into)
+-- are deleted, then the job's composition segments, dictionary and rows, tensor segments with their versions and
+-- the model's dictionary, layers, model, provenance nodes and - if nothing else points at it - its parent.
 -- Runs as hart_system: whether an atom is still needed is a question about every tenant's rows. The tenant check
 -- on the job is therefore explicit.
--- A failed job's coefficient and layer rows must not linger as history either, so for a model job the two
--- temporal tables have system versioning switched off for the delete and back on after it, inside the same
--- transaction (Microsoft's documented way to remove history); other sessions wait on the schema lock meanwhile.
+-- A failed job's layer rows must not linger as history either, so for a model job dbo.ModelLayers has system
+-- versioning switched off for the delete and back on after it, inside the same transaction (Microsoft's documented
+-- way to remove history); other sessions wait on the schema lock meanwhile. Tensor versions are ordinary rows.
 CREATE OR ALTER PROCEDURE dbo.sp_FailIngestionJob
     @JobId BIGINT,
     @Error NVARCHAR(MAX)
@@ -628,8 +817,10 @@ BEGIN
     DECLARE @TenantId VARCHAR(64) = CAST(SESSION_CONTEXT(N'TenantId') AS VARCHAR(64));
     DECLARE @message NVARCHAR(2048), @State VARCHAR(16), @ParentAtomId BIGINT, @ModelId BIGINT;
     DECLARE @ErrorText NVARCHAR(4000) = CASE WHEN @Error IS NULL THEN N'failed' ELSE LEFT(@Error, 4000) END;
+    DECLARE @tensorLock NVARCHAR(255), @lockResult INT;
     IF @TenantId IS NULL
         THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
+    CREATE TABLE #ModelAtoms (AtomId BIGINT NOT NULL PRIMARY KEY);
 
     BEGIN TRY
         BEGIN TRANSACTION;
@@ -677,7 +868,7 @@ BEGIN
               AND (a.AtomId IN (SELECT AtomId FROM dbo.CompositionDictionary WHERE ParentAtomId = @ParentAtomId)
                    OR a.AtomId IN (SELECT ComponentAtomId FROM dbo.AtomCompositionRows
                                    WHERE ParentAtomId = @ParentAtomId))
-              AND NOT EXISTS (SELECT 1 FROM dbo.TensorAtomCoefficientsHistory AS h WHERE h.TensorAtomId = a.AtomId);
+              AND NOT EXISTS (SELECT 1 FROM dbo.TensorDictionary AS d WHERE d.AtomId = a.AtomId);
 
             DELETE FROM dbo.CompositionSegments WHERE ParentAtomId = @ParentAtomId;
             DELETE FROM dbo.CompositionDictionary WHERE ParentAtomId = @ParentAtomId;
@@ -685,31 +876,34 @@ BEGIN
 
             IF @ModelId IS NOT NULL
             BEGIN
+                -- Weights: the model's dictionary counts the current positions per atom, which is exactly what
+                -- they added. Then the segments, their versions and the dictionary go, and of the atoms it listed
+                -- those nothing references or lists any longer (the model's own entries gone first).
+                SET @tensorLock = CONCAT(N'hart.tensors.', @ModelId);
+                EXEC @lockResult = sys.sp_getapplock @Resource = @tensorLock, @LockMode = 'Exclusive',
+                                                     @LockOwner = 'Transaction', @LockTimeout = 60000;
+                IF @lockResult < 0
+                BEGIN
+                    SET @message = CONCAT(N'model ', @ModelId, N': timed out waiting for a weight update to finish');
+                    THROW 50409, @message, 1;
+                END;
                 UPDATE a
-                SET ReferenceCount = a.ReferenceCount - r.N
+                SET ReferenceCount = a.ReferenceCount - d.Occurrences
                 FROM dbo.Atoms AS a
-                INNER JOIN (
-                    SELECT TensorAtomId AS AtomId, COUNT_BIG(*) AS N
-                    FROM dbo.TensorAtomCoefficients
-                    WHERE ModelId = @ModelId
-                    GROUP BY TensorAtomId
-                ) AS r ON r.AtomId = a.AtomId;
+                INNER JOIN dbo.TensorDictionary AS d ON d.AtomId = a.AtomId
+                WHERE d.ModelId = @ModelId AND d.Occurrences > 0;
+
+                INSERT INTO #ModelAtoms (AtomId)
+                SELECT AtomId FROM dbo.TensorDictionary WHERE ModelId = @ModelId;
+                DELETE FROM dbo.TensorSegments WHERE ModelId = @ModelId;
+                DELETE FROM dbo.TensorSegmentsHistory WHERE ModelId = @ModelId;
+                DELETE FROM dbo.TensorDictionary WHERE ModelId = @ModelId;
 
                 DELETE a
                 FROM dbo.Atoms AS a
                 WHERE a.ReferenceCount = 0 AND a.Subtype <> 'file'
-                  AND a.AtomId IN (SELECT TensorAtomId FROM dbo.TensorAtomCoefficients WHERE ModelId = @ModelId)
-                  AND NOT EXISTS (SELECT 1 FROM dbo.TensorAtomCoefficientsHistory AS h WHERE h.TensorAtomId = a.AtomId);
-
-                ALTER TABLE dbo.TensorAtomCoefficients SET (SYSTEM_VERSIONING = OFF);
-                DELETE FROM dbo.TensorAtomCoefficients WHERE ModelId = @ModelId;
-                -- Compiled only now, while the history table is an ordinary table.
-                EXEC sys.sp_executesql
-                    N'DELETE FROM dbo.TensorAtomCoefficientsHistory WHERE ModelId = @ModelId;',
-                    N'@ModelId BIGINT', @ModelId = @ModelId;
-                ALTER TABLE dbo.TensorAtomCoefficients SET (
-                    SYSTEM_VERSIONING = ON (
-                        HISTORY_TABLE = dbo.TensorAtomCoefficientsHistory, DATA_CONSISTENCY_CHECK = OFF));
+                  AND a.AtomId IN (SELECT AtomId FROM #ModelAtoms)
+                  AND NOT EXISTS (SELECT 1 FROM dbo.TensorDictionary AS d WHERE d.AtomId = a.AtomId);
 
                 ALTER TABLE dbo.ModelLayers SET (SYSTEM_VERSIONING = OFF);
                 DELETE FROM dbo.ModelLayers WHERE ModelId = @ModelId;
@@ -737,7 +931,7 @@ BEGIN
             DELETE FROM dbo.StagingAtoms WHERE JobId = @JobId;
             DELETE FROM dbo.StagingSegments WHERE JobId = @JobId;
             DELETE FROM dbo.StagingCompositions WHERE JobId = @JobId;
-            DELETE FROM dbo.StagingCoefficients WHERE JobId = @JobId;
+            DELETE FROM dbo.StagingTensorSegments WHERE JobId = @JobId;
         END;
         COMMIT TRANSACTION;
     END TRY

@@ -225,8 +225,11 @@ BEGIN
         (4, N'Models', (SELECT COUNT_BIG(*) FROM dbo.Models)),
         (5, N'ModelLayers', (SELECT COUNT_BIG(*) FROM dbo.ModelLayers)),
         (6, N'ModelLayersHistory', (SELECT COUNT_BIG(*) FROM dbo.ModelLayersHistory)),
-        (7, N'TensorAtomCoefficients', (SELECT COUNT_BIG(*) FROM dbo.TensorAtomCoefficients)),
-        (8, N'TensorAtomCoefficientsHistory', (SELECT COUNT_BIG(*) FROM dbo.TensorAtomCoefficientsHistory)),
+        -- Weights and their history, as the views of those names have rows: counted from the segments.
+        (7, N'TensorAtomCoefficients', (SELECT COALESCE(SUM(CAST(PositionCount AS BIGINT)), 0)
+                                        FROM dbo.TensorSegments)),
+        (8, N'TensorAtomCoefficientsHistory', (SELECT COALESCE(SUM(CAST(PositionCount AS BIGINT)), 0)
+                                               FROM dbo.TensorSegmentsHistory)),
         (9, N'WeightSnapshots', (SELECT COUNT_BIG(*) FROM dbo.WeightSnapshots)),
         (10, N'AtomEmbeddings', (SELECT COUNT_BIG(*) FROM dbo.AtomEmbeddings)),
         (11, N'SpatialLandmarks', (SELECT COUNT_BIG(*) FROM dbo.SpatialLandmarks)),
@@ -243,7 +246,10 @@ BEGIN
         (21, N'TenantRatePlans', (SELECT COUNT_BIG(*) FROM billing.TenantRatePlans)),
         (22, N'CompositionSegments', (SELECT COUNT_BIG(*) FROM dbo.CompositionSegments)),
         (23, N'CompositionDictionary', (SELECT COUNT_BIG(*) FROM dbo.CompositionDictionary)),
-        (24, N'AtomCompositionRows', (SELECT COUNT_BIG(*) FROM dbo.AtomCompositionRows))
+        (24, N'AtomCompositionRows', (SELECT COUNT_BIG(*) FROM dbo.AtomCompositionRows)),
+        (25, N'TensorSegments', (SELECT COUNT_BIG(*) FROM dbo.TensorSegments)),
+        (26, N'TensorSegmentsHistory', (SELECT COUNT_BIG(*) FROM dbo.TensorSegmentsHistory)),
+        (27, N'TensorDictionary', (SELECT COUNT_BIG(*) FROM dbo.TensorDictionary))
     ) AS t (Position, TableName, TableRows)
     ORDER BY Position;
 END;

@@ -183,12 +183,16 @@ BEGIN
                           + (SELECT COUNT_BIG(*) FROM dbo.AtomCompositionRows WHERE ParentAtomId = @FileAtomId);
             IF @ModelId IS NOT NULL
             BEGIN
-                SELECT @Coefficients = COUNT_BIG(*) FROM dbo.TensorAtomCoefficients WHERE ModelId = @ModelId;
+                -- Weights: the current segments' positions. Erasing also removes the history, including the
+                -- versions the weights' own removal adds (all their values), a version counted by the values it
+                -- replaced: the rows the row-per-weight history held.
+                SELECT @Coefficients = COALESCE(SUM(CAST(PositionCount AS BIGINT)), 0)
+                FROM dbo.TensorSegments WHERE ModelId = @ModelId;
                 SET @Total = @Total + @Coefficients;
-                -- Erasing also removes the history rows, including those the coefficients' own removal adds.
                 IF @Erase = 1
                     SET @Total = @Total + @Coefficients
-                        + (SELECT COUNT_BIG(*) FROM dbo.TensorAtomCoefficientsHistory WHERE ModelId = @ModelId);
+                        + (SELECT COALESCE(SUM(CAST(Replaced AS BIGINT)), 0)
+                           FROM dbo.TensorSegmentsHistory WHERE ModelId = @ModelId);
             END;
             UPDATE dbo.Atoms
             SET ContentHash = HASHBYTES('SHA2_256', CONCAT('hartonomous:deleted-file:', @FileAtomId))
@@ -213,15 +217,18 @@ END;
 GO
 
 -- One bounded batch of a RUNNING job, in one transaction with the job's counters (the job row's lock serialises
--- batches of one job): at most @MaxRows composition positions (rows, then segments), then coefficient rows, then
--- (erase) weight history rows; then the rest of the file at once (graph nodes and edges, their removals sent to
--- the provenance sync, embeddings, the model's inference records and receipts, layers, model (its weight versions
--- cascade), the file atom). Reference counts go down by exactly the positions and rows removed; leaves nothing
--- references any longer (no row, no weight history) are deleted. Atoms are updated through a join the writers' MERGE ...
--- WITH (HOLDLOCK) serialises with; a deadlock victim is run again by the engine (the batch is one transaction).
--- History: SYSTEM_VERSIONING = OFF is set only for the erase statements and back ON in the same transaction, as
--- Microsoft's "Stop system-versioning on a system-versioned temporal table" recommends for maintenance (the ALTER
--- takes a schema lock on the table for the rest of the batch, which the bounded batch keeps short).
+-- batches of one job): at most @MaxRows composition positions (rows, then segments), then the model's current tensor
+-- segments (whole, while the batch has room and at least one: each moves to history), then (erase) the model's
+-- segment versions and then its dictionary; then the rest of the file at once (graph nodes and edges, their removals
+-- sent to the provenance sync, embeddings, the model's inference records and receipts, layers, model (its weight
+-- versions cascade), the file atom). Reference counts go down by exactly the positions removed; leaves nothing
+-- references any longer and no model's dictionary lists (weight history points into them) are deleted. Atoms are
+-- updated through a join the writers' MERGE ... WITH (HOLDLOCK) serialises with; a deadlock victim is run again by
+-- the engine (the batch is one transaction). Counts are weights: a segment's positions, a version's Replaced.
+-- History of dbo.ModelLayers and dbo.Atoms: SYSTEM_VERSIONING = OFF is set only for the erase statements and back ON
+-- in the same transaction, as Microsoft's "Stop system-versioning on a system-versioned temporal table" recommends
+-- for maintenance (the ALTER takes a schema lock on the table for the rest of the batch, which the bounded batch
+-- keeps short).
 -- Result: the job.
 CREATE OR ALTER PROCEDURE dbo.sp_RunDeletionBatch
     @JobId   BIGINT,
@@ -233,6 +240,7 @@ BEGIN
     SET XACT_ABORT ON;
     DECLARE @message NVARCHAR(2048), @State VARCHAR(16), @Phase VARCHAR(16), @Next VARCHAR(16);
     DECLARE @FileAtomId BIGINT, @ModelId BIGINT, @Erase BIT, @Rows BIGINT = 0, @Purged BIGINT = 0, @Budget BIGINT;
+    DECLARE @tensorLock NVARCHAR(255), @lockResult INT, @Now DATETIME2(7), @Latest DATETIME2(7);
     IF @MaxRows IS NULL OR @MaxRows < 1
         THROW 50400, N'@MaxRows must be at least 1', 1;
 
@@ -241,6 +249,14 @@ BEGIN
     -- Segments this batch removes positions from: the first Take of their PositionCount.
     CREATE TABLE #Cut (FirstSequence BIGINT NOT NULL PRIMARY KEY, PositionCount INT NOT NULL, Take INT NOT NULL);
     CREATE TABLE #Released (Ordinal INT NOT NULL PRIMARY KEY, N BIGINT NOT NULL);
+    -- Tensor segments (At: their ValidFrom) or versions (At: their ValidTo) this batch removes, N weights each.
+    CREATE TABLE #Retired (
+        LayerIdx   INT          NOT NULL,
+        FirstIndex BIGINT       NOT NULL,
+        At         DATETIME2(7) NOT NULL,
+        N          BIGINT       NOT NULL,
+        PRIMARY KEY CLUSTERED (LayerIdx, FirstIndex, At)
+    );
 
     BEGIN TRY
         BEGIN TRANSACTION;
@@ -256,6 +272,18 @@ BEGIN
         IF @State = 'RUNNING'
         BEGIN
             SET @Next = @Phase;
+            IF @Phase IN ('COEFFICIENTS', 'HISTORY')
+            BEGIN
+                -- The model's tensor lock (dbo.sp_UpdateWeights), before the atoms are touched.
+                SET @tensorLock = CONCAT(N'hart.tensors.', @ModelId);
+                EXEC @lockResult = sys.sp_getapplock @Resource = @tensorLock, @LockMode = 'Exclusive',
+                                                     @LockOwner = 'Transaction', @LockTimeout = 60000;
+                IF @lockResult < 0
+                BEGIN
+                    SET @message = CONCAT(N'model ', @ModelId, N': timed out waiting for a weight update to finish');
+                    THROW 50409, @message, 1;
+                END;
+            END;
             IF @Phase = 'COMPOSITIONS'
             BEGIN
                 -- Rows first, then segments in sequence order: whole ones while the batch has room, then the front
@@ -332,30 +360,98 @@ BEGIN
             END
             ELSE IF @Phase = 'COEFFICIENTS'
             BEGIN
-                -- System-versioned: every removed row is kept in the history (the retention setting applies).
-                DELETE TOP (@MaxRows) FROM dbo.TensorAtomCoefficients
-                OUTPUT deleted.TensorAtomId, 1 INTO #Removed (AtomId, N)
-                WHERE ModelId = @ModelId;
-                SET @Rows = @@ROWCOUNT;
+                -- Whole current segments in key order while the batch has room (at least one), moved to history as
+                -- removed (Replaced = all their positions), so AS OF still reads them until the retention ends.
+                -- Their positions release their atoms; the dictionary counts them down (its entries stay, at 0,
+                -- for the history that points at them).
+                INSERT INTO #Retired (LayerIdx, FirstIndex, At, N)
+                SELECT o.LayerIdx, o.FirstIndex, o.ValidFrom, o.PositionCount
+                FROM (
+                    SELECT TOP (@MaxRows) LayerIdx, FirstIndex, PositionCount, ValidFrom,
+                           SUM(CAST(PositionCount AS BIGINT))
+                               OVER (ORDER BY LayerIdx, FirstIndex ROWS UNBOUNDED PRECEDING) AS Through
+                    FROM dbo.TensorSegments WITH (UPDLOCK, HOLDLOCK)
+                    WHERE ModelId = @ModelId
+                    ORDER BY LayerIdx, FirstIndex
+                ) AS o
+                WHERE o.Through - o.PositionCount < @MaxRows;
+
+                IF EXISTS (SELECT 1 FROM #Retired)
+                BEGIN
+                    -- The removed versions all end at one time, after each one began.
+                    SELECT @Latest = MAX(At) FROM #Retired;
+                    SELECT @Now = VersionTime FROM dbo.fn_WeightVersionTime(@ModelId, @Latest);
+                    INSERT INTO dbo.TensorSegmentsHistory (ModelId, LayerIdx, FirstIndex, PositionCount, SizeX, SizeY,
+                                                           OrdinalWidth, Ordinals, ValidFrom, ValidTo, Replaced)
+                    SELECT @ModelId, s.LayerIdx, s.FirstIndex, s.PositionCount, s.SizeX, s.SizeY, s.OrdinalWidth,
+                           s.Ordinals, s.ValidFrom, @Now, s.PositionCount
+                    FROM #Retired AS r
+                    INNER JOIN dbo.TensorSegments AS s
+                        ON s.ModelId = @ModelId AND s.LayerIdx = r.LayerIdx AND s.FirstIndex = r.FirstIndex;
+
+                    INSERT INTO #Released (Ordinal, N)
+                    SELECT p.Ordinal, COUNT_BIG(*)
+                    FROM #Retired AS r
+                    INNER JOIN dbo.TensorSegments AS s
+                        ON s.ModelId = @ModelId AND s.LayerIdx = r.LayerIdx AND s.FirstIndex = r.FirstIndex
+                    CROSS APPLY dbo.fn_SegmentPositions(s.FirstIndex, 1, 0, s.OrdinalWidth, s.Ordinals, 0,
+                                                        s.PositionCount - 1) AS p
+                    GROUP BY p.Ordinal;
+
+                    INSERT INTO #Removed (AtomId, N)
+                    SELECT d.AtomId, r.N
+                    FROM #Released AS r
+                    INNER JOIN dbo.TensorDictionary AS d ON d.ModelId = @ModelId AND d.Ordinal = r.Ordinal;
+
+                    UPDATE d
+                    SET Occurrences = d.Occurrences - r.N
+                    FROM dbo.TensorDictionary AS d
+                    INNER JOIN #Released AS r ON r.Ordinal = d.Ordinal
+                    WHERE d.ModelId = @ModelId;
+
+                    DELETE s
+                    FROM dbo.TensorSegments AS s
+                    INNER JOIN #Retired AS r ON r.LayerIdx = s.LayerIdx AND r.FirstIndex = s.FirstIndex
+                    WHERE s.ModelId = @ModelId;
+                END;
+                SET @Rows = (SELECT COALESCE(SUM(N), 0) FROM #Retired);
                 IF @Rows = 0
                     SET @Next = CASE WHEN @Erase = 1 THEN 'HISTORY' ELSE 'FINISH' END;
             END
             ELSE IF @Phase = 'HISTORY'
             BEGIN
-                ALTER TABLE dbo.TensorAtomCoefficients SET (SYSTEM_VERSIONING = OFF);
-                -- Compiled only now, while the history table is an ordinary table.
-                EXEC sys.sp_executesql
-                    N'DELETE TOP (@MaxRows) FROM dbo.TensorAtomCoefficientsHistory
-                      OUTPUT deleted.TensorAtomId INTO #Candidates (AtomId)
-                      WHERE ModelId = @ModelId;
-                      SET @Rows = @@ROWCOUNT;',
-                    N'@ModelId BIGINT, @MaxRows INT, @Rows BIGINT OUTPUT',
-                    @ModelId = @ModelId, @MaxRows = @MaxRows, @Rows = @Rows OUTPUT;
-                ALTER TABLE dbo.TensorAtomCoefficients SET (
-                    SYSTEM_VERSIONING = ON (
-                        HISTORY_TABLE = dbo.TensorAtomCoefficientsHistory, DATA_CONSISTENCY_CHECK = OFF));
-                IF @Rows = 0
-                    SET @Next = 'FINISH';
+                -- The model's versions first, whole, in key order while the batch has room (at least one), counted
+                -- by the values each replaced; once none is left, the dictionary they pointed into, a batch of
+                -- entries at a time, its atoms purged below once nothing references or lists them any longer.
+                INSERT INTO #Retired (LayerIdx, FirstIndex, At, N)
+                SELECT o.LayerIdx, o.FirstIndex, o.ValidTo, o.Replaced
+                FROM (
+                    SELECT TOP (@MaxRows) LayerIdx, FirstIndex, ValidTo, Replaced,
+                           SUM(CAST(Replaced AS BIGINT))
+                               OVER (ORDER BY LayerIdx, FirstIndex, ValidTo ROWS UNBOUNDED PRECEDING) AS Through
+                    FROM dbo.TensorSegmentsHistory
+                    WHERE ModelId = @ModelId
+                    ORDER BY LayerIdx, FirstIndex, ValidTo
+                ) AS o
+                WHERE o.Through - o.Replaced < @MaxRows;
+
+                IF EXISTS (SELECT 1 FROM #Retired)
+                BEGIN
+                    DELETE h
+                    FROM dbo.TensorSegmentsHistory AS h
+                    INNER JOIN #Retired AS r
+                        ON r.LayerIdx = h.LayerIdx AND r.FirstIndex = h.FirstIndex AND r.At = h.ValidTo
+                    WHERE h.ModelId = @ModelId;
+                    SET @Rows = (SELECT SUM(N) FROM #Retired);
+                END
+                ELSE
+                BEGIN
+                    DELETE TOP (@MaxRows) FROM dbo.TensorDictionary
+                    OUTPUT deleted.AtomId INTO #Candidates (AtomId)
+                    WHERE ModelId = @ModelId;
+                    IF @@ROWCOUNT = 0
+                        SET @Next = 'FINISH';
+                END;
             END
             ELSE IF @Phase = 'FINISH'
             BEGIN
@@ -399,7 +495,8 @@ BEGIN
                 SET @Next = 'DONE';
             END;
 
-            -- Release what the removed rows pointed at, then purge leaves nothing references any longer.
+            -- Release what the removed positions pointed at, then purge leaves nothing references or lists any
+            -- longer.
             UPDATE a
             SET ReferenceCount = a.ReferenceCount - r.N
             FROM dbo.Atoms AS a
@@ -409,7 +506,7 @@ BEGIN
             FROM dbo.Atoms AS a
             WHERE a.ReferenceCount = 0 AND a.Subtype <> 'file'
               AND a.AtomId IN (SELECT AtomId FROM #Removed UNION SELECT AtomId FROM #Candidates)
-              AND NOT EXISTS (SELECT 1 FROM dbo.TensorAtomCoefficientsHistory AS h WHERE h.TensorAtomId = a.AtomId);
+              AND NOT EXISTS (SELECT 1 FROM dbo.TensorDictionary AS d WHERE d.AtomId = a.AtomId);
             SET @Purged = @@ROWCOUNT;
 
             UPDATE dbo.DeletionJobs

@@ -101,15 +101,17 @@ BEGIN
 END;
 GO
 
--- History rows (of the two system-versioned tables) valid until before @Cutoff that no weight snapshot needs: a
--- snapshot is restored AS OF its TakenAt, which reads the rows valid then (ValidFrom <= TakenAt < ValidTo), so those
--- are kept however old they are. ops.sp_PurgeHistory deletes exactly these rows.
+-- History valid until before @Cutoff that no weight snapshot needs: a snapshot is restored AS OF its TakenAt, which
+-- reads the versions valid then (ValidFrom <= TakenAt < ValidTo), so those are kept however old they are.
+-- ops.sp_PurgeHistory deletes exactly these. The weights' history keeps the name of the row table it replaces,
+-- TensorAtomCoefficientsHistory, and is counted as that table's rows were: in weight values, SUM(Replaced) of the
+-- segment versions (dbo.TensorSegmentsHistory).
 CREATE OR ALTER FUNCTION ops.fn_HistoryPastRetention (@Cutoff DATETIME2(7))
 RETURNS TABLE
 AS
 RETURN
     SELECT N'TensorAtomCoefficientsHistory' AS TableName,
-           (SELECT COUNT_BIG(*) FROM dbo.TensorAtomCoefficientsHistory AS h
+           (SELECT COALESCE(SUM(CAST(h.Replaced AS BIGINT)), 0) FROM dbo.TensorSegmentsHistory AS h
             WHERE h.ValidTo < @Cutoff
               AND NOT EXISTS (SELECT 1 FROM dbo.WeightSnapshots AS s
                               WHERE s.ModelId = h.ModelId AND s.TakenAt >= h.ValidFrom AND s.TakenAt < h.ValidTo))
@@ -190,12 +192,17 @@ BEGIN
 END;
 GO
 
--- Deletes the history rows of one history table that ops.fn_HistoryPastRetention counts (past the retention, needed
--- by no snapshot). A history table of a system-versioned table refuses DELETE while versioning is on, so versioning
--- is switched off and on around each batch (as dbo.sp_FailIngestionJob does), in one transaction with XACT_ABORT so a
--- failure never leaves versioning off. Batches of @BatchRows keep the schema lock that switch takes short; other
--- sessions wait on it. As hart_system, which holds CONTROL on the two temporal tables and their history and SELECT
--- on the snapshots (095), and sees every tenant's rows. No revert: the rows are gone.
+-- Deletes the history of one history table that ops.fn_HistoryPastRetention counts (past the retention, needed by
+-- no snapshot).
+-- TensorAtomCoefficientsHistory: segment versions, whole, in transactions of at most @BatchRows weight values (at
+-- least one version); then, per model whose versions went, under its tensor lock (dbo.sp_UpdateWeights), the
+-- dictionary entries no current position uses (Occurrences = 0) that no version left points at (a deleted model's
+-- whole dictionary once its last version is gone). Their atoms stay: the row model's purge left its leaves too.
+-- ModelLayersHistory: the history table of a system-versioned table refuses DELETE while versioning is on, so
+-- versioning is switched off and on around each batch (as dbo.sp_FailIngestionJob does), in one transaction with
+-- XACT_ABORT so a failure never leaves versioning off. Batches of @BatchRows keep the schema lock that switch takes
+-- short; other sessions wait on it. As hart_system, which holds CONTROL on dbo.ModelLayers and its history and
+-- SELECT on the snapshots (095), and sees every tenant's rows. No revert: the rows are gone.
 CREATE OR ALTER PROCEDURE ops.sp_PurgeHistory
     @TableName NVARCHAR(128),
     @BatchRows INT = 50000
@@ -206,9 +213,83 @@ BEGIN
     SET XACT_ABORT ON;
     DECLARE @cutoff DATETIME2(7) = ops.fn_HistoryCutoff();
     DECLARE @deleted INT = @BatchRows;
+    DECLARE @model BIGINT, @tensorLock NVARCHAR(255), @lockResult INT, @message NVARCHAR(2048);
+    IF @BatchRows IS NULL OR @BatchRows < 1
+        THROW 50400, N'@BatchRows must be at least 1', 1;
+    IF @TableName = N'TensorAtomCoefficientsHistory'
+    BEGIN
+        CREATE TABLE #Batch (
+            ModelId    BIGINT       NOT NULL,
+            LayerIdx   INT          NOT NULL,
+            FirstIndex BIGINT       NOT NULL,
+            ValidTo    DATETIME2(7) NOT NULL,
+            PRIMARY KEY CLUSTERED (ModelId, LayerIdx, FirstIndex, ValidTo)
+        );
+        CREATE TABLE #Models (ModelId BIGINT NOT NULL PRIMARY KEY);
+        CREATE TABLE #Used (Ordinal INT NOT NULL PRIMARY KEY);
+        WHILE @deleted > 0
+        BEGIN
+            BEGIN TRANSACTION;
+            INSERT INTO #Batch (ModelId, LayerIdx, FirstIndex, ValidTo)
+            SELECT o.ModelId, o.LayerIdx, o.FirstIndex, o.ValidTo
+            FROM (
+                SELECT TOP (@BatchRows) h.ModelId, h.LayerIdx, h.FirstIndex, h.ValidTo, h.Replaced,
+                       SUM(CAST(h.Replaced AS BIGINT))
+                           OVER (ORDER BY h.ValidTo, h.ModelId, h.LayerIdx, h.FirstIndex ROWS UNBOUNDED PRECEDING)
+                           AS Through
+                FROM dbo.TensorSegmentsHistory AS h
+                WHERE h.ValidTo < @cutoff
+                  AND NOT EXISTS (SELECT 1 FROM dbo.WeightSnapshots AS s
+                                  WHERE s.ModelId = h.ModelId AND s.TakenAt >= h.ValidFrom AND s.TakenAt < h.ValidTo)
+                ORDER BY h.ValidTo, h.ModelId, h.LayerIdx, h.FirstIndex
+            ) AS o
+            WHERE o.Through - o.Replaced < @BatchRows;
+            DELETE h
+            FROM dbo.TensorSegmentsHistory AS h
+            INNER JOIN #Batch AS b
+                ON b.ModelId = h.ModelId AND b.LayerIdx = h.LayerIdx AND b.FirstIndex = h.FirstIndex
+               AND b.ValidTo = h.ValidTo;
+            SET @deleted = @@ROWCOUNT;
+            INSERT INTO #Models (ModelId)
+            SELECT DISTINCT b.ModelId FROM #Batch AS b
+            WHERE NOT EXISTS (SELECT 1 FROM #Models AS m WHERE m.ModelId = b.ModelId);
+            DELETE FROM #Batch;
+            COMMIT TRANSACTION;
+        END;
+
+        SET @model = (SELECT MIN(ModelId) FROM #Models);
+        WHILE @model IS NOT NULL
+        BEGIN
+            BEGIN TRANSACTION;
+            SET @tensorLock = CONCAT(N'hart.tensors.', @model);
+            EXEC @lockResult = sys.sp_getapplock @Resource = @tensorLock, @LockMode = 'Exclusive',
+                                                 @LockOwner = 'Transaction', @LockTimeout = 60000;
+            IF @lockResult < 0
+            BEGIN
+                SET @message = CONCAT(N'model ', @model, N': timed out waiting for a weight update to finish');
+                THROW 50409, @message, 1;
+            END;
+            IF EXISTS (SELECT 1 FROM dbo.TensorDictionary WHERE ModelId = @model AND Occurrences = 0)
+            BEGIN
+                INSERT INTO #Used (Ordinal)
+                SELECT DISTINCT p.Ordinal
+                FROM dbo.TensorSegmentsHistory AS h
+                CROSS APPLY dbo.fn_SegmentPositions(h.FirstIndex, 1, 0, h.OrdinalWidth, h.Ordinals, 0,
+                                                    h.PositionCount - 1) AS p
+                WHERE h.ModelId = @model;
+                DELETE d
+                FROM dbo.TensorDictionary AS d
+                WHERE d.ModelId = @model AND d.Occurrences = 0
+                  AND NOT EXISTS (SELECT 1 FROM #Used AS u WHERE u.Ordinal = d.Ordinal);
+                DELETE FROM #Used;
+            END;
+            COMMIT TRANSACTION;
+            SET @model = (SELECT MIN(ModelId) FROM #Models WHERE ModelId > @model);
+        END;
+        RETURN;
+    END;
     -- Compiled only when run, while the history table is an ordinary table.
     DECLARE @delete NVARCHAR(MAX) = CASE @TableName
-        WHEN N'TensorAtomCoefficientsHistory' THEN N'DELETE TOP (@batch) h FROM dbo.TensorAtomCoefficientsHistory AS h'
         WHEN N'ModelLayersHistory' THEN N'DELETE TOP (@batch) h FROM dbo.ModelLayersHistory AS h'
     END + N'
         WHERE h.ValidTo < @cutoff
@@ -217,23 +298,14 @@ BEGIN
         SET @deleted = @@ROWCOUNT;';
     IF @delete IS NULL
         THROW 50400, N'only TensorAtomCoefficientsHistory and ModelLayersHistory are purged', 1;
-    IF @BatchRows IS NULL OR @BatchRows < 1
-        THROW 50400, N'@BatchRows must be at least 1', 1;
     WHILE @deleted = @BatchRows
     BEGIN
         BEGIN TRANSACTION;
-        IF @TableName = N'TensorAtomCoefficientsHistory'
-            ALTER TABLE dbo.TensorAtomCoefficients SET (SYSTEM_VERSIONING = OFF);
-        ELSE
-            ALTER TABLE dbo.ModelLayers SET (SYSTEM_VERSIONING = OFF);
+        ALTER TABLE dbo.ModelLayers SET (SYSTEM_VERSIONING = OFF);
         EXEC sys.sp_executesql @delete, N'@batch INT, @cutoff DATETIME2(7), @deleted INT OUTPUT',
             @batch = @BatchRows, @cutoff = @cutoff, @deleted = @deleted OUTPUT;
-        IF @TableName = N'TensorAtomCoefficientsHistory'
-            ALTER TABLE dbo.TensorAtomCoefficients SET (SYSTEM_VERSIONING = ON (
-                HISTORY_TABLE = dbo.TensorAtomCoefficientsHistory, DATA_CONSISTENCY_CHECK = OFF));
-        ELSE
-            ALTER TABLE dbo.ModelLayers SET (SYSTEM_VERSIONING = ON (
-                HISTORY_TABLE = dbo.ModelLayersHistory, DATA_CONSISTENCY_CHECK = OFF));
+        ALTER TABLE dbo.ModelLayers SET (SYSTEM_VERSIONING = ON (
+            HISTORY_TABLE = dbo.ModelLayersHistory, DATA_CONSISTENCY_CHECK = OFF));
         COMMIT TRANSACTION;
     END;
 END;

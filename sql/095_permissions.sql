@@ -10,6 +10,7 @@
 GRANT EXECUTE ON OBJECT::dbo.sp_StartIngestionJob TO hart_ingest;
 GRANT EXECUTE ON OBJECT::dbo.sp_GetIngestionJob TO hart_ingest;
 GRANT EXECUTE ON OBJECT::dbo.sp_RegisterModel TO hart_ingest;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetTensorGrids TO hart_ingest;
 GRANT EXECUTE ON OBJECT::dbo.sp_WriteChunk TO hart_ingest;
 GRANT EXECUTE ON OBJECT::dbo.sp_WriteChunkFromTables TO hart_ingest;
 GRANT EXECUTE ON OBJECT::dbo.sp_CompleteIngestionJob TO hart_ingest;
@@ -34,11 +35,11 @@ GRANT EXECUTE ON OBJECT::ops.sp_QueueDepth TO hart_ingest;
 GRANT SELECT, INSERT ON OBJECT::dbo.StagingAtoms TO hart_ingest;
 GRANT SELECT, INSERT ON OBJECT::dbo.StagingSegments TO hart_ingest;
 GRANT SELECT, INSERT ON OBJECT::dbo.StagingCompositions TO hart_ingest;
-GRANT SELECT, INSERT ON OBJECT::dbo.StagingCoefficients TO hart_ingest;
+GRANT SELECT, INSERT ON OBJECT::dbo.StagingTensorSegments TO hart_ingest;
 GRANT EXECUTE ON TYPE::dbo.AtomChunkType TO hart_ingest;
 GRANT EXECUTE ON TYPE::dbo.SegmentChunkType TO hart_ingest;
 GRANT EXECUTE ON TYPE::dbo.CompositionChunkType TO hart_ingest;
-GRANT EXECUTE ON TYPE::dbo.CoefficientChunkType TO hart_ingest;
+GRANT EXECUTE ON TYPE::dbo.TensorSegmentChunkType TO hart_ingest;
 GRANT EXECUTE ON TYPE::dbo.ModelLayerType TO hart_ingest;
 GO
 
@@ -53,6 +54,7 @@ GRANT EXECUTE ON OBJECT::dbo.sp_GetModel TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_GetModelLayers TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_GetModelStructure TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_GetTensorAsOf TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetTensorWindow TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_ListWeightSnapshots TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_GetEmbeddings TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_ComputeSpatialProjection TO hart_api;
@@ -129,12 +131,11 @@ GRANT SELECT, UPDATE ON OBJECT::ops.Settings TO hart_admin;
 GO
 
 -- hart_system: dbo.sp_FailIngestionJob switches system versioning off and on around removing a failed model's
--- rows and their history, which needs control of the two temporal tables and their history tables.
-GRANT CONTROL ON OBJECT::dbo.TensorAtomCoefficients TO hart_system;
-GRANT CONTROL ON OBJECT::dbo.TensorAtomCoefficientsHistory TO hart_system;
+-- layers and their history, which needs control of the temporal table and its history table (tensor segment
+-- versions are ordinary rows the procedures write, reached through ownership chaining).
 GRANT CONTROL ON OBJECT::dbo.ModelLayers TO hart_system;
 GRANT CONTROL ON OBJECT::dbo.ModelLayersHistory TO hart_system;
--- dbo.sp_RunDeletionBatch (078) does the same for an erased file's weights and layers, and for the file atom's own
+-- dbo.sp_RunDeletionBatch (078) does the same for an erased file's layers, and for the file atom's own
 -- rows in dbo.AtomsHistory (its metadata).
 GRANT CONTROL ON OBJECT::dbo.Atoms TO hart_system;
 GRANT CONTROL ON OBJECT::dbo.AtomsHistory TO hart_system;

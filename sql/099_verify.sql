@@ -13,7 +13,10 @@ VALUES
     (N'dbo.fn_OrdinalHex', N'IF'), (N'dbo.fn_CompositionsInRegion', N'IF'), (N'dbo.StagingSegments', N'U'),
     (N'dbo.sp_GetCompositionWindow', N'P'), (N'dbo.sp_MigrateCompositionRows', N'P'),
     (N'dbo.Models', N'U'), (N'dbo.ModelLayers', N'U'), (N'dbo.ModelLayersHistory', N'U'),
-    (N'dbo.TensorAtomCoefficients', N'U'), (N'dbo.TensorAtomCoefficientsHistory', N'U'),
+    (N'dbo.TensorSegments', N'U'), (N'dbo.TensorSegmentsHistory', N'U'), (N'dbo.TensorDictionary', N'U'),
+    (N'dbo.TensorAtomCoefficients', N'V'), (N'dbo.TensorAtomCoefficientsHistory', N'V'),
+    (N'dbo.fn_TensorGrid', N'IF'), (N'dbo.fn_TensorPositions', N'IF'), (N'dbo.fn_WeightVersionTime', N'IF'),
+    (N'dbo.StagingTensorSegments', N'U'), (N'dbo.sp_GetTensorGrids', N'P'), (N'dbo.sp_GetTensorWindow', N'P'),
     (N'dbo.WeightSnapshots', N'U'), (N'dbo.AtomEmbeddings', N'U'), (N'dbo.SpatialLandmarks', N'U'),
     (N'graph.AtomGraphNodes', N'U'), (N'graph.AtomGraphEdges', N'U'), (N'dbo.IngestionJobs', N'U'),
     (N'ops.QueueMessages', N'U'), (N'ops.DeadLetters', N'U'), (N'ops.QueueSettings', N'U'),
@@ -22,7 +25,7 @@ VALUES
     (N'billing.OperationRates', N'U'), (N'billing.BillingMultipliers', N'U'), (N'billing.TenantRatePlans', N'U'),
     (N'ops.Settings', N'U'), (N'ops.ImprovementHistory', N'U'),
     (N'ops.OodaActions', N'U'), (N'dbo.StagingAtoms', N'U'), (N'dbo.StagingCompositions', N'U'),
-    (N'dbo.StagingCoefficients', N'U'), (N'dbo.DeletionJobs', N'U'),
+    (N'dbo.DeletionJobs', N'U'),
     (N'dbo.sp_RequestDeletion', N'P'), (N'dbo.sp_RunDeletionBatch', N'P'), (N'dbo.sp_GetDeletionJob', N'P'),
     (N'dbo.sp_UnfinishedDeletions', N'P'), (N'dbo.sp_RemoveFileGraph', N'P'), (N'dbo.sp_RemoveGraphNodes', N'P'),
     (N'dbo.sp_RemoveModelInferences', N'P'),
@@ -94,7 +97,7 @@ WHERE SCHEMA_ID(s.SchemaName) IS NULL;
 
 INSERT INTO @missing (What)
 SELECT CONCAT(N'table type ', t.TypeName)
-FROM (VALUES (N'dbo.AtomChunkType'), (N'dbo.SegmentChunkType'), (N'dbo.CompositionChunkType'), (N'dbo.CoefficientChunkType'),
+FROM (VALUES (N'dbo.AtomChunkType'), (N'dbo.SegmentChunkType'), (N'dbo.CompositionChunkType'), (N'dbo.TensorSegmentChunkType'),
              (N'dbo.ModelLayerType'), (N'dbo.WeightUpdateType')) AS t (TypeName)
 WHERE TYPE_ID(t.TypeName) IS NULL;
 
@@ -137,15 +140,15 @@ FROM (VALUES (N'dbo.CompositionSegments', N'SIX_CompositionSegments_Envelope'),
              (N'dbo.CompositionSegments', N'IX_CompositionSegments_Span'),
              (N'dbo.CompositionDictionary', N'IX_CompositionDictionary_Atom'),
              (N'dbo.AtomCompositionRows', N'SIX_AtomCompositionRows_SpatialKey'),
-             (N'dbo.TensorAtomCoefficients', N'SIX_TensorAtomCoefficients_SpatialKey'),
+             (N'dbo.TensorDictionary', N'IX_TensorDictionary_Atom'),
+             (N'dbo.TensorSegmentsHistory', N'IX_TensorSegmentsHistory_ValidTo'),
              (N'dbo.AtomEmbeddings', N'SIX_AtomEmbeddings_SpatialKey'),
-             (N'dbo.TensorAtomCoefficients', N'NCCI_TensorAtomCoefficients'),
              (N'billing.UsageLedgerAnalytics', N'CCI_UsageLedgerAnalytics')) AS i (TableName, IndexName)
 WHERE NOT EXISTS (SELECT 1 FROM sys.indexes AS t WHERE t.object_id = OBJECT_ID(i.TableName) AND t.name = i.IndexName);
 
 INSERT INTO @missing (What)
 SELECT CONCAT(N'system versioning on ', v.TableName)
-FROM (VALUES (N'dbo.Atoms'), (N'dbo.ModelLayers'), (N'dbo.TensorAtomCoefficients')) AS v (TableName)
+FROM (VALUES (N'dbo.Atoms'), (N'dbo.ModelLayers')) AS v (TableName)
 WHERE NOT EXISTS (
     SELECT 1 FROM sys.tables AS t WHERE t.object_id = OBJECT_ID(v.TableName) AND t.temporal_type = 2);
 

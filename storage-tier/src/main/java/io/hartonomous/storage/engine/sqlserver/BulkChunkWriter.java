@@ -15,7 +15,9 @@ import java.util.UUID;
 /**
  * Writes one chunk in bulk, merged set-based by a procedure. The chunk's composition rows go as segments when they
  * follow a layout ({@link StagedCompositions}: a row per run of up to 4,096 positions instead of a row per position),
- * as rows otherwise. Large chunks stream their distinct atoms, segments or composition rows and coefficient rows
+ * as rows otherwise; its coefficient rows always go as tensor segments ({@link StagedTensors}), cut by the grids of
+ * their tensors, which are read first on the same connection ({@link TensorGrids}). Large chunks stream their
+ * distinct atoms, segments or composition rows and tensor segments
  * into the staging tables with {@code SQLServerBulkCopy} (row locks, no TABLOCK: the
  * tables are clustered on BatchId, so jobs load and merge side by side; see sql/030), tagged with a BatchId of this
  * attempt, then {@code dbo.sp_WriteChunk}
@@ -46,8 +48,17 @@ final class BulkChunkWriter {
                 : writeViaBulkCopy(connection, jobId, chunk);
     }
 
+    /** The chunk's tensor segments; a chunk with coefficient rows first reads its tensors' grids. */
+    private static StagedTensors tensors(Connection connection, long jobId, Chunk chunk) throws SQLException {
+        if (chunk.coefficients().size() == 0) {
+            return StagedTensors.NONE;
+        }
+        return StagedTensors.of(chunk.coefficients(), TensorGrids.read(connection, jobId, chunk.coefficients()));
+    }
+
     private ChunkReceipt writeViaTables(Connection connection, long jobId, Chunk chunk) throws SQLException {
         StagedCompositions compositions = StagedCompositions.of(chunk.compositions(), settings.segments());
+        StagedTensors tensors = tensors(connection, jobId, chunk);
         try (ProcedureCall call = ProcedureCall.prepare(connection, Procedures.WRITE_CHUNK_FROM_TABLES)) {
             call.setLong("JobId", jobId)
                     .setInt("ChunkIndex", chunk.chunkIndex())
@@ -55,7 +66,7 @@ final class BulkChunkWriter {
                     .setTable("Atoms", ChunkRows.atoms(chunk.atoms(), null))
                     .setTable("Segments", ChunkRows.segments(compositions, null))
                     .setTable("Compositions", ChunkRows.compositions(compositions.rows(), null))
-                    .setTable("Coefficients", ChunkRows.coefficients(chunk.coefficients(), null));
+                    .setTable("TensorSegments", ChunkRows.tensorSegments(tensors, null));
             return receipt(call);
         }
     }
@@ -63,13 +74,14 @@ final class BulkChunkWriter {
     private ChunkReceipt writeViaBulkCopy(Connection connection, long jobId, Chunk chunk) throws SQLException {
         ChunkRows.StagingKey key = new ChunkRows.StagingKey(UUID.randomUUID(), jobId);
         StagedCompositions compositions = StagedCompositions.of(chunk.compositions(), settings.segments());
+        StagedTensors tensors = tensors(connection, jobId, chunk);
         // The driver's bulk copy needs its own connection class, not the pool's proxy.
         try (SQLServerBulkCopy bulk = new SQLServerBulkCopy(connection.unwrap(SQLServerConnection.class))) {
             bulk.setBulkCopyOptions(bulkOptions());
             load(bulk, StagingTable.ATOMS, ChunkRows.atoms(chunk.atoms(), key));
             load(bulk, StagingTable.SEGMENTS, ChunkRows.segments(compositions, key));
             load(bulk, StagingTable.COMPOSITIONS, ChunkRows.compositions(compositions.rows(), key));
-            load(bulk, StagingTable.COEFFICIENTS, ChunkRows.coefficients(chunk.coefficients(), key));
+            load(bulk, StagingTable.TENSOR_SEGMENTS, ChunkRows.tensorSegments(tensors, key));
         }
         try (ProcedureCall call = ProcedureCall.prepare(connection, Procedures.WRITE_CHUNK)) {
             call.setLong("JobId", jobId)

@@ -1,12 +1,12 @@
 package io.hartonomous.storage.engine.sqlserver;
 
-import io.hartonomous.storage.contract.ingest.CoefficientBatch;
 import io.hartonomous.storage.contract.ingest.CompositionBatch;
 import io.hartonomous.storage.contract.models.ModelLayer;
 import io.hartonomous.storage.contract.atoms.NewAtom;
 import io.hartonomous.storage.contract.models.WeightUpdate;
 import io.hartonomous.storage.engine.jdbc.ContractRows;
 import io.hartonomous.storage.engine.segments.SegmentPlan;
+import io.hartonomous.storage.engine.segments.TensorSegmentPlan;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -56,14 +56,18 @@ final class ChunkRows {
         return rows(TableType.COMPOSITION_CHUNK, StagingTable.COMPOSITIONS, key, cells, batch.size());
     }
 
-    static ColumnarRows coefficients(CoefficientBatch batch, StagingKey key) {
+    /** The tensor segments of {@code staged}, one row per segment. */
+    static ColumnarRows tensorSegments(StagedTensors staged, StagingKey key) {
+        TensorSegmentPlan plan = staged.plan();
         List<ColumnarRows.Cell> cells = List.of(
-                row -> batch.layerIdx()[row],
-                row -> batch.positionZ()[row],
-                row -> batch.positionY()[row],
-                row -> batch.positionX()[row],
-                row -> batch.atomOrdinal()[row]);
-        return rows(TableType.COEFFICIENT_CHUNK, StagingTable.COEFFICIENTS, key, cells, batch.size());
+                row -> plan.layer(row),
+                row -> plan.firstIndex(row),
+                row -> plan.positions(row),
+                row -> plan.grid(row).sizeX(),
+                row -> plan.grid(row).sizeY(),
+                row -> staged.widths()[row],
+                row -> staged.packed()[row]);
+        return rows(TableType.TENSOR_SEGMENT_CHUNK, StagingTable.TENSOR_SEGMENTS, key, cells, staged.segmentCount());
     }
 
     /** A model's tensor table for dbo.sp_RegisterModel; the shape is stored as text "[a,b,c]", outermost first. */

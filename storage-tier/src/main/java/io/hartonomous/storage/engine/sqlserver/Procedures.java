@@ -16,11 +16,12 @@ final class Procedures {
     static final Procedure WRITE_CHUNK = Procedure.of("dbo.sp_WriteChunk", "JobId", "ChunkIndex", "BatchId",
             "BytesDone");
     static final Procedure WRITE_CHUNK_FROM_TABLES = Procedure.of("dbo.sp_WriteChunkFromTables",
-                    "JobId", "ChunkIndex", "BytesDone", "Atoms", "Segments", "Compositions", "Coefficients")
+                    "JobId", "ChunkIndex", "BytesDone", "Atoms", "Segments", "Compositions", "TensorSegments")
             .withTable("Atoms", TableType.ATOM_CHUNK)
             .withTable("Segments", TableType.SEGMENT_CHUNK)
             .withTable("Compositions", TableType.COMPOSITION_CHUNK)
-            .withTable("Coefficients", TableType.COEFFICIENT_CHUNK);
+            .withTable("TensorSegments", TableType.TENSOR_SEGMENT_CHUNK);
+    static final Procedure GET_TENSOR_GRIDS = Procedure.of("dbo.sp_GetTensorGrids", "JobId", "FromLayer", "ToLayer");
     static final Procedure COMPLETE_INGESTION_JOB = Procedure.of("dbo.sp_CompleteIngestionJob", "JobId", "Metadata");
     static final Procedure FAIL_INGESTION_JOB = Procedure.of("dbo.sp_FailIngestionJob", "JobId", "Error");
 
@@ -37,6 +38,8 @@ final class Procedures {
     static final Procedure GET_MODEL_LAYERS = Procedure.of("dbo.sp_GetModelLayers", "ModelId");
     static final Procedure GET_MODEL_STRUCTURE = Procedure.of("dbo.sp_GetModelStructure", "ModelId");
     static final Procedure GET_TENSOR_AS_OF = Procedure.of("dbo.sp_GetTensorAsOf", "ModelId", "LayerIdx", "AsOf");
+    static final Procedure GET_TENSOR_WINDOW = Procedure.of("dbo.sp_GetTensorWindow",
+            "ModelId", "LayerIdx", "FromIndex", "Limit", "AsOf");
     static final Procedure UPDATE_WEIGHTS = Procedure.of("dbo.sp_UpdateWeights", "ModelId", "LayerIdx", "Updates")
             .withTable("Updates", TableType.WEIGHT_UPDATE);
     static final Procedure ROLLBACK_WEIGHTS = Procedure.of("dbo.sp_RollbackWeightsToTimestamp",
@@ -137,9 +140,10 @@ final class Procedures {
 
     static final List<Procedure> ALL = List.of(
             START_INGESTION_JOB, GET_INGESTION_JOB, REGISTER_MODEL, WRITE_CHUNK, WRITE_CHUNK_FROM_TABLES,
-            COMPLETE_INGESTION_JOB, FAIL_INGESTION_JOB,
+            GET_TENSOR_GRIDS, COMPLETE_INGESTION_JOB, FAIL_INGESTION_JOB,
             GET_ATOM, GET_ATOM_BY_HASH, GET_COMPOSITION_WINDOW, GET_COMPOSITION_COUNT,
-            LIST_MODELS, GET_MODEL, GET_MODEL_LAYERS, GET_MODEL_STRUCTURE, GET_TENSOR_AS_OF, UPDATE_WEIGHTS,
+            LIST_MODELS, GET_MODEL, GET_MODEL_LAYERS, GET_MODEL_STRUCTURE, GET_TENSOR_AS_OF, GET_TENSOR_WINDOW,
+            UPDATE_WEIGHTS,
             ROLLBACK_WEIGHTS,
             CREATE_WEIGHT_SNAPSHOT, LIST_WEIGHT_SNAPSHOTS,
             ENSURE_SPATIAL_LANDMARKS, GET_SPATIAL_LANDMARK_SAMPLE, REPLACE_SPATIAL_LANDMARKS, PUT_EMBEDDING,

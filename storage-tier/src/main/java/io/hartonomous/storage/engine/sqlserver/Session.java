@@ -1,5 +1,6 @@
 package io.hartonomous.storage.engine.sqlserver;
 
+import com.microsoft.sqlserver.jdbc.SQLServerConnection;
 import io.hartonomous.storage.contract.StorageException;
 import io.hartonomous.storage.engine.jdbc.Binder;
 import io.hartonomous.storage.engine.jdbc.Cursor;
@@ -67,6 +68,38 @@ final class Session {
      */
     <T> T inTransaction(String what, UnitOfWork.Work<T> work) {
         return units.inTransactionOnce(what, work);
+    }
+
+    /**
+     * Work on one connection in one SNAPSHOT transaction: every statement of it, across several procedure calls,
+     * reads the database as it was when the transaction began (sql/000 allows snapshot isolation), so reads spread
+     * over bounded calls are one consistent read. For reads only; run again if it lost a race. The connection goes
+     * back to the pool in auto-commit at its previous isolation level.
+     */
+    <T> T snapshotRead(String what, UnitOfWork.Work<T> work) {
+        return units.run(what, c -> {
+            int isolation = c.getTransactionIsolation();
+            c.setTransactionIsolation(SQLServerConnection.TRANSACTION_SNAPSHOT);
+            try {
+                c.setAutoCommit(false);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    try {
+                        c.rollback();
+                    } catch (SQLException rollbackFailure) {
+                        e.addSuppressed(rollbackFailure);
+                    }
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } finally {
+                c.setTransactionIsolation(isolation);
+            }
+        });
     }
 
     /** Calls a procedure and maps every row of its first result set. */

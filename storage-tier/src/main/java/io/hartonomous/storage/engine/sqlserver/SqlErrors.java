@@ -28,10 +28,12 @@ final class SqlErrors {
     /** Cannot insert duplicate key row (unique index) / violation of PRIMARY KEY or UNIQUE constraint. */
     static final Set<Integer> UNIQUE_VIOLATIONS = Set.of(2601, 2627);
     /**
-     * Chosen as deadlock victim (1205), lock request time out (1222), snapshot update conflict (3960): the
-     * transaction was rolled back whole and may simply run again.
+     * Chosen as deadlock victim (1205), lock request time out (1222), snapshot update conflict (3960), a snapshot
+     * read of a table whose metadata a concurrent DDL changed (3961: a deletion or a failed job switches the system
+     * versioning of dbo.Atoms or dbo.ModelLayers while a tensor is read in windows): the transaction was rolled back
+     * whole and may simply run again.
      */
-    static final Set<Integer> RETRYABLE = Set.of(1205, 1222, 3960);
+    static final Set<Integer> RETRYABLE = Set.of(1205, 1222, 3960, 3961);
 
     /** Lost races and contract exceptions, as the shared unit of work asks for them. */
     static final SqlFailures FAILURES = new SqlFailures(SqlErrors::isRetryable, SqlErrors::map);

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** Models and weight history through sql/072: system-versioned tables give AS OF, rollback and snapshots. */
+/** Models and weight history through sql/072: versioned tensor segments give AS OF, rollback and snapshots. */
 record SqlServerModelStore(Session session) implements ModelStore {
     @Override
     public List<Model> list() {
@@ -86,5 +86,30 @@ record SqlServerModelStore(Session session) implements ModelStore {
     public List<Snapshot> snapshots(long modelId) {
         return session.list(Procedures.LIST_WEIGHT_SNAPSHOTS, call -> call.setLong("ModelId", modelId),
                 SqlRows.RECORDS::snapshot);
+    }
+
+    /**
+     * Decoded here from the tensor's segment versions, read in windows of {@link TensorWindow#ELEMENTS} elements
+     * (each one call of dbo.sp_GetTensorWindow, gaps skipped in one step), all in one snapshot transaction so that a
+     * weight update committing meanwhile is seen by all of them or by none.
+     */
+    @Override
+    public byte[] tensorBytes(long modelId, int layerIdx, Instant asOf) {
+        Procedure p = Procedures.GET_TENSOR_WINDOW;
+        return session.snapshotRead(p.name(), c -> {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            Long from = 0L;
+            while (from != null) {
+                long start = from;
+                try (ProcedureCall call = ProcedureCall.prepare(c, p)) {
+                    call.setLong("ModelId", modelId).setInt("LayerIdx", layerIdx).setLong("FromIndex", start)
+                            .setInt("Limit", TensorWindow.ELEMENTS).setInstant("AsOf", asOf);
+                    TensorWindow window = TensorWindow.read(call, start, start + TensorWindow.ELEMENTS);
+                    out.writeBytes(window.bytes());
+                    from = window.next();
+                }
+            }
+            return out.toByteArray();
+        });
     }
 }

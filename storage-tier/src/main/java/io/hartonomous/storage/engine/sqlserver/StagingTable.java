@@ -13,7 +13,7 @@ enum StagingTable {
     ATOMS("dbo.StagingAtoms", TableType.ATOM_CHUNK),
     SEGMENTS("dbo.StagingSegments", TableType.SEGMENT_CHUNK),
     COMPOSITIONS("dbo.StagingCompositions", TableType.COMPOSITION_CHUNK),
-    COEFFICIENTS("dbo.StagingCoefficients", TableType.COEFFICIENT_CHUNK);
+    TENSOR_SEGMENTS("dbo.StagingTensorSegments", TableType.TENSOR_SEGMENT_CHUNK);
 
     /** UNIQUEIDENTIFIER goes over bulk copy as its 36-character text form (the driver converts it). */
     static final List<Column> KEY = List.of(

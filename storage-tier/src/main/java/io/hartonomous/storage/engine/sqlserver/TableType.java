@@ -26,12 +26,14 @@ enum TableType {
             Column.of("PositionX", Types.BIGINT),
             Column.of("PositionY", Types.BIGINT),
             Column.of("AtomOrdinal", Types.INTEGER))),
-    COEFFICIENT_CHUNK("dbo.CoefficientChunkType", List.of(
+    TENSOR_SEGMENT_CHUNK("dbo.TensorSegmentChunkType", List.of(
             Column.of("LayerIdx", Types.INTEGER),
-            Column.of("PositionZ", Types.BIGINT),
-            Column.of("PositionY", Types.BIGINT),
-            Column.of("PositionX", Types.BIGINT),
-            Column.of("AtomOrdinal", Types.INTEGER))),
+            Column.of("FirstIndex", Types.BIGINT),
+            Column.of("PositionCount", Types.INTEGER),
+            Column.of("SizeX", Types.BIGINT),
+            Column.of("SizeY", Types.BIGINT),
+            Column.of("OrdinalWidth", Types.TINYINT),
+            Column.max("Ordinals", Types.VARBINARY))),
     MODEL_LAYER("dbo.ModelLayerType", List.of(
             Column.of("LayerIdx", Types.INTEGER),
             Column.sized("Name", Types.NVARCHAR, 512),

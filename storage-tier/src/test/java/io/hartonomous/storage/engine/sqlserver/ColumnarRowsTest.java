@@ -132,23 +132,38 @@ class ColumnarRowsTest {
         assertThat(ChunkRows.compositions(StagedCompositions.of(noLayout, true).rows(), KEY).rowCount()).isEqualTo(n);
     }
 
+    /**
+     * Coefficient rows are staged as tensor segments: a 3 x 5 tensor (layer 4) sent as its second row, then its
+     * first, is one segment from element 0 with the chunk ordinals in element order; a row of another tensor makes a
+     * second segment.
+     */
     @Test
-    void coefficientRowsFollowTheStagingOrderLayerZYX() {
-        CoefficientBatch batch = new CoefficientBatch(2, new int[] {4, 4}, new long[] {1, 2}, new long[] {3, 4},
-                new long[] {5, 6}, new int[] {0, 1});
-        ColumnarRows staged = ChunkRows.coefficients(batch, KEY);
-        assertThat(names(staged)).containsExactly("BatchId", "JobId", "LayerIdx", "PositionZ", "PositionY",
-                "PositionX", "AtomOrdinal");
-        assertThat(drain(staged).get(1)).containsExactly(BATCH.toString(), 31L, 4, 6L, 4L, 2L, 1);
+    void coefficientRowsAreStagedAsTensorSegmentsInElementOrder() {
+        CoefficientBatch batch = new CoefficientBatch(11, new int[] {4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 7},
+                new long[] {0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0}, new long[] {1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0},
+                new long[11], new int[] {5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 300});
+        TensorGrids grids = new TensorGrids(12, java.util.Map.of(
+                4, new io.hartonomous.storage.engine.segments.TensorGrid(5, 3, 15),
+                7, new io.hartonomous.storage.engine.segments.TensorGrid(1, 1, 1)));
+        ColumnarRows staged = ChunkRows.tensorSegments(StagedTensors.of(batch, grids), KEY);
+        assertThat(names(staged)).containsExactly("BatchId", "JobId", "LayerIdx", "FirstIndex", "PositionCount",
+                "SizeX", "SizeY", "OrdinalWidth", "Ordinals");
+        List<Object[]> rows = drain(staged);
+        assertThat(rows).hasSize(2);
+        assertThat(java.util.Arrays.copyOf(rows.get(0), 8)).containsExactly(BATCH.toString(), 31L, 4, 0L, 10, 5L, 3L, 1);
+        assertThat((byte[]) rows.get(0)[8]).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(java.util.Arrays.copyOfRange(rows.get(1), 2, 8)).containsExactly(7, 0L, 1, 1L, 1L, 2);
+        assertThat((byte[]) rows.get(1)[8]).containsExactly(1, 44);
         assertThat(staged.getColumnType(3)).isEqualTo(Types.INTEGER);
         assertThat(staged.getColumnType(4)).isEqualTo(Types.BIGINT);
+        assertThat(staged.getColumnType(9)).isEqualTo(Types.VARBINARY);
     }
 
     @Test
     void emptyBatchesHaveMetadataButNoRows() {
         ColumnarRows atoms = ChunkRows.atoms(List.of(), KEY);
         ColumnarRows comps = ChunkRows.compositions(CompositionBatch.EMPTY, null);
-        ColumnarRows coeffs = ChunkRows.coefficients(CoefficientBatch.EMPTY, KEY);
+        ColumnarRows coeffs = ChunkRows.tensorSegments(StagedTensors.of(CoefficientBatch.EMPTY, null), KEY);
         for (ColumnarRows rows : List.of(atoms, comps, coeffs)) {
             assertThat(rows.rowCount()).isZero();
             assertThat(rows.getColumnCount()).isPositive();

@@ -33,7 +33,9 @@ class ProceduresTest {
         EXPECTED.put(Procedures.WRITE_CHUNK, "EXEC dbo.sp_WriteChunk @JobId = ?, @ChunkIndex = ?, @BatchId = ?, "
                 + "@BytesDone = ?");
         EXPECTED.put(Procedures.WRITE_CHUNK_FROM_TABLES, "EXEC dbo.sp_WriteChunkFromTables @JobId = ?, "
-                + "@ChunkIndex = ?, @BytesDone = ?, @Atoms = ?, @Segments = ?, @Compositions = ?, @Coefficients = ?");
+                + "@ChunkIndex = ?, @BytesDone = ?, @Atoms = ?, @Segments = ?, @Compositions = ?, @TensorSegments = ?");
+        EXPECTED.put(Procedures.GET_TENSOR_GRIDS, "EXEC dbo.sp_GetTensorGrids @JobId = ?, @FromLayer = ?, "
+                + "@ToLayer = ?");
         EXPECTED.put(Procedures.COMPLETE_INGESTION_JOB, "EXEC dbo.sp_CompleteIngestionJob @JobId = ?, @Metadata = ?");
         EXPECTED.put(Procedures.FAIL_INGESTION_JOB, "EXEC dbo.sp_FailIngestionJob @JobId = ?, @Error = ?");
         EXPECTED.put(Procedures.GET_ATOM, "EXEC dbo.sp_GetAtom @AtomId = ?");
@@ -46,6 +48,8 @@ class ProceduresTest {
         EXPECTED.put(Procedures.GET_MODEL_LAYERS, "EXEC dbo.sp_GetModelLayers @ModelId = ?");
         EXPECTED.put(Procedures.GET_MODEL_STRUCTURE, "EXEC dbo.sp_GetModelStructure @ModelId = ?");
         EXPECTED.put(Procedures.GET_TENSOR_AS_OF, "EXEC dbo.sp_GetTensorAsOf @ModelId = ?, @LayerIdx = ?, @AsOf = ?");
+        EXPECTED.put(Procedures.GET_TENSOR_WINDOW, "EXEC dbo.sp_GetTensorWindow @ModelId = ?, @LayerIdx = ?, "
+                + "@FromIndex = ?, @Limit = ?, @AsOf = ?");
         EXPECTED.put(Procedures.UPDATE_WEIGHTS, "EXEC dbo.sp_UpdateWeights @ModelId = ?, @LayerIdx = ?, "
                 + "@Updates = ?");
         EXPECTED.put(Procedures.ROLLBACK_WEIGHTS, "EXEC dbo.sp_RollbackWeightsToTimestamp @ModelId = ?, @To = ?, "
@@ -163,7 +167,7 @@ class ProceduresTest {
     void tableValuedParametersNameTheirTableTypes() {
         assertThat(Procedures.WRITE_CHUNK_FROM_TABLES.tables()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "Atoms", TableType.ATOM_CHUNK, "Segments", TableType.SEGMENT_CHUNK,
-                "Compositions", TableType.COMPOSITION_CHUNK, "Coefficients", TableType.COEFFICIENT_CHUNK));
+                "Compositions", TableType.COMPOSITION_CHUNK, "TensorSegments", TableType.TENSOR_SEGMENT_CHUNK));
         assertThat(Procedures.REGISTER_MODEL.tables()).containsExactly(Map.entry("Layers", TableType.MODEL_LAYER));
         assertThat(Procedures.UPDATE_WEIGHTS.tables()).containsExactly(Map.entry("Updates", TableType.WEIGHT_UPDATE));
         assertThat(TableType.ATOM_CHUNK.typeName()).isEqualTo("dbo.AtomChunkType");

@@ -47,7 +47,10 @@ final class RecordingJdbc {
     }
 
     final List<Statement> statements = new ArrayList<>();
-    /** Transaction control per connection, in order: "#1 autoCommit=false", "#1 commit", "#1 rollback". */
+    /**
+     * Transaction control per connection, in order: "#1 autoCommit=false", "#1 commit", "#1 rollback",
+     * "#1 isolation=4096".
+     */
     final List<String> transactions = new ArrayList<>();
     final Deque<Object> answers = new ArrayDeque<>();
     int executions;
@@ -92,6 +95,7 @@ final class RecordingJdbc {
 
     private Connection connection(int id) {
         boolean[] closed = {false};
+        int[] isolation = {Connection.TRANSACTION_READ_COMMITTED};
         return proxy(Connection.class, (p, m, a) -> switch (m.getName()) {
             case "prepareStatement" -> statement(id, (String) a[0]);
             case "close" -> {
@@ -108,6 +112,12 @@ final class RecordingJdbc {
             }
             case "commit", "rollback" -> {
                 transactions.add("#" + id + " " + m.getName());
+                yield null;
+            }
+            case "getTransactionIsolation" -> isolation[0];
+            case "setTransactionIsolation" -> {
+                isolation[0] = (Integer) a[0];
+                transactions.add("#" + id + " isolation=" + a[0]);
                 yield null;
             }
             case "toString" -> "connection#" + id;

@@ -51,6 +51,8 @@ class SqlErrorsTest {
         assertThat(SqlErrors.isRetryable(server(1205, "deadlock victim"))).isTrue();
         assertThat(SqlErrors.isRetryable(server(1222, "Lock request time out period exceeded"))).isTrue();
         assertThat(SqlErrors.isRetryable(server(3960, "Snapshot isolation transaction aborted"))).isTrue();
+        assertThat(SqlErrors.isRetryable(server(3961, "Snapshot isolation transaction failed: metadata changed")))
+                .isTrue();
         assertThat(SqlErrors.isRetryable(new SQLException("deadlocked", "40001"))).isTrue();
         assertThat(SqlErrors.isRetryable(server(50409, "conflict"))).isFalse();
 

@@ -30,6 +30,10 @@ import io.hartonomous.storage.contract.deletion.DeletionJob;
 import io.hartonomous.storage.contract.ingest.Chunk;
 import io.hartonomous.storage.contract.ingest.JobStart;
 import io.hartonomous.storage.contract.ingest.NewJob;
+import io.hartonomous.storage.contract.models.Model;
+import io.hartonomous.storage.contract.models.NewModel;
+import io.hartonomous.storage.contract.models.RollbackReport;
+import io.hartonomous.storage.contract.models.WeightUpdate;
 import io.hartonomous.storage.deploy.DeployPlan;
 import io.hartonomous.storage.engine.segments.RealFiles;
 import io.hartonomous.storage.deploy.Dialect;
@@ -47,7 +51,9 @@ import java.sql.SQLException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -106,6 +112,35 @@ class SqlServerContractTest {
 
         static Connection admin(String url) throws SQLException {
             return DriverManager.getConnection(url, CONTAINER.getUsername(), CONTAINER.getPassword());
+        }
+    }
+
+    /** Runs a query as hart_system (every tenant's rows); binary values come back as hex. */
+    static List<List<Object>> asSystem(String sql, Object... parameters) throws SQLException {
+        try (Connection db = Server.admin(Server.databaseUrl(DATABASE))) {
+            try (Statement s = db.createStatement()) {
+                s.execute("EXECUTE AS USER = N'hart_system'");
+            }
+            List<List<Object>> rows = new ArrayList<>();
+            try (PreparedStatement ps = db.prepareStatement(sql)) {
+                for (int i = 0; i < parameters.length; i++) {
+                    ps.setObject(i + 1, parameters[i]);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        List<Object> row = new ArrayList<>();
+                        for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) {
+                            Object v = rs.getObject(c);
+                            row.add(v instanceof byte[] b ? HexFormat.of().formatHex(b) : v);
+                        }
+                        rows.add(row);
+                    }
+                }
+            }
+            try (Statement s = db.createStatement()) {
+                s.execute("REVERT");
+            }
+            return rows;
         }
     }
 
@@ -293,29 +328,7 @@ class SqlServerContractTest {
 
         /** Runs a query as hart_system (every tenant's rows), its one parameter the parent. */
         private List<List<Object>> query(String sql, long parent) throws SQLException {
-            try (Connection db = Server.admin(Server.databaseUrl(DATABASE))) {
-                try (Statement s = db.createStatement()) {
-                    s.execute("EXECUTE AS USER = N'hart_system'");
-                }
-                List<List<Object>> rows = new ArrayList<>();
-                try (PreparedStatement ps = db.prepareStatement(sql)) {
-                    ps.setLong(1, parent);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            List<Object> row = new ArrayList<>();
-                            for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) {
-                                Object v = rs.getObject(c);
-                                row.add(v instanceof byte[] b ? HexFormat.of().formatHex(b) : v);
-                            }
-                            rows.add(row);
-                        }
-                    }
-                }
-                try (Statement s = db.createStatement()) {
-                    s.execute("REVERT");
-                }
-                return rows;
-            }
+            return asSystem(sql, parent);
         }
 
         private long number(String sql, long parent) throws SQLException {
@@ -446,6 +459,181 @@ class SqlServerContractTest {
                 migrate();
                 assertThat(number("SELECT COUNT_BIG(*) FROM dbo.CompositionSegments WHERE ParentAtomId = ?", parent))
                         .as("running it again changes nothing").isEqualTo(segments);
+            }
+        }
+    }
+
+    /**
+     * SQL Server only: a real safetensors file stored as versioned tensor segments. The seed-style queries over
+     * dbo.TensorAtomCoefficients(History) answer as rows did, a weight update rewrites only the segments it touches
+     * (history with Replaced), AS OF and rollback read segment versions, and erasing the model counts its weights
+     * exactly and leaves nothing behind.
+     */
+    @Nested
+    class Tensors {
+        private static final String FILE = "models/safetensors/chunks.safetensors";
+        private static final int BIG = 210_000;
+
+        private record Loaded(TenantStorage tenant, String tenantId, long fileAtomId, long modelId,
+                              List<RealFiles.Tensor> tensors) {
+        }
+
+        private Loaded load(StorageEngine engine) throws Exception {
+            List<RealFiles.Tensor> tensors = RealFiles.safetensors(FILE);
+            String tenant = "t-" + UUID.randomUUID().toString().substring(0, 12);
+            TenantStorage t = engine.forTenant(tenant);
+            byte[] name = new byte[32];
+            ThreadLocalRandom.current().nextBytes(name);
+            JobStart start = t.ingest().startJob(new NewJob(Modality.MODEL, "chunks.safetensors",
+                    ContentHash.of(AtomType.file(Modality.MODEL), name), 840_179, "{}", null));
+            long job = start.job().jobId();
+            Model model = t.ingest().registerModel(job, new NewModel("chunks", "safetensors", "{}",
+                    RealFiles.layers(tensors)));
+            for (Chunk chunk : RealFiles.modelChunks(tensors, RealFiles.CHUNK)) {
+                t.ingest().writeChunk(job, chunk);
+            }
+            t.ingest().completeJob(job, null);
+            return new Loaded(t, tenant, start.parent().atomId(), model.modelId(), tensors);
+        }
+
+        private static long number(String sql, Object... parameters) throws SQLException {
+            return ((Number) asSystem(sql, parameters).getFirst().getFirst()).longValue();
+        }
+
+        private static NewAtom weight(float v) {
+            return NewAtom.of(AtomType.of(Modality.MODEL, "f32"),
+                    java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(v).array());
+        }
+
+        private static Object utc(Instant t) {
+            return java.time.LocalDateTime.ofInstant(t, java.time.ZoneOffset.UTC);
+        }
+
+        private static NewAtom element(Loaded m, int layer, long i) {
+            return NewAtom.of(m.tensors().get(layer).type(), m.tensors().get(layer).element(i));
+        }
+
+        @Test
+        void aModelIsSegmentsOfOneDictionaryAndTheViewsAnswerAsRowsDid() throws Exception {
+            try (StorageEngine engine = bulk()) {
+                Loaded m = load(engine);
+                long id = m.modelId();
+                assertThat(number("SELECT COUNT_BIG(*) FROM dbo.TensorSegments WHERE ModelId = ?", id))
+                        .as("51 whole blocks and a tail of the big tensor, one segment of the small").isEqualTo(53);
+                assertThat(number("SELECT SUM(Occurrences) FROM dbo.TensorDictionary WHERE ModelId = ?", id))
+                        .isEqualTo(BIG + 10);
+                java.util.Set<ContentHash> distinct = new java.util.HashSet<>();
+                for (int layer = 0; layer < 2; layer++) {
+                    for (long i = 0; i < m.tensors().get(layer).elements(); i++) {
+                        distinct.add(element(m, layer, i).contentHash());
+                    }
+                }
+                assertThat(number("SELECT COUNT_BIG(*) FROM dbo.TensorDictionary WHERE ModelId = ?", id))
+                        .isEqualTo(distinct.size());
+
+                assertThat(m.tenant().models().tensorBytes(id, 0, null)).isEqualTo(m.tensors().get(0).data());
+                assertThat(m.tenant().models().tensorBytes(id, 1, null)).isEqualTo(m.tensors().get(1).data());
+                try (var cells = m.tenant().models().tensor(id, 1, null)) {
+                    assertThat(cells.map(c -> HexFormat.of().formatHex(c.value())).toList()).containsExactlyElementsOf(
+                            java.util.stream.LongStream.range(0, 10).mapToObj(i -> HexFormat.of()
+                                    .formatHex(m.tensors().get(1).element(i))).toList());
+                }
+                // A weight by position, and the value histogram of a tensor, over the view.
+                assertThat(asSystem("SELECT a.AtomicValue FROM dbo.TensorAtomCoefficients AS c INNER JOIN dbo.Atoms AS a "
+                        + "ON a.AtomId = c.TensorAtomId WHERE c.ModelId = ? AND c.LayerIdx = 0 AND c.PositionZ = 0 "
+                        + "AND c.PositionY = 2 AND c.PositionX = 12345", id).getFirst().getFirst())
+                        .isEqualTo(HexFormat.of().formatHex(m.tensors().get(0).element(2 * 70_000 + 12_345)));
+                Map<String, Long> histogram = new HashMap<>();
+                for (long i = 0; i < 10; i++) {
+                    histogram.merge(HexFormat.of().formatHex(m.tensors().get(1).element(i)), 1L, Long::sum);
+                }
+                Map<String, Long> viewed = new HashMap<>();
+                for (List<Object> row : asSystem("SELECT a.AtomicValue, COUNT_BIG(*) FROM dbo.TensorAtomCoefficients "
+                        + "AS c INNER JOIN dbo.Atoms AS a ON a.AtomId = c.TensorAtomId WHERE c.ModelId = ? "
+                        + "AND c.LayerIdx = 1 GROUP BY a.AtomicValue", id)) {
+                    viewed.put((String) row.get(0), ((Number) row.get(1)).longValue());
+                }
+                assertThat(viewed).isEqualTo(histogram);
+                assertThat(number("SELECT COUNT_BIG(*) FROM dbo.TensorAtomCoefficients WHERE ModelId = ?", id))
+                        .isEqualTo(BIG + 10);
+                assertThat(engine.rowCounts()).containsKeys("TensorSegments", "TensorSegmentsHistory",
+                        "TensorDictionary");
+            }
+        }
+
+        @Test
+        void anUpdateRewritesOnlyItsSegmentsAndAsOfAndRollbackReadTheirVersions() throws Exception {
+            try (StorageEngine engine = bulk()) {
+                Loaded m = load(engine);
+                long id = m.modelId();
+                Thread.sleep(5);
+                Instant before = Instant.now();
+                Thread.sleep(5);
+                NewAtom tuned = weight(12_345.5f);
+                // Elements 1 and 2 (block 0) and 70,001 (row 1, block 17): two segments, three values.
+                int changed = m.tenant().models().updateWeights(id, 0, List.of(new WeightUpdate(1, 0, 0, tuned),
+                        new WeightUpdate(2, 0, 0, tuned), new WeightUpdate(1, 1, 0, tuned)));
+                assertThat(changed).isEqualTo(3);
+                assertThat(asSystem("SELECT FirstIndex, Replaced FROM dbo.TensorSegmentsHistory WHERE ModelId = ? "
+                        + "ORDER BY FirstIndex", id)).containsExactly(List.of(0L, 2), List.of(69_632L, 1));
+                assertThat(number("SELECT COUNT_BIG(*) FROM dbo.TensorSegments WHERE ModelId = ? AND ValidFrom > ?",
+                        id, utc(before))).as("only the touched segments are new").isEqualTo(2);
+                byte[] now = m.tenant().models().tensorBytes(id, 0, null);
+                byte[] then = m.tenant().models().tensorBytes(id, 0, before);
+                assertThat(then).isEqualTo(m.tensors().get(0).data());
+                byte[] expected = m.tensors().get(0).data().clone();
+                for (int e : new int[] {1, 2, 70_001}) {
+                    System.arraycopy(tuned.value(), 0, expected, e * 4, 4);
+                }
+                assertThat(now).as("the three weights changed, no other").isEqualTo(expected);
+                assertThat(m.tenant().atoms().byHash(tuned.contentHash()).orElseThrow().referenceCount()).isEqualTo(3);
+                // The seed-style AS OF query over the views gives the weights as they were.
+                Object t = utc(before);
+                assertThat(number("SELECT COUNT_BIG(*) FROM (SELECT PositionX FROM dbo.TensorAtomCoefficients "
+                        + "WHERE ModelId = ? AND LayerIdx = 0 AND ValidFrom <= ? UNION ALL SELECT PositionX "
+                        + "FROM dbo.TensorAtomCoefficientsHistory WHERE ModelId = ? AND LayerIdx = 0 AND ValidFrom <= ? "
+                        + "AND ValidTo > ?) AS v", id, t, id, t, t)).isEqualTo(BIG);
+
+                RollbackReport dry = m.tenant().models().rollback(id, before, true);
+                assertThat(dry.coefficientsChanged()).isEqualTo(3);
+                assertThat(m.tenant().models().tensorBytes(id, 0, null)).isEqualTo(now);
+                RollbackReport done = m.tenant().models().rollback(id, before, false);
+                assertThat(done.coefficientsChanged()).isEqualTo(3);
+                assertThat(m.tenant().models().tensorBytes(id, 0, null)).isEqualTo(m.tensors().get(0).data());
+                assertThat(m.tenant().atoms().byHash(tuned.contentHash()).orElseThrow().referenceCount()).isZero();
+                assertThat(number("SELECT SUM(Replaced) FROM dbo.TensorSegmentsHistory WHERE ModelId = ?", id))
+                        .as("the update's three and the rollback's three").isEqualTo(6);
+                assertThat(number("SELECT SUM(Occurrences) FROM dbo.TensorDictionary WHERE ModelId = ?", id))
+                        .isEqualTo(BIG + 10);
+                assertThat(m.tenant().models().rollback(id, before, false).coefficientsChanged())
+                        .as("nothing left to put back").isZero();
+            }
+        }
+
+        @Test
+        void erasingTheModelCountsItsWeightsAndLeavesNothing() throws Exception {
+            try (StorageEngine engine = bulk()) {
+                Loaded m = load(engine);
+                long id = m.modelId();
+                m.tenant().models().updateWeights(id, 1, List.of(new WeightUpdate(3, 0, 0, weight(-0.25f))));
+                NewAtom sample = element(m, 0, 777);
+                long held = 0;
+                for (long i = 0; i < BIG; i++) {
+                    held += Arrays.equals(m.tensors().get(0).element(i), sample.value()) ? 1 : 0;
+                }
+                long references = m.tenant().atoms().byHash(sample.contentHash()).orElseThrow().referenceCount();
+                DeletionJob started = engine.deletions().request(m.tenantId(), m.fileAtomId(), true);
+                assertThat(started.rowsTotal()).as("weights, their removal's versions, the update's one")
+                        .isEqualTo(2L * (BIG + 10) + 1);
+                DeletionJob done = engine.deletions().runToEnd(started.jobId(), 10_000);
+                assertThat(done.rowsDone()).isEqualTo(started.rowsTotal());
+                for (String table : List.of("TensorSegments", "TensorSegmentsHistory", "TensorDictionary")) {
+                    assertThat(number("SELECT COUNT_BIG(*) FROM dbo." + table + " WHERE ModelId = ?", id)).as(table)
+                            .isZero();
+                }
+                // Released by exactly the positions the model held it at (other tests' models may hold it too).
+                long left = m.tenant().atoms().byHash(sample.contentHash()).map(Atom::referenceCount).orElse(0L);
+                assertThat(references - left).isEqualTo(held);
             }
         }
     }
