@@ -863,9 +863,12 @@ class SqlScriptsStructureTest {
     void weightWritersAppendTheirVersionInsideTheirTransaction() {
         for (Procedure writer : List.of(Procedures.UPDATE_WEIGHTS, Procedures.ROLLBACK_WEIGHTS)) {
             String code = procedureCode(writer.name());
+            // The version is @Now, the ValidFrom the procedure gives the segment versions it writes.
             int append = indexOf(code, "INSERT\\s+INTO\\s+dbo\\.ModelWeightChanges\\s*\\(\\s*ModelId,\\s*ChangedAt\\s*\\)"
-                    + "\\s*SELECT\\s+@ModelId,\\s*MAX\\(\\w+\\.ValidFrom\\)");
-            assertThat(append).as(writer.name() + " appends its version from ValidFrom").isNotNegative()
+                    + "\\s*VALUES\\s*\\(\\s*@ModelId,\\s*@Now\\s*\\)");
+            assertThat(code).as(writer.name() + " writes its versions at @Now")
+                    .containsPattern(Pattern.compile("ValidFrom\\s*=\\s*@Now", I));
+            assertThat(append).as(writer.name() + " appends the time of the versions it wrote").isNotNegative()
                     .isGreaterThan(indexOf(code, "\\bBEGIN\\s+TRANSACTION\\b"))
                     .isLessThan(indexOf(code, "\\bCOMMIT\\s+TRANSACTION\\b"));
         }
