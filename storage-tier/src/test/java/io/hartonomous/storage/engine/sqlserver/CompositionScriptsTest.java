@@ -1,17 +1,10 @@
 package io.hartonomous.storage.engine.sqlserver;
 
-import io.hartonomous.storage.deploy.BatchSplitter;
-import io.hartonomous.storage.deploy.SchemaScript;
-import io.hartonomous.storage.deploy.ScriptBatch;
-import io.hartonomous.storage.deploy.ScriptSource;
 import io.hartonomous.storage.engine.segments.PackedOrdinals;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,46 +18,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CompositionScriptsTest {
     private static final int I = Pattern.CASE_INSENSITIVE;
-    private static final Pattern CODE_OBJECT = Pattern.compile(
-            "CREATE\\s+OR\\s+ALTER\\s+(PROCEDURE|FUNCTION|VIEW)\\s+([\\w.]+)", I);
 
-    /** Code object name (lower case) → its batch, comments blanked; and every batch with its script's name. */
-    private static final Map<String, String> objects = new LinkedHashMap<>();
-    private static final Map<String, String> objectScript = new LinkedHashMap<>();
-    private static final List<String[]> batches = new ArrayList<>();
+    private static SqlCodeObjects sql;
 
     @BeforeAll
     static void read() {
-        for (SchemaScript script : ScriptSource.fromClasspath("sql")) {
-            for (ScriptBatch b : BatchSplitter.split(script)) {
-                String code = TsqlText.code(b.sql());
-                batches.add(new String[] {script.name(), code});
-                Matcher m = CODE_OBJECT.matcher(code);
-                if (m.find()) {
-                    objects.put(m.group(2).toLowerCase(), code);
-                    objectScript.put(m.group(2).toLowerCase(), script.name());
-                }
-            }
-        }
-        assertThat(objects).containsKeys("dbo.atomcompositions", "dbo.fn_segmentpositions", "dbo.sp_writechunk",
+        sql = SqlCodeObjects.read();
+        assertThat(sql.names()).contains("dbo.atomcompositions", "dbo.fn_segmentpositions", "dbo.sp_writechunk",
                 "dbo.sp_migratecompositionrows", "dbo.sp_getcompositionwindow");
     }
 
     private static String code(String name) {
-        String code = objects.get(name.toLowerCase());
-        assertThat(code).as(name + " is created in sql/").isNotNull();
-        return code;
+        return sql.code(name);
     }
 
     private static String script(String name) {
-        StringBuilder out = new StringBuilder();
-        for (String[] b : batches) {
-            if (b[0].equals(name)) {
-                out.append(b[1]).append('\n');
-            }
-        }
-        assertThat(out).as(name).isNotEmpty();
-        return out.toString();
+        return sql.script(name);
     }
 
     private static Pattern p(String regex) {
@@ -83,11 +52,11 @@ class CompositionScriptsTest {
                         + "\\s*@Stride\\s+ELSE\\s+\\(@FirstSequence\\s*\\+\\s*g\\.value\\)\\s*%\\s*@Stride"));
         // Without a step, GENERATE_SERIES(0, -1) would yield 0 and -1.
         int series = 0;
-        for (String[] b : batches) {
-            Matcher m = p("GENERATE_SERIES\\s*\\(([^;]*?)\\)\\s+AS").matcher(b[1]);
+        for (SqlCodeObjects.Batch b : sql.batches()) {
+            Matcher m = p("GENERATE_SERIES\\s*\\(([^;]*?)\\)\\s+AS").matcher(b.code());
             while (m.find()) {
                 series++;
-                assertThat(TsqlText.splitTopLevel(m.group(1))).as(b[0] + ": " + m.group()).hasSize(3)
+                assertThat(TsqlText.splitTopLevel(m.group(1))).as(b.script() + ": " + m.group()).hasSize(3)
                         .last().isEqualTo("1");
             }
         }
@@ -138,14 +107,12 @@ class CompositionScriptsTest {
         }
         // Nothing writes to the view, and no procedure the engine calls reads it: they decode bounded windows.
         Pattern write = p("\\b(INSERT\\s+INTO|DELETE\\s+(TOP\\s*\\([^)]*\\)\\s+)?FROM|UPDATE)\\s+dbo\\.AtomCompositions\\b");
-        for (String[] b : batches) {
-            assertThat(b[1]).as(b[0]).doesNotContainPattern(write);
+        for (SqlCodeObjects.Batch b : sql.batches()) {
+            assertThat(b.code()).as(b.script()).doesNotContainPattern(write);
         }
         for (Procedure procedure : Procedures.ALL) {
-            String body = objects.get(procedure.name().toLowerCase());
-            if (body != null) {
-                assertThat(body).as(procedure.name()).doesNotContainPattern(p("\\bdbo\\.AtomCompositions\\b"));
-            }
+            sql.codeIfAny(procedure.name()).ifPresent(body ->
+                    assertThat(body).as(procedure.name()).doesNotContainPattern(p("\\bdbo\\.AtomCompositions\\b")));
         }
     }
 
@@ -235,14 +202,14 @@ class CompositionScriptsTest {
                 .contains("State = 'RUNNING'")
                 .contains("BEGIN TRANSACTION").contains("COMMIT TRANSACTION")
                 .containsPattern(p("DELETE\\s+c\\s+FROM\\s+dbo\\.AtomCompositionRows\\s+AS\\s+c"));
-        assertThat(objectScript.get("dbo.sp_migratecompositionrows")).isEqualTo("079_procedures_migration.sql");
+        assertThat(sql.scriptOf("dbo.sp_migratecompositionrows")).isEqualTo("079_procedures_migration.sql");
         String post = script("098_migrate_compositions.sql");
         assertThat(post).containsPattern(p("WHILE\\s+@Done\\s*=\\s*0\\s+EXEC\\s+dbo\\.sp_MigrateCompositionRows\\s+"
                 + "@ParentAtomId\\s*=\\s*@ParentAtomId\\s+OUTPUT\\s*,\\s*@FromSequence\\s*=\\s*@FromSequence\\s+OUTPUT\\s*,"
                 + "\\s*@Done\\s*=\\s*@Done\\s+OUTPUT"));
         assertThat(script("095_permissions.sql"))
                 .contains("GRANT EXECUTE ON OBJECT::dbo.sp_MigrateCompositionRows TO hart_admin;");
-        List<String> order = batches.stream().map(b -> b[0]).distinct().toList();
+        List<String> order = sql.batches().stream().map(SqlCodeObjects.Batch::script).distinct().toList();
         assertThat(order.indexOf("098_migrate_compositions.sql")).isGreaterThan(order.indexOf("079_procedures_migration.sql"))
                 .isLessThan(order.indexOf("099_verify.sql"));
     }

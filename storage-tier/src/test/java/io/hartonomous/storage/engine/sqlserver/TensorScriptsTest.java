@@ -1,18 +1,11 @@
 package io.hartonomous.storage.engine.sqlserver;
 
-import io.hartonomous.storage.deploy.BatchSplitter;
-import io.hartonomous.storage.deploy.SchemaScript;
-import io.hartonomous.storage.deploy.ScriptBatch;
-import io.hartonomous.storage.deploy.ScriptSource;
 import io.hartonomous.storage.engine.segments.TensorGrid;
 import io.hartonomous.storage.engine.segments.TensorSegmentPlan;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,42 +19,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TensorScriptsTest {
     private static final int I = Pattern.CASE_INSENSITIVE;
-    private static final Pattern CODE_OBJECT = Pattern.compile(
-            "CREATE\\s+OR\\s+ALTER\\s+(PROCEDURE|FUNCTION|VIEW)\\s+([\\w.]+)", I);
     private static final int BLOCK = TensorSegmentPlan.BLOCK;
 
-    private static final Map<String, String> objects = new LinkedHashMap<>();
-    private static final List<String[]> batches = new ArrayList<>();
+    private static SqlCodeObjects sql;
 
     @BeforeAll
     static void read() {
-        for (SchemaScript script : ScriptSource.fromClasspath("sql")) {
-            for (ScriptBatch b : BatchSplitter.split(script)) {
-                String code = TsqlText.code(b.sql());
-                batches.add(new String[] {script.name(), code});
-                Matcher m = CODE_OBJECT.matcher(code);
-                if (m.find()) {
-                    objects.put(m.group(2).toLowerCase(), code);
-                }
-            }
-        }
+        sql = SqlCodeObjects.read();
     }
 
     private static String code(String name) {
-        String code = objects.get(name.toLowerCase());
-        assertThat(code).as(name + " is created in sql/").isNotNull();
-        return code;
+        return sql.code(name);
     }
 
     private static String script(String name) {
-        StringBuilder out = new StringBuilder();
-        for (String[] b : batches) {
-            if (b[0].equals(name)) {
-                out.append(b[1]).append('\n');
-            }
-        }
-        assertThat(out).as(name).isNotEmpty();
-        return out.toString();
+        return sql.script(name);
     }
 
     private static Pattern p(String regex) {
@@ -148,19 +120,17 @@ class TensorScriptsTest {
         assertThat(code("dbo.TensorAtomCoefficients")).doesNotContain("ValidTo");
         Pattern write = p("\\b(INSERT\\s+INTO|DELETE\\s+(TOP\\s*\\([^)]*\\)\\s+)?FROM|UPDATE|ALTER\\s+TABLE)\\s+"
                 + "dbo\\.TensorAtomCoefficients(History)?\\b");
-        for (String[] b : batches) {
-            assertThat(b[1]).as(b[0]).doesNotContainPattern(write);
+        for (SqlCodeObjects.Batch b : sql.batches()) {
+            assertThat(b.code()).as(b.script()).doesNotContainPattern(write);
             // Weights are never rows: no table of sql/ has a weight's (x, y, z) but the update type's.
-            Matcher table = p("CREATE\\s+TABLE\\s+([\\w.]+)\\s*\\(([^;]*?)\\)\\s*;").matcher(b[1]);
+            Matcher table = p("CREATE\\s+TABLE\\s+([\\w.]+)\\s*\\(([^;]*?)\\)\\s*;").matcher(b.code());
             while (table.find()) {
-                assertThat(table.group(2)).as(b[0] + ": " + table.group(1)).doesNotContainPattern(p("\\bPositionZ\\b"));
+                assertThat(table.group(2)).as(b.script() + ": " + table.group(1)).doesNotContainPattern(p("\\bPositionZ\\b"));
             }
         }
         for (Procedure procedure : Procedures.ALL) {
-            String body = objects.get(procedure.name().toLowerCase());
-            if (body != null) {
-                assertThat(body).as(procedure.name()).doesNotContainPattern(p("\\bdbo\\.TensorAtomCoefficients"));
-            }
+            sql.codeIfAny(procedure.name()).ifPresent(body ->
+                    assertThat(body).as(procedure.name()).doesNotContainPattern(p("\\bdbo\\.TensorAtomCoefficients")));
         }
     }
 
@@ -285,8 +255,8 @@ class TensorScriptsTest {
     /** No row-per-weight data can exist (021 changed in place, so the deployer refuses older databases). */
     @Test
     void nothingMigratesWeightsBecauseNoRowsCanExist() {
-        for (String[] b : batches) {
-            assertThat(b[1]).as(b[0]).doesNotContain("TensorCoefficientRows").doesNotContain("StagingCoefficients")
+        for (SqlCodeObjects.Batch b : sql.batches()) {
+            assertThat(b.code()).as(b.script()).doesNotContain("TensorCoefficientRows").doesNotContain("StagingCoefficients")
                     .doesNotContain("CoefficientChunkType");
         }
         assertThat(script("098_migrate_compositions.sql")).doesNotContainPattern(p("Tensor"));
