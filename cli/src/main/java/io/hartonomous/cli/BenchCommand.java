@@ -9,6 +9,6 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and write its figures into docs/benchmarks.md.",
         subcommands = {KernelsBenchCommand.class, IngestBenchCommand.class, SearchBenchCommand.class,
-                ApiBenchCommand.class, ScaleBenchCommand.class})
+                ApiBenchCommand.class, ScaleBenchCommand.class, InferenceBenchCommand.class})
 final class BenchCommand {
 }

@@ -1,8 +1,6 @@
 package io.hartonomous.benchmarks.ingest;
 
 import io.hartonomous.ingest.pipeline.IngestOutcome;
-import io.hartonomous.ingest.pipeline.IngestPipeline;
-import io.hartonomous.ingest.pipeline.IngestSettings;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
 import io.hartonomous.storage.contract.models.Model;
@@ -14,7 +12,6 @@ import io.hartonomous.storage.local.Machine;
 import io.hartonomous.storage.local.ScratchDirs;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -59,17 +56,9 @@ final class ModelScaleBench {
             long emptyBytes = size(empty);
 
             Path db = Files.createTempDirectory(work, "db");
-            IngestOutcome outcome;
-            double ingestMs;
-            try (StorageEngine engine = StorageEngines.open(LocalStorage.embeddedFile(db))) {
-                IngestPipeline pipeline = new IngestPipeline(engine, IngestSettings.defaults(db.resolve("spool")));
-                long t0 = System.nanoTime();
-                try (InputStream in = Files.newInputStream(model)) {
-                    outcome = pipeline.ingest("bench", null, model.getFileName().toString(), in);
-                }
-                ingestMs = (System.nanoTime() - t0) / 1e6;
-            }
-            ScratchDirs.delete(db.resolve("spool"));
+            IngestedModel ingested = IngestedModel.ingest(db, model);
+            IngestOutcome outcome = ingested.outcome();
+            double ingestMs = ingested.ingestMs();
             long bytes = size(db) - emptyBytes;
             long stored = 0;
             long checksum = 0;
@@ -77,9 +66,8 @@ final class ModelScaleBench {
             double bytesMs;
             int tensors;
             try (StorageEngine engine = StorageEngines.open(LocalStorage.embeddedFile(db))) {
-                ModelStore models = engine.forTenant("bench").models();
-                Model m = models.list().stream().filter(x -> x.parentAtomId() == outcome.atomId()).findFirst()
-                        .orElseThrow();
+                ModelStore models = engine.forTenant(IngestedModel.TENANT).models();
+                Model m = ingested.model(models);
                 List<ModelLayer> layers = models.layers(m.modelId());
                 tensors = layers.size();
                 long t0 = System.nanoTime();
