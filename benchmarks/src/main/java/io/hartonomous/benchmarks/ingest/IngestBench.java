@@ -54,7 +54,12 @@ public final class IngestBench {
             case "large-dense" -> BenchmarkDoc.replaceSection(docs, "ingest-large-dense",
                     LARGE_HEADER + LargeModel.run(Files.createTempDirectory("hart-bench-large"), "dense",
                             Long.parseLong(BenchArgs.option(args, "--mb", "256")) << 20));
-            case "scale" -> System.out.print(ScaleBench.run(root, Integer.parseInt(BenchArgs.option(args, "--scale", "2"))));
+            case "scale" -> {
+                String file = BenchArgs.option(args, "--file", null);
+                System.out.print(ScaleBench.run(root, Integer.parseInt(BenchArgs.option(args, "--scale", "2")),
+                        file == null ? null : Path.of(file), Integer.parseInt(BenchArgs.option(args, "--chunk-rows",
+                                "" + ChunkPlan.DEFAULT_CHUNK_ROWS))));
+            }
             case "scale-model" -> {
                 // --model FILE (default: the largest model in the cache), or --f16-mweights N for a synthetic file.
                 String synthetic = BenchArgs.option(args, "--f16-mweights", "");

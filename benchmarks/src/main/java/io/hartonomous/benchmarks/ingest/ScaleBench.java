@@ -42,19 +42,33 @@ final class ScaleBench {
         }
     }
 
-    static String run(Path root, int scale) throws Exception {
+    /**
+     * @param file an image to ingest as it is, or null for snake.png scaled by {@code scale}
+     * @param chunkRows positions per chunk (each chunk one transaction)
+     */
+    static String run(Path root, int scale, Path file, int chunkRows) throws Exception {
         Path work = Files.createTempDirectory("hart-bench-scale");
         try {
-            BufferedImage source = ImageIO.read(root.resolve("testdata/cache/images/snake.png").toFile());
-            int w = source.getWidth() * scale;
-            int h = source.getHeight() * scale;
-            BufferedImage big = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = big.createGraphics();
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
-            g.drawImage(source, 0, 0, w, h, null);
-            g.dispose();
-            Path png = work.resolve("snake-x" + scale + ".png");
-            ImageIO.write(big, "png", png.toFile());
+            Path png;
+            int w;
+            int h;
+            if (file != null) {
+                png = file;
+                BufferedImage given = ImageIO.read(file.toFile());
+                w = given.getWidth();
+                h = given.getHeight();
+            } else {
+                BufferedImage source = ImageIO.read(root.resolve("testdata/cache/images/snake.png").toFile());
+                w = source.getWidth() * scale;
+                h = source.getHeight() * scale;
+                BufferedImage big = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+                Graphics2D g = big.createGraphics();
+                g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+                g.drawImage(source, 0, 0, w, h, null);
+                g.dispose();
+                png = work.resolve("snake-x" + scale + ".png");
+                ImageIO.write(big, "png", png.toFile());
+            }
 
             Path empty = Files.createTempDirectory(work, "empty");
             StorageEngines.open(LocalStorage.embeddedFile(empty)).close();
@@ -64,7 +78,7 @@ final class ScaleBench {
             IngestOutcome outcome;
             double ingestMs;
             try (StorageEngine engine = StorageEngines.open(LocalStorage.embeddedFile(db))) {
-                IngestPipeline pipeline = new IngestPipeline(engine, IngestSettings.defaults(db.resolve("spool")));
+                IngestPipeline pipeline = new IngestPipeline(engine, IngestSettings.defaults(db.resolve("spool")).withChunkRows(chunkRows));
                 long t0 = System.nanoTime();
                 try (InputStream in = Files.newInputStream(png)) {
                     outcome = pipeline.ingest("bench", null, png.getFileName().toString(), in);
@@ -100,8 +114,8 @@ final class ScaleBench {
                     |---|---:|---:|---:|---:|---:|---:|---:|---:|
                     """ + line + String.format(Locale.ROOT, "%nIn-process, fresh embedded file database, one run; "
                     + "on disk = database files after close minus an empty database; JDK %s, %d cores, %s, "
-                    + "load average %s; read-back checksum %d.%n", Runtime.version(),
-                    Runtime.getRuntime().availableProcessors(), Machine.cpu(), Machine.loadAverage(), checksum);
+                    + "%,d positions per chunk, load average %s; read-back checksum %d.%n", Runtime.version(),
+                    Runtime.getRuntime().availableProcessors(), Machine.cpu(), chunkRows, Machine.loadAverage(), checksum);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -179,13 +179,16 @@ final class SegmentDictionary {
         return known;
     }
 
+    /**
+     * One step down the primary key from its far end: H2 computes {@code MAX(Ordinal) WHERE owner = ?} by reading
+     * every entry of the owner (100 ms for 500,000), once per chunk, but walks the index backwards for this ORDER BY.
+     */
     private int nextOrdinal() throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT COALESCE(MAX(Ordinal), -1) + 1 FROM " + table + " WHERE " + owner + " = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT Ordinal + 1 FROM " + table + " WHERE " + owner
+                + " = ? ORDER BY " + owner + " DESC, Ordinal DESC LIMIT 1")) {
             ps.setLong(1, ownerId);
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
+                return rs.next() ? rs.getInt(1) : 0;
             }
         }
     }
