@@ -35,7 +35,8 @@ import java.util.TreeSet;
 final class RunInputs {
     private static final Set<String> INLINE_FIELDS = Set.of("dtype", "shape", "data");
     private static final Set<String> IMAGE_FIELDS = Set.of("atom", "channels", "scale", "mean", "std");
-    private static final Set<String> AUDIO_FIELDS = Set.of("atom", "channel", "sampleRate", "resample");
+    private static final Set<String> AUDIO_FIELDS = Set.of("atom", "channel", "sampleRate", "resample", "offset",
+            "length");
     private static final Set<String> TENSOR_FIELDS = Set.of("tensor", "shape");
 
     private final TenantStorage reads;
@@ -204,14 +205,29 @@ final class RunInputs {
                         + "\"resample\": true)");
             }
         }
-        long[] shape = {1, audio.frames()};
+        // a window of the frames (offset, length): models such as a VAD take fixed-size chunks of a longer file
+        long frames = audio.frames();
+        long offset = input.hasNonNull("offset") ? integer(name, "offset", input.get("offset")) : 0;
+        if (offset < 0 || offset > frames) {
+            throw new IllegalArgumentException("input '" + name + "': atom " + atom.atomId() + " has " + frames
+                    + " frames, so offset is 0-" + frames + ", got " + offset);
+        }
+        long length = input.hasNonNull("length") ? integer(name, "length", input.get("length")) : frames - offset;
+        if (length < 1 || length > frames - offset) {
+            throw new IllegalArgumentException("input '" + name + "': atom " + atom.atomId() + " has " + frames
+                    + " frames, so from offset " + offset + " length is 1-" + (frames - offset) + ", got " + length);
+        }
+        long[] shape = {1, length};
         if (!Shapes.fits(shape, declared)) {
             throw new IllegalArgumentException("input '" + name + "' takes " + Shapes.describe(declared)
-                    + " but atom " + atom.atomId() + " has " + audio.frames() + " frames and becomes "
+                    + " but atom " + atom.atomId() + " has " + frames + " frames and becomes "
                     + java.util.Arrays.toString(shape));
         }
-        budget(name, audio.frames());
-        return new FedTensor(name, OnnxDataType.FLOAT, shape, floats(audio.samples(channel)), atom.atomId());
+        budget(name, length);
+        float[] samples = audio.samples(channel);
+        float[] window = offset == 0 && length == samples.length ? samples
+                : java.util.Arrays.copyOfRange(samples, (int) offset, (int) (offset + length));
+        return new FedTensor(name, OnnxDataType.FLOAT, shape, floats(window), atom.atomId());
     }
 
     private FedTensor modelTensor(String name, JsonNode input, TensorInfo info) {
