@@ -1,5 +1,6 @@
 package io.hartonomous.storage.engine.embedded;
 
+import io.hartonomous.storage.contract.ConflictException;
 import io.hartonomous.storage.contract.ingest.CompositionBatch;
 import io.hartonomous.storage.engine.segments.PackedOrdinals;
 import io.hartonomous.storage.engine.segments.SegmentLayout;
@@ -8,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -134,6 +136,9 @@ final class CompositionRowMigration {
         if (SegmentLayout.of(batch) == null) {
             return 0;
         }
+        // A run that repeats a position already in a segment (the writers never leave one) stays rows, as the view
+        // shows it, rather than failing every open of the database.
+        Savepoint before = c.setSavepoint();
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM AtomCompositionRows WHERE ParentAtomId = ? "
                 + "AND SequenceIndex BETWEEN ? AND ?")) {
             ps.setLong(1, parent);
@@ -145,7 +150,13 @@ final class CompositionRowMigration {
         }
         long[] atomIds = new long[atoms.size()];
         atoms.forEach((atom, o) -> atomIds[o] = atom);
-        new SegmentWriter(c, parent).write(batch, atomIds);
+        try {
+            new SegmentWriter(c, parent).write(batch, atomIds);
+        } catch (ConflictException e) {
+            c.rollback(before);
+            return 0;
+        }
+        c.releaseSavepoint(before);
         return n;
     }
 

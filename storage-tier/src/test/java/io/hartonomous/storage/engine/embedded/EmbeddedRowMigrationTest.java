@@ -157,6 +157,34 @@ class EmbeddedRowMigrationTest {
         }
     }
 
+    @Test
+    void rowsThatRepeatASegmentsPositionsStayRowsAndTheEngineStillOpens() throws Exception {
+        config = LocalStorage.embeddedFile(dir);
+        try (StorageEngine engine = StorageEngines.open(config)) {
+            assertThat(engine.forTenant("acme").atoms().byHash(fileHash("none"))).isEmpty();
+        }
+        try (Connection c = sql(); Statement s = c.createStatement()) {
+            String leafHash = "X'" + hex(fileHash("leaf")) + "'";
+            String parentHash = "X'" + hex(fileHash("parent")) + "'";
+            s.executeUpdate("INSERT INTO Atoms (ContentHash, Modality, Subtype, AtomicValue, ReferenceCount) VALUES "
+                    + "(" + leafHash + ", 'image', 'rgba8', X'01020304', 20), (" + parentHash + ", 'image', 'file', "
+                    + "NULL, 0)");
+            String parent = "(SELECT AtomId FROM Atoms WHERE ContentHash = " + parentHash + ")";
+            String leaf = "(SELECT AtomId FROM Atoms WHERE ContentHash = " + leafHash + ")";
+            s.executeUpdate("INSERT INTO CompositionSegments VALUES (" + parent + ", 0, 10, 10, FALSE, 0, 9, 0, 0, 1, "
+                    + "X'00000000000000000000')");
+            s.executeUpdate("INSERT INTO CompositionDictionary VALUES (" + parent + ", 0, " + leaf + ", 10)");
+            s.executeUpdate("INSERT INTO AtomCompositionRows (ParentAtomId, ComponentAtomId, SequenceIndex, PositionX, "
+                    + "PositionY) SELECT " + parent + ", " + leaf + ", X, X, 0 FROM SYSTEM_RANGE(5, 14)");
+        }
+        try (StorageEngine engine = StorageEngines.open(config); Connection c = sql()) {
+            assertThat(engine.forTenant("acme").atoms().byHash(fileHash("none"))).isEmpty();
+            assertThat(count(c, "SELECT COUNT(*) FROM AtomCompositionRows")).as("left as they were").isEqualTo(10);
+            assertThat(count(c, "SELECT COUNT(*) FROM CompositionSegments")).isEqualTo(1);
+            assertThat(count(c, "SELECT SUM(Occurrences) FROM CompositionDictionary")).isEqualTo(10);
+        }
+    }
+
     private static ContentHash fileHash(String name) {
         return ContentHash.of(AtomType.file(Modality.IMAGE), name.getBytes(StandardCharsets.UTF_8));
     }
