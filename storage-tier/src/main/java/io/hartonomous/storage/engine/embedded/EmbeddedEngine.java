@@ -81,7 +81,13 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
     public static EmbeddedEngine open(StorageConfig config) {
         HikariConfig hikari = HikariPools.config(config, withSettings(config.url()), "hart-embedded", 1);
         HikariDataSource pool = HikariPools.open(hikari, "cannot open the embedded storage at " + config.url(),
-                c -> new SchemaDeployer(Dialect.H2).deploy(c, ScriptSource.fromClasspath("embedded")),
+                c -> {
+                    new SchemaDeployer(Dialect.H2).deploy(c, ScriptSource.fromClasspath("embedded"));
+                    // Rows written one per position before segments (embedded/140, 160 kept them) become segments; a
+                    // no-op once converted, and an open after a crash mid-way continues where it stopped.
+                    new CompositionRowMigration(c, CompositionRowMigration.BATCH_POSITIONS).runToEnd();
+                    new TensorRowMigration(c, TensorRowMigration.BATCH_POSITIONS).runToEnd();
+                },
                 "cannot prepare the embedded schema");
         // The units' own timings are the OODA loop's slow-query observation (H2 has no query store).
         OperationTimings timings = new OperationTimings(TIMINGS_FLUSH);
