@@ -23,10 +23,24 @@ SUBTYPES = {TensorProto.FLOAT: "f32", TensorProto.UINT8: "u8", TensorProto.INT8:
             TensorProto.DOUBLE: "f64", TensorProto.BFLOAT16: "bf16"}
 
 
+def graphs(graph):
+    """The graph, then its subgraphs (attributes g and graphs of If, Loop, Scan ...), depth first in node order."""
+    yield graph
+    for node in graph.node:
+        for attr in node.attribute:
+            if attr.type == onnx.AttributeProto.GRAPH:
+                yield from graphs(attr.g)
+            elif attr.type == onnx.AttributeProto.GRAPHS:
+                for sub in attr.graphs:
+                    yield from graphs(sub)
+
+
 def weights(model):
-    """(name, TensorProto) in the order the Java atomizer numbers tensors."""
-    out = [(t.name, t) for t in model.graph.initializer]
-    for node in model.graph.node:
+    """(name, TensorProto) in the order the Java atomizer numbers tensors: every graph's initializers, then every
+    graph's Constant values."""
+    all_graphs = list(graphs(model.graph))
+    out = [(t.name, t) for g in all_graphs for t in g.initializer]
+    for node in (n for g in all_graphs for n in g.node):
         if node.op_type != "Constant" or node.domain not in ("", "ai.onnx"):
             continue
         for attr in node.attribute:

@@ -6,10 +6,12 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * What running an ONNX model needs besides the tensors the atomizer stores: the ModelProto re-encoded with the data
- * of those tensors left out — the main graph's initializers and the {@code value} tensors of its Constant nodes keep
- * name, data_type and dims, lose raw_data and the typed data fields. Everything else (nodes, attributes, opsets,
- * inputs/outputs, value_info, functions, subgraphs) is copied byte for byte, so refilling the stripped tensors by
- * name gives back an equivalent model.
+ * of those tensors left out — the initializers and the {@code value} tensors of Constant nodes of the main graph and
+ * of every subgraph (the {@code g} / {@code graphs} attributes of If, Loop, Scan …, recursively) keep name, data_type
+ * and dims, lose raw_data and the typed data fields. Everything else (nodes, attributes, opsets, inputs/outputs,
+ * value_info, functions) is copied byte for byte, so refilling the stripped tensors by name gives back an equivalent
+ * model. Names are unique across the graphs (ONNX's single-assignment rule; the atomizer refuses a model that breaks
+ * it), so a name says which tensor it is.
  */
 public final class OnnxStructure {
     private OnnxStructure() {
@@ -28,6 +30,8 @@ public final class OnnxStructure {
     private static final int TENSOR_NAME = 8;
     private static final int TENSOR_RAW_DATA = 9;
     private static final int ATTRIBUTE_TENSOR = 5;
+    private static final int ATTRIBUTE_GRAPH = 6;
+    private static final int ATTRIBUTE_GRAPHS = 11;
 
     /** TensorProto fields that hold values: float/int32/string/int64 data, raw_data, double/uint64 data. */
     public static boolean isTensorData(int field) {
@@ -74,11 +78,9 @@ public final class OnnxStructure {
             } else if (wire == ProtoReader.LEN && field == GRAPH_NODE) {
                 long[] range = g.bytes();
                 String constant = constantOutput(seg, range);
-                if (constant != null) {
-                    out.message(field, constantNode(seg, new ProtoReader(seg, range[0], range[1]), constant, data));
-                } else {
-                    out.copy(seg, start, range[1]);
-                }
+                ProtoReader node = new ProtoReader(seg, range[0], range[1]);
+                out.message(field, constant != null ? constantNode(seg, node, constant, data)
+                        : subgraphsOf(seg, node, data));
             } else {
                 g.skip(wire);
                 out.copy(seg, start, g.position());
@@ -118,6 +120,28 @@ public final class OnnxStructure {
             return null;
         }
         return output != null ? output : name;
+    }
+
+    /** A node with the tensors of the subgraphs in its attributes rewritten (any other node comes back unchanged). */
+    private static byte[] subgraphsOf(MemorySegment seg, ProtoReader n, TensorData data) {
+        Out out = new Out();
+        copyRewriting(seg, n, out, NODE_ATTRIBUTE, attribute -> {
+            Out a = new Out();
+            while (attribute.more()) {
+                long start = attribute.position();
+                long tag = attribute.tag();
+                int field = (int) (tag >>> 3);
+                int wire = (int) (tag & 7);
+                if (wire == ProtoReader.LEN && (field == ATTRIBUTE_GRAPH || field == ATTRIBUTE_GRAPHS)) {
+                    a.message(field, graph(seg, attribute.message(), data));
+                } else {
+                    attribute.skip(wire);
+                    a.copy(seg, start, attribute.position());
+                }
+            }
+            return a.toByteArray();
+        });
+        return out.toByteArray();
     }
 
     private static byte[] constantNode(MemorySegment seg, ProtoReader n, String tensorName, TensorData data) {

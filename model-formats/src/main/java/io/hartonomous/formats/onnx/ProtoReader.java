@@ -84,6 +84,11 @@ public final class ProtoReader {
         return range;
     }
 
+    /** A reader of a range {@link #bytes} returned, so that a message can be read more than once. */
+    public ProtoReader at(long[] range) {
+        return new ProtoReader(seg, range[0], range[1]);
+    }
+
     public ProtoReader message() {
         long[] r = bytes();
         return new ProtoReader(seg, r[0], r[1]);

@@ -68,9 +68,26 @@ class OnnxStructureTest {
     }
 
     /**
-     * The main graph's initializers, then the {@code value} tensors of its Constant nodes named after the node's
-     * output, decoded with {@link TensorProto#parse} (a stripped tensor decodes with no values, hence the shape-only
-     * read when its data is missing).
+     * Silero VAD keeps most of its weights inside If branches (legacy: initializers, v5: Constant nodes): they leave
+     * the structure as the main graph's do, so what is left is the graph, kilobytes, not the megabytes of weights.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"silero_vad_legacy.onnx", "silero_vad_v5.onnx"})
+    void weightsInsideSubgraphsLeaveTheStructure(String name) throws IOException {
+        Path file = TestData.cache().resolve("models/onnx/" + name);
+        byte[] original = Files.readAllBytes(file);
+        byte[] structure = OnnxStructure.strip(MemorySegment.ofArray(original));
+        Map<String, TensorProto> stripped = storedTensors(structure);
+        assertThat(stripped.size()).as("tensors left out").isGreaterThan(250);
+        stripped.values().forEach(t -> assertThat(t.data()).as(t.name() + " keeps no values").isEmpty());
+        assertThat(structure.length).as("structure bytes of " + original.length).isLessThan(original.length / 4);
+    }
+
+    /**
+     * Every graph's initializers, then the {@code value} tensors of every graph's Constant nodes named after the
+     * node's output (the main graph, then its subgraphs depth first in node order), decoded with
+     * {@link TensorProto#parse} (a stripped tensor decodes with no values, hence the shape-only read when its data is
+     * missing).
      */
     static Map<String, TensorProto> storedTensors(byte[] model) {
         MemorySegment seg = MemorySegment.ofArray(model);
@@ -83,25 +100,34 @@ class OnnxStructureTest {
                 m.skip((int) (tag & 7));
                 continue;
             }
-            ProtoReader g = m.message();
-            while (g.more()) {
-                long t = g.tag();
-                int field = (int) (t >>> 3);
-                if (field == 5 && (t & 7) == ProtoReader.LEN) {
-                    TensorProto tensor = tensor(g.bytes(), seg, null);
-                    initializers.put(tensor.name(), tensor);
-                } else if (field == 1 && (t & 7) == ProtoReader.LEN) {
-                    constant(g.message(), seg, constants);
-                } else {
-                    g.skip((int) (t & 7));
-                }
-            }
+            graph(m.message(), seg, initializers, constants);
         }
         initializers.putAll(constants);
         return initializers;
     }
 
-    private static void constant(ProtoReader n, MemorySegment seg, Map<String, TensorProto> into) {
+    private static void graph(ProtoReader g, MemorySegment seg, Map<String, TensorProto> initializers,
+                              Map<String, TensorProto> constants) {
+        List<ProtoReader> subgraphs = new ArrayList<>();
+        while (g.more()) {
+            long t = g.tag();
+            int field = (int) (t >>> 3);
+            if (field == 5 && (t & 7) == ProtoReader.LEN) {
+                TensorProto tensor = tensor(g.bytes(), seg, null);
+                initializers.put(tensor.name(), tensor);
+            } else if (field == 1 && (t & 7) == ProtoReader.LEN) {
+                constant(g.message(), seg, constants, subgraphs);
+            } else {
+                g.skip((int) (t & 7));
+            }
+        }
+        for (ProtoReader sub : subgraphs) {
+            graph(sub, seg, initializers, constants);
+        }
+    }
+
+    private static void constant(ProtoReader n, MemorySegment seg, Map<String, TensorProto> into,
+                                 List<ProtoReader> subgraphs) {
         String op = "";
         String domain = "";
         String output = null;
@@ -126,6 +152,8 @@ class OnnxStructureTest {
                         name = a.string();
                     } else if (t >>> 3 == 5 && (t & 7) == ProtoReader.LEN) {
                         tensor = a.bytes();
+                    } else if ((t >>> 3 == 6 || t >>> 3 == 11) && (t & 7) == ProtoReader.LEN) {
+                        subgraphs.add(a.message());
                     } else {
                         a.skip((int) (t & 7));
                     }

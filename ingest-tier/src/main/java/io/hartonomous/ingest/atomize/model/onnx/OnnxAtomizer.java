@@ -20,7 +20,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * ONNX: ModelProto → GraphProto → initializer TensorProtos, plus the values of Constant nodes (exporters such as
@@ -165,8 +167,14 @@ public final class OnnxAtomizer {
         }
         List<TensorSpec> specs = new ArrayList<>();
         VarintCache cache = new VarintCache();
+        Set<String> names = new HashSet<>();
         for (List<Found> group : List.of(initializers, constants)) {
             for (Found f : group) {
+                // the structure is refilled by name, so a name must say which tensor it is
+                if (!f.name.isEmpty() && !names.add(f.name)) {
+                    throw new UnsupportedFormatException("two stored tensors are named '" + f.name + "' (ONNX names "
+                            + "a value once across the main graph and its subgraphs)");
+                }
                 specs.add(spec(f, mapped, cache));
             }
         }
@@ -184,24 +192,33 @@ public final class OnnxAtomizer {
         return r;
     }
 
+    /**
+     * The graph's initializers and Constant values, then those of its subgraphs (the {@code g} / {@code graphs}
+     * attributes of If, Loop, Scan …), depth first in node order: the order make-onnx-refs.py numbers them in, and
+     * the tensors {@link OnnxStructure#strip} leaves out. Returns the graph's name.
+     */
     private static String readGraph(ProtoReader g, List<Found> initializers, List<Found> constants) {
         String name = null;
+        List<ProtoReader> subgraphs = new ArrayList<>();
         while (g.more()) {
             long tag = g.tag();
             int field = (int) (tag >>> 3);
             int wire = (int) (tag & 7);
             switch (field) {
-                case 1 -> readNode(expect(g, wire, ProtoReader.LEN).message(), constants);
+                case 1 -> readNode(expect(g, wire, ProtoReader.LEN).message(), constants, subgraphs);
                 case 2 -> name = expect(g, wire, ProtoReader.LEN).string();
                 case 5 -> initializers.add(readTensor(expect(g, wire, ProtoReader.LEN).message()));
                 case 15 -> throw new UnsupportedFormatException("sparse initializers are not supported");
                 default -> g.skip(wire);
             }
         }
+        for (ProtoReader sub : subgraphs) {
+            readGraph(sub, initializers, constants);
+        }
         return name;
     }
 
-    private static void readNode(ProtoReader n, List<Found> constants) {
+    private static void readNode(ProtoReader n, List<Found> constants, List<ProtoReader> subgraphs) {
         String opType = "";
         String domain = "";
         String output = null;
@@ -221,7 +238,11 @@ public final class OnnxAtomizer {
                 case 3 -> nodeName = expect(n, wire, ProtoReader.LEN).string();
                 case 4 -> opType = expect(n, wire, ProtoReader.LEN).string();
                 case 7 -> domain = expect(n, wire, ProtoReader.LEN).string();
-                case 5 -> attributes.add(expect(n, wire, ProtoReader.LEN).message());
+                case 5 -> {
+                    long[] range = expect(n, wire, ProtoReader.LEN).bytes();
+                    attributes.add(n.at(range));
+                    graphAttributes(n.at(range), subgraphs);
+                }
                 default -> n.skip(wire);
             }
         }
@@ -233,6 +254,20 @@ public final class OnnxAtomizer {
             Found f = readConstantAttribute(a, tensorName);
             if (f != null) {
                 constants.add(f);
+            }
+        }
+    }
+
+    /** The subgraphs an attribute holds: AttributeProto.g (6) and graphs (11). */
+    private static void graphAttributes(ProtoReader a, List<ProtoReader> subgraphs) {
+        while (a.more()) {
+            long tag = a.tag();
+            int field = (int) (tag >>> 3);
+            int wire = (int) (tag & 7);
+            if (wire == ProtoReader.LEN && (field == 6 || field == 11)) {
+                subgraphs.add(a.message());
+            } else {
+                a.skip(wire);
             }
         }
     }
