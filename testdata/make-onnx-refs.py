@@ -6,6 +6,8 @@
   make-onnx-refs.py refs MODEL...          write MODEL.ref.json/.ref.bin: initializers in file order, then the
                                            Constant nodes' values in node order (named after the node's output)
   make-onnx-refs.py external SRC DEST      save SRC with its initializers as external data (a variant we refuse)
+  make-onnx-refs.py duplicate SRC DEST     save SRC with a second initializer of its first initializer's name and other
+                                           values (against ONNX's single-assignment rule: a variant we refuse)
 """
 import os
 import shutil
@@ -106,3 +108,10 @@ elif sys.argv[1] == "external":
     m = onnx.load(sys.argv[2])
     onnx.save_model(m, sys.argv[3], save_as_external_data=True, all_tensors_to_one_file=True,
                     location=os.path.basename(sys.argv[3]) + ".data", size_threshold=0)
+elif sys.argv[1] == "duplicate":
+    m = onnx.load(sys.argv[2])
+    first = m.graph.initializer[0]
+    twin = numpy_helper.from_array(numpy_helper.to_array(first) + 1, first.name)
+    m.graph.initializer.append(twin)
+    os.makedirs(os.path.dirname(sys.argv[3]), exist_ok=True)
+    onnx.save_model(m, sys.argv[3])

@@ -77,6 +77,14 @@ class OnnxAtomizerTest {
     }
 
     @Test
+    void twoStoredTensorsOfOneNameAreRefused() {
+        // refilled by name, the second would get the first one's values
+        assertThatThrownBy(() -> Atomizers.open(TestData.file("models/onnx-refused/duplicate-names.onnx"),
+                IngestLimits.DEFAULT))
+                .isInstanceOf(UnsupportedFormatException.class).hasMessageContaining("two stored tensors are named");
+    }
+
+    @Test
     void truncatedModelIsBadInput() throws IOException {
         byte[] onnx = Files.readAllBytes(TestData.file("models/onnx/ch_ppocr_mobile_v2.0_cls_infer.onnx"));
         Path cut = dir.resolve("cut.onnx");
