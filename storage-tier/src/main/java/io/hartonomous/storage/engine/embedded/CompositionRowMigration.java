@@ -2,6 +2,7 @@ package io.hartonomous.storage.engine.embedded;
 
 import io.hartonomous.storage.contract.ConflictException;
 import io.hartonomous.storage.contract.ingest.CompositionBatch;
+import io.hartonomous.storage.engine.jdbc.UnitOfWork;
 import io.hartonomous.storage.engine.segments.PackedOrdinals;
 import io.hartonomous.storage.engine.segments.SegmentLayout;
 
@@ -68,18 +69,7 @@ final class CompositionRowMigration {
 
     /** One batch from {@code at}, committed (or rolled back whole on failure). */
     Step batch(Cursor at) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try {
-            Step step = convert(at);
-            c.commit();
-            return step;
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(autoCommit);
-        }
+        return UnitOfWork.inOneTransaction(c, connection -> convert(at));
     }
 
     private Step convert(Cursor at) throws SQLException {

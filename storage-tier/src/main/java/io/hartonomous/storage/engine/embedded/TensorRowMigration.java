@@ -1,5 +1,6 @@
 package io.hartonomous.storage.engine.embedded;
 
+import io.hartonomous.storage.engine.jdbc.UnitOfWork;
 import io.hartonomous.storage.engine.segments.PackedOrdinals;
 
 import java.sql.Connection;
@@ -102,18 +103,7 @@ final class TensorRowMigration {
 
     /** One batch, committed (or rolled back whole). */
     Step batch(Cursor at) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try {
-            Step step = convert(at);
-            c.commit();
-            return step;
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(autoCommit);
-        }
+        return UnitOfWork.inOneTransaction(c, connection -> convert(at));
     }
 
     private Step convert(Cursor at) throws SQLException {

@@ -110,27 +110,34 @@ public final class UnitOfWork {
     private <T> T attempt(Work<T> work, boolean transaction) throws SQLException {
         try (Connection connection = pool.getConnection()) {
             setup.prepare(connection);
-            if (!transaction) {
-                return work.run(connection);
-            }
-            connection.setAutoCommit(false);
+            return transaction ? inOneTransaction(connection, work) : work.run(connection);
+        }
+    }
+
+    /**
+     * Work in one transaction on a connection the caller holds (a unit's, or one outside any pool such as the schema
+     * connection an engine opens with): commits when the work returns, rolls back when it throws, and gives the
+     * connection back in the auto-commit mode it had.
+     */
+    public static <T> T inOneTransaction(Connection connection, Work<T> work) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            T result = work.run(connection);
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException | Error e) {
             try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException | Error e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException rollbackFailure) {
-                    e.addSuppressed(rollbackFailure);
-                }
-                throw e;
-            } finally {
-                try {
-                    connection.setAutoCommit(true);
-                } catch (SQLException ignored) {
-                    // a broken connection: the pool discards it
-                }
+                connection.rollback();
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            throw e;
+        } finally {
+            try {
+                connection.setAutoCommit(autoCommit);
+            } catch (SQLException ignored) {
+                // a broken connection: the pool discards it
             }
         }
     }
