@@ -116,11 +116,10 @@ public final class UnitOfWork {
 
     /**
      * Work in one transaction on a connection the caller holds (a unit's, or one outside any pool such as the schema
-     * connection an engine opens with): commits when the work returns, rolls back when it throws, and gives the
-     * connection back in the auto-commit mode it had.
+     * connection an engine opens with; both come in auto-commit): commits when the work returns, rolls back when it
+     * throws, and puts the connection back in auto-commit.
      */
     public static <T> T inOneTransaction(Connection connection, Work<T> work) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try {
             T result = work.run(connection);
@@ -135,7 +134,7 @@ public final class UnitOfWork {
             throw e;
         } finally {
             try {
-                connection.setAutoCommit(autoCommit);
+                connection.setAutoCommit(true);
             } catch (SQLException ignored) {
                 // a broken connection: the pool discards it
             }
