@@ -15,7 +15,9 @@ import io.hartonomous.storage.contract.ingest.JobStart;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -90,16 +92,58 @@ public abstract class AtomsContract extends StorageContractSuite {
         t.ingest().writeChunk(job, imageChunk(0, atoms.subList(0, 2), 0, 0, 1));
         ChunkReceipt second = t.ingest().writeChunk(job, imageChunk(1, atoms.subList(1, 4), 2, 0, 1, 2, 2));
         assertThat(second.newAtoms()).isEqualTo(2);
-        assertThat(t.atoms().byHash(atoms.get(1).contentHash()).orElseThrow().referenceCount()).isEqualTo(2);
+        assertThat(second.distinctAtoms()).isEqualTo(3);
+        // While the job runs, an atom the file held already may still count only the references of its first chunk
+        // (IngestWrites.writeChunk); an atom new in this chunk counts all of its own at once.
+        assertThat(t.atoms().byHash(atoms.get(1).contentHash()).orElseThrow().referenceCount()).isBetween(1L, 2L);
         assertThat(t.atoms().byHash(atoms.get(3).contentHash()).orElseThrow().referenceCount()).isEqualTo(2);
 
         IngestionJob done = t.ingest().completeJob(job, "{\"width\":16}");
+        assertThat(t.atoms().byHash(atoms.get(1).contentHash()).orElseThrow().referenceCount()).isEqualTo(2);
+        assertThat(t.atoms().byHash(atoms.get(3).contentHash()).orElseThrow().referenceCount()).isEqualTo(2);
         assertThat(done.state()).isEqualTo(JobState.COMPLETED);
         assertThat(done.newAtoms()).isEqualTo(4);
         assertThat(done.distinctAtoms()).isEqualTo(4);
         assertThat(done.compositions()).isEqualTo(6);
         assertThat(done.chunksCommitted()).isEqualTo(2);
         assertThat(t.atoms().byId(done.parentAtomId()).orElseThrow().metadataJson()).contains("width");
+    }
+
+    @Test
+    void atomsRecurringOverManyChunksEndWithExactCounts() {
+        TenantStorage t = engine.forTenant(newTenant());
+        List<NewAtom> shared = randomPixels(3);
+        long keeper = t.ingest().startJob(newJob(Modality.IMAGE, "k.png")).job().jobId();
+        t.ingest().writeChunk(keeper, imageChunk(0, shared.subList(0, 1), 0, 0, 0));
+        t.ingest().completeJob(keeper, null);
+
+        long job = t.ingest().startJob(newJob(Modality.IMAGE, "r.png")).job().jobId();
+        // Chunk c holds atom 0 c+1 times, atom 1 once, and atom 2 from chunk 2 on.
+        Map<Integer, Long> expected = new HashMap<>(Map.of(0, 2L, 1, 0L, 2, 0L));
+        long sequence = 0;
+        for (int c = 0; c < 5; c++) {
+            List<NewAtom> atoms = c < 2 ? shared.subList(0, 2) : shared;
+            int[] ordinals = new int[c + 1 + 1 + (c < 2 ? 0 : 1)];
+            for (int i = 0; i <= c; i++) {
+                ordinals[i] = 0;
+            }
+            ordinals[c + 1] = 1;
+            if (c >= 2) {
+                ordinals[c + 2] = 2;
+                expected.merge(2, 1L, Long::sum);
+            }
+            expected.merge(0, (long) c + 1, Long::sum);
+            expected.merge(1, 1L, Long::sum);
+            t.ingest().writeChunk(job, imageChunk(c, atoms, sequence, ordinals));
+            sequence += ordinals.length;
+        }
+        IngestionJob done = t.ingest().completeJob(job, null);
+        assertThat(done.distinctAtoms()).isEqualTo(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(t.atoms().byHash(shared.get(i).contentHash()).orElseThrow().referenceCount())
+                    .as("atom %d", i).isEqualTo(expected.get(i));
+        }
+        assertThat(t.atoms().compositionCount(done.parentAtomId())).isEqualTo(sequence);
     }
 
     @Test

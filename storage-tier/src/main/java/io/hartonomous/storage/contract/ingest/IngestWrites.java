@@ -18,8 +18,11 @@ public interface IngestWrites {
     Model registerModel(long jobId, NewModel model);
 
     /**
-     * Upserts the chunk's atoms (dedup on ContentHash; ReferenceCount += exact number of new rows pointing at each)
-     * and appends its composition and coefficient rows, all in one transaction with the watermark advance.
+     * Upserts the chunk's atoms (dedup on ContentHash) and appends its composition and coefficient rows, all in one
+     * transaction with the watermark advance. ReferenceCount grows by the number of new rows pointing at each atom;
+     * an engine may defer that for atoms the file already held from an earlier chunk (such an atom counts at least
+     * the references of that chunk meanwhile), and makes every count exact by {@link #completeJob}
+     * (docs/decisions.md, "Occurrences settle when the job completes").
      */
     ChunkReceipt writeChunk(long jobId, Chunk chunk);
 

@@ -27,6 +27,28 @@ final class AtomUpserter {
      * and the reference-count increments still owed to atoms that already existed (see {@link #bumpExisting}).
      */
     record Result(long[] atomIds, int newAtoms, int distinctAtoms, long[] existingIds, long[] existingDeltas) {
+        /** The same, owing nothing to the atoms of {@code held} (chunk ordinals whose references wait). */
+        Result exceptOrdinals(boolean[] held) {
+            java.util.Set<Long> skip = new java.util.HashSet<>();
+            for (int i = 0; i < held.length; i++) {
+                if (held[i] && atomIds[i] != 0) {
+                    skip.add(atomIds[i]);
+                }
+            }
+            if (skip.isEmpty()) {
+                return this;
+            }
+            long[] ids = new long[existingIds.length];
+            long[] deltas = new long[existingIds.length];
+            int k = 0;
+            for (int i = 0; i < existingIds.length; i++) {
+                if (!skip.contains(existingIds[i])) {
+                    ids[k] = existingIds[i];
+                    deltas[k++] = existingDeltas[i];
+                }
+            }
+            return new Result(atomIds, newAtoms, distinctAtoms, Arrays.copyOf(ids, k), Arrays.copyOf(deltas, k));
+        }
     }
 
     /** Resolves, inserts the new atoms, and bumps the existing ones at once. */
@@ -112,14 +134,19 @@ final class AtomUpserter {
 
     /** Adds the owed increments to atoms that existed before, in ContentHash order (no lock cycles). */
     void bumpExisting(Connection c, Result result) throws SQLException {
-        if (result.existingIds().length == 0) {
+        addReferences(c, result.existingIds(), result.existingDeltas());
+    }
+
+    /** ReferenceCount += deltas[i] for ids[i], in the given order (callers pass ContentHash order). */
+    static void addReferences(Connection c, long[] ids, long[] deltas) throws SQLException {
+        if (ids.length == 0) {
             return;
         }
         try (PreparedStatement update = c.prepareStatement(
                 "UPDATE Atoms SET ReferenceCount = ReferenceCount + ? WHERE AtomId = ?")) {
-            for (int i = 0; i < result.existingIds().length; i++) {
-                update.setLong(1, result.existingDeltas()[i]);
-                update.setLong(2, result.existingIds()[i]);
+            for (int i = 0; i < ids.length; i++) {
+                update.setLong(1, deltas[i]);
+                update.setLong(2, ids[i]);
                 update.addBatch();
             }
             for (int count : update.executeBatch()) {
@@ -153,12 +180,14 @@ final class AtomUpserter {
         Map<ContentHash, Long> found = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT a.AtomId, a.ContentHash FROM TABLE(H BINARY(32) = ?) t "
                 + "INNER JOIN Atoms a ON a.ContentHash = t.H")) {
-            ps.setObject(1, hashes);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.put(ContentHash.wrap(rs.getBytes(2)), rs.getLong(1));
+            ArrayPieces.each(hashes.length, (from, to) -> {
+                ps.setObject(1, Arrays.copyOfRange(hashes, from, to));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.put(ContentHash.wrap(rs.getBytes(2)), rs.getLong(1));
+                    }
                 }
-            }
+            });
         }
         return found;
     }

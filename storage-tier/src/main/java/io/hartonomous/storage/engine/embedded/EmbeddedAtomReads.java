@@ -70,8 +70,9 @@ record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
     @Override
     public Stream<PlacedValue> placedValues(long parentAtomId, long fromSequence, long limit) {
         requireVisibleParent(parentAtomId);
+        ReadMemo<Long, PlacedAtom> values = ReadMemo.forHeap(Runtime.getRuntime().maxMemory());
         return windows("placedValues", parentAtomId, fromSequence, limit, (c, w) -> {
-            Map<Long, PlacedAtom> atoms = atomsById(c, w);
+            Map<Long, PlacedAtom> atoms = atomsById(c, w, values);
             List<PlacedValue> out = new ArrayList<>(w.size());
             for (int i = 0; i < w.size(); i++) {
                 PlacedAtom a = atoms.get(w.atomId()[i]);
@@ -84,23 +85,38 @@ record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
     private record PlacedAtom(AtomType type, byte[] value) {
     }
 
-    private static Map<Long, PlacedAtom> atomsById(Connection c, SegmentReader.Window w) throws SQLException {
-        Set<Long> distinct = new HashSet<>();
+    /** The window's atoms: those an earlier window of the read resolved, and one lookup for the rest. */
+    private static Map<Long, PlacedAtom> atomsById(Connection c, SegmentReader.Window w,
+                                                   ReadMemo<Long, PlacedAtom> values) throws SQLException {
+        Map<Long, PlacedAtom> atoms = new HashMap<>();
+        Set<Long> missing = new HashSet<>();
         for (int i = 0; i < w.size(); i++) {
-            distinct.add(w.atomId()[i]);
+            long id = w.atomId()[i];
+            if (!atoms.containsKey(id) && !missing.contains(id)) {
+                PlacedAtom known = values.get(id);
+                if (known != null) {
+                    atoms.put(id, known);
+                } else {
+                    missing.add(id);
+                }
+            }
         }
-        Map<Long, PlacedAtom> atoms = new HashMap<>(distinct.size() * 2);
+        if (missing.isEmpty()) {
+            return atoms;
+        }
         Map<String, AtomType> types = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT a.AtomId, a.Modality, a.Subtype, a.AtomicValue "
                 + "FROM TABLE(A BIGINT = ?) t JOIN Atoms a ON a.AtomId = t.A")) {
-            ps.setObject(1, distinct.toArray(new Long[0]));
+            ps.setObject(1, missing.toArray(new Long[0]));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String modality = rs.getString(2);
                     String subtype = rs.getString(3);
                     AtomType type = types.computeIfAbsent(modality + "/" + subtype,
                             k -> AtomType.of(Modality.fromWireName(modality), subtype));
-                    atoms.put(rs.getLong(1), new PlacedAtom(type, rs.getBytes(4)));
+                    PlacedAtom atom = new PlacedAtom(type, rs.getBytes(4));
+                    atoms.put(rs.getLong(1), atom);
+                    values.put(rs.getLong(1), atom);
                 }
             }
         }
@@ -121,6 +137,7 @@ record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
      */
     private <T> Stream<T> windows(String operation, long parentAtomId, long fromSequence, long limit,
                                   WindowMapper<T> mapper) {
+        ReadMemo<Integer, Long> atomOfOrdinal = ReadMemo.forHeap(Runtime.getRuntime().maxMemory());
         Iterator<List<T>> pages = new Iterator<>() {
             private long cursor = fromSequence;
             private long remaining = limit;
@@ -131,7 +148,7 @@ record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
                 if (next == null && remaining > 0 && cursor >= 0) {
                     int want = (int) Math.min(remaining, WINDOW);
                     Page<T> page = tx.read(operation, c -> {
-                        SegmentReader.Window w = new SegmentReader(c, parentAtomId).read(cursor, want);
+                        SegmentReader.Window w = new SegmentReader(c, parentAtomId, atomOfOrdinal).read(cursor, want);
                         return new Page<>(w.size(), w.size() == 0 ? 0 : w.last(), mapper.map(c, w));
                     });
                     remaining = page.size() < want ? 0 : remaining - page.size();

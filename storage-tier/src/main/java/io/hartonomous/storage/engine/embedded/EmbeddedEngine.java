@@ -60,6 +60,7 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
     private final UnitOfWork tx;
     private final EmbeddedDeadLetters deadLetters;
     private final LandmarkProjection projection = new LandmarkProjection();
+    private final HeldAtoms held = HeldAtoms.forHeap(Runtime.getRuntime().maxMemory());
     private final OperationTimings timings;
     private final EmbeddedOoda ooda;
     private final EmbeddedBillingPlans billing;
@@ -150,7 +151,7 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
         AtomUpserter upserter = new AtomUpserter();
         EmbeddedProvenanceGraph graph = new EmbeddedProvenanceGraph(tenant, tx);
         return new TenantStores(tenant, new EmbeddedAtomReads(tenant, tx),
-                new EmbeddedIngestWrites(tenant, tx, upserter), new EmbeddedModelStore(tenant, tx, upserter),
+                new EmbeddedIngestWrites(tenant, tx, upserter, held), new EmbeddedModelStore(tenant, tx, upserter),
                 new EmbeddedVectorStore(tenant, tx, projection), graph, new EmbeddedUsageLedger(tenant, tx),
                 new EmbeddedInferenceStore(tenant, tx, graph));
     }

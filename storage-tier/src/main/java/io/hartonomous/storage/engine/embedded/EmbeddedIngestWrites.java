@@ -19,6 +19,7 @@ import io.hartonomous.storage.contract.NotFoundException;
 import io.hartonomous.storage.engine.jdbc.ContractRows;
 import io.hartonomous.storage.engine.jdbc.RetryableConflict;
 import io.hartonomous.storage.engine.jdbc.UnitOfWork;
+import io.hartonomous.storage.engine.segments.SegmentPlan;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,8 +28,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
 
-/** Jobs and chunk writes on H2: each chunk is one transaction together with the job's watermark. */
-record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserter) implements IngestWrites {
+/**
+ * Jobs and chunk writes on H2: each chunk is one transaction together with the job's watermark. A chunk's segment
+ * positions add references only for atoms new to the file; the rest settle when the job completes
+ * ({@link OccurrenceSettlement}), and {@code held} spares later chunks the lookups of atoms earlier ones brought.
+ */
+record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserter, HeldAtoms held)
+        implements IngestWrites {
     private static final int ERROR_LIMIT = 4000;
 
     @Override
@@ -185,18 +191,27 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
         });
     }
 
+    /** A chunk's outcome; {@code atomIds} and {@code ordinals} (by chunk ordinal) when it wrote segments. */
+    private record Written(ChunkReceipt receipt, long[] atomIds, int[] ordinals) {
+    }
+
     @Override
     public ChunkReceipt writeChunk(long jobId, Chunk chunk) {
         long[] delta = referenceDeltas(chunk);
-        return tx.inTransaction("writeChunk", c -> {
+        // Only a chunk of segments alone defers references; rows and tensor coefficients count as they are written.
+        SegmentPlan plan = chunk.coefficients().size() == 0 ? SegmentPlan.of(chunk.compositions()) : null;
+        Written written = tx.inTransaction("writeChunk", c -> {
             IngestionJob job = lockJob(c, jobId);
             requireRunning(job);
             if (chunk.chunkIndex() < job.chunksCommitted()) {
-                return new ChunkReceipt(chunk.chunkIndex(), true, 0, 0, 0, 0);
+                return new Written(new ChunkReceipt(chunk.chunkIndex(), true, 0, 0, 0, 0), null, null);
             }
             if (chunk.chunkIndex() > job.chunksCommitted()) {
                 throw new ConflictException("chunk " + chunk.chunkIndex() + " of job " + jobId
                         + " is out of order: the next chunk is " + job.chunksCommitted());
+            }
+            if (plan != null) {
+                return writeSegments(c, job, chunk, plan, delta);
             }
             long modelId = chunk.coefficients().size() > 0
                     ? EmbeddedModelStore.modelByJob(c, jobId).orElseThrow(() -> new ConflictException(
@@ -208,19 +223,66 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
                 new TensorSegmentWriter(c, modelId).write(chunk.coefficients(), atoms.atomIds());
             }
             upserter.bumpExisting(c, atoms);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE IngestionJobs SET ChunksCommitted = ?, "
-                    + "BytesDone = GREATEST(BytesDone, ?), NewAtoms = NewAtoms + ?, "
-                    + "Compositions = Compositions + ?, UpdatedAt = CURRENT_TIMESTAMP WHERE JobId = ?")) {
-                ps.setInt(1, chunk.chunkIndex() + 1);
-                ps.setLong(2, chunk.bytesDone());
-                ps.setLong(3, atoms.newAtoms());
-                ps.setLong(4, (long) chunk.compositions().size() + chunk.coefficients().size());
-                ps.setLong(5, jobId);
-                ps.executeUpdate();
-            }
-            return new ChunkReceipt(chunk.chunkIndex(), false, atoms.distinctAtoms(), atoms.newAtoms(),
-                    chunk.compositions().size(), chunk.coefficients().size());
+            return new Written(advance(c, jobId, chunk, atoms.newAtoms(), atoms.distinctAtoms()), null, null);
         });
+        if (written.atomIds() != null) {
+            held.learn(jobId, chunk.atoms(), written.atomIds(), written.ordinals());
+        }
+        return written.receipt();
+    }
+
+    /**
+     * A chunk of segment positions: atoms the file holds already (known here from earlier chunks, or found in its
+     * dictionary) are neither looked up again nor referenced again; the others are upserted and referenced as usual.
+     */
+    private Written writeSegments(Connection c, IngestionJob job, Chunk chunk, SegmentPlan plan, long[] delta)
+            throws SQLException {
+        int n = delta.length;
+        int[] known = new int[n];
+        long[] knownIds = new long[n];
+        long[] owed = delta.clone();
+        int distinct = 0;
+        for (int i = 0; i < n; i++) {
+            known[i] = -1;
+            if (delta[i] == 0) {
+                continue;
+            }
+            distinct++;
+            HeldAtoms.Held h = held.find(job.jobId(), chunk.atoms().get(i).contentHash());
+            if (h != null) {
+                known[i] = h.ordinal();
+                knownIds[i] = h.atomId();
+                owed[i] = 0;
+            }
+        }
+        AtomUpserter.Result atoms = upserter.resolve(c, chunk.atoms(), owed);
+        long[] ids = atoms.atomIds().clone();
+        for (int i = 0; i < n; i++) {
+            if (known[i] >= 0) {
+                ids[i] = knownIds[i];
+            }
+        }
+        SegmentDictionary.Entries entries = new SegmentWriter(c, job.parentAtomId())
+                .writeRunning(plan, chunk.compositions(), ids, known);
+        upserter.bumpExisting(c, atoms.exceptOrdinals(entries.held()));
+        return new Written(advance(c, job.jobId(), chunk, atoms.newAtoms(), distinct), ids, entries.ordinal());
+    }
+
+    /** The watermark and the job's counters move with the chunk. */
+    private static ChunkReceipt advance(Connection c, long jobId, Chunk chunk, int newAtoms, int distinct)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE IngestionJobs SET ChunksCommitted = ?, "
+                + "BytesDone = GREATEST(BytesDone, ?), NewAtoms = NewAtoms + ?, "
+                + "Compositions = Compositions + ?, UpdatedAt = CURRENT_TIMESTAMP WHERE JobId = ?")) {
+            ps.setInt(1, chunk.chunkIndex() + 1);
+            ps.setLong(2, chunk.bytesDone());
+            ps.setLong(3, newAtoms);
+            ps.setLong(4, (long) chunk.compositions().size() + chunk.coefficients().size());
+            ps.setLong(5, jobId);
+            ps.executeUpdate();
+        }
+        return new ChunkReceipt(chunk.chunkIndex(), false, distinct, newAtoms, chunk.compositions().size(),
+                chunk.coefficients().size());
     }
 
     /** How many rows of the chunk point at each atom. */
@@ -239,12 +301,13 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
 
     @Override
     public IngestionJob completeJob(long jobId, String metadataJson) {
-        return tx.inTransaction("completeJob", c -> {
+        IngestionJob done = tx.inTransaction("completeJob", c -> {
             IngestionJob job = lockJob(c, jobId);
             if (job.state() == JobState.COMPLETED) {
                 return job;
             }
             requireRunning(job);
+            new OccurrenceSettlement(c, job.parentAtomId()).settle();
             // The dictionary holds each distinct atom of the segments once; the row table may repeat them.
             long distinct = countDistinct(c, "SELECT COUNT(*) FROM (SELECT AtomId FROM CompositionDictionary "
                     + "WHERE ParentAtomId = ?1 UNION SELECT ComponentAtomId FROM AtomCompositionRows "
@@ -269,6 +332,8 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
             }
             return loadJob(c, jobId);
         });
+        held.forget(jobId);
+        return done;
     }
 
     /** The single number a query over one id returns. */
@@ -285,7 +350,7 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
     @Override
     public IngestionJob failJob(long jobId, String error) {
         String message = error == null ? "failed" : error.length() > ERROR_LIMIT ? error.substring(0, ERROR_LIMIT) : error;
-        return tx.inTransaction("failJob", c -> {
+        IngestionJob failed = tx.inTransaction("failJob", c -> {
             IngestionJob job = lockJob(c, jobId);
             if (job.state() == JobState.FAILED) {
                 return job;
@@ -303,6 +368,8 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
             }
             return loadJob(c, jobId);
         });
+        held.forget(jobId);
+        return failed;
     }
 
     @Override

@@ -77,6 +77,70 @@ final class SegmentDictionary {
         return ordinal;
     }
 
+    /** Each atom's ordinal in the owner's dictionary, and whether the owner held it before this chunk. */
+    record Entries(int[] ordinal, boolean[] held) {
+    }
+
+    /**
+     * What a chunk of a running job needs (docs/decisions.md, "Occurrences settle when the job completes"): the
+     * ordinal of every atom with occurrences, and which of them the owner held already. Only atoms new to the owner
+     * get entries, with this chunk's occurrences; held atoms' entries are left alone, and {@link OccurrenceSettlement}
+     * makes every entry exact when the job completes. So a chunk costs a dictionary write per atom new to the file,
+     * not per distinct atom of the chunk.
+     *
+     * @param knownOrdinal per atom, its ordinal if the caller knows the owner holds it (the job's earlier chunks),
+     *                     else -1; only the others are looked up
+     */
+    Entries firstAppearances(long[] atomIds, long[] occurrences, int[] knownOrdinal) throws SQLException {
+        long[] ask = new long[atomIds.length];
+        for (int i = 0; i < atomIds.length; i++) {
+            ask[i] = knownOrdinal[i] < 0 ? occurrences[i] : 0;
+        }
+        Map<Long, Integer> known = lookup(atomIds, ask);
+        int[] ordinal = new int[atomIds.length];
+        boolean[] held = new boolean[atomIds.length];
+        java.util.List<Integer> newOrd = new java.util.ArrayList<>();
+        java.util.List<Long> newAtom = new java.util.ArrayList<>();
+        java.util.List<Long> newCount = new java.util.ArrayList<>();
+        int next = -1;
+        for (int i = 0; i < atomIds.length; i++) {
+            if (occurrences[i] == 0) {
+                continue;
+            }
+            Integer o = knownOrdinal[i] >= 0 ? Integer.valueOf(knownOrdinal[i]) : known.get(atomIds[i]);
+            if (o != null) {
+                held[i] = true;
+            } else {
+                if (next < 0) {
+                    next = nextOrdinal();
+                }
+                o = next++;
+                known.put(atomIds[i], o);
+                newOrd.add(o);
+                newAtom.add(atomIds[i]);
+                newCount.add(occurrences[i]);
+            }
+            ordinal[i] = o;
+        }
+        insert(newOrd.toArray(new Integer[0]), newAtom.toArray(new Long[0]), newCount.toArray(new Long[0]));
+        return new Entries(ordinal, held);
+    }
+
+    /** New entries, known to be absent (looked up in this transaction; the owner's writers are serialised). */
+    private void insert(Integer[] ord, Long[] atom, Long[] occurrences) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + owner + ", Ordinal, AtomId, "
+                + "Occurrences) SELECT CAST(? AS BIGINT), t.O, t.A, t.N FROM TABLE(O INT = ?, A BIGINT = ?, "
+                + "N BIGINT = ?) t")) {
+            ps.setLong(1, ownerId);
+            ArrayPieces.each(ord.length, (from, to) -> {
+                ps.setObject(2, Arrays.copyOfRange(ord, from, to));
+                ps.setObject(3, Arrays.copyOfRange(atom, from, to));
+                ps.setObject(4, Arrays.copyOfRange(occurrences, from, to));
+                ps.executeUpdate();
+            });
+        }
+    }
+
     /**
      * The ordinal of each of {@code atomIds} (distinct), an entry with no occurrences made for those new to the owner
      * (tensors only: their entries may stand at zero).
@@ -140,12 +204,14 @@ final class SegmentDictionary {
                 + "WHEN MATCHED THEN UPDATE SET Occurrences = d.Occurrences + s.N"
                 + (insert ? " WHEN NOT MATCHED THEN INSERT (" + owner + ", Ordinal, AtomId, Occurrences) "
                         + "VALUES (" + ownerId + ", s.O, s.A, s.N)" : ""))) {
-            ps.setObject(1, ord);
-            ps.setObject(2, delta);
-            if (insert) {
-                ps.setObject(3, atom);
-            }
-            ps.executeUpdate();
+            ArrayPieces.each(ord.length, (from, to) -> {
+                ps.setObject(1, Arrays.copyOfRange(ord, from, to));
+                ps.setObject(2, Arrays.copyOfRange(delta, from, to));
+                if (insert) {
+                    ps.setObject(3, Arrays.copyOfRange(atom, from, to));
+                }
+                ps.executeUpdate();
+            });
         }
     }
 
@@ -168,13 +234,15 @@ final class SegmentDictionary {
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT d.AtomId, d.Ordinal FROM TABLE(A BIGINT = ?) t "
                 + "JOIN " + table + " d ON d." + owner + " = ? AND d.AtomId = t.A")) {
-            ps.setObject(1, ids);
             ps.setLong(2, ownerId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    known.put(rs.getLong(1), rs.getInt(2));
+            ArrayPieces.each(used, (from, to) -> {
+                ps.setObject(1, Arrays.copyOfRange(ids, from, to));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        known.put(rs.getLong(1), rs.getInt(2));
+                    }
                 }
-            }
+            });
         }
         return known;
     }
@@ -201,15 +269,18 @@ final class SegmentDictionary {
         if (asked.isEmpty()) {
             return ids;
         }
+        Integer[] all = asked.toArray(new Integer[0]);
         try (PreparedStatement ps = c.prepareStatement("SELECT d.Ordinal, d.AtomId FROM TABLE(O INT = ?) t "
                 + "JOIN " + table + " d ON d." + owner + " = ? AND d.Ordinal = t.O")) {
-            ps.setObject(1, asked.toArray(new Integer[0]));
             ps.setLong(2, ownerId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.put(rs.getInt(1), rs.getLong(2));
+            ArrayPieces.each(all.length, (from, to) -> {
+                ps.setObject(1, Arrays.copyOfRange(all, from, to));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.put(rs.getInt(1), rs.getLong(2));
+                    }
                 }
-            }
+            });
         }
         if (ids.size() != asked.size()) {
             throw new SQLException(owner + " " + ownerId + " has segment ordinals its dictionary (" + table

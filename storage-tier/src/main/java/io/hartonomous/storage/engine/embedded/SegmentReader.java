@@ -37,10 +37,13 @@ final class SegmentReader {
 
     private final Connection c;
     private final long parentId;
+    private final ReadMemo<Integer, Long> atomOfOrdinal;
 
-    SegmentReader(Connection c, long parentId) {
+    /** @param atomOfOrdinal what earlier windows of the same read resolved (an entry's ordinal never changes) */
+    SegmentReader(Connection c, long parentId, ReadMemo<Integer, Long> atomOfOrdinal) {
         this.c = c;
         this.parentId = parentId;
+        this.atomOfOrdinal = atomOfOrdinal;
     }
 
     /** Up to {@code limit} stored positions at or after {@code from}. */
@@ -163,30 +166,39 @@ final class SegmentReader {
         }
     }
 
-    /** Dictionary ordinals to atom ids, one lookup per distinct ordinal of the window. */
+    /** Dictionary ordinals to atom ids: one lookup per distinct ordinal of the window not resolved before. */
     private void resolveOrdinals(int size, long[] atom, int[] ordinal, boolean[] fromSegment) throws SQLException {
         Map<Integer, Long> ids = new HashMap<>();
         for (int i = 0; i < size; i++) {
-            if (fromSegment[i]) {
-                ids.putIfAbsent(ordinal[i], 0L);
+            if (fromSegment[i] && !ids.containsKey(ordinal[i])) {
+                ids.put(ordinal[i], atomOfOrdinal.get(ordinal[i]));
             }
         }
-        if (ids.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT d.Ordinal, d.AtomId FROM TABLE(O INT = ?) t "
-                + "JOIN CompositionDictionary d ON d.ParentAtomId = ? AND d.Ordinal = t.O")) {
-            ps.setObject(1, ids.keySet().toArray(new Integer[0]));
-            ps.setLong(2, parentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.put(rs.getInt(1), rs.getLong(2));
-                }
+        Integer[] missing = ids.entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey)
+                .toArray(Integer[]::new);
+        if (missing.length > 0) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT d.Ordinal, d.AtomId FROM TABLE(O INT = ?) t "
+                    + "JOIN CompositionDictionary d ON d.ParentAtomId = ? AND d.Ordinal = t.O")) {
+                ps.setLong(2, parentId);
+                ArrayPieces.each(missing.length, (from, to) -> {
+                    ps.setObject(1, Arrays.copyOfRange(missing, from, to));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ids.put(rs.getInt(1), rs.getLong(2));
+                            atomOfOrdinal.put(rs.getInt(1), rs.getLong(2));
+                        }
+                    }
+                });
             }
         }
         for (int i = 0; i < size; i++) {
             if (fromSegment[i]) {
-                atom[i] = ids.get(ordinal[i]);
+                Long id = ids.get(ordinal[i]);
+                if (id == null) {
+                    throw new SQLException("atom " + parentId + " has segment ordinal " + ordinal[i]
+                            + " that its dictionary lacks");
+                }
+                atom[i] = id;
             }
         }
     }

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 
 /**
  * Writes a chunk's composition rows as segments plus the parent's dictionary, inside the chunk's transaction: one
@@ -26,10 +27,13 @@ final class SegmentWriter {
         this.parentId = parentId;
     }
 
-    /** @param atomIds the chunk's atom ids by chunk ordinal */
+    /**
+     * Writes the rows with every dictionary entry exact at once (the row migration).
+     *
+     * @param atomIds the rows' atom ids by chunk ordinal
+     */
     void write(CompositionBatch rows, long[] atomIds) throws SQLException {
-        int n = rows.size();
-        if (n == 0) {
+        if (rows.size() == 0) {
             return;
         }
         SegmentPlan plan = SegmentPlan.of(rows);
@@ -37,11 +41,44 @@ final class SegmentWriter {
             insertRows(rows, atomIds);
             return;
         }
+        requireFree(plan);
+        insertSegments(plan, SegmentDictionary.composition(c, parentId).add(atomIds, occurrences(rows, atomIds)));
+    }
+
+    /**
+     * Writes a running job's chunk as segments, giving dictionary entries only to atoms new to the parent
+     * ({@link SegmentDictionary#firstAppearances}): which atoms the parent held already is in the result, so the
+     * caller adds no references for them until the job completes ({@link OccurrenceSettlement}).
+     *
+     * @param plan         the rows' plan ({@link SegmentPlan#of}, not null)
+     * @param atomIds      the rows' atom ids by chunk ordinal
+     * @param knownOrdinal per chunk ordinal, the parent's ordinal of that atom when the caller knows it, else -1
+     */
+    SegmentDictionary.Entries writeRunning(SegmentPlan plan, CompositionBatch rows, long[] atomIds,
+                                           int[] knownOrdinal) throws SQLException {
+        requireFree(plan);
+        SegmentDictionary.Entries entries = SegmentDictionary.composition(c, parentId)
+                .firstAppearances(atomIds, occurrences(rows, atomIds), knownOrdinal);
+        insertSegments(plan, entries.ordinal());
+        return entries;
+    }
+
+    /** Rows that are not segments go to the row table, each counted when it is written. */
+    void writeRows(CompositionBatch rows, long[] atomIds) throws SQLException {
+        if (rows.size() > 0) {
+            insertRows(rows, atomIds);
+        }
+    }
+
+    private void requireFree(SegmentPlan plan) throws SQLException {
         if (plan.overlapsItself()) {
             throw repeated();
         }
         requireNoStored(plan);
-        int[] ordinals = plan.rowOrdinals(dictionary(rows, atomIds));
+    }
+
+    private void insertSegments(SegmentPlan plan, int[] byChunkOrdinal) throws SQLException {
+        int[] ordinals = plan.rowOrdinals(byChunkOrdinal);
         SegmentLayout layout = plan.layout();
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO CompositionSegments (ParentAtomId, FirstSequence, "
                 + "PositionCount, Stride, ColumnMajor, MinX, MaxX, MinY, MaxY, OrdinalWidth, Ordinals) "
@@ -73,13 +110,13 @@ final class SegmentWriter {
         }
     }
 
-    /** The parent ordinal of every chunk ordinal the rows use (the dictionary gains the chunk's occurrences). */
-    private int[] dictionary(CompositionBatch rows, long[] atomIds) throws SQLException {
+    /** How many of the rows hold each chunk ordinal. */
+    private static long[] occurrences(CompositionBatch rows, long[] atomIds) {
         long[] occurrences = new long[atomIds.length];
         for (int i = 0; i < rows.size(); i++) {
             occurrences[rows.atomOrdinal()[i]]++;
         }
-        return SegmentDictionary.composition(c, parentId).add(atomIds, occurrences);
+        return occurrences;
     }
 
     /** A position may be stored once: the plan's segments must not overlap stored segments or stored rows. */
@@ -97,15 +134,17 @@ final class SegmentWriter {
                 + "AND s.FirstSequence + s.PositionCount > r.F) "
                 + "OR EXISTS (SELECT 1 FROM AtomCompositionRows o WHERE o.ParentAtomId = ? "
                 + "AND o.SequenceIndex BETWEEN r.F AND r.L) LIMIT 1")) {
-            ps.setObject(1, first);
-            ps.setObject(2, last);
             ps.setLong(3, parentId);
             ps.setLong(4, parentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    throw repeated();
+            ArrayPieces.each(runs, (from, to) -> {
+                ps.setObject(1, Arrays.copyOfRange(first, from, to));
+                ps.setObject(2, Arrays.copyOfRange(last, from, to));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        throw repeated();
+                    }
                 }
-            }
+            });
         }
     }
 
@@ -130,31 +169,35 @@ final class SegmentWriter {
                 + "ComponentAtomId, SequenceIndex, PositionX, PositionY) SELECT CAST(? AS BIGINT), t.C, t.S, t.X, t.Y "
                 + "FROM TABLE(C BIGINT = ?, S BIGINT = ?, X BIGINT = ?, Y BIGINT = ?) t")) {
             ps.setLong(1, parentId);
-            ps.setObject(2, component);
-            ps.setObject(3, sequence);
-            ps.setObject(4, x);
-            ps.setObject(5, y);
-            try {
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                if (H2Errors.isUniqueViolation(e)) {
-                    throw repeated();
+            ArrayPieces.each(n, (from, to) -> {
+                ps.setObject(2, Arrays.copyOfRange(component, from, to));
+                ps.setObject(3, Arrays.copyOfRange(sequence, from, to));
+                ps.setObject(4, Arrays.copyOfRange(x, from, to));
+                ps.setObject(5, Arrays.copyOfRange(y, from, to));
+                try {
+                    ps.executeUpdate();
+                } catch (SQLException e) {
+                    if (H2Errors.isUniqueViolation(e)) {
+                        throw repeated();
+                    }
+                    throw e;
                 }
-                throw e;
-            }
+            });
             // Rows cannot collide with segments through the row table's key; check explicitly.
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM TABLE(S BIGINT = ?) r WHERE EXISTS (SELECT 1 "
                 + "FROM CompositionSegments s WHERE s.ParentAtomId = ? AND s.FirstSequence > r.S - "
                 + PackedOrdinals.MAX_POSITIONS + " AND s.FirstSequence <= r.S "
                 + "AND s.FirstSequence + s.PositionCount > r.S) LIMIT 1")) {
-            ps.setObject(1, sequence);
             ps.setLong(2, parentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    throw repeated();
+            ArrayPieces.each(n, (from, to) -> {
+                ps.setObject(1, Arrays.copyOfRange(sequence, from, to));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        throw repeated();
+                    }
                 }
-            }
+            });
         }
     }
 }

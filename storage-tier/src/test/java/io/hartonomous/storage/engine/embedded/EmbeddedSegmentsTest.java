@@ -175,13 +175,56 @@ class EmbeddedSegmentsTest {
             try (Stream<AtomComposition> rows = t.atoms().compositions(parent, 8, 4)) {
                 assertThat(rows.map(AtomComposition::sequenceIndex).toList()).containsExactly(8L, 9L, 20L, 21L);
             }
-            assertThat(t.atoms().byHash(red.contentHash()).orElseThrow().referenceCount()).isEqualTo(15);
-            assertThat(t.atoms().byHash(blue.contentHash()).orElseThrow().referenceCount()).isEqualTo(10);
             // A chunk that overlaps stored positions (here a segment) fails as a whole.
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.ingest().writeChunk(job,
                     new Chunk(3, List.of(red), grid(38, 4, 4), null, 40)))
                     .hasMessageContaining("repeats a position");
             assertThat(t.atoms().compositionCount(parent)).isEqualTo(25);
+            t.ingest().completeJob(job, null);
+            assertThat(t.atoms().byHash(red.contentHash()).orElseThrow().referenceCount()).isEqualTo(15);
+            assertThat(t.atoms().byHash(blue.contentHash()).orElseThrow().referenceCount()).isEqualTo(10);
+        }
+    }
+
+    /**
+     * A job resumed by another engine (nothing learnt from the first one's chunks) and a job failed after recurring
+     * chunks: references settle exactly at completion, and a failure gives back exactly what the job added.
+     */
+    @Test
+    void recurringAtomsSettleAcrossAResumeAndAFailureGivesBackExactlyWhatWasAdded() throws Exception {
+        StorageConfig config = LocalStorage.embeddedFile(dir);
+        NewAtom red = NewAtom.of(AtomType.of(Modality.IMAGE, "rgba8"), new byte[] {(byte) 255, 0, 0, (byte) 255});
+        NewAtom blue = NewAtom.of(AtomType.of(Modality.IMAGE, "rgba8"), new byte[] {0, 0, (byte) 255, (byte) 255});
+        long job;
+        try (StorageEngine engine = StorageEngines.open(config)) {
+            TenantStorage t = engine.forTenant("acme");
+            job = t.ingest().startJob(new NewJob(Modality.IMAGE, "resumed.png", ContentHash.of(
+                    AtomType.file(Modality.IMAGE), "resumed.png".getBytes(StandardCharsets.UTF_8)), 40, "{}",
+                    null)).job().jobId();
+            t.ingest().writeChunk(job, new Chunk(0, List.of(red), grid(0, 10, 4), null, 10));
+            t.ingest().writeChunk(job, new Chunk(1, List.of(red), grid(10, 10, 4), null, 20));
+        }
+        try (StorageEngine engine = StorageEngines.open(config)) {
+            TenantStorage t = engine.forTenant("acme");
+            t.ingest().writeChunk(job, new Chunk(2, List.of(red, blue), grid(30, 10, 4), null, 30));
+            t.ingest().writeChunk(job, new Chunk(3, List.of(red, blue), grid(40, 10, 4), null, 40));
+            t.ingest().completeJob(job, null);
+            // grid(30, …) alternates red and blue; every other chunk is red only.
+            assertThat(t.atoms().byHash(red.contentHash()).orElseThrow().referenceCount()).isEqualTo(35);
+            assertThat(t.atoms().byHash(blue.contentHash()).orElseThrow().referenceCount()).isEqualTo(5);
+
+            long doomed = t.ingest().startJob(new NewJob(Modality.IMAGE, "doomed.png", ContentHash.of(
+                    AtomType.file(Modality.IMAGE), "doomed.png".getBytes(StandardCharsets.UTF_8)), 40, "{}",
+                    null)).job().jobId();
+            for (int c = 0; c < 4; c++) {
+                t.ingest().writeChunk(doomed, new Chunk(c, List.of(red, blue), grid(30 + 10L * c, 10, 4), null,
+                        10L * c));
+            }
+            assertThat(t.atoms().byHash(red.contentHash()).orElseThrow().referenceCount())
+                    .as("while it runs, the doomed file counts its atoms' first chunk").isEqualTo(35 + 5);
+            t.ingest().failJob(doomed, "cancelled");
+            assertThat(t.atoms().byHash(red.contentHash()).orElseThrow().referenceCount()).isEqualTo(35);
+            assertThat(t.atoms().byHash(blue.contentHash()).orElseThrow().referenceCount()).isEqualTo(5);
         }
     }
 

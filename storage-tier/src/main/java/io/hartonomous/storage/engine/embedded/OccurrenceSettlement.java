@@ -1,0 +1,96 @@
+package io.hartonomous.storage.engine.embedded;
+
+import io.hartonomous.storage.contract.atoms.ContentHash;
+import io.hartonomous.storage.engine.segments.PackedOrdinals;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Makes a file's dictionary and its atoms' reference counts exact when its job completes (docs/decisions.md,
+ * "Occurrences settle when the job completes"). While the job ran, an entry counted only the positions of the chunk
+ * its atom first appeared in ({@link SegmentDictionary#firstAppearances}), and its atom's ReferenceCount grew by
+ * exactly that. Counting the file's segments gives each entry's true Occurrences; the entry and its atom gain the
+ * difference, in ContentHash order like every reference-count change (no lock cycles with chunk writers). That is one
+ * pass over the file's segments and one write per distinct atom that recurs, instead of a dictionary write and a
+ * ReferenceCount update per distinct atom of every chunk.
+ */
+final class OccurrenceSettlement {
+    private record Owed(int ordinal, long atomId, long delta, ContentHash hash) {
+    }
+
+    private final Connection c;
+    private final long parentId;
+
+    OccurrenceSettlement(Connection c, long parentId) {
+        this.c = c;
+        this.parentId = parentId;
+    }
+
+    /** Settles the file's dictionary; returns how many entries changed. */
+    int settle() throws SQLException {
+        long[] counted = countPositions();
+        List<Owed> owed = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT d.Ordinal, d.AtomId, d.Occurrences, a.ContentHash "
+                + "FROM CompositionDictionary d JOIN Atoms a ON a.AtomId = d.AtomId WHERE d.ParentAtomId = ?")) {
+            ps.setLong(1, parentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int ordinal = rs.getInt(1);
+                    long delta = (ordinal < counted.length ? counted[ordinal] : 0) - rs.getLong(3);
+                    if (delta != 0) {
+                        owed.add(new Owed(ordinal, rs.getLong(2), delta, ContentHash.wrap(rs.getBytes(4))));
+                    }
+                }
+            }
+        }
+        if (owed.isEmpty()) {
+            return 0;
+        }
+        owed.sort(Comparator.comparing(Owed::hash));
+        Map<Integer, Long> byOrdinal = new HashMap<>(owed.size() * 2);
+        long[] ids = new long[owed.size()];
+        long[] deltas = new long[owed.size()];
+        for (int i = 0; i < owed.size(); i++) {
+            Owed o = owed.get(i);
+            byOrdinal.put(o.ordinal(), o.delta());
+            ids[i] = o.atomId();
+            deltas[i] = o.delta();
+        }
+        SegmentDictionary.composition(c, parentId).adjust(byOrdinal);
+        AtomUpserter.addReferences(c, ids, deltas);
+        return owed.size();
+    }
+
+    /** How many of the file's segment positions hold each ordinal. */
+    private long[] countPositions() throws SQLException {
+        long[] counted = new long[1024];
+        try (PreparedStatement ps = c.prepareStatement("SELECT PositionCount, OrdinalWidth, Ordinals "
+                + "FROM CompositionSegments WHERE ParentAtomId = ?")) {
+            ps.setLong(1, parentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int count = rs.getInt(1);
+                    int width = rs.getInt(2);
+                    byte[] packed = rs.getBytes(3);
+                    for (int i = 0; i < count; i++) {
+                        int ordinal = PackedOrdinals.ordinalAt(packed, width, i);
+                        if (ordinal >= counted.length) {
+                            counted = Arrays.copyOf(counted, Math.max(ordinal + 1, counted.length * 2));
+                        }
+                        counted[ordinal]++;
+                    }
+                }
+            }
+        }
+        return counted;
+    }
+}
