@@ -8,9 +8,9 @@ import java.util.Iterator;
 import java.util.stream.Stream;
 
 /**
- * Reads a parent's component values in sequence order, a page at a time (one short-lived cursor per page, so no
- * connection is held between pages and nothing is materialised beyond the page the engine buffers). Every sequence
- * index from 0 to {@code total - 1} must be present exactly once.
+ * Reads a parent's component values in sequence order, a page at a time (one engine stream per page; the engines
+ * read a stream window by window, holding no connection between windows and nothing beyond the window they buffer).
+ * Every sequence index from 0 to {@code total - 1} must be present exactly once.
  */
 final class PlacedValueCursor implements AutoCloseable {
     private final AtomReads reads;

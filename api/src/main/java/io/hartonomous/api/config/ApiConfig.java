@@ -26,8 +26,12 @@ public interface ApiConfig {
         @WithDefault("600")
         int defaultRateLimit();
 
-        /** Values read per storage query while streaming content (one short cursor per page). */
-        @WithDefault("16384")
+        /**
+         * Values per storage stream while streaming content. An engine reads a stream a bounded window at a time
+         * (no connection held between windows) and reuses across its windows the values it resolved, so long pages
+         * cost one lookup per distinct value of the page, not of every window (issue 12).
+         */
+        @WithDefault("16777216")
         int contentPageRows();
     }
 
