@@ -85,9 +85,10 @@ public final class ContentHash implements Comparable<ContentHash> {
         return o instanceof ContentHash other && Arrays.equals(bytes, other.bytes);
     }
 
+    /** A SHA-256 is uniform already: its first four bytes hash as well as all 32, at a fraction of the work. */
     @Override
     public int hashCode() {
-        return Arrays.hashCode(bytes);
+        return (bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | (bytes[3] & 0xff);
     }
 
     @Override

@@ -92,44 +92,67 @@ final class AtomUpserter {
             }
         }
 
-        int inserted = 0;
-        try (PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO Atoms (ContentHash, Modality, Subtype, AtomicValue, ReferenceCount) VALUES (?, ?, ?, ?, ?)",
+        int inserted = insertMissing(c, atoms, referenceDelta, sorted, existing, ids);
+        return new Result(ids, inserted, used, existingIds, existingDeltas);
+    }
+
+    /**
+     * Inserts the atoms not found, in ContentHash order, as one statement per piece of arrays: a JDBC batch costs a
+     * round trip per row over H2's TCP server ({@code ./hart serve}), an array a round trip per piece.
+     */
+    private static int insertMissing(Connection c, List<NewAtom> atoms, long[] referenceDelta, Integer[] sorted,
+                                     Map<ContentHash, Long> existing, long[] ids) throws SQLException {
+        Integer[] missing = Arrays.stream(sorted).filter(o -> !existing.containsKey(atoms.get(o).contentHash()))
+                .toArray(Integer[]::new);
+        if (missing.length == 0) {
+            return 0;
+        }
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO Atoms (ContentHash, Modality, Subtype, "
+                + "AtomicValue, ReferenceCount) SELECT t.H, t.M, t.S, t.V, t.R FROM TABLE(H BINARY(32) = ?, "
+                + "M VARCHAR(16) = ?, S VARCHAR(16) = ?, V VARBINARY(64) = ?, R BIGINT = ?) t",
                 Statement.RETURN_GENERATED_KEYS)) {
-            int[] insertedOrdinals = new int[used];
-            for (int ordinal : sorted) {
-                NewAtom atom = atoms.get(ordinal);
-                if (!existing.containsKey(atom.contentHash())) {
-                    insert.setBytes(1, atom.contentHash().bytes());
-                    insert.setString(2, atom.type().modality().wireName());
-                    insert.setString(3, atom.type().subtype());
-                    insert.setBytes(4, atom.value());
-                    insert.setLong(5, referenceDelta[ordinal]);
-                    insert.addBatch();
-                    insertedOrdinals[inserted++] = ordinal;
+            ArrayPieces.each(missing.length, (from, to) -> {
+                int k = to - from;
+                byte[][] hash = new byte[k][];
+                String[] modality = new String[k];
+                String[] subtype = new String[k];
+                byte[][] value = new byte[k][];
+                Long[] references = new Long[k];
+                for (int i = 0; i < k; i++) {
+                    int ordinal = missing[from + i];
+                    NewAtom atom = atoms.get(ordinal);
+                    hash[i] = atom.contentHash().bytes();
+                    modality[i] = atom.type().modality().wireName();
+                    subtype[i] = atom.type().subtype();
+                    value[i] = atom.value();
+                    references[i] = referenceDelta[ordinal];
                 }
-            }
-            if (inserted > 0) {
+                insert.setObject(1, hash);
+                insert.setObject(2, modality);
+                insert.setObject(3, subtype);
+                insert.setObject(4, value);
+                insert.setObject(5, references);
                 try {
-                    insert.executeBatch();
+                    insert.executeUpdate();
                 } catch (SQLException e) {
-                    if (H2Errors.isUniqueViolation(e) || isUniqueViolationInBatch(e)) {
+                    if (H2Errors.isUniqueViolation(e)) {
                         throw new RetryableConflict("another writer inserted the same atom first");
                     }
                     throw e;
                 }
+                // The keys come in the order of the array (INSERT ... SELECT over TABLE inserts row by row).
                 try (ResultSet keys = insert.getGeneratedKeys()) {
-                    int k = 0;
+                    int i = 0;
                     while (keys.next()) {
-                        ids[insertedOrdinals[k++]] = keys.getLong(1);
+                        ids[missing[from + i++]] = keys.getLong(1);
                     }
-                    if (k != inserted) {
-                        throw new SQLException("expected " + inserted + " generated atom ids, got " + k);
+                    if (i != k) {
+                        throw new SQLException("expected " + k + " generated atom ids, got " + i);
                     }
                 }
-            }
+            });
         }
-        return new Result(ids, inserted, used, existingIds, existingDeltas);
+        return missing.length;
     }
 
     /** Adds the owed increments to atoms that existed before, in ContentHash order (no lock cycles). */
@@ -137,34 +160,32 @@ final class AtomUpserter {
         addReferences(c, result.existingIds(), result.existingDeltas());
     }
 
-    /** ReferenceCount += deltas[i] for ids[i], in the given order (callers pass ContentHash order). */
+    /**
+     * ReferenceCount += deltas[i] for ids[i], in the given order (callers pass ContentHash order), one statement per
+     * piece of arrays (see {@link #insertMissing} on batches over TCP).
+     */
     static void addReferences(Connection c, long[] ids, long[] deltas) throws SQLException {
         if (ids.length == 0) {
             return;
         }
-        try (PreparedStatement update = c.prepareStatement(
-                "UPDATE Atoms SET ReferenceCount = ReferenceCount + ? WHERE AtomId = ?")) {
-            for (int i = 0; i < ids.length; i++) {
-                update.setLong(1, deltas[i]);
-                update.setLong(2, ids[i]);
-                update.addBatch();
-            }
-            for (int count : update.executeBatch()) {
-                if (count != 1) {
-                    // A failing job removed the atom after we looked it up.
+        try (PreparedStatement update = c.prepareStatement("MERGE INTO Atoms a USING TABLE(I BIGINT = ?, "
+                + "D BIGINT = ?) s ON a.AtomId = s.I WHEN MATCHED THEN UPDATE SET ReferenceCount = "
+                + "a.ReferenceCount + s.D")) {
+            ArrayPieces.each(ids.length, (from, to) -> {
+                Long[] id = new Long[to - from];
+                Long[] delta = new Long[to - from];
+                for (int i = from; i < to; i++) {
+                    id[i - from] = ids[i];
+                    delta[i - from] = deltas[i];
+                }
+                update.setObject(1, id);
+                update.setObject(2, delta);
+                if (update.executeUpdate() != to - from) {
+                    // A failing job removed an atom after we looked it up.
                     throw new RetryableConflict("atom vanished during upsert");
                 }
-            }
+            });
         }
-    }
-
-    private static boolean isUniqueViolationInBatch(SQLException e) {
-        for (SQLException next = e.getNextException(); next != null; next = next.getNextException()) {
-            if (H2Errors.isUniqueViolation(next)) {
-                return true;
-            }
-        }
-        return e.getCause() instanceof SQLException cause && H2Errors.isUniqueViolation(cause);
     }
 
     /**

@@ -191,51 +191,65 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
         });
     }
 
-    /** A chunk's outcome; {@code atomIds} and {@code ordinals} (by chunk ordinal) when it wrote segments. */
-    private record Written(ChunkReceipt receipt, long[] atomIds, int[] ordinals) {
+    /**
+     * A chunk's outcome; when it wrote segments, by chunk ordinal: the atom ids, their ordinals in the owner's
+     * dictionary, and which of them {@link HeldAtoms} knew before the chunk (-1 where it did not).
+     */
+    private record Written(ChunkReceipt receipt, long[] atomIds, int[] ordinals, int[] knownBefore) {
     }
 
     @Override
     public ChunkReceipt writeChunk(long jobId, Chunk chunk) {
         long[] delta = referenceDeltas(chunk);
-        // Only a chunk of segments alone defers references; rows and tensor coefficients count as they are written.
+        // A chunk of segments alone, or of tensor coefficients alone, defers references; rows count as written.
         SegmentPlan plan = chunk.coefficients().size() == 0 ? SegmentPlan.of(chunk.compositions()) : null;
         Written written = tx.inTransaction("writeChunk", c -> {
             IngestionJob job = lockJob(c, jobId);
             requireRunning(job);
             if (chunk.chunkIndex() < job.chunksCommitted()) {
-                return new Written(new ChunkReceipt(chunk.chunkIndex(), true, 0, 0, 0, 0), null, null);
+                return new Written(new ChunkReceipt(chunk.chunkIndex(), true, 0, 0, 0, 0), null, null, null);
             }
             if (chunk.chunkIndex() > job.chunksCommitted()) {
                 throw new ConflictException("chunk " + chunk.chunkIndex() + " of job " + jobId
                         + " is out of order: the next chunk is " + job.chunksCommitted());
             }
             if (plan != null) {
-                return writeSegments(c, job, chunk, plan, delta);
+                return writeHeld(c, job, chunk, delta, (ids, known) -> new SegmentWriter(c, job.parentAtomId())
+                        .writeRunning(plan, chunk.compositions(), ids, known));
             }
             long modelId = chunk.coefficients().size() > 0
                     ? EmbeddedModelStore.modelByJob(c, jobId).orElseThrow(() -> new ConflictException(
                     "job " + jobId + " has coefficient rows but no registered model")).modelId()
                     : 0;
+            if (modelId != 0 && chunk.compositions().size() == 0) {
+                return writeHeld(c, job, chunk, delta, (ids, known) -> new TensorSegmentWriter(c, modelId)
+                        .writeRunning(chunk.coefficients(), ids, known));
+            }
             AtomUpserter.Result atoms = upserter.resolve(c, chunk.atoms(), delta);
             new SegmentWriter(c, job.parentAtomId()).write(chunk.compositions(), atoms.atomIds());
             if (modelId != 0) {
                 new TensorSegmentWriter(c, modelId).write(chunk.coefficients(), atoms.atomIds());
             }
             upserter.bumpExisting(c, atoms);
-            return new Written(advance(c, jobId, chunk, atoms.newAtoms(), atoms.distinctAtoms()), null, null);
+            return new Written(advance(c, jobId, chunk, atoms.newAtoms(), atoms.distinctAtoms()), null, null, null);
         });
         if (written.atomIds() != null) {
-            held.learn(jobId, chunk.atoms(), written.atomIds(), written.ordinals());
+            held.learn(jobId, chunk.atoms(), written.atomIds(), written.ordinals(), written.knownBefore());
         }
         return written.receipt();
     }
 
+    /** Writes a chunk's segments, given each atom's id and the ordinal its owner holds it at (-1: not known). */
+    @FunctionalInterface
+    private interface HeldWriter {
+        SegmentDictionary.Entries write(long[] atomIds, int[] knownOrdinal) throws SQLException;
+    }
+
     /**
-     * A chunk of segment positions: atoms the file holds already (known here from earlier chunks, or found in its
+     * A chunk of segments: atoms its file or model holds already (known here from earlier chunks, or found in the
      * dictionary) are neither looked up again nor referenced again; the others are upserted and referenced as usual.
      */
-    private Written writeSegments(Connection c, IngestionJob job, Chunk chunk, SegmentPlan plan, long[] delta)
+    private Written writeHeld(Connection c, IngestionJob job, Chunk chunk, long[] delta, HeldWriter writer)
             throws SQLException {
         int n = delta.length;
         int[] known = new int[n];
@@ -262,10 +276,10 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
                 ids[i] = knownIds[i];
             }
         }
-        SegmentDictionary.Entries entries = new SegmentWriter(c, job.parentAtomId())
-                .writeRunning(plan, chunk.compositions(), ids, known);
+        SegmentDictionary.Entries entries = writer.write(ids, known);
         upserter.bumpExisting(c, atoms.exceptOrdinals(entries.held()));
-        return new Written(advance(c, job.jobId(), chunk, atoms.newAtoms(), distinct), ids, entries.ordinal());
+        return new Written(advance(c, job.jobId(), chunk, atoms.newAtoms(), distinct), ids, entries.ordinal(),
+                known);
     }
 
     /** The watermark and the job's counters move with the chunk. */
@@ -307,12 +321,15 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
                 return job;
             }
             requireRunning(job);
-            new OccurrenceSettlement(c, job.parentAtomId()).settle();
+            Optional<Model> model = EmbeddedModelStore.modelByJob(c, jobId);
+            OccurrenceSettlement.ofFile(c, job.parentAtomId()).settle();
+            if (model.isPresent()) {
+                OccurrenceSettlement.ofModel(c, model.get().modelId()).settle();
+            }
             // The dictionary holds each distinct atom of the segments once; the row table may repeat them.
             long distinct = countDistinct(c, "SELECT COUNT(*) FROM (SELECT AtomId FROM CompositionDictionary "
                     + "WHERE ParentAtomId = ?1 UNION SELECT ComponentAtomId FROM AtomCompositionRows "
                     + "WHERE ParentAtomId = ?1)", job.parentAtomId());
-            Optional<Model> model = EmbeddedModelStore.modelByJob(c, jobId);
             if (model.isPresent()) {
                 distinct += countDistinct(c, "SELECT COUNT(*) FROM TensorDictionary WHERE ModelId = ? "
                         + "AND Occurrences > 0", model.get().modelId());

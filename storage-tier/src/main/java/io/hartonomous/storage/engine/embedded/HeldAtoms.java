@@ -49,13 +49,14 @@ final class HeldAtoms {
     /**
      * After a chunk of the job committed: its atoms with occurrences are held by the file, at these ordinals.
      *
-     * @param atomIds  by chunk ordinal (0 where the chunk's rows did not use the atom)
-     * @param ordinals by chunk ordinal, the atom's ordinal in the file's dictionary
+     * @param atomIds     by chunk ordinal (0 where the chunk's rows did not use the atom)
+     * @param ordinals    by chunk ordinal, the atom's ordinal in the file's dictionary
+     * @param knownBefore by chunk ordinal, >= 0 where this already held the atom (nothing to learn)
      */
-    void learn(long jobId, List<NewAtom> atoms, long[] atomIds, int[] ordinals) {
+    void learn(long jobId, List<NewAtom> atoms, long[] atomIds, int[] ordinals, int[] knownBefore) {
         Map<ContentHash, Held> held = byJob.computeIfAbsent(jobId, j -> new ConcurrentHashMap<>());
         for (int i = 0; i < atomIds.length; i++) {
-            if (atomIds[i] == 0) {
+            if (atomIds[i] == 0 || knownBefore[i] >= 0) {
                 continue;
             }
             if (size.incrementAndGet() > capacity) {

@@ -15,12 +15,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Makes a file's dictionary and its atoms' reference counts exact when its job completes (docs/decisions.md,
- * "Occurrences settle when the job completes"). While the job ran, an entry counted only the positions of the chunk
- * its atom first appeared in ({@link SegmentDictionary#firstAppearances}), and its atom's ReferenceCount grew by
- * exactly that. Counting the file's segments gives each entry's true Occurrences; the entry and its atom gain the
+ * Makes a file's (or an ingested model's) dictionary and its atoms' reference counts exact when its job completes
+ * (docs/decisions.md, "Occurrences settle when the job completes"). While the job ran, an entry counted only the
+ * positions of the chunk its atom first appeared in ({@link SegmentDictionary#firstAppearances}), and its atom's ReferenceCount grew by
+ * exactly that. Counting the segments gives each entry's true Occurrences; the entry and its atom gain the
  * difference, in ContentHash order like every reference-count change (no lock cycles with chunk writers). That is one
- * pass over the file's segments and one write per distinct atom that recurs, instead of a dictionary write and a
+ * pass over the segments and one write per distinct atom that recurs, instead of a dictionary write and a
  * ReferenceCount update per distinct atom of every chunk.
  */
 final class OccurrenceSettlement {
@@ -28,20 +28,40 @@ final class OccurrenceSettlement {
     }
 
     private final Connection c;
-    private final long parentId;
+    private final long ownerId;
+    private final String segments;
+    private final String entries;
+    private final SegmentDictionary dictionary;
 
-    OccurrenceSettlement(Connection c, long parentId) {
+    private OccurrenceSettlement(Connection c, long ownerId, String segmentTable, String dictionaryTable,
+                                 String owner, SegmentDictionary dictionary) {
         this.c = c;
-        this.parentId = parentId;
+        this.ownerId = ownerId;
+        this.segments = "SELECT PositionCount, OrdinalWidth, Ordinals FROM " + segmentTable + " WHERE " + owner
+                + " = ?";
+        this.entries = "SELECT d.Ordinal, d.AtomId, d.Occurrences, a.ContentHash FROM " + dictionaryTable
+                + " d JOIN Atoms a ON a.AtomId = d.AtomId WHERE d." + owner + " = ?";
+        this.dictionary = dictionary;
     }
 
-    /** Settles the file's dictionary; returns how many entries changed. */
+    /** A file's positions: its composition segments and dictionary. */
+    static OccurrenceSettlement ofFile(Connection c, long parentId) {
+        return new OccurrenceSettlement(c, parentId, "CompositionSegments", "CompositionDictionary", "ParentAtomId",
+                SegmentDictionary.composition(c, parentId));
+    }
+
+    /** A model's weights as ingested: its current tensor segments (a model being ingested has no history yet). */
+    static OccurrenceSettlement ofModel(Connection c, long modelId) {
+        return new OccurrenceSettlement(c, modelId, "TensorSegments", "TensorDictionary", "ModelId",
+                SegmentDictionary.tensor(c, modelId));
+    }
+
+    /** Settles the dictionary; returns how many entries changed. */
     int settle() throws SQLException {
         long[] counted = countPositions();
         List<Owed> owed = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT d.Ordinal, d.AtomId, d.Occurrences, a.ContentHash "
-                + "FROM CompositionDictionary d JOIN Atoms a ON a.AtomId = d.AtomId WHERE d.ParentAtomId = ?")) {
-            ps.setLong(1, parentId);
+        try (PreparedStatement ps = c.prepareStatement(entries)) {
+            ps.setLong(1, ownerId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     int ordinal = rs.getInt(1);
@@ -65,17 +85,16 @@ final class OccurrenceSettlement {
             ids[i] = o.atomId();
             deltas[i] = o.delta();
         }
-        SegmentDictionary.composition(c, parentId).adjust(byOrdinal);
+        dictionary.adjust(byOrdinal);
         AtomUpserter.addReferences(c, ids, deltas);
         return owed.size();
     }
 
-    /** How many of the file's segment positions hold each ordinal. */
+    /** How many of the owner's segment positions hold each ordinal. */
     private long[] countPositions() throws SQLException {
         long[] counted = new long[1024];
-        try (PreparedStatement ps = c.prepareStatement("SELECT PositionCount, OrdinalWidth, Ordinals "
-                + "FROM CompositionSegments WHERE ParentAtomId = ?")) {
-            ps.setLong(1, parentId);
+        try (PreparedStatement ps = c.prepareStatement(segments)) {
+            ps.setLong(1, ownerId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     int count = rs.getInt(1);

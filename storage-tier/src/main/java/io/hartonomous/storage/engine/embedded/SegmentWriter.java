@@ -77,36 +77,56 @@ final class SegmentWriter {
         requireNoStored(plan);
     }
 
+    /** One statement per piece of arrays, not a batch: over H2's TCP server a batch costs a round trip per row. */
     private void insertSegments(SegmentPlan plan, int[] byChunkOrdinal) throws SQLException {
         int[] ordinals = plan.rowOrdinals(byChunkOrdinal);
         SegmentLayout layout = plan.layout();
+        int runs = plan.segments();
+        Long[] first = new Long[runs];
+        Integer[] count = new Integer[runs];
+        Long[] minX = new Long[runs];
+        Long[] maxX = new Long[runs];
+        Long[] minY = new Long[runs];
+        Long[] maxY = new Long[runs];
+        Integer[] width = new Integer[runs];
+        byte[][] packed = new byte[runs][];
+        for (int r = 0; r < runs; r++) {
+            SegmentLayout.Extent e = plan.extent(r);
+            first[r] = plan.firstSequence(r);
+            count[r] = plan.positions(r);
+            minX[r] = e.minX();
+            maxX[r] = e.maxX();
+            minY[r] = e.minY();
+            maxY[r] = e.maxY();
+            width[r] = plan.width(r, ordinals);
+            packed[r] = plan.pack(r, ordinals, width[r]);
+        }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO CompositionSegments (ParentAtomId, FirstSequence, "
                 + "PositionCount, Stride, ColumnMajor, MinX, MaxX, MinY, MaxY, OrdinalWidth, Ordinals) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (int r = 0; r < plan.segments(); r++) {
-                SegmentLayout.Extent e = plan.extent(r);
-                int width = plan.width(r, ordinals);
-                ps.setLong(1, parentId);
-                ps.setLong(2, plan.firstSequence(r));
-                ps.setInt(3, plan.positions(r));
-                ps.setLong(4, layout.stride());
-                ps.setBoolean(5, layout.columnMajor());
-                ps.setLong(6, e.minX());
-                ps.setLong(7, e.maxX());
-                ps.setLong(8, e.minY());
-                ps.setLong(9, e.maxY());
-                ps.setInt(10, width);
-                ps.setBytes(11, plan.pack(r, ordinals, width));
-                ps.addBatch();
-            }
-            try {
-                ps.executeBatch();
-            } catch (SQLException e) {
-                if (H2Errors.isUniqueViolation(e)) {
-                    throw repeated();
+                + "SELECT CAST(?1 AS BIGINT), t.F, t.N, CAST(?2 AS BIGINT), CAST(?3 AS BOOLEAN), t.X0, t.X1, t.Y0, "
+                + "t.Y1, t.W, t.O FROM TABLE(F BIGINT = ?4, N INT = ?5, X0 BIGINT = ?6, X1 BIGINT = ?7, "
+                + "Y0 BIGINT = ?8, Y1 BIGINT = ?9, W TINYINT = ?10, O VARBINARY(16384) = ?11) t")) {
+            ps.setLong(1, parentId);
+            ps.setLong(2, layout.stride());
+            ps.setBoolean(3, layout.columnMajor());
+            ArrayPieces.each(runs, (from, to) -> {
+                ps.setObject(4, Arrays.copyOfRange(first, from, to));
+                ps.setObject(5, Arrays.copyOfRange(count, from, to));
+                ps.setObject(6, Arrays.copyOfRange(minX, from, to));
+                ps.setObject(7, Arrays.copyOfRange(maxX, from, to));
+                ps.setObject(8, Arrays.copyOfRange(minY, from, to));
+                ps.setObject(9, Arrays.copyOfRange(maxY, from, to));
+                ps.setObject(10, Arrays.copyOfRange(width, from, to));
+                ps.setObject(11, Arrays.copyOfRange(packed, from, to));
+                try {
+                    ps.executeUpdate();
+                } catch (SQLException e) {
+                    if (H2Errors.isUniqueViolation(e)) {
+                        throw repeated();
+                    }
+                    throw e;
                 }
-                throw e;
-            }
+            });
         }
     }
 

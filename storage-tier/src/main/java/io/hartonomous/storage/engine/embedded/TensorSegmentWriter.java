@@ -29,8 +29,40 @@ final class TensorSegmentWriter {
         this.store = new TensorSegmentStore(c, modelId);
     }
 
-    /** @param atomIds the chunk's atom ids by chunk ordinal */
+    /** The dictionary step of a write: each chunk ordinal's model ordinal, given the rows' occurrences of each. */
+    @FunctionalInterface
+    private interface Ordinals {
+        int[] of(long[] occurrences) throws SQLException;
+    }
+
+    /**
+     * Writes the rows with every dictionary entry exact at once.
+     *
+     * @param atomIds the chunk's atom ids by chunk ordinal
+     */
     void write(CoefficientBatch rows, long[] atomIds) throws SQLException {
+        write(rows, atomIds, occurrences -> SegmentDictionary.tensor(c, store.modelId()).add(atomIds, occurrences));
+    }
+
+    /**
+     * Writes a running job's chunk, giving dictionary entries only to atoms new to the model
+     * ({@link SegmentDictionary#firstAppearances}); the result says which the model held already, whose references
+     * wait for the job's completion ({@link OccurrenceSettlement}).
+     *
+     * @param knownOrdinal per chunk ordinal, the model's ordinal of that atom when the caller knows it, else -1
+     */
+    SegmentDictionary.Entries writeRunning(CoefficientBatch rows, long[] atomIds, int[] knownOrdinal)
+            throws SQLException {
+        SegmentDictionary.Entries[] entries = new SegmentDictionary.Entries[1];
+        write(rows, atomIds, occurrences -> {
+            entries[0] = SegmentDictionary.tensor(c, store.modelId())
+                    .firstAppearances(atomIds, occurrences, knownOrdinal);
+            return entries[0].ordinal();
+        });
+        return entries[0];
+    }
+
+    private void write(CoefficientBatch rows, long[] atomIds, Ordinals dictionary) throws SQLException {
         int n = rows.size();
         if (n == 0) {
             return;
@@ -56,7 +88,7 @@ final class TensorSegmentWriter {
         for (int i = 0; i < n; i++) {
             occurrences[rows.atomOrdinal()[i]]++;
         }
-        int[] modelOrdinal = SegmentDictionary.tensor(c, store.modelId()).add(atomIds, occurrences);
+        int[] modelOrdinal = dictionary.of(occurrences);
         Instant now = Rows.micros(Instant.now());
         List<TensorSegmentStore.Segment> segments = new ArrayList<>();
         int[] ordinals = new int[Math.min(n, TensorSegmentStore.BLOCK)];
