@@ -74,6 +74,9 @@ GRANT EXECUTE ON OBJECT::dbo.sp_EndInference TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_GetInference TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_ListInferences TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_GetWeightVersion TO hart_api;
+-- Reasoning (083): POST /api/reasoning/path, POST /api/inference/generate.
+GRANT EXECUTE ON OBJECT::dbo.sp_GenerateOptimalPath TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GenerateWithAttention TO hart_api;
 GRANT EXECUTE ON OBJECT::billing.sp_RecordUsage TO hart_api;
 GRANT EXECUTE ON OBJECT::billing.sp_GetUsage TO hart_api;
 GRANT EXECUTE ON OBJECT::billing.sp_GetUsageStatement TO hart_api;

@@ -6,6 +6,7 @@ import io.hartonomous.storage.contract.inference.InferenceStore;
 import io.hartonomous.storage.contract.ingest.IngestWrites;
 import io.hartonomous.storage.contract.models.ModelStore;
 import io.hartonomous.storage.contract.operations.UsageLedger;
+import io.hartonomous.storage.contract.reasoning.ReasoningStore;
 import io.hartonomous.storage.contract.vectors.VectorStore;
 
 /** Everything a tenant may do; every call runs under this tenant's predicate (RLS on SQL Server). */
@@ -26,4 +27,7 @@ public interface TenantStorage {
 
     /** Model runs: inference records and receipts. */
     InferenceStore inference();
+
+    /** A* paths and attention generation over the tenant's embeddings. */
+    ReasoningStore reasoning();
 }

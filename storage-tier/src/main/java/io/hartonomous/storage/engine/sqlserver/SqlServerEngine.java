@@ -105,7 +105,7 @@ public final class SqlServerEngine extends JdbcStorageEngine {
         return new TenantStores(tenantId, new SqlServerAtomReads(session), new SqlServerIngestWrites(session, chunks),
                 new SqlServerModelStore(session), new SqlServerVectorStore(session, landmarks),
                 new SqlServerProvenanceGraph(session), new SqlServerUsageLedger(session),
-                new SqlServerInferenceStore(session));
+                new SqlServerInferenceStore(session), new SqlServerReasoningStore(session));
     }
 
     @Override
