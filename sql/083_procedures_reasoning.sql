@@ -11,7 +11,8 @@
 -- distances, ties by atom id), each costing that distance. Heuristic: the exact euclidean distance to the goal for
 -- euclidean (admissible and consistent: the triangle inequality), none (h = 0, Dijkstra) for cosine, whose distance
 -- has no triangle inequality; the planar distance of the projected points is no lower bound (X is a landmark's
--- number). The open set is taken by F, then atom id. It stops unfinished after @MaxExpanded expansions.
+-- number). @Heuristic 'none' asks for Dijkstra whatever the metric (NULL: the metric's own; 'exact' only for
+-- euclidean). The open set is taken by F, then atom id. It stops unfinished after @MaxExpanded expansions.
 -- Result: one row per atom of the path (Ordinal from 0, AtomId, Cost from the start) with Found, Expanded,
 -- Exhausted and Heuristic on every row; without a path one row with Ordinal 0 and AtomId NULL.
 CREATE OR ALTER PROCEDURE dbo.sp_GenerateOptimalPath
@@ -20,7 +21,8 @@ CREATE OR ALTER PROCEDURE dbo.sp_GenerateOptimalPath
     @EmbeddingType NVARCHAR(64),
     @K             INT,
     @Metric        VARCHAR(16),
-    @MaxExpanded   INT = 10000
+    @MaxExpanded   INT = 10000,
+    @Heuristic     VARCHAR(8) = NULL
 AS
 BEGIN
     SET NOCOUNT ON;
@@ -34,6 +36,10 @@ BEGIN
         THROW 50400, N'metric dot gives negative edge costs; a path needs euclidean or cosine', 1;
     IF @MaxExpanded IS NULL OR @MaxExpanded < 1 OR @MaxExpanded > 1000000
         THROW 50400, N'maxExpanded must be between 1 and 1000000', 1;
+    IF @Heuristic IS NULL
+        SET @Heuristic = CASE WHEN @Metric = 'euclidean' THEN 'exact' ELSE 'none' END;
+    IF @Heuristic NOT IN ('exact', 'none') OR (@Heuristic = 'exact' AND @Metric <> 'euclidean')
+        THROW 50400, N'heuristic exact is admissible only for euclidean; use none', 1;
 
     -- Each atom once, with its vector of the type: the tenant's own embedding before the built-in one.
     CREATE TABLE #Nodes (AtomId BIGINT NOT NULL PRIMARY KEY, EmbeddingId BIGINT NOT NULL);
@@ -55,7 +61,6 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM #Nodes WHERE AtomId = @ToAtomId)
         THROW 50404, N'the goal atom is not found or has no embedding of the type', 1;
 
-    DECLARE @Heuristic VARCHAR(8) = CASE WHEN @Metric = 'euclidean' THEN 'exact' ELSE 'none' END;
     DECLARE @Goal VECTOR(1998) = (
         SELECT e.EmbeddingVector
         FROM #Nodes AS n

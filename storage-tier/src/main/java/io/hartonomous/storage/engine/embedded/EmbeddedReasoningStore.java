@@ -44,7 +44,7 @@ record EmbeddedReasoningStore(String tenantId, UnitOfWork tx, VectorStore vector
         }
         int from = requireNode(all, r.fromAtom(), r.embeddingType());
         int to = requireNode(all, r.toAtom(), r.embeddingType());
-        PathHeuristic heuristic = PathHeuristic.admissibleFor(r.metric());
+        PathHeuristic heuristic = r.heuristic();
         KnnGraph graph = new KnnGraph(all, r.metric(), r.k(), all.vectors()[to], heuristic);
         AStar.Result result = AStar.search(r.fromAtom(), r.toAtom(), graph, r.maxExpanded());
         return new PathResult(result.found(), result.path(), result.costs(), result.expanded(), heuristic,

@@ -117,7 +117,7 @@ final class Procedures {
     static final Procedure GET_WEIGHT_VERSION = Procedure.of("dbo.sp_GetWeightVersion", "ModelId", "AsOf");
     // Reasoning over embeddings (083)
     static final Procedure GENERATE_OPTIMAL_PATH = Procedure.of("dbo.sp_GenerateOptimalPath",
-            "FromAtomId", "ToAtomId", "EmbeddingType", "K", "Metric", "MaxExpanded");
+            "FromAtomId", "ToAtomId", "EmbeddingType", "K", "Metric", "MaxExpanded", "Heuristic");
     static final Procedure GENERATE_WITH_ATTENTION = Procedure.of("dbo.sp_GenerateWithAttention",
             "Context", "ContextAtomId", "EmbeddingType", "Steps", "K", "Temperature", "Seed", "Metric");
     // The OODA loop as operators drive it (081; the phases themselves are 080)

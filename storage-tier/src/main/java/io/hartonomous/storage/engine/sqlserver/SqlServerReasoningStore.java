@@ -35,7 +35,8 @@ record SqlServerReasoningStore(Session session) implements ReasoningStore {
                 .setLong("FromAtomId", r.fromAtom()).setLong("ToAtomId", r.toAtom())
                 .setString("EmbeddingType", r.embeddingType()).setInt("K", r.k())
                 .setString("Metric", r.metric().name().toLowerCase(Locale.ROOT))
-                .setInt("MaxExpanded", r.maxExpanded()), rs -> new PathRow(rs.getInt("Ordinal"),
+                .setInt("MaxExpanded", r.maxExpanded())
+                .setString("Heuristic", r.heuristic().wireName()), rs -> new PathRow(rs.getInt("Ordinal"),
                 (Long) rs.getObject("AtomId", Long.class), (Double) rs.getObject("Cost", Double.class),
                 rs.getBoolean("Found"), rs.getLong("Expanded"), rs.getBoolean("Exhausted"),
                 rs.getString("Heuristic")));
