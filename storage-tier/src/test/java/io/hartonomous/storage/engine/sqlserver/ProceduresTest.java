@@ -120,6 +120,11 @@ class ProceduresTest {
         EXPECTED.put(Procedures.GET_INFERENCE, "EXEC dbo.sp_GetInference @InferenceId = ?");
         EXPECTED.put(Procedures.LIST_INFERENCES, "EXEC dbo.sp_ListInferences @ModelId = ?, @Since = ?, @Limit = ?");
         EXPECTED.put(Procedures.GET_WEIGHT_VERSION, "EXEC dbo.sp_GetWeightVersion @ModelId = ?, @AsOf = ?");
+        EXPECTED.put(Procedures.GENERATE_OPTIMAL_PATH, "EXEC dbo.sp_GenerateOptimalPath @FromAtomId = ?, "
+                + "@ToAtomId = ?, @EmbeddingType = ?, @K = ?, @Metric = ?, @MaxExpanded = ?, @Heuristic = ?");
+        EXPECTED.put(Procedures.GENERATE_WITH_ATTENTION, "EXEC dbo.sp_GenerateWithAttention @Context = ?, "
+                + "@ContextAtomId = ?, @EmbeddingType = ?, @Steps = ?, @K = ?, @Temperature = ?, @Seed = ?, "
+                + "@Metric = ?");
         EXPECTED.put(Procedures.OODA_STATUS, "EXEC ops.sp_OodaStatus");
         EXPECTED.put(Procedures.OODA_RUN_CYCLE, "EXEC ops.sp_OodaRunCycle");
         EXPECTED.put(Procedures.OODA_LIST_CYCLES, "EXEC ops.sp_OodaListCycles @Limit = ?, @CycleId = ?");

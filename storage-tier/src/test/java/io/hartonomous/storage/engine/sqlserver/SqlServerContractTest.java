@@ -13,6 +13,7 @@ import io.hartonomous.storage.contract.OperationsContract;
 import io.hartonomous.storage.contract.ProvenanceFeedContract;
 import io.hartonomous.storage.contract.QueueContract;
 import io.hartonomous.storage.contract.QueuesContract;
+import io.hartonomous.storage.contract.ReasoningContract;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
@@ -156,6 +157,14 @@ class SqlServerContractTest {
 
     @Nested
     class Deletion extends DeletionContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return bulk();
+        }
+    }
+
+    @Nested
+    class Reasoning extends ReasoningContract {
         @Override
         protected StorageEngine openEngine() {
             return bulk();
