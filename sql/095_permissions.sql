@@ -73,6 +73,10 @@ GRANT EXECUTE ON OBJECT::dbo.sp_BeginInference TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_EndInference TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_GetInference TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_ListInferences TO hart_api;
+-- Reasoning runs (082, issue 13): their records with evidence, and the explain endpoint's reads.
+GRANT EXECUTE ON OBJECT::dbo.sp_BeginReasoning TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetInferenceEvidence TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_ListInferenceChildren TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_GetWeightVersion TO hart_api;
 -- Reasoning (083): POST /api/reasoning/path, POST /api/inference/generate.
 GRANT EXECUTE ON OBJECT::dbo.sp_GenerateOptimalPath TO hart_api;
@@ -169,4 +173,5 @@ DENY UPDATE, DELETE ON OBJECT::dbo.Inferences TO hart_ingest, hart_api, hart_adm
 DENY UPDATE, DELETE ON OBJECT::dbo.InferenceReceipts TO hart_ingest, hart_api, hart_admin;
 DENY UPDATE, DELETE ON OBJECT::dbo.InferenceInputAtoms TO hart_ingest, hart_api, hart_admin;
 DENY UPDATE, DELETE ON OBJECT::dbo.InferenceReceiptTensors TO hart_ingest, hart_api, hart_admin;
+DENY UPDATE, DELETE ON OBJECT::dbo.InferenceEvidence TO hart_ingest, hart_api, hart_admin;
 GO

@@ -36,6 +36,8 @@ VALUES
     (N'dbo.sp_BeginInference', N'P'), (N'dbo.sp_EndInference', N'P'), (N'dbo.sp_GetInference', N'P'),
     (N'dbo.sp_ListInferences', N'P'), (N'dbo.sp_GetWeightVersion', N'P'), (N'dbo.sp_ReadInferenceAtoms', N'P'),
     (N'dbo.sp_LinkInferenceAtoms', N'P'),
+    (N'dbo.InferenceEvidence', N'U'), (N'dbo.TR_InferenceEvidence_Guard', N'TR'), (N'dbo.sp_BeginReasoning', N'P'),
+    (N'dbo.sp_GetInferenceEvidence', N'P'), (N'dbo.sp_ListInferenceChildren', N'P'),
     (N'dbo.sp_GenerateOptimalPath', N'P'), (N'dbo.sp_GenerateWithAttention', N'P'),
     (N'dbo.sp_StartIngestionJob', N'P'), (N'dbo.sp_GetIngestionJob', N'P'), (N'dbo.sp_RegisterModel', N'P'),
     (N'dbo.sp_WriteChunk', N'P'), (N'dbo.sp_WriteChunkFromTables', N'P'), (N'dbo.sp_CompleteIngestionJob', N'P'),

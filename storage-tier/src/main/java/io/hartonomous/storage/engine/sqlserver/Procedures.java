@@ -115,6 +115,11 @@ final class Procedures {
     static final Procedure GET_INFERENCE = Procedure.of("dbo.sp_GetInference", "InferenceId");
     static final Procedure LIST_INFERENCES = Procedure.of("dbo.sp_ListInferences", "ModelId", "Since", "Limit");
     static final Procedure GET_WEIGHT_VERSION = Procedure.of("dbo.sp_GetWeightVersion", "ModelId", "AsOf");
+    // Reasoning runs with their evidence (082, issue 13)
+    static final Procedure BEGIN_REASONING = Procedure.of("dbo.sp_BeginReasoning", "Operation", "ParentInferenceId",
+            "Units", "InputAtoms", "Evidence");
+    static final Procedure GET_INFERENCE_EVIDENCE = Procedure.of("dbo.sp_GetInferenceEvidence", "InferenceId");
+    static final Procedure LIST_INFERENCE_CHILDREN = Procedure.of("dbo.sp_ListInferenceChildren", "InferenceId");
     // Reasoning over embeddings (083)
     static final Procedure GENERATE_OPTIMAL_PATH = Procedure.of("dbo.sp_GenerateOptimalPath",
             "FromAtomId", "ToAtomId", "EmbeddingType", "K", "Metric", "MaxExpanded", "Heuristic");
@@ -159,6 +164,7 @@ final class Procedures {
             RECORD_USAGE, GET_USAGE, UNFINISHED_JOBS, ROW_COUNTS,
             REQUEST_DELETION, GET_DELETION_JOB, RUN_DELETION_BATCH, UNFINISHED_DELETIONS,
             BEGIN_INFERENCE, END_INFERENCE, GET_INFERENCE, LIST_INFERENCES, GET_WEIGHT_VERSION,
+            BEGIN_REASONING, GET_INFERENCE_EVIDENCE, LIST_INFERENCE_CHILDREN,
             GENERATE_OPTIMAL_PATH, GENERATE_WITH_ATTENTION,
             OODA_STATUS, OODA_RUN_CYCLE, OODA_LIST_CYCLES, OODA_LIST_OBSERVATIONS, OODA_LIST_PROPOSALS, OODA_DECIDE,
             OODA_ACT, OODA_CLAIM_REBUILD, OODA_FINISH_REBUILD, OODA_SET_RUNNING, OODA_CONFIGURE,

@@ -120,6 +120,10 @@ class ProceduresTest {
         EXPECTED.put(Procedures.GET_INFERENCE, "EXEC dbo.sp_GetInference @InferenceId = ?");
         EXPECTED.put(Procedures.LIST_INFERENCES, "EXEC dbo.sp_ListInferences @ModelId = ?, @Since = ?, @Limit = ?");
         EXPECTED.put(Procedures.GET_WEIGHT_VERSION, "EXEC dbo.sp_GetWeightVersion @ModelId = ?, @AsOf = ?");
+        EXPECTED.put(Procedures.BEGIN_REASONING, "EXEC dbo.sp_BeginReasoning @Operation = ?, "
+                + "@ParentInferenceId = ?, @Units = ?, @InputAtoms = ?, @Evidence = ?");
+        EXPECTED.put(Procedures.GET_INFERENCE_EVIDENCE, "EXEC dbo.sp_GetInferenceEvidence @InferenceId = ?");
+        EXPECTED.put(Procedures.LIST_INFERENCE_CHILDREN, "EXEC dbo.sp_ListInferenceChildren @InferenceId = ?");
         EXPECTED.put(Procedures.GENERATE_OPTIMAL_PATH, "EXEC dbo.sp_GenerateOptimalPath @FromAtomId = ?, "
                 + "@ToAtomId = ?, @EmbeddingType = ?, @K = ?, @Metric = ?, @MaxExpanded = ?, @Heuristic = ?");
         EXPECTED.put(Procedures.GENERATE_WITH_ATTENTION, "EXEC dbo.sp_GenerateWithAttention @Context = ?, "
