@@ -13,6 +13,8 @@ import io.hartonomous.storage.contract.vectors.SearchRequest;
 public record GenerationRequest(float[] context, Long contextAtom, String embeddingType, int steps, int k,
                                 double temperature, long seed, Metric metric) {
     public static final int MAX_STEPS = 1000;
+    /** Every candidate of every step is recorded as evidence of the run: steps × k is bounded so the record is. */
+    public static final int MAX_CANDIDATES = 100_000;
 
     public GenerationRequest {
         if ((context == null) == (contextAtom == null)) {
@@ -37,6 +39,10 @@ public record GenerationRequest(float[] context, Long contextAtom, String embedd
         }
         if (k < 1 || k > SearchRequest.MAX_K) {
             throw new IllegalArgumentException("k must be between 1 and " + SearchRequest.MAX_K + ", got " + k);
+        }
+        if ((long) steps * k > MAX_CANDIDATES) {
+            throw new IllegalArgumentException("steps × k must be at most " + MAX_CANDIDATES
+                    + " (every candidate of every step is recorded), got " + steps + " × " + k);
         }
         if (!(temperature > 0) || !Double.isFinite(temperature)) {
             throw new IllegalArgumentException("temperature must be a finite number above 0, got " + temperature);
