@@ -234,7 +234,8 @@ BEGIN
         Distance      FLOAT NOT NULL,
         Examined      BIGINT NOT NULL
     );
-    CREATE TABLE #Candidates (
+    -- Named apart from dbo.sp_HybridSearch's own #Candidates, which it creates while this procedure runs.
+    CREATE TABLE #StepCandidates (
         AtomId      BIGINT NOT NULL PRIMARY KEY,
         EmbeddingId BIGINT NOT NULL,
         Similarity  FLOAT NOT NULL,
@@ -256,11 +257,11 @@ BEGIN
     WHILE @Step <= @Steps
     BEGIN
         DELETE FROM #Hits;
-        DELETE FROM #Candidates;
+        DELETE FROM #StepCandidates;
         INSERT INTO #Hits (AtomId, EmbeddingType, Distance, Examined)
         EXEC dbo.sp_HybridSearch @Vector = @Vector, @K = @K, @Metric = @Metric, @EmbeddingType = @EmbeddingType;
 
-        INSERT INTO #Candidates (AtomId, EmbeddingId, Similarity)
+        INSERT INTO #StepCandidates (AtomId, EmbeddingId, Similarity)
         SELECT h.AtomId, v.EmbeddingId,
                CASE WHEN @Metric = 'cosine' THEN 1.0 - d.Distance ELSE -d.Distance END
         FROM (SELECT DISTINCT AtomId FROM #Hits) AS h
@@ -277,19 +278,19 @@ BEGIN
                        ELSE VECTOR_DISTANCE('euclidean', v.EmbeddingVector, @Vector)
                    END AS Distance
         ) AS d;
-        IF NOT EXISTS (SELECT 1 FROM #Candidates)
+        IF NOT EXISTS (SELECT 1 FROM #StepCandidates)
             THROW 50400, N'unknown embedding type: no embedding of it is visible', 1;
 
         UPDATE c
         SET Ordinal = r.Ordinal
-        FROM #Candidates AS c
+        FROM #StepCandidates AS c
         INNER JOIN (
             SELECT AtomId, CAST(ROW_NUMBER() OVER (ORDER BY Similarity DESC, AtomId) - 1 AS INT) AS Ordinal
-            FROM #Candidates
+            FROM #StepCandidates
         ) AS r ON r.AtomId = c.AtomId;
-        SET @Max = (SELECT MAX(Similarity) FROM #Candidates);
-        SET @Sum = (SELECT SUM(EXP((Similarity - @Max) / @Temperature)) FROM #Candidates);
-        UPDATE #Candidates SET Weight = EXP((Similarity - @Max) / @Temperature) / @Sum;
+        SET @Max = (SELECT MAX(Similarity) FROM #StepCandidates);
+        SET @Sum = (SELECT SUM(EXP((Similarity - @Max) / @Temperature)) FROM #StepCandidates);
+        UPDATE #StepCandidates SET Weight = EXP((Similarity - @Max) / @Temperature) / @Sum;
 
         SET @State = @State * 48271 % 2147483647;
         SET @Draw = CAST(@State AS FLOAT) / 2147483647.0;
@@ -297,17 +298,17 @@ BEGIN
             SELECT MIN(c.Ordinal)
             FROM (
                 SELECT Ordinal, SUM(Weight) OVER (ORDER BY Ordinal ROWS UNBOUNDED PRECEDING) AS Cumulative
-                FROM #Candidates
+                FROM #StepCandidates
             ) AS c
             WHERE @Draw < c.Cumulative);
         IF @Chosen IS NULL
-            SET @Chosen = (SELECT MAX(Ordinal) FROM #Candidates);
+            SET @Chosen = (SELECT MAX(Ordinal) FROM #StepCandidates);
 
         INSERT INTO #Steps (Step, Draw, Ordinal, AtomId, Similarity, Weight, Chosen, LogProbability)
         SELECT @Step, @Draw, c.Ordinal, c.AtomId, c.Similarity, c.Weight, IIF(c.Ordinal = @Chosen, 1, 0),
                (chosen.Similarity - @Max) / @Temperature - LOG(@Sum)
-        FROM #Candidates AS c
-        CROSS JOIN (SELECT Similarity FROM #Candidates WHERE Ordinal = @Chosen) AS chosen;
+        FROM #StepCandidates AS c
+        CROSS JOIN (SELECT Similarity FROM #StepCandidates WHERE Ordinal = @Chosen) AS chosen;
 
         -- The new context: sum(weight * value) per dimension, over the vectors as JSON arrays, written back with
         -- 17 significant digits (style 3) so the cast to float32 rounds once, as the embedded engine does.
@@ -316,7 +317,7 @@ BEGIN
                        WITHIN GROUP (ORDER BY m.Dimension) + N']'
             FROM (
                 SELECT CAST(j.[key] AS INT) AS Dimension, SUM(c.Weight * CAST(j.[value] AS FLOAT)) AS Value
-                FROM #Candidates AS c
+                FROM #StepCandidates AS c
                 INNER JOIN dbo.AtomEmbeddings AS e ON e.EmbeddingId = c.EmbeddingId
                 CROSS APPLY OPENJSON(CAST(e.EmbeddingVector AS NVARCHAR(MAX))) AS j
                 GROUP BY CAST(j.[key] AS INT)
