@@ -62,7 +62,7 @@ public class GenerateResource {
         GenerationRequest request = toRequest(body);
         long started = System.nanoTime();
         GenerationResult result = caller.reads().reasoning().generate(request);
-        InferenceRecord record = ReasoningRuns.generation(caller.writes().inference(), json, request.contextAtom(),
+        InferenceRecord record = ReasoningRuns.generation(caller.writes().inference(), json, null, request.contextAtom(),
                 result, (System.nanoTime() - started) / 1_000_000, parameters(request));
         caller.units(result.steps().size());
         caller.grounding("approximate");
@@ -92,7 +92,7 @@ public class GenerateResource {
                     event(sink, "step", ReasoningViews.StepView.of(step));
                     steps[0]++;
                 });
-                InferenceRecord record = ReasoningRuns.generation(records, json, request.contextAtom(), result,
+                InferenceRecord record = ReasoningRuns.generation(records, json, null, request.contextAtom(), result,
                         (System.nanoTime() - started) / 1_000_000, parameters(request));
                 event(sink, "done", new ReasoningViews.GenerateDone(record.inferenceId(), result.atoms()));
             } catch (RuntimeException e) {
@@ -148,7 +148,7 @@ public class GenerateResource {
                 ReasoningParams.metric(body.metric(), Metric.COSINE));
     }
 
-    private static Map<String, Object> parameters(GenerationRequest r) {
+    static Map<String, Object> parameters(GenerationRequest r) {
         Map<String, Object> p = new LinkedHashMap<>();
         if (r.contextAtom() != null) {
             p.put("contextAtom", r.contextAtom());

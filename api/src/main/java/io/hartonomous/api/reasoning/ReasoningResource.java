@@ -45,31 +45,42 @@ public class ReasoningResource {
     @Operation(summary = "A* shortest path between two atoms over the k-NN graph of their embeddings of a type "
             + "(edge cost = distance); says which heuristic it used and how many nodes it expanded")
     public ReasoningViews.PathAnswer path(ReasoningViews.PathBody body) {
-        if (body == null) {
-            throw new IllegalArgumentException("a JSON body {from, to, embeddingType, k, metric} is required");
-        }
-        long from = ReasoningParams.required("from", body.from());
-        long to = ReasoningParams.required("to", body.to());
-        int k = body.k() == null ? DEFAULT_K : body.k();
-        Metric metric = ReasoningParams.metric(body.metric(), Metric.EUCLIDEAN);
-        PathRequest request = new PathRequest(from, to, ReasoningParams.embeddingType(body.embeddingType()), k, metric,
-                body.maxExpanded() == null ? PathRequest.DEFAULT_MAX_EXPANDED : body.maxExpanded(),
-                ReasoningParams.heuristic(body.heuristic()));
+        PathRequest request = toRequest(body);
+        long from = request.fromAtom();
+        long to = request.toAtom();
+        int k = request.k();
+        Metric metric = request.metric();
         long started = System.nanoTime();
         PathResult result = caller.reads().reasoning().path(request);
         long durationMs = (System.nanoTime() - started) / 1_000_000;
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        parameters.put("from", from);
-        parameters.put("to", to);
-        parameters.put("embeddingType", request.embeddingType());
-        parameters.put("k", k);
-        parameters.put("metric", metric.name().toLowerCase(Locale.ROOT));
-        InferenceRecord record = ReasoningRuns.path(caller.writes().inference(), json, from, to, result, durationMs,
-                parameters);
+        InferenceRecord record = ReasoningRuns.path(caller.writes().inference(), json, null, from, to, result,
+                durationMs, parameters(request));
         caller.units(result.expanded());
         caller.grounding("exact");
         return new ReasoningViews.PathAnswer(record.inferenceId(), result.found(), result.path(), result.costs(),
                 result.found() ? result.cost() : null, result.expanded(), result.heuristic().wireName(),
                 result.heuristic().description(), result.exhausted(), metric.name().toLowerCase(Locale.ROOT), k);
+    }
+
+    static PathRequest toRequest(ReasoningViews.PathBody body) {
+        if (body == null) {
+            throw new IllegalArgumentException("a JSON body {from, to, embeddingType, k, metric} is required");
+        }
+        return new PathRequest(ReasoningParams.required("from", body.from()), ReasoningParams.required("to",
+                body.to()), ReasoningParams.embeddingType(body.embeddingType()),
+                body.k() == null ? DEFAULT_K : body.k(), ReasoningParams.metric(body.metric(), Metric.EUCLIDEAN),
+                body.maxExpanded() == null ? PathRequest.DEFAULT_MAX_EXPANDED : body.maxExpanded(),
+                ReasoningParams.heuristic(body.heuristic()));
+    }
+
+    static Map<String, Object> parameters(PathRequest r) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("from", r.fromAtom());
+        parameters.put("to", r.toAtom());
+        parameters.put("embeddingType", r.embeddingType());
+        parameters.put("k", r.k());
+        parameters.put("metric", r.metric().name().toLowerCase(Locale.ROOT));
+        parameters.put("heuristic", r.heuristic().wireName());
+        return parameters;
     }
 }
