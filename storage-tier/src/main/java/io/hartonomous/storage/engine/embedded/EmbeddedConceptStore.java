@@ -268,7 +268,7 @@ record EmbeddedConceptStore(String tenantId, UnitOfWork tx, VectorStore vectors,
         return new Concept(rs.getLong("ConceptId"), rs.getLong("GenerationId"), rs.getInt("Generation"),
                 rs.getString("EmbeddingType"), rs.getInt("Ordinal"), rs.getInt("MemberCount"),
                 rs.getDouble("Coherence"), centroid, rs.getDouble("CentroidX"), rs.getDouble("CentroidY"),
-                new WKTWriter().write(rs.getObject("Domain", Geometry.class)));
+                new WKTWriter().write(GeometryReader.column(rs, "Domain")));
     }
 
     @Override
@@ -322,7 +322,7 @@ record EmbeddedConceptStore(String tenantId, UnitOfWork tx, VectorStore vectors,
                 ps.setString(4, concept.domainWkt());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        if (domain.intersects(rs.getObject(2, Geometry.class))) {
+                        if (domain.intersects(GeometryReader.column(rs, "Domain"))) {
                             neighbours.add(rs.getLong(1));
                         }
                     }
@@ -349,7 +349,7 @@ record EmbeddedConceptStore(String tenantId, UnitOfWork tx, VectorStore vectors,
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         // A point on a shared edge is in the domain of the lower ordinal, as on SQL Server.
-                        if (rs.getObject("Domain", Geometry.class).intersects(point)) {
+                        if (GeometryReader.column(rs, "Domain").intersects(point)) {
                             return Optional.of(concept(rs));
                         }
                     }
