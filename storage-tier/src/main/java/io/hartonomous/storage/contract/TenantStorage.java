@@ -3,6 +3,7 @@ package io.hartonomous.storage.contract;
 import io.hartonomous.storage.contract.atoms.AtomReads;
 import io.hartonomous.storage.contract.graph.ProvenanceGraph;
 import io.hartonomous.storage.contract.inference.InferenceStore;
+import io.hartonomous.storage.contract.reasoning.ConceptStore;
 import io.hartonomous.storage.contract.ingest.IngestWrites;
 import io.hartonomous.storage.contract.models.ModelStore;
 import io.hartonomous.storage.contract.operations.UsageLedger;
@@ -27,6 +28,9 @@ public interface TenantStorage {
 
     /** Model runs: inference records and receipts. */
     InferenceStore inference();
+
+    /** Concepts discovered in the tenant's embeddings, by generation, with their domains. */
+    ConceptStore concepts();
 
     /** A* paths and attention generation over the tenant's embeddings. */
     ReasoningStore reasoning();

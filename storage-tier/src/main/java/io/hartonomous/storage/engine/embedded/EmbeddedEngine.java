@@ -150,10 +150,12 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
         AtomUpserter upserter = new AtomUpserter();
         EmbeddedProvenanceGraph graph = new EmbeddedProvenanceGraph(tenant, tx);
         EmbeddedVectorStore vectors = new EmbeddedVectorStore(tenant, tx, projection);
+        EmbeddedInferenceStore inference = new EmbeddedInferenceStore(tenant, tx, graph);
         return new TenantStores(tenant, new EmbeddedAtomReads(tenant, tx),
                 new EmbeddedIngestWrites(tenant, tx, upserter), new EmbeddedModelStore(tenant, tx, upserter),
-                vectors, graph, new EmbeddedUsageLedger(tenant, tx),
-                new EmbeddedInferenceStore(tenant, tx, graph), new EmbeddedReasoningStore(tenant, tx, vectors));
+                vectors, graph, new EmbeddedUsageLedger(tenant, tx), inference,
+                new EmbeddedConceptStore(tenant, tx, vectors, inference),
+                new EmbeddedReasoningStore(tenant, tx, vectors));
     }
 
     @Override

@@ -80,38 +80,60 @@ record EmbeddedInferenceStore(String tenantId, UnitOfWork tx, EmbeddedProvenance
     @Override
     public InferenceRecord beginReasoning(NewReasoningRun run) {
         InferenceRows.check(run);
-        Map<Long, Boolean> read = InferenceRows.readAtoms(run);
         return tx.inTransaction("beginReasoning", c -> {
-            if (run.parentInferenceId() != null) {
-                requireReasoningParent(c, run.parentInferenceId());
-            }
-            Map<Long, NodeKind> atoms = visibleAtoms(c, List.copyOf(read.keySet()));
-            long id;
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO Inferences (TenantId, ModelId, Operation, "
-                    + "Status, AsOf, CreatedAt, Units, ParentInferenceId) VALUES (?, NULL, ?, 'RUNNING', ?, ?, ?, ?)",
-                    Statement.RETURN_GENERATED_KEYS)) {
-                Instant now = Rows.micros(Instant.now());
-                ps.setString(1, tenantId);
-                ps.setString(2, run.operation());
-                Rows.setInstant(ps, 3, now);
-                Rows.setInstant(ps, 4, now);
-                ps.setLong(5, run.units());
-                ps.setObject(6, run.parentInferenceId(), Types.BIGINT);
-                ps.executeUpdate();
-                id = EmbeddedIngestWrites.generatedKey(ps);
-            }
-            writeEvidence(c, id, run.evidence());
-            GraphNode node = graph.node(c, NodeKind.INFERENCE, id, InferenceRows.label(run.operation(), id), true);
-            link(c, node, atoms, InferenceRows.READ);
-            Map<Long, NodeKind> chosen = new LinkedHashMap<>();
-            atoms.forEach((atom, kind) -> {
-                if (read.get(atom)) {
-                    chosen.put(atom, kind);
-                }
-            });
-            link(c, node, chosen, InferenceRows.CHOSE);
+            long id = insertReasoning(c, run.operation(), run.parentInferenceId(), run.units());
+            recordEvidence(c, id, run);
             return load(c, id).orElseThrow();
         });
+    }
+
+    /**
+     * The RUNNING record of a reasoning run, inside the caller's transaction (a discover run writes its concepts
+     * between this and {@link #recordEvidence}, as its evidence names them).
+     */
+    long insertReasoning(Connection c, String operation, Long parentInferenceId, long units) throws SQLException {
+        if (parentInferenceId != null) {
+            requireReasoningParent(c, parentInferenceId);
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO Inferences (TenantId, ModelId, Operation, "
+                + "Status, AsOf, CreatedAt, Units, ParentInferenceId) VALUES (?, NULL, ?, 'RUNNING', ?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            Instant now = Rows.micros(Instant.now());
+            ps.setString(1, tenantId);
+            ps.setString(2, operation);
+            Rows.setInstant(ps, 3, now);
+            Rows.setInstant(ps, 4, now);
+            ps.setLong(5, units);
+            ps.setObject(6, parentInferenceId, Types.BIGINT);
+            ps.executeUpdate();
+            return EmbeddedIngestWrites.generatedKey(ps);
+        }
+    }
+
+    /**
+     * A reasoning run's evidence and provenance, inside the caller's transaction: the evidence rows, the INFERENCE
+     * node, {@code read} edges to each distinct input and evidence atom and {@code chose} edges to the chosen ones.
+     */
+    void recordEvidence(Connection c, long id, NewReasoningRun run) throws SQLException {
+        Map<Long, Boolean> read = InferenceRows.readAtoms(run);
+        Map<Long, NodeKind> atoms = visibleAtoms(c, List.copyOf(read.keySet()));
+        writeEvidence(c, id, run.evidence());
+        GraphNode node = graph.node(c, NodeKind.INFERENCE, id, InferenceRows.label(run.operation(), id), true);
+        link(c, node, atoms, InferenceRows.READ);
+        Map<Long, NodeKind> chosen = new LinkedHashMap<>();
+        atoms.forEach((atom, kind) -> {
+            if (read.get(atom)) {
+                chosen.put(atom, kind);
+            }
+        });
+        link(c, node, chosen, InferenceRows.CHOSE);
+    }
+
+    /** Ends a RUNNING record as SUCCEEDED inside the caller's transaction. */
+    InferenceRecord succeed(Connection c, long inferenceId, long durationMs, String summary) throws SQLException {
+        lockRunning(c, inferenceId);
+        end(c, inferenceId, InferenceStatus.SUCCEEDED, durationMs, summary, null);
+        return load(c, inferenceId).orElseThrow();
     }
 
     /** NotFoundException unless the id is one of the tenant's reasoning runs (a model run has no children). */

@@ -120,6 +120,20 @@ final class Procedures {
             "Units", "InputAtoms", "Evidence");
     static final Procedure GET_INFERENCE_EVIDENCE = Procedure.of("dbo.sp_GetInferenceEvidence", "InferenceId");
     static final Procedure LIST_INFERENCE_CHILDREN = Procedure.of("dbo.sp_ListInferenceChildren", "InferenceId");
+    // Concepts (083, issue 13)
+    static final Procedure LIST_CONCEPT_POINTS = Procedure.of("dbo.sp_ListConceptPoints", "EmbeddingType");
+    static final Procedure GET_CONCEPT_GENERATION = Procedure.of("dbo.sp_GetConceptGeneration", "EmbeddingType",
+            "AsOf", "GenerationId");
+    static final Procedure GET_CONCEPT_MEMBERSHIP = Procedure.of("dbo.sp_GetConceptMembership", "GenerationId");
+    static final Procedure RECORD_CONCEPT_GENERATION = Procedure.of("dbo.sp_RecordConceptGeneration",
+            "EmbeddingType", "Metric", "Eps", "MinPts", "Points", "PreviousGeneration", "DurationMs", "Summary",
+            "Concepts", "Noise", "Evolution");
+    static final Procedure GET_CONCEPTS = Procedure.of("dbo.sp_GetConcepts", "GenerationId", "ConceptId");
+    static final Procedure GET_CONCEPT_MEMBERS = Procedure.of("dbo.sp_GetConceptMembers", "ConceptId");
+    static final Procedure GET_CONCEPT_NEIGHBOURS = Procedure.of("dbo.sp_GetConceptNeighbours", "ConceptId");
+    static final Procedure GET_CONCEPT_EVOLUTION = Procedure.of("dbo.sp_GetConceptEvolution", "GenerationId");
+    static final Procedure GET_CONCEPT_AT = Procedure.of("dbo.sp_GetConceptAt", "EmbeddingType", "X", "Y", "AsOf");
+    static final Procedure GET_ATOM_CONCEPTS = Procedure.of("dbo.sp_GetAtomConcepts", "AtomId", "AsOf");
     // Reasoning over embeddings (083)
     static final Procedure GENERATE_OPTIMAL_PATH = Procedure.of("dbo.sp_GenerateOptimalPath",
             "FromAtomId", "ToAtomId", "EmbeddingType", "K", "Metric", "MaxExpanded", "Heuristic");
@@ -165,6 +179,9 @@ final class Procedures {
             REQUEST_DELETION, GET_DELETION_JOB, RUN_DELETION_BATCH, UNFINISHED_DELETIONS,
             BEGIN_INFERENCE, END_INFERENCE, GET_INFERENCE, LIST_INFERENCES, GET_WEIGHT_VERSION,
             BEGIN_REASONING, GET_INFERENCE_EVIDENCE, LIST_INFERENCE_CHILDREN,
+            LIST_CONCEPT_POINTS, GET_CONCEPT_GENERATION, GET_CONCEPT_MEMBERSHIP, RECORD_CONCEPT_GENERATION,
+            GET_CONCEPTS, GET_CONCEPT_MEMBERS, GET_CONCEPT_NEIGHBOURS, GET_CONCEPT_EVOLUTION, GET_CONCEPT_AT,
+            GET_ATOM_CONCEPTS,
             GENERATE_OPTIMAL_PATH, GENERATE_WITH_ATTENTION,
             OODA_STATUS, OODA_RUN_CYCLE, OODA_LIST_CYCLES, OODA_LIST_OBSERVATIONS, OODA_LIST_PROPOSALS, OODA_DECIDE,
             OODA_ACT, OODA_CLAIM_REBUILD, OODA_FINISH_REBUILD, OODA_SET_RUNNING, OODA_CONFIGURE,

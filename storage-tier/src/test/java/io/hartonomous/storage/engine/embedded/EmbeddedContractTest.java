@@ -3,6 +3,7 @@ package io.hartonomous.storage.engine.embedded;
 import io.hartonomous.storage.local.LocalStorage;
 import io.hartonomous.storage.contract.AtomsContract;
 import io.hartonomous.storage.contract.BillingContract;
+import io.hartonomous.storage.contract.ConceptsContract;
 import io.hartonomous.storage.contract.ConcurrencyContract;
 import io.hartonomous.storage.contract.DeletionContract;
 import io.hartonomous.storage.contract.GraphContract;
@@ -39,6 +40,14 @@ class EmbeddedContractTest {
 
     @Nested
     class Deletion extends DeletionContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return fresh();
+        }
+    }
+
+    @Nested
+    class Concepts extends ConceptsContract {
         @Override
         protected StorageEngine openEngine() {
             return fresh();

@@ -2,6 +2,7 @@ package io.hartonomous.storage.engine.sqlserver;
 
 import io.hartonomous.storage.contract.AtomsContract;
 import io.hartonomous.storage.contract.BillingContract;
+import io.hartonomous.storage.contract.ConceptsContract;
 import io.hartonomous.storage.contract.ConcurrencyContract;
 import io.hartonomous.storage.contract.DeletionContract;
 import io.hartonomous.storage.contract.GraphContract;
@@ -157,6 +158,14 @@ class SqlServerContractTest {
 
     @Nested
     class Deletion extends DeletionContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return bulk();
+        }
+    }
+
+    @Nested
+    class Concepts extends ConceptsContract {
         @Override
         protected StorageEngine openEngine() {
             return bulk();
