@@ -17,9 +17,11 @@ import io.hartonomous.storage.contract.reasoning.ReasoningStore;
 import io.hartonomous.storage.contract.vectors.Metric;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -54,29 +56,33 @@ public class GenerateResource {
     @Inject
     ObjectMapper json;
 
+    /**
+     * JSON unless the caller asks for {@code text/event-stream} (decided here, not by content negotiation, so a
+     * client that accepts anything gets JSON).
+     */
     @POST
-    @Produces(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
     @Metered("inference.generate")
-    @Operation(summary = "Generate an atom sequence by attention over the tenant's embeddings of a type")
-    public ReasoningViews.GenerateAnswer generate(ReasoningViews.GenerateBody body) {
+    @Operation(summary = "Generate an atom sequence by attention over the tenant's embeddings of a type; "
+            + "Accept: text/event-stream streams one server-sent event per step, then 'done'")
+    public Response generate(@HeaderParam(HttpHeaders.ACCEPT) String accept, ReasoningViews.GenerateBody body) {
         GenerationRequest request = toRequest(body);
+        if (accept != null && accept.toLowerCase(Locale.ROOT).contains(MediaType.SERVER_SENT_EVENTS)) {
+            return stream(request);
+        }
         long started = System.nanoTime();
         GenerationResult result = caller.reads().reasoning().generate(request);
         InferenceRecord record = ReasoningRuns.generation(caller.writes().inference(), json, null, request.contextAtom(),
                 result, (System.nanoTime() - started) / 1_000_000, parameters(request));
         caller.units(result.steps().size());
         caller.grounding("approximate");
-        return new ReasoningViews.GenerateAnswer(record.inferenceId(), request.embeddingType(),
+        return Response.ok(new ReasoningViews.GenerateAnswer(record.inferenceId(), request.embeddingType(),
                 request.metric().name().toLowerCase(Locale.ROOT), request.temperature(), request.seed(),
-                result.atoms(), result.steps().stream().map(ReasoningViews.StepView::of).toList());
+                result.atoms(), result.steps().stream().map(ReasoningViews.StepView::of).toList()),
+                MediaType.APPLICATION_JSON_TYPE).build();
     }
 
-    @POST
-    @Produces(MediaType.SERVER_SENT_EVENTS)
-    @Metered("inference.generate")
-    @Operation(summary = "The same generation streamed: one server-sent event per step, then 'done'")
-    public Response stream(ReasoningViews.GenerateBody body) {
-        GenerationRequest request = toRequest(body);
+    private Response stream(GenerationRequest request) {
         TenantStorage reads = caller.reads();
         // Checked before the first byte, so an unknown type or atom is a 400 / 404 problem, not a broken stream.
         precheck(reads, request);

@@ -166,6 +166,10 @@ class ReasoningApiTest {
         Map<String, Object> body = Map.of("context", Map.of("atom", s.atoms().get(1)), "embeddingType",
                 "compass-api", "steps", 4, "k", 3, "temperature", 0.7, "seed", 9);
         JsonPath whole = post(s.key(), "/api/inference/generate", body).statusCode(200).extract().jsonPath();
+        // A client that accepts anything gets JSON; only text/event-stream asked for gets the stream.
+        as(s.key()).contentType(ContentType.JSON).accept("*/*").body(body).when().post("/api/inference/generate")
+                .then().statusCode(200).contentType(ContentType.JSON)
+                .body("atoms", equalTo(whole.getList("atoms")));
         String stream = as(s.key()).contentType(ContentType.JSON).accept("text/event-stream").body(body)
                 .when().post("/api/inference/generate").then().statusCode(200)
                 .contentType(containsString("text/event-stream")).extract().asString();
