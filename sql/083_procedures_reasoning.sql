@@ -533,6 +533,8 @@ BEGIN
         THROW 50400, N'steps must be between 1 and 1000', 1;
     IF @K IS NULL OR @K < 1 OR @K > 1000
         THROW 50400, N'k must be between 1 and 1000', 1;
+    IF CAST(@Steps AS BIGINT) * @K > 100000
+        THROW 50400, N'steps x k must be at most 100000 (every candidate of every step is recorded)', 1;
     IF @Temperature IS NULL OR @Temperature <= 0
         THROW 50400, N'temperature must be a finite number above 0', 1;
     IF @Seed IS NULL

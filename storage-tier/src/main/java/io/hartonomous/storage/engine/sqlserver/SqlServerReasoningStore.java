@@ -52,8 +52,9 @@ record SqlServerReasoningStore(Session session) implements ReasoningStore {
                 rows.stream().map(PathRow::cost).toList(), first.expanded(), heuristic, false);
     }
 
-    private record CandidateRow(int step, double draw, long atomId, double similarity, double weight, boolean chosen,
-                                double logProbability) {
+    /** A row of dbo.sp_GenerateWithAttention: one candidate of one step. */
+    record CandidateRow(int step, double draw, long atomId, double similarity, double weight, boolean chosen,
+                        double logProbability) {
     }
 
     @Override
@@ -64,24 +65,32 @@ record SqlServerReasoningStore(Session session) implements ReasoningStore {
                 .setString("EmbeddingType", r.embeddingType()).setInt("Steps", r.steps()).setInt("K", r.k())
                 .setDouble("Temperature", r.temperature()).setLong("Seed", r.seed())
                 .setString("Metric", r.metric().name().toLowerCase(Locale.ROOT)), SqlServerReasoningStore::row);
-        List<GenerationStep> steps = new ArrayList<>(r.steps());
-        List<Candidate> candidates = new ArrayList<>();
+        List<GenerationStep> steps = steps(rows);
+        steps.forEach(onStep);
+        return new GenerationResult(steps);
+    }
+
+    /** The rows (by step, then ordinal) grouped into steps; each step has exactly one chosen candidate. */
+    static List<GenerationStep> steps(List<CandidateRow> rows) {
+        List<GenerationStep> steps = new ArrayList<>();
+        int from = 0;
         for (int i = 0; i < rows.size(); i++) {
             CandidateRow row = rows.get(i);
-            candidates.add(new Candidate(row.atomId(), row.similarity(), row.weight()));
-            if (i + 1 == rows.size() || rows.get(i + 1).step() != row.step()) {
-                CandidateRow chosen = rows.subList(i + 1 - candidates.size(), i + 1).stream()
-                        .filter(CandidateRow::chosen).findFirst().orElseThrow(() -> new StorageException(
-                                "step " + row.step() + " of " + Procedures.GENERATE_WITH_ATTENTION.name()
-                                        + " has no chosen candidate"));
-                GenerationStep step = new GenerationStep(row.step(), chosen.atomId(), chosen.logProbability(),
-                        row.draw(), candidates);
-                steps.add(step);
-                onStep.accept(step);
-                candidates = new ArrayList<>();
+            if (i + 1 < rows.size() && rows.get(i + 1).step() == row.step()) {
+                continue;
             }
+            List<CandidateRow> group = rows.subList(from, i + 1);
+            List<CandidateRow> chosen = group.stream().filter(CandidateRow::chosen).toList();
+            if (chosen.size() != 1) {
+                throw new StorageException("step " + row.step() + " of " + Procedures.GENERATE_WITH_ATTENTION.name()
+                        + " has " + chosen.size() + " chosen candidates");
+            }
+            steps.add(new GenerationStep(row.step(), chosen.getFirst().atomId(), chosen.getFirst().logProbability(),
+                    row.draw(), group.stream().map(g -> new Candidate(g.atomId(), g.similarity(), g.weight()))
+                    .toList()));
+            from = i + 1;
         }
-        return new GenerationResult(steps);
+        return steps;
     }
 
     private static CandidateRow row(ResultSet rs) throws SQLException {
