@@ -103,6 +103,7 @@ BEGIN
 
     BEGIN TRY
         EXEC sys.sp_set_session_context @key = N'hart.PurgeModel', @value = @ModelId;
+        DELETE e FROM dbo.InferenceEvidence AS e INNER JOIN #Runs AS r ON r.InferenceId = e.InferenceId;
         DELETE a FROM dbo.InferenceInputAtoms AS a INNER JOIN #Runs AS r ON r.InferenceId = a.InferenceId;
         DELETE t FROM dbo.InferenceReceiptTensors AS t INNER JOIN #Runs AS r ON r.InferenceId = t.InferenceId;
         DELETE c FROM dbo.InferenceReceipts AS c INNER JOIN #Runs AS r ON r.InferenceId = c.InferenceId;

@@ -4,13 +4,14 @@
 -- @InputAtoms a JSON array of atom ids, @Tensors an array of {layerIdx, name, elementCount, sha256}.
 -- Errors: 50400 invalid argument, 50401 no tenant, 50404 not found or not visible, 50409 conflict.
 
--- Records with their receipts, one row each; the lists as JSON (NULL when empty). Row-level security on the tables
+-- Records with their receipts, one row each; the lists as JSON (NULL when empty). A reasoning run has no receipt
+-- (the receipt columns are NULL). Row-level security on the tables
 -- keeps it to the session tenant.
 CREATE OR ALTER VIEW dbo.InferenceRecords
 AS
 SELECT
     i.InferenceId, i.TenantId, i.ModelId, i.Operation, i.Status, i.AsOf, i.CreatedAt, i.DurationMs, i.Units,
-    i.OutputSummary, i.Error, r.ModelAtomId, r.WeightVersion, r.InputSha256,
+    i.OutputSummary, i.Error, i.ParentInferenceId, r.ModelAtomId, r.WeightVersion, r.InputSha256,
     (SELECT N'[' + STRING_AGG(CONVERT(NVARCHAR(MAX), a.AtomId), N',') WITHIN GROUP (ORDER BY a.Ordinal) + N']'
      FROM dbo.InferenceInputAtoms AS a
      WHERE a.InferenceId = i.InferenceId) AS InputAtoms,
@@ -20,7 +21,7 @@ SELECT
      ORDER BY t.Ordinal
      FOR JSON PATH) AS Tensors
 FROM dbo.Inferences AS i
-INNER JOIN dbo.InferenceReceipts AS r ON r.InferenceId = i.InferenceId;
+LEFT JOIN dbo.InferenceReceipts AS r ON r.InferenceId = i.InferenceId;
 GO
 
 -- One record of the session tenant. Result: the record, or no row.
@@ -30,7 +31,7 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SELECT InferenceId, ModelId, Operation, Status, AsOf, CreatedAt, DurationMs, Units, OutputSummary, Error,
-           ModelAtomId, WeightVersion, InputSha256, InputAtoms, Tensors
+           ParentInferenceId, ModelAtomId, WeightVersion, InputSha256, InputAtoms, Tensors
     FROM dbo.InferenceRecords
     WHERE InferenceId = @InferenceId;
 END;
@@ -48,7 +49,7 @@ BEGIN
         THROW 50400, N'a list has 1-1000 records', 1;
     SELECT TOP (@Limit)
         InferenceId, ModelId, Operation, Status, AsOf, CreatedAt, DurationMs, Units, OutputSummary, Error,
-        ModelAtomId, WeightVersion, InputSha256, InputAtoms, Tensors
+        ParentInferenceId, ModelAtomId, WeightVersion, InputSha256, InputAtoms, Tensors
     FROM dbo.InferenceRecords
     WHERE (@ModelId IS NULL OR ModelId = @ModelId) AND (@Since IS NULL OR CreatedAt >= @Since)
     ORDER BY CreatedAt DESC, InferenceId DESC
@@ -196,6 +197,123 @@ BEGIN
     END CATCH;
 
     EXEC dbo.sp_GetInference @InferenceId = @InferenceId;
+END;
+GO
+
+-- Starts a reasoning run of the session tenant (issue 13): no model and no receipt, its evidence instead. The
+-- RUNNING record, its evidence rows, and the INFERENCE node with edges 'read' to each distinct input and evidence
+-- atom (inputs first, then in evidence order) and 'chose' to each distinct atom chosen at any step, in one
+-- transaction. @InputAtoms: a JSON array of atom ids; @Evidence: an array of {step, role, atomId, conceptId, score,
+-- chosen}. @ParentInferenceId, when given, is one of the tenant's reasoning runs (50404 otherwise). Result: the record.
+CREATE OR ALTER PROCEDURE dbo.sp_BeginReasoning
+    @Operation         VARCHAR(64),
+    @ParentInferenceId BIGINT = NULL,
+    @Units             BIGINT,
+    @InputAtoms        NVARCHAR(MAX) = NULL,
+    @Evidence          NVARCHAR(MAX) = NULL
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @TenantId VARCHAR(64) = CAST(SESSION_CONTEXT(N'TenantId') AS VARCHAR(64));
+    DECLARE @message NVARCHAR(2048), @InferenceId BIGINT, @RunNode BIGINT, @Label NVARCHAR(512);
+    DECLARE @Read NVARCHAR(MAX), @Now DATETIME2(7) = SYSUTCDATETIME();
+    IF @TenantId IS NULL
+        THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
+    IF @Operation IS NULL OR LEN(@Operation) = 0 OR @Units IS NULL OR @Units < 0
+        THROW 50400, N'a reasoning run needs an operation of 1-64 characters and units >= 0', 1;
+    IF ISJSON(COALESCE(@InputAtoms, N'[]')) = 0 OR ISJSON(COALESCE(@Evidence, N'[]')) = 0
+        THROW 50400, N'input atoms and evidence are JSON arrays', 1;
+    IF @ParentInferenceId IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM dbo.Inferences WHERE InferenceId = @ParentInferenceId AND ModelId IS NULL)
+    BEGIN
+        SET @message = CONCAT(N'reasoning run ', @ParentInferenceId, N' not found');
+        THROW 50404, @message, 1;
+    END;
+
+    CREATE TABLE #Evidence (
+        Ordinal INT NOT NULL PRIMARY KEY, Step INT NOT NULL, Role VARCHAR(32) NOT NULL, AtomId BIGINT NULL,
+        ConceptId BIGINT NULL, Score FLOAT NOT NULL, Chosen BIT NOT NULL);
+    INSERT INTO #Evidence (Ordinal, Step, Role, AtomId, ConceptId, Score, Chosen)
+    SELECT CAST(o.[key] AS INT), e.Step, e.Role, e.AtomId, e.ConceptId, e.Score, e.Chosen
+    FROM OPENJSON(COALESCE(@Evidence, N'[]')) AS o
+    CROSS APPLY OPENJSON(o.[value]) WITH (
+        Step      INT         '$.step',
+        Role      VARCHAR(32) '$.role',
+        AtomId    BIGINT      '$.atomId',
+        ConceptId BIGINT      '$.conceptId',
+        Score     FLOAT       '$.score',
+        Chosen    BIT         '$.chosen'
+    ) AS e;
+    IF EXISTS (SELECT 1 FROM #Evidence WHERE Step < 0 OR LEN(Role) = 0 OR (AtomId IS NULL AND ConceptId IS NULL))
+        THROW 50400, N'evidence has a step >= 0, a role and an atom or a concept', 1;
+
+    -- Inputs first, then the evidence atoms, as one array: sp_ReadInferenceAtoms keeps each atom's first place.
+    SELECT @Read = N'[' + STRING_AGG(CONVERT(NVARCHAR(MAX), a.AtomId), N',') WITHIN GROUP (ORDER BY a.Part, a.Ordinal)
+        + N']'
+    FROM (
+        SELECT 0 AS Part, CAST(o.[key] AS INT) AS Ordinal, CAST(o.[value] AS BIGINT) AS AtomId
+        FROM OPENJSON(COALESCE(@InputAtoms, N'[]')) AS o
+        UNION ALL
+        SELECT 1, Ordinal, AtomId FROM #Evidence WHERE AtomId IS NOT NULL
+    ) AS a;
+    CREATE TABLE #Atoms (AtomId BIGINT NOT NULL PRIMARY KEY, FirstOrdinal INT NOT NULL, NodeKind VARCHAR(16) NULL);
+    EXEC dbo.sp_ReadInferenceAtoms @Atoms = @Read;
+
+    BEGIN TRY
+        BEGIN TRANSACTION;
+        INSERT INTO dbo.Inferences (TenantId, ModelId, Operation, Status, AsOf, CreatedAt, Units, ParentInferenceId)
+        VALUES (@TenantId, NULL, @Operation, 'RUNNING', @Now, @Now, @Units, @ParentInferenceId);
+        SET @InferenceId = SCOPE_IDENTITY();
+        INSERT INTO dbo.InferenceEvidence (InferenceId, Ordinal, TenantId, Step, Role, AtomId, ConceptId, Score, Chosen)
+        SELECT @InferenceId, Ordinal, @TenantId, Step, Role, AtomId, ConceptId, Score, Chosen
+        FROM #Evidence;
+
+        SET @Label = CONCAT(@Operation, N' #', @InferenceId);
+        EXEC graph.sp_PutNode @NodeKind = 'INFERENCE', @RefId = @InferenceId, @Label = @Label, @Relabel = 1,
+                              @NodeId = @RunNode OUTPUT;
+        EXEC dbo.sp_LinkInferenceAtoms @RunNodeId = @RunNode, @Relation = N'read';
+        DELETE FROM #Atoms
+        WHERE NOT EXISTS (SELECT 1 FROM #Evidence AS e WHERE e.AtomId = #Atoms.AtomId AND e.Chosen = 1);
+        EXEC dbo.sp_LinkInferenceAtoms @RunNodeId = @RunNode, @Relation = N'chose';
+        COMMIT TRANSACTION;
+    END TRY
+    BEGIN CATCH
+        IF @@TRANCOUNT > 0
+            ROLLBACK TRANSACTION;
+        THROW;
+    END CATCH;
+
+    EXEC dbo.sp_GetInference @InferenceId = @InferenceId;
+END;
+GO
+
+-- A run's evidence in the order it was written (none for a model run or a record the session tenant does not see).
+CREATE OR ALTER PROCEDURE dbo.sp_GetInferenceEvidence
+    @InferenceId BIGINT
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SELECT Step, Role, AtomId, ConceptId, Score, Chosen
+    FROM dbo.InferenceEvidence
+    WHERE InferenceId = @InferenceId
+    ORDER BY Ordinal;
+END;
+GO
+
+-- The session tenant's runs whose parent is @InferenceId, oldest first.
+CREATE OR ALTER PROCEDURE dbo.sp_ListInferenceChildren
+    @InferenceId BIGINT
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SELECT r.InferenceId, r.ModelId, r.Operation, r.Status, r.AsOf, r.CreatedAt, r.DurationMs, r.Units,
+           r.OutputSummary, r.Error, r.ParentInferenceId, r.ModelAtomId, r.WeightVersion, r.InputSha256,
+           r.InputAtoms, r.Tensors
+    FROM dbo.Inferences AS i
+    INNER JOIN dbo.InferenceRecords AS r ON r.InferenceId = i.InferenceId
+    WHERE i.ParentInferenceId = @InferenceId
+    ORDER BY i.InferenceId;
 END;
 GO
 

@@ -73,7 +73,25 @@ GRANT EXECUTE ON OBJECT::dbo.sp_BeginInference TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_EndInference TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_GetInference TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_ListInferences TO hart_api;
+-- Concepts (083, issue 13): POST /api/concepts/discover records generations, the concept reads answer the rest.
+GRANT EXECUTE ON OBJECT::dbo.sp_ListConceptPoints TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetConceptGeneration TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetConceptMembership TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_RecordConceptGeneration TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetConcepts TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetConceptMembers TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetConceptNeighbours TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetConceptEvolution TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetConceptAt TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetAtomConcepts TO hart_api;
+-- Reasoning runs (082, issue 13): their records with evidence, and the explain endpoint's reads.
+GRANT EXECUTE ON OBJECT::dbo.sp_BeginReasoning TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GetInferenceEvidence TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_ListInferenceChildren TO hart_api;
 GRANT EXECUTE ON OBJECT::dbo.sp_GetWeightVersion TO hart_api;
+-- Reasoning (083): POST /api/reasoning/path, POST /api/inference/generate.
+GRANT EXECUTE ON OBJECT::dbo.sp_GenerateOptimalPath TO hart_api;
+GRANT EXECUTE ON OBJECT::dbo.sp_GenerateWithAttention TO hart_api;
 GRANT EXECUTE ON OBJECT::billing.sp_RecordUsage TO hart_api;
 GRANT EXECUTE ON OBJECT::billing.sp_GetUsage TO hart_api;
 GRANT EXECUTE ON OBJECT::billing.sp_GetUsageStatement TO hart_api;
@@ -166,4 +184,10 @@ DENY UPDATE, DELETE ON OBJECT::dbo.Inferences TO hart_ingest, hart_api, hart_adm
 DENY UPDATE, DELETE ON OBJECT::dbo.InferenceReceipts TO hart_ingest, hart_api, hart_admin;
 DENY UPDATE, DELETE ON OBJECT::dbo.InferenceInputAtoms TO hart_ingest, hart_api, hart_admin;
 DENY UPDATE, DELETE ON OBJECT::dbo.InferenceReceiptTensors TO hart_ingest, hart_api, hart_admin;
+DENY UPDATE, DELETE ON OBJECT::dbo.InferenceEvidence TO hart_ingest, hart_api, hart_admin;
+-- Concept generations are written once by dbo.sp_RecordConceptGeneration (083) and never changed.
+DENY UPDATE, DELETE ON OBJECT::dbo.ConceptGenerations TO hart_ingest, hart_api, hart_admin;
+DENY UPDATE, DELETE ON OBJECT::dbo.Concepts TO hart_ingest, hart_api, hart_admin;
+DENY UPDATE, DELETE ON OBJECT::dbo.AtomConcepts TO hart_ingest, hart_api, hart_admin;
+DENY UPDATE, DELETE ON OBJECT::dbo.ConceptEvolution TO hart_ingest, hart_api, hart_admin;
 GO

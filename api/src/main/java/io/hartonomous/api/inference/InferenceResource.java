@@ -22,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /** The tenant's inference records, each with its receipt: the exact model file, weights and inputs a run used. */
 @Path("/api/inference")
@@ -34,6 +35,8 @@ public class InferenceResource {
     MeteredCaller caller;
     @Inject
     ObjectMapper json;
+    @Inject
+    Explanations explanations;
 
     @GET
     @Path("/{id}")
@@ -46,6 +49,25 @@ public class InferenceResource {
                 .orElseThrow(() -> new NotFoundException("inference " + inferenceId + " not found"));
         caller.units(1);
         return view(record);
+    }
+
+    @GET
+    @Path("/{id}/explain")
+    @RequiresScope(Scope.QUERY)
+    @Metered("inference.explain")
+    @Operation(summary = "Why a run gave its result: evidence with scores, the alternatives not chosen, the model and "
+            + "weight version; ?source=neo4j answers the provenance part from the cold tier by Cypher")
+    public InferenceViews.ExplainView explain(@PathParam("id") String id, @QueryParam("source") String source) {
+        long inferenceId = Params.id("inference id", id);
+        String from = source == null || source.isBlank() ? "storage" : source.strip().toLowerCase(Locale.ROOT);
+        InferenceViews.ExplainView view = switch (from) {
+            case "storage" -> explanations.fromStorage(caller.reads(), inferenceId);
+            case "neo4j" -> explanations.fromNeo4j(caller.tenant(), inferenceId);
+            default -> throw new IllegalArgumentException("unknown source '" + source
+                    + "' (expected storage or neo4j)");
+        };
+        caller.units(1 + (view.evidence() == null ? 0 : view.evidence().size()));
+        return view;
     }
 
     @GET

@@ -6,10 +6,12 @@ import io.hartonomous.storage.contract.graph.GraphChange;
 import io.hartonomous.storage.contract.graph.LineageDirection;
 import io.hartonomous.storage.contract.graph.LineageStep;
 import io.hartonomous.storage.contract.graph.NodeKind;
+import io.hartonomous.storage.contract.inference.Evidence;
 import io.hartonomous.storage.contract.inference.InferenceReceipt;
 import io.hartonomous.storage.contract.inference.InferenceRecord;
 import io.hartonomous.storage.contract.inference.InferenceStatus;
 import io.hartonomous.storage.contract.inference.NewInference;
+import io.hartonomous.storage.contract.inference.NewReasoningRun;
 import io.hartonomous.storage.contract.inference.ReceiptTensor;
 import io.hartonomous.storage.contract.ingest.Chunk;
 import io.hartonomous.storage.contract.ingest.CoefficientBatch;
@@ -324,5 +326,122 @@ public abstract class InferenceContract extends StorageContractSuite {
                 LineageDirection.BOTH)).isInstanceOf(NotFoundException.class);
         assertThat(drainFeed()).anySatisfy(c -> assertThat(c).isInstanceOf(GraphChange.NodeRemoved.class));
         assertThat(m.tenant().atoms().byId(m.imageFile())).as("the input file stays").isPresent();
+    }
+
+    // Reasoning runs (issue 13): records without a model or receipt, with their evidence and children.
+
+    private long pixelAtom(Loaded m, int i) {
+        return m.tenant().atoms().byHash(m.pixels().get(i).contentHash()).orElseThrow().atomId();
+    }
+
+    @Test
+    void aReasoningRunIsRecordedWithItsEvidenceAndEndsOnce() {
+        Loaded m = load();
+        long p0 = pixelAtom(m, 0);
+        long p1 = pixelAtom(m, 1);
+        long p2 = pixelAtom(m, 2);
+        List<Evidence> evidence = List.of(Evidence.atom(0, "candidate", p0, 0.75, true),
+                Evidence.atom(0, "candidate", p1, 0.25, false),
+                new Evidence(1, "candidate", p1, 42L, -1.5e-3, true),
+                new Evidence(1, "concept", null, 42L, 0.5, false),
+                Evidence.atom(1, "candidate", p2, 0.0, false));
+        NewReasoningRun run = new NewReasoningRun("reasoning.generate", null, 7, List.of(m.imageFile()), evidence);
+        InferenceRecord begun = m.tenant().inference().beginReasoning(run);
+        assertThat(begun.reasoning()).isTrue();
+        assertThat(begun.modelId()).isNull();
+        assertThat(begun.receipt()).isNull();
+        assertThat(begun.parentInferenceId()).isNull();
+        assertThat(begun.operation()).isEqualTo("reasoning.generate");
+        assertThat(begun.status()).isEqualTo(InferenceStatus.RUNNING);
+        assertThat(begun.units()).isEqualTo(7);
+        assertThat(begun.asOf()).isNotNull();
+        assertThat(m.tenant().inference().evidence(begun.inferenceId())).as("as written, in order")
+                .isEqualTo(evidence);
+        assertThat(m.tenant().inference().byId(begun.inferenceId())).contains(begun);
+        assertThat(m.tenant().inference().list(null, null, 10)).containsExactly(begun);
+
+        InferenceRecord done = m.tenant().inference().succeed(begun.inferenceId(), 9, "{\"tokens\":2}", List.of());
+        assertThat(done.status()).isEqualTo(InferenceStatus.SUCCEEDED);
+        assertThat(done.outputSummaryJson()).isEqualTo("{\"tokens\":2}");
+        assertThat(done.modelId()).isNull();
+        assertThatThrownBy(() -> m.tenant().inference().fail(begun.inferenceId(), 1, "late"))
+                .isInstanceOf(ConflictException.class);
+        assertThat(m.tenant().inference().evidence(begun.inferenceId())).isEqualTo(evidence);
+
+        List<LineageStep> steps = m.tenant().graph().lineage(NodeKind.INFERENCE, begun.inferenceId(), 1,
+                LineageDirection.DOWNSTREAM);
+        assertThat(steps).extracting(s -> s.node().refId()).as("inputs and evidence atoms, no model")
+                .containsExactlyInAnyOrder(m.imageFile(), p0, p1, p2);
+        Map<Long, Long> refOfNode = steps.stream().collect(Collectors.toMap(s -> s.node().nodeId(),
+                s -> s.node().refId()));
+        long runNode = steps.getFirst().via().fromNodeId();
+        Map<String, List<Long>> byRelation = drainFeed().stream().filter(GraphChange.EdgeCreated.class::isInstance)
+                .map(c -> (GraphChange.EdgeCreated) c).filter(e -> e.fromNodeId() == runNode)
+                .collect(Collectors.groupingBy(GraphChange.EdgeCreated::relation,
+                        Collectors.mapping(e -> refOfNode.get(e.toNodeId()), Collectors.toList())));
+        assertThat(byRelation.keySet()).containsExactlyInAnyOrder("read", "chose");
+        assertThat(byRelation.get("read")).as("once each").containsExactlyInAnyOrder(m.imageFile(), p0, p1, p2);
+        assertThat(byRelation.get("chose")).as("chosen at some step").containsExactlyInAnyOrder(p0, p1);
+    }
+
+    @Test
+    void childrenBelongToAReasoningParentOfTheSameTenant() throws Exception {
+        Loaded m = load();
+        long p0 = pixelAtom(m, 0);
+        InferenceRecord parent = m.tenant().inference().beginReasoning(new NewReasoningRun("reasoning.chain", null, 0,
+                List.of(), List.of()));
+        assertThat(m.tenant().inference().evidence(parent.inferenceId())).isEmpty();
+        assertThat(m.tenant().inference().children(parent.inferenceId())).isEmpty();
+        InferenceRecord first = m.tenant().inference().beginReasoning(new NewReasoningRun("reasoning.chain",
+                parent.inferenceId(), 1, List.of(), List.of(Evidence.atom(0, "outcome", p0, 1, true))));
+        Thread.sleep(2);
+        InferenceRecord second = m.tenant().inference().beginReasoning(new NewReasoningRun("reasoning.chain",
+                parent.inferenceId(), 1, List.of(), List.of(Evidence.atom(0, "outcome", p0, 0.5, false))));
+        assertThat(first.parentInferenceId()).isEqualTo(parent.inferenceId());
+        assertThat(m.tenant().inference().children(parent.inferenceId())).containsExactly(first, second);
+        assertThat(m.tenant().inference().children(first.inferenceId())).isEmpty();
+
+        InferenceRecord modelRun = m.tenant().inference().begin(run(m, List.of()));
+        assertThat(modelRun.parentInferenceId()).isNull();
+        assertThat(m.tenant().inference().evidence(modelRun.inferenceId())).as("a model run has none").isEmpty();
+        assertThatThrownBy(() -> m.tenant().inference().beginReasoning(new NewReasoningRun("reasoning.chain",
+                modelRun.inferenceId(), 1, List.of(), List.of()))).as("a model run is no parent")
+                .isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> m.tenant().inference().beginReasoning(new NewReasoningRun("reasoning.chain",
+                Long.MAX_VALUE, 1, List.of(), List.of()))).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> m.tenant().inference().beginReasoning(new NewReasoningRun("reasoning.path", null, 1,
+                List.of(), List.of(Evidence.atom(0, "node", Long.MAX_VALUE, 1, true)))))
+                .as("an atom nobody sees").isInstanceOf(NotFoundException.class);
+        assertThat(m.tenant().inference().list(null, null, 10)).as("nothing half-written").hasSize(4);
+        assertThatThrownBy(() -> new Evidence(0, "x", null, null, 1, true)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Evidence(-1, "x", 1L, null, 1, true)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Evidence(0, "x", 1L, null, Double.NaN, true))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Evidence(0, "r".repeat(33), 1L, null, 1, true))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anotherTenantSeesNoneOfAReasoningRun() {
+        Loaded a = load();
+        long p0 = pixelAtom(a, 0);
+        InferenceRecord parent = a.tenant().inference().beginReasoning(new NewReasoningRun("concepts.discover", null, 3,
+                List.of(), List.of(Evidence.atom(0, "member", p0, 0.9, true))));
+        InferenceRecord child = a.tenant().inference().beginReasoning(new NewReasoningRun("concepts.discover",
+                parent.inferenceId(), 3, List.of(), List.of()));
+        Loaded b = load();
+        var other = b.tenant().inference();
+        assertThat(other.byId(parent.inferenceId())).isEmpty();
+        assertThat(other.evidence(parent.inferenceId())).isEmpty();
+        assertThat(other.children(parent.inferenceId())).isEmpty();
+        assertThat(other.list(null, null, 1000)).isEmpty();
+        assertThatThrownBy(() -> other.beginReasoning(new NewReasoningRun("concepts.discover", parent.inferenceId(), 1,
+                List.of(), List.of()))).as("A's run as a parent").isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> other.beginReasoning(new NewReasoningRun("concepts.discover", null, 1, List.of(),
+                List.of(Evidence.atom(0, "member", a.imageFile(), 1, true))))).as("A's file as evidence")
+                .isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> other.succeed(parent.inferenceId(), 1, "{}", List.of()))
+                .isInstanceOf(NotFoundException.class);
+        assertThat(a.tenant().inference().children(parent.inferenceId())).containsExactly(child);
     }
 }

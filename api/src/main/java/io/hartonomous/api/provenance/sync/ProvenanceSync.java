@@ -22,6 +22,9 @@ import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.GraphDatabase;
+import org.neo4j.driver.QueryConfig;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.RoutingControl;
 import org.neo4j.driver.exceptions.AuthenticationException;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
 import org.neo4j.driver.exceptions.SessionExpiredException;
@@ -29,6 +32,7 @@ import org.neo4j.driver.exceptions.TransientException;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -91,6 +95,22 @@ public class ProvenanceSync {
 
     public boolean active() {
         return writer != null;
+    }
+
+    /**
+     * The rows of a read-only Cypher query against the cold tier (GET /api/inference/{id}/explain?source=neo4j), as
+     * maps of plain values; ServiceUnavailableException when no Neo4j is configured.
+     */
+    public List<Map<String, Object>> read(String cypher, Map<String, Object> parameters) {
+        if (driver == null) {
+            throw new jakarta.ws.rs.ServiceUnavailableException("no Neo4j is configured (hart.neo4j.uri)");
+        }
+        QueryConfig.Builder config = QueryConfig.builder().withRouting(RoutingControl.READ);
+        if (settings.database() != null && !settings.database().isBlank()) {
+            config.withDatabase(settings.database());
+        }
+        return driver.executableQuery(cypher).withParameters(parameters).withConfig(config.build()).execute()
+                .records().stream().map(Record::asMap).toList();
     }
 
     /**

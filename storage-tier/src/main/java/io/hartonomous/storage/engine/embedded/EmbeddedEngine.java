@@ -150,10 +150,13 @@ public final class EmbeddedEngine extends JdbcStorageEngine {
         // Every store applies this tenant's visibility (see Visibility) to what it reads and writes.
         AtomUpserter upserter = new AtomUpserter();
         EmbeddedProvenanceGraph graph = new EmbeddedProvenanceGraph(tenant, tx);
+        EmbeddedVectorStore vectors = new EmbeddedVectorStore(tenant, tx, projection);
+        EmbeddedInferenceStore inference = new EmbeddedInferenceStore(tenant, tx, graph);
         return new TenantStores(tenant, new EmbeddedAtomReads(tenant, tx),
                 new EmbeddedIngestWrites(tenant, tx, upserter, held), new EmbeddedModelStore(tenant, tx, upserter),
-                new EmbeddedVectorStore(tenant, tx, projection), graph, new EmbeddedUsageLedger(tenant, tx),
-                new EmbeddedInferenceStore(tenant, tx, graph));
+                vectors, graph, new EmbeddedUsageLedger(tenant, tx), inference,
+                new EmbeddedConceptStore(tenant, tx, vectors, inference),
+                new EmbeddedReasoningStore(tenant, tx, vectors));
     }
 
     @Override

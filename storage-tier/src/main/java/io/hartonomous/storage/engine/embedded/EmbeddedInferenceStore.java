@@ -4,10 +4,12 @@ import io.hartonomous.storage.contract.ConflictException;
 import io.hartonomous.storage.contract.NotFoundException;
 import io.hartonomous.storage.contract.graph.GraphNode;
 import io.hartonomous.storage.contract.graph.NodeKind;
+import io.hartonomous.storage.contract.inference.Evidence;
 import io.hartonomous.storage.contract.inference.InferenceRecord;
 import io.hartonomous.storage.contract.inference.InferenceStatus;
 import io.hartonomous.storage.contract.inference.InferenceStore;
 import io.hartonomous.storage.contract.inference.NewInference;
+import io.hartonomous.storage.contract.inference.NewReasoningRun;
 import io.hartonomous.storage.contract.inference.ReceiptTensor;
 import io.hartonomous.storage.engine.jdbc.InferenceRows;
 import io.hartonomous.storage.engine.jdbc.UnitOfWork;
@@ -26,13 +28,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Inference records and receipts on H2 (script 160). A record, its receipt and its provenance (the INFERENCE node,
+ * Inference records and receipts on H2 (scripts 170, 180); reasoning runs with their evidence instead of a model and
+ * a receipt. A record, its receipt and its provenance (the INFERENCE node,
  * its edges, their changes queued for the cold tier) are written in one transaction; the tenant predicate is the
  * TenantId every row carries. ReceiptGuard keeps receipts as written.
  */
 record EmbeddedInferenceStore(String tenantId, UnitOfWork tx, EmbeddedProvenanceGraph graph)
         implements InferenceStore {
-    private static final String FROM = " FROM Inferences i JOIN InferenceReceipts r ON r.InferenceId = i.InferenceId ";
+    private static final String FROM = " FROM Inferences i LEFT JOIN InferenceReceipts r ON r.InferenceId = i.InferenceId ";
 
     /** The model a run starts on, as begin checks it. */
     private record RunnableModel(long parentAtomId, String name, boolean ingested) {
@@ -71,6 +74,142 @@ record EmbeddedInferenceStore(String tenantId, UnitOfWork tx, EmbeddedProvenance
             graph.edge(c, node.nodeId(), modelNode.nodeId(), InferenceRows.RAN);
             link(c, node, inputs, InferenceRows.READ);
             return load(c, id).orElseThrow();
+        });
+    }
+
+    @Override
+    public InferenceRecord beginReasoning(NewReasoningRun run) {
+        InferenceRows.check(run);
+        return tx.inTransaction("beginReasoning", c -> {
+            long id = insertReasoning(c, run.operation(), run.parentInferenceId(), run.units());
+            recordEvidence(c, id, run);
+            return load(c, id).orElseThrow();
+        });
+    }
+
+    /**
+     * The RUNNING record of a reasoning run, inside the caller's transaction (a discover run writes its concepts
+     * between this and {@link #recordEvidence}, as its evidence names them).
+     */
+    long insertReasoning(Connection c, String operation, Long parentInferenceId, long units) throws SQLException {
+        if (parentInferenceId != null) {
+            requireReasoningParent(c, parentInferenceId);
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO Inferences (TenantId, ModelId, Operation, "
+                + "Status, AsOf, CreatedAt, Units, ParentInferenceId) VALUES (?, NULL, ?, 'RUNNING', ?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            Instant now = Rows.micros(Instant.now());
+            ps.setString(1, tenantId);
+            ps.setString(2, operation);
+            Rows.setInstant(ps, 3, now);
+            Rows.setInstant(ps, 4, now);
+            ps.setLong(5, units);
+            ps.setObject(6, parentInferenceId, Types.BIGINT);
+            ps.executeUpdate();
+            return EmbeddedIngestWrites.generatedKey(ps);
+        }
+    }
+
+    /**
+     * A reasoning run's evidence and provenance, inside the caller's transaction: the evidence rows, the INFERENCE
+     * node, {@code read} edges to each distinct input and evidence atom and {@code chose} edges to the chosen ones.
+     */
+    void recordEvidence(Connection c, long id, NewReasoningRun run) throws SQLException {
+        Map<Long, Boolean> read = InferenceRows.readAtoms(run);
+        Map<Long, NodeKind> atoms = visibleAtoms(c, List.copyOf(read.keySet()));
+        writeEvidence(c, id, run.evidence());
+        GraphNode node = graph.node(c, NodeKind.INFERENCE, id, InferenceRows.label(run.operation(), id), true);
+        link(c, node, atoms, InferenceRows.READ);
+        Map<Long, NodeKind> chosen = new LinkedHashMap<>();
+        atoms.forEach((atom, kind) -> {
+            if (read.get(atom)) {
+                chosen.put(atom, kind);
+            }
+        });
+        link(c, node, chosen, InferenceRows.CHOSE);
+    }
+
+    /** Ends a RUNNING record as SUCCEEDED inside the caller's transaction. */
+    InferenceRecord succeed(Connection c, long inferenceId, long durationMs, String summary) throws SQLException {
+        lockRunning(c, inferenceId);
+        end(c, inferenceId, InferenceStatus.SUCCEEDED, durationMs, summary, null);
+        return load(c, inferenceId).orElseThrow();
+    }
+
+    /** NotFoundException unless the id is one of the tenant's reasoning runs (a model run has no children). */
+    private void requireReasoningParent(Connection c, long parentId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM Inferences WHERE InferenceId = ? "
+                + "AND TenantId = ? AND ModelId IS NULL")) {
+            ps.setLong(1, parentId);
+            ps.setString(2, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NotFoundException("reasoning run " + parentId + " not found");
+                }
+            }
+        }
+    }
+
+    private void writeEvidence(Connection c, long id, List<Evidence> evidence) throws SQLException {
+        if (evidence.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO InferenceEvidence (InferenceId, Ordinal, "
+                + "TenantId, Step, Role, AtomId, ConceptId, Score, Chosen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (int i = 0; i < evidence.size(); i++) {
+                Evidence e = evidence.get(i);
+                ps.setLong(1, id);
+                ps.setInt(2, i);
+                ps.setString(3, tenantId);
+                ps.setInt(4, e.step());
+                ps.setString(5, e.role());
+                ps.setObject(6, e.atomId(), Types.BIGINT);
+                ps.setObject(7, e.conceptId(), Types.BIGINT);
+                ps.setDouble(8, e.score());
+                ps.setBoolean(9, e.chosen());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    @Override
+    public List<Evidence> evidence(long inferenceId) {
+        return tx.read("inferenceEvidence", c -> {
+            List<Evidence> evidence = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + InferenceRows.EVIDENCE_COLUMNS
+                    + " FROM InferenceEvidence WHERE InferenceId = ? AND TenantId = ? ORDER BY Ordinal")) {
+                ps.setLong(1, inferenceId);
+                ps.setString(2, tenantId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        evidence.add(InferenceRows.evidence(rs));
+                    }
+                }
+            }
+            return evidence;
+        });
+    }
+
+    @Override
+    public List<InferenceRecord> children(long inferenceId) {
+        return tx.read("inferenceChildren", c -> {
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT InferenceId FROM Inferences "
+                    + "WHERE ParentInferenceId = ? AND TenantId = ? ORDER BY InferenceId")) {
+                ps.setLong(1, inferenceId);
+                ps.setString(2, tenantId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+            List<InferenceRecord> records = new ArrayList<>(ids.size());
+            for (long id : ids) {
+                load(c, id).ifPresent(records::add);
+            }
+            return records;
         });
     }
 

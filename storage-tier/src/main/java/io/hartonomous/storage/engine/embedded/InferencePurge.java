@@ -50,7 +50,8 @@ final class InferencePurge {
         }
         setVariable(c, modelId);
         try {
-            for (String table : new String[] {"InferenceInputAtoms", "InferenceReceiptTensors", "InferenceReceipts"}) {
+            for (String table : new String[] {"InferenceEvidence", "InferenceInputAtoms", "InferenceReceiptTensors",
+                    "InferenceReceipts"}) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE InferenceId IN ("
                         + ofModel + ")")) {
                     bind(ps, modelId, tenant);

@@ -12,8 +12,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Keeps what a run recorded as it was written (script 160). A receipt row (InferenceReceipts, InferenceInputAtoms,
- * InferenceReceiptTensors) is never updated; an inference record is updated once, from RUNNING to its end, with
+ * Keeps what a run recorded as it was written (scripts 170, 180). A receipt row (InferenceReceipts,
+ * InferenceInputAtoms, InferenceReceiptTensors) and a reasoning run's evidence (InferenceEvidence) are never updated; an inference record is updated once, from RUNNING to its end, with
  * nothing but its outcome changing. Either is deleted only while {@link InferencePurge} removes its model's runs,
  * which names the model in the session for the length of its statements.
  */
@@ -67,18 +67,19 @@ public final class ReceiptGuard implements Trigger {
                     : "the receipt of inference " + inferenceId + " is immutable") + " (" + table + ")");
         }
         Long purging = InferencePurge.modelBeingPurged(conn);
-        long modelId = record ? ((Number) oldRow[modelIdIndex]).longValue() : modelOf(conn, inferenceId);
-        if (purging == null || purging != modelId) {
+        // A reasoning run names no model, so no purge of a model's runs ever lets it go.
+        Object model = record ? oldRow[modelIdIndex] : modelOf(conn, inferenceId);
+        if (purging == null || model == null || purging != ((Number) model).longValue()) {
             throw new SQLException("inference " + inferenceId + " is deleted only with its model's data (" + table
                     + ")");
         }
     }
 
-    private static long modelOf(Connection conn, long inferenceId) throws SQLException {
+    private static Long modelOf(Connection conn, long inferenceId) throws SQLException {
         try (PreparedStatement ps = conn.prepareStatement("SELECT ModelId FROM Inferences WHERE InferenceId = ?")) {
             ps.setLong(1, inferenceId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : -1;
+                return rs.next() ? rs.getObject(1, Long.class) : null;
             }
         }
     }

@@ -4,14 +4,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hartonomous.storage.contract.StorageException;
+import io.hartonomous.storage.contract.inference.Evidence;
+import io.hartonomous.storage.contract.inference.InferenceEdges;
 import io.hartonomous.storage.contract.inference.InferenceReceipt;
 import io.hartonomous.storage.contract.inference.InferenceRecord;
 import io.hartonomous.storage.contract.inference.InferenceStatus;
 import io.hartonomous.storage.contract.inference.NewInference;
+import io.hartonomous.storage.contract.inference.NewReasoningRun;
 import io.hartonomous.storage.contract.inference.ReceiptTensor;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
@@ -21,11 +25,13 @@ import java.util.List;
  */
 public final class InferenceRows {
     /** The edge from a run's INFERENCE node to the model it ran. */
-    public static final String RAN = "ran";
+    public static final String RAN = InferenceEdges.RAN;
     /** The edges from a run's node to the atoms its inputs came from. */
-    public static final String READ = "read";
+    public static final String READ = InferenceEdges.READ;
     /** The edges from a run's node to the atoms it produced. */
-    public static final String PRODUCED = "produced";
+    public static final String PRODUCED = InferenceEdges.PRODUCED;
+    /** The edges from a reasoning run's node to the atoms it chose (its evidence with {@code chosen} true). */
+    public static final String CHOSE = InferenceEdges.CHOSE;
 
     public static final int MAX_OPERATION = 64;
     public static final int MAX_ERROR = 4000;
@@ -33,7 +39,10 @@ public final class InferenceRows {
 
     /** The columns a record is read from (Inferences {@code i}, InferenceReceipts {@code r}). */
     public static final String COLUMNS = "i.InferenceId, i.ModelId, i.Operation, i.Status, i.AsOf, i.CreatedAt, "
-            + "i.DurationMs, i.Units, i.OutputSummary, i.Error, r.ModelAtomId, r.WeightVersion, r.InputSha256";
+            + "i.DurationMs, i.Units, i.OutputSummary, i.Error, i.ParentInferenceId, r.ModelAtomId, r.WeightVersion, "
+            + "r.InputSha256";
+    /** The columns evidence is read from, in {@link #evidence} order. */
+    public static final String EVIDENCE_COLUMNS = "Step, Role, AtomId, ConceptId, Score, Chosen";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -59,6 +68,42 @@ public final class InferenceRows {
                         + "count >= 0");
             }
         }
+    }
+
+    public static void check(NewReasoningRun run) {
+        if (run.operation().length() > MAX_OPERATION) {
+            throw new IllegalArgumentException("an operation name has at most " + MAX_OPERATION + " characters");
+        }
+    }
+
+    /**
+     * Each distinct atom a reasoning run read (its inputs, then its evidence atoms, in order) and whether it chose
+     * it at any step: the atoms its {@code read} and {@code chose} edges go to.
+     */
+    public static LinkedHashMap<Long, Boolean> readAtoms(NewReasoningRun run) {
+        LinkedHashMap<Long, Boolean> atoms = new LinkedHashMap<>();
+        run.inputAtoms().forEach(a -> atoms.putIfAbsent(a, false));
+        for (Evidence e : run.evidence()) {
+            if (e.atomId() != null) {
+                atoms.merge(e.atomId(), e.chosen(), Boolean::logicalOr);
+            }
+        }
+        return atoms;
+    }
+
+    /** A row selected with {@link #EVIDENCE_COLUMNS}. */
+    public static Evidence evidence(ResultSet rs) throws SQLException {
+        return new Evidence(rs.getInt("Step"), rs.getString("Role"), rs.getObject("AtomId", Long.class),
+                rs.getObject("ConceptId", Long.class), rs.getDouble("Score"), rs.getBoolean("Chosen"));
+    }
+
+    /** Evidence as SQL Server's OPENJSON reads it (sql/082). */
+    private record EvidenceJson(int step, String role, Long atomId, Long conceptId, double score, boolean chosen) {
+    }
+
+    public static String evidenceJson(List<Evidence> evidence) {
+        return write(evidence.stream().map(e -> new EvidenceJson(e.step(), e.role(), e.atomId(), e.conceptId(),
+                e.score(), e.chosen())).toList());
     }
 
     public static void checkDuration(long durationMs) {
@@ -88,12 +133,16 @@ public final class InferenceRows {
     /** A row selected with {@link #COLUMNS}, with its receipt's lists. */
     public static InferenceRecord record(ContractRows rows, ResultSet rs, List<Long> inputAtoms,
                                          List<ReceiptTensor> tensors) throws SQLException {
-        InferenceReceipt receipt = new InferenceReceipt(rs.getLong("ModelAtomId"), rs.getString("WeightVersion"),
-                inputAtoms, rs.getString("InputSha256"), tensors);
-        return new InferenceRecord(rs.getLong("InferenceId"), rs.getLong("ModelId"), rs.getString("Operation"),
+        // A reasoning run has no receipt row: the outer join gives NULLs there.
+        String weightVersion = rs.getString("WeightVersion");
+        InferenceReceipt receipt = weightVersion == null ? null : new InferenceReceipt(rs.getLong("ModelAtomId"),
+                weightVersion, inputAtoms, rs.getString("InputSha256"), tensors);
+        return new InferenceRecord(rs.getLong("InferenceId"), rs.getObject("ModelId", Long.class),
+                rs.getString("Operation"),
                 InferenceStatus.valueOf(rs.getString("Status")), rows.instant(rs, "AsOf"),
                 rows.instant(rs, "CreatedAt"), rs.getObject("DurationMs", Long.class), rs.getLong("Units"),
-                rs.getString("OutputSummary"), rs.getString("Error"), receipt);
+                rs.getString("OutputSummary"), rs.getString("Error"), receipt,
+                rs.getObject("ParentInferenceId", Long.class));
     }
 
     /** A receipt tensor as SQL Server's OPENJSON reads it (sql/079). */

@@ -69,6 +69,11 @@ final class ProcedureCall implements AutoCloseable {
         return this;
     }
 
+    ProcedureCall setDouble(String parameter, double value) throws SQLException {
+        statement.setDouble(slot(parameter), value);
+        return this;
+    }
+
     ProcedureCall setInt(String parameter, int value) throws SQLException {
         statement.setInt(slot(parameter), value);
         return this;

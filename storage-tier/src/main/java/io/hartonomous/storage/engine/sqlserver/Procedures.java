@@ -115,6 +115,30 @@ final class Procedures {
     static final Procedure GET_INFERENCE = Procedure.of("dbo.sp_GetInference", "InferenceId");
     static final Procedure LIST_INFERENCES = Procedure.of("dbo.sp_ListInferences", "ModelId", "Since", "Limit");
     static final Procedure GET_WEIGHT_VERSION = Procedure.of("dbo.sp_GetWeightVersion", "ModelId", "AsOf");
+    // Reasoning runs with their evidence (082, issue 13)
+    static final Procedure BEGIN_REASONING = Procedure.of("dbo.sp_BeginReasoning", "Operation", "ParentInferenceId",
+            "Units", "InputAtoms", "Evidence");
+    static final Procedure GET_INFERENCE_EVIDENCE = Procedure.of("dbo.sp_GetInferenceEvidence", "InferenceId");
+    static final Procedure LIST_INFERENCE_CHILDREN = Procedure.of("dbo.sp_ListInferenceChildren", "InferenceId");
+    // Concepts (083, issue 13)
+    static final Procedure LIST_CONCEPT_POINTS = Procedure.of("dbo.sp_ListConceptPoints", "EmbeddingType");
+    static final Procedure GET_CONCEPT_GENERATION = Procedure.of("dbo.sp_GetConceptGeneration", "EmbeddingType",
+            "AsOf", "GenerationId");
+    static final Procedure GET_CONCEPT_MEMBERSHIP = Procedure.of("dbo.sp_GetConceptMembership", "GenerationId");
+    static final Procedure RECORD_CONCEPT_GENERATION = Procedure.of("dbo.sp_RecordConceptGeneration",
+            "EmbeddingType", "Metric", "Eps", "MinPts", "Points", "PreviousGeneration", "DurationMs", "Summary",
+            "Concepts", "Noise", "Evolution");
+    static final Procedure GET_CONCEPTS = Procedure.of("dbo.sp_GetConcepts", "GenerationId", "ConceptId");
+    static final Procedure GET_CONCEPT_MEMBERS = Procedure.of("dbo.sp_GetConceptMembers", "ConceptId");
+    static final Procedure GET_CONCEPT_NEIGHBOURS = Procedure.of("dbo.sp_GetConceptNeighbours", "ConceptId");
+    static final Procedure GET_CONCEPT_EVOLUTION = Procedure.of("dbo.sp_GetConceptEvolution", "GenerationId");
+    static final Procedure GET_CONCEPT_AT = Procedure.of("dbo.sp_GetConceptAt", "EmbeddingType", "X", "Y", "AsOf");
+    static final Procedure GET_ATOM_CONCEPTS = Procedure.of("dbo.sp_GetAtomConcepts", "AtomId", "AsOf");
+    // Reasoning over embeddings (083)
+    static final Procedure GENERATE_OPTIMAL_PATH = Procedure.of("dbo.sp_GenerateOptimalPath",
+            "FromAtomId", "ToAtomId", "EmbeddingType", "K", "Metric", "MaxExpanded", "Heuristic");
+    static final Procedure GENERATE_WITH_ATTENTION = Procedure.of("dbo.sp_GenerateWithAttention",
+            "Context", "ContextAtomId", "EmbeddingType", "Steps", "K", "Temperature", "Seed", "Metric");
     // The OODA loop as operators drive it (081; the phases themselves are 080)
     static final Procedure OODA_STATUS = Procedure.of("ops.sp_OodaStatus");
     static final Procedure OODA_RUN_CYCLE = Procedure.of("ops.sp_OodaRunCycle");
@@ -154,6 +178,11 @@ final class Procedures {
             RECORD_USAGE, GET_USAGE, UNFINISHED_JOBS, ROW_COUNTS,
             REQUEST_DELETION, GET_DELETION_JOB, RUN_DELETION_BATCH, UNFINISHED_DELETIONS,
             BEGIN_INFERENCE, END_INFERENCE, GET_INFERENCE, LIST_INFERENCES, GET_WEIGHT_VERSION,
+            BEGIN_REASONING, GET_INFERENCE_EVIDENCE, LIST_INFERENCE_CHILDREN,
+            LIST_CONCEPT_POINTS, GET_CONCEPT_GENERATION, GET_CONCEPT_MEMBERSHIP, RECORD_CONCEPT_GENERATION,
+            GET_CONCEPTS, GET_CONCEPT_MEMBERS, GET_CONCEPT_NEIGHBOURS, GET_CONCEPT_EVOLUTION, GET_CONCEPT_AT,
+            GET_ATOM_CONCEPTS,
+            GENERATE_OPTIMAL_PATH, GENERATE_WITH_ATTENTION,
             OODA_STATUS, OODA_RUN_CYCLE, OODA_LIST_CYCLES, OODA_LIST_OBSERVATIONS, OODA_LIST_PROPOSALS, OODA_DECIDE,
             OODA_ACT, OODA_CLAIM_REBUILD, OODA_FINISH_REBUILD, OODA_SET_RUNNING, OODA_CONFIGURE,
             GET_MAX_DELIVERIES, SET_MAX_DELIVERIES, QUEUE_STATS, LIST_DEAD_LETTERS, GET_DEAD_LETTER, RETRY_DEAD_LETTER,

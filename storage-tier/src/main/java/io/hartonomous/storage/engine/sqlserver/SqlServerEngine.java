@@ -102,10 +102,11 @@ public final class SqlServerEngine extends JdbcStorageEngine {
     protected TenantStores storesFor(String tenantId) {
         // Every unit of work of these stores runs with this tenant in SESSION_CONTEXT (row-level security).
         Session session = new Session(engineWide.units(), tenantId);
+        SqlServerVectorStore vectors = new SqlServerVectorStore(session, landmarks);
         return new TenantStores(tenantId, new SqlServerAtomReads(session), new SqlServerIngestWrites(session, chunks),
-                new SqlServerModelStore(session), new SqlServerVectorStore(session, landmarks),
-                new SqlServerProvenanceGraph(session), new SqlServerUsageLedger(session),
-                new SqlServerInferenceStore(session));
+                new SqlServerModelStore(session), vectors, new SqlServerProvenanceGraph(session),
+                new SqlServerUsageLedger(session), new SqlServerInferenceStore(session),
+                new SqlServerConceptStore(session, vectors), new SqlServerReasoningStore(session));
     }
 
     @Override

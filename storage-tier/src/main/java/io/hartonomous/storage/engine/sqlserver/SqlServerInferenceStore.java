@@ -1,9 +1,11 @@
 package io.hartonomous.storage.engine.sqlserver;
 
+import io.hartonomous.storage.contract.inference.Evidence;
 import io.hartonomous.storage.contract.inference.InferenceRecord;
 import io.hartonomous.storage.contract.inference.InferenceStatus;
 import io.hartonomous.storage.contract.inference.InferenceStore;
 import io.hartonomous.storage.contract.inference.NewInference;
+import io.hartonomous.storage.contract.inference.NewReasoningRun;
 import io.hartonomous.storage.engine.jdbc.InferenceRows;
 
 import java.sql.ResultSet;
@@ -29,6 +31,27 @@ record SqlServerInferenceStore(Session session) implements InferenceStore {
                 .setString("InputSha256", run.receipt().inputSha256())
                 .setString("InputAtoms", InferenceRows.atomsJson(run.receipt().inputAtoms()))
                 .setString("Tensors", InferenceRows.tensorsJson(run.receipt().tensors())),
+                SqlServerInferenceStore::record);
+    }
+
+    @Override
+    public InferenceRecord beginReasoning(NewReasoningRun run) {
+        InferenceRows.check(run);
+        return session.single(Procedures.BEGIN_REASONING, call -> call.setString("Operation", run.operation())
+                .setLongOrNull("ParentInferenceId", run.parentInferenceId()).setLong("Units", run.units())
+                .setString("InputAtoms", InferenceRows.atomsJson(run.inputAtoms()))
+                .setString("Evidence", InferenceRows.evidenceJson(run.evidence())), SqlServerInferenceStore::record);
+    }
+
+    @Override
+    public List<Evidence> evidence(long inferenceId) {
+        return session.list(Procedures.GET_INFERENCE_EVIDENCE, call -> call.setLong("InferenceId", inferenceId),
+                InferenceRows::evidence);
+    }
+
+    @Override
+    public List<InferenceRecord> children(long inferenceId) {
+        return session.list(Procedures.LIST_INFERENCE_CHILDREN, call -> call.setLong("InferenceId", inferenceId),
                 SqlServerInferenceStore::record);
     }
 

@@ -3,6 +3,7 @@ package io.hartonomous.storage.engine.embedded;
 import io.hartonomous.storage.local.LocalStorage;
 import io.hartonomous.storage.contract.AtomsContract;
 import io.hartonomous.storage.contract.BillingContract;
+import io.hartonomous.storage.contract.ConceptsContract;
 import io.hartonomous.storage.contract.ConcurrencyContract;
 import io.hartonomous.storage.contract.DeletionContract;
 import io.hartonomous.storage.contract.GraphContract;
@@ -14,6 +15,7 @@ import io.hartonomous.storage.contract.OperationsContract;
 import io.hartonomous.storage.contract.ProvenanceFeedContract;
 import io.hartonomous.storage.contract.QueueContract;
 import io.hartonomous.storage.contract.QueuesContract;
+import io.hartonomous.storage.contract.ReasoningContract;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
@@ -38,6 +40,22 @@ class EmbeddedContractTest {
 
     @Nested
     class Deletion extends DeletionContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return fresh();
+        }
+    }
+
+    @Nested
+    class Concepts extends ConceptsContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return fresh();
+        }
+    }
+
+    @Nested
+    class Reasoning extends ReasoningContract {
         @Override
         protected StorageEngine openEngine() {
             return fresh();

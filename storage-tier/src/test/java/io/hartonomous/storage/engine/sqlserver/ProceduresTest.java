@@ -120,6 +120,29 @@ class ProceduresTest {
         EXPECTED.put(Procedures.GET_INFERENCE, "EXEC dbo.sp_GetInference @InferenceId = ?");
         EXPECTED.put(Procedures.LIST_INFERENCES, "EXEC dbo.sp_ListInferences @ModelId = ?, @Since = ?, @Limit = ?");
         EXPECTED.put(Procedures.GET_WEIGHT_VERSION, "EXEC dbo.sp_GetWeightVersion @ModelId = ?, @AsOf = ?");
+        EXPECTED.put(Procedures.BEGIN_REASONING, "EXEC dbo.sp_BeginReasoning @Operation = ?, "
+                + "@ParentInferenceId = ?, @Units = ?, @InputAtoms = ?, @Evidence = ?");
+        EXPECTED.put(Procedures.GET_INFERENCE_EVIDENCE, "EXEC dbo.sp_GetInferenceEvidence @InferenceId = ?");
+        EXPECTED.put(Procedures.LIST_INFERENCE_CHILDREN, "EXEC dbo.sp_ListInferenceChildren @InferenceId = ?");
+        EXPECTED.put(Procedures.LIST_CONCEPT_POINTS, "EXEC dbo.sp_ListConceptPoints @EmbeddingType = ?");
+        EXPECTED.put(Procedures.GET_CONCEPT_GENERATION, "EXEC dbo.sp_GetConceptGeneration @EmbeddingType = ?, "
+                + "@AsOf = ?, @GenerationId = ?");
+        EXPECTED.put(Procedures.GET_CONCEPT_MEMBERSHIP, "EXEC dbo.sp_GetConceptMembership @GenerationId = ?");
+        EXPECTED.put(Procedures.RECORD_CONCEPT_GENERATION, "EXEC dbo.sp_RecordConceptGeneration "
+                + "@EmbeddingType = ?, @Metric = ?, @Eps = ?, @MinPts = ?, @Points = ?, @PreviousGeneration = ?, "
+                + "@DurationMs = ?, @Summary = ?, @Concepts = ?, @Noise = ?, @Evolution = ?");
+        EXPECTED.put(Procedures.GET_CONCEPTS, "EXEC dbo.sp_GetConcepts @GenerationId = ?, @ConceptId = ?");
+        EXPECTED.put(Procedures.GET_CONCEPT_MEMBERS, "EXEC dbo.sp_GetConceptMembers @ConceptId = ?");
+        EXPECTED.put(Procedures.GET_CONCEPT_NEIGHBOURS, "EXEC dbo.sp_GetConceptNeighbours @ConceptId = ?");
+        EXPECTED.put(Procedures.GET_CONCEPT_EVOLUTION, "EXEC dbo.sp_GetConceptEvolution @GenerationId = ?");
+        EXPECTED.put(Procedures.GET_CONCEPT_AT, "EXEC dbo.sp_GetConceptAt @EmbeddingType = ?, @X = ?, @Y = ?, "
+                + "@AsOf = ?");
+        EXPECTED.put(Procedures.GET_ATOM_CONCEPTS, "EXEC dbo.sp_GetAtomConcepts @AtomId = ?, @AsOf = ?");
+        EXPECTED.put(Procedures.GENERATE_OPTIMAL_PATH, "EXEC dbo.sp_GenerateOptimalPath @FromAtomId = ?, "
+                + "@ToAtomId = ?, @EmbeddingType = ?, @K = ?, @Metric = ?, @MaxExpanded = ?, @Heuristic = ?");
+        EXPECTED.put(Procedures.GENERATE_WITH_ATTENTION, "EXEC dbo.sp_GenerateWithAttention @Context = ?, "
+                + "@ContextAtomId = ?, @EmbeddingType = ?, @Steps = ?, @K = ?, @Temperature = ?, @Seed = ?, "
+                + "@Metric = ?");
         EXPECTED.put(Procedures.OODA_STATUS, "EXEC ops.sp_OodaStatus");
         EXPECTED.put(Procedures.OODA_RUN_CYCLE, "EXEC ops.sp_OodaRunCycle");
         EXPECTED.put(Procedures.OODA_LIST_CYCLES, "EXEC ops.sp_OodaListCycles @Limit = ?, @CycleId = ?");

@@ -829,7 +829,8 @@ class SqlScriptsStructureTest {
         String security = scriptText("050_security.sql");
         String tables = scriptText("027_tables_inference.sql");
         String permissions = scriptText("095_permissions.sql");
-        for (String table : List.of("Inferences", "InferenceReceipts", "InferenceInputAtoms", "InferenceReceiptTensors")) {
+        for (String table : List.of("Inferences", "InferenceReceipts", "InferenceInputAtoms", "InferenceReceiptTensors",
+                "InferenceEvidence")) {
             for (String predicate : List.of("FILTER PREDICATE security.fn_TenantPredicate(TenantId) ON dbo." + table + ",",
                     "BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON dbo." + table + " AFTER INSERT",
                     "BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON dbo." + table + " AFTER UPDATE")) {

@@ -2,6 +2,7 @@ package io.hartonomous.storage.engine.sqlserver;
 
 import io.hartonomous.storage.contract.AtomsContract;
 import io.hartonomous.storage.contract.BillingContract;
+import io.hartonomous.storage.contract.ConceptsContract;
 import io.hartonomous.storage.contract.ConcurrencyContract;
 import io.hartonomous.storage.contract.DeletionContract;
 import io.hartonomous.storage.contract.GraphContract;
@@ -13,6 +14,7 @@ import io.hartonomous.storage.contract.OperationsContract;
 import io.hartonomous.storage.contract.ProvenanceFeedContract;
 import io.hartonomous.storage.contract.QueueContract;
 import io.hartonomous.storage.contract.QueuesContract;
+import io.hartonomous.storage.contract.ReasoningContract;
 import io.hartonomous.storage.contract.StorageConfig;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
@@ -156,6 +158,22 @@ class SqlServerContractTest {
 
     @Nested
     class Deletion extends DeletionContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return bulk();
+        }
+    }
+
+    @Nested
+    class Concepts extends ConceptsContract {
+        @Override
+        protected StorageEngine openEngine() {
+            return bulk();
+        }
+    }
+
+    @Nested
+    class Reasoning extends ReasoningContract {
         @Override
         protected StorageEngine openEngine() {
             return bulk();

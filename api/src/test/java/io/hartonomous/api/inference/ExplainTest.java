@@ -1,0 +1,170 @@
+package io.hartonomous.api.inference;
+
+import io.hartonomous.api.provenance.sync.Neo4jHarnessResource;
+import io.hartonomous.api.testing.Api;
+import io.hartonomous.api.testing.Seed;
+import io.hartonomous.storage.contract.StorageEngine;
+import io.hartonomous.storage.contract.TenantStorage;
+import io.hartonomous.storage.contract.atoms.AtomType;
+import io.hartonomous.storage.contract.atoms.ContentHash;
+import io.hartonomous.storage.contract.atoms.Modality;
+import io.hartonomous.storage.contract.inference.Evidence;
+import io.hartonomous.storage.contract.inference.InferenceReceipt;
+import io.hartonomous.storage.contract.inference.InferenceRecord;
+import io.hartonomous.storage.contract.inference.NewInference;
+import io.hartonomous.storage.contract.inference.NewReasoningRun;
+import io.hartonomous.storage.contract.models.Model;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static io.hartonomous.api.testing.Api.as;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * GET /api/inference/{id}/explain over HTTP, for a model run and a reasoning run, from the storage tier and from a
+ * real Neo4j (neo4j-harness) fed by the provenance sync: the provenance part of both answers is the same.
+ */
+@QuarkusTest
+@TestProfile(ExplainTest.WithNeo4j.class)
+class ExplainTest {
+    public static final class WithNeo4j implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(Neo4jHarnessResource.class));
+        }
+    }
+
+    @Inject
+    StorageEngine engine;
+
+    private record Seeded(String tenant, String key, Model model, List<Long> weights) {
+    }
+
+    /** A model of four distinct weights: its file and weight atoms are what the runs read. */
+    private Seeded seed(String prefix) {
+        String tenant = Api.newTenant(prefix);
+        String key = Api.keyFor(tenant, "query");
+        float base = (float) Math.random() * 1000f;
+        byte[][] values = {Seed.f32(base), Seed.f32(base + 1), Seed.f32(base + 2), Seed.f32(base + 3)};
+        Model model = new Seed(engine).model(tenant, "m", List.of(new Seed.Tensor("w", List.of(4L), "F32", "f32",
+                values)));
+        TenantStorage t = engine.forTenant(tenant);
+        List<Long> weights = java.util.Arrays.stream(values).map(v -> t.atoms().byHash(ContentHash.of(
+                AtomType.of(Modality.MODEL, "f32"), v)).orElseThrow().atomId()).toList();
+        return new Seeded(tenant, key, model, weights);
+    }
+
+    /** The answer from Neo4j once the sync has delivered the run's provenance as the storage tier has it. */
+    private static JsonPath fromNeo4jOnceSynced(Seeded s, long id, Map<String, Object> expected)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            Response r = as(s.key()).queryParam("source", "neo4j").when().get("/api/inference/" + id + "/explain");
+            if (r.statusCode() == 200 && expected.equals(r.jsonPath().getMap("provenance"))) {
+                return r.jsonPath();
+            }
+            assertThat(System.nanoTime()).as("explain from Neo4j: " + r.asString() + " expected " + expected)
+                    .isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    void aReasoningRunIsExplainedByItsEvidenceAlternativesAndChildrenAndNeo4jAgrees() throws Exception {
+        Seeded s = seed("explain");
+        TenantStorage t = engine.forTenant(s.tenant());
+        List<Long> w = s.weights();
+        InferenceRecord run = t.inference().beginReasoning(new NewReasoningRun("reasoning.generate", null, 2,
+                List.of(s.model().parentAtomId()), List.of(
+                Evidence.atom(0, "candidate", w.get(0), 0.7, true),
+                Evidence.atom(0, "candidate", w.get(1), 0.3, false),
+                Evidence.atom(1, "candidate", w.get(2), 0.6, true),
+                Evidence.atom(1, "candidate", w.get(3), 0.4, false))));
+        InferenceRecord child = t.inference().beginReasoning(new NewReasoningRun("reasoning.generate",
+                run.inferenceId(), 1, List.of(), List.of(Evidence.atom(0, "candidate", w.get(0), 1, true))));
+        t.inference().succeed(run.inferenceId(), 3, "{}", List.of());
+
+        JsonPath storage = as(s.key()).when().get("/api/inference/" + run.inferenceId() + "/explain").then()
+                .statusCode(200).extract().jsonPath();
+        assertThat(storage.getString("source")).isEqualTo("storage");
+        assertThat(storage.getString("operation")).isEqualTo("reasoning.generate");
+        assertThat(storage.getString("status")).isEqualTo("SUCCEEDED");
+        assertThat(storage.getMap("model")).as("no model").isNull();
+        assertThat(storage.getList("children", Long.class)).containsExactly(child.inferenceId());
+        assertThat(storage.getList("evidence.atomId", Long.class)).containsExactlyElementsOf(w);
+        assertThat(storage.getList("evidence.score", Double.class)).containsExactly(0.7, 0.3, 0.6, 0.4);
+        assertThat(storage.getList("alternatives.step", Integer.class)).containsExactly(0, 1);
+        assertThat(storage.getList("alternatives[0].candidates.atomId", Long.class)).containsExactly(w.get(1));
+        assertThat(storage.getList("alternatives[1].candidates.atomId", Long.class)).containsExactly(w.get(3));
+        Map<String, Object> provenance = storage.getMap("provenance");
+        assertThat(storage.getList("provenance.read", Long.class)).containsExactlyInAnyOrder(
+                s.model().parentAtomId(), w.get(0), w.get(1), w.get(2), w.get(3));
+        assertThat(storage.getList("provenance.chose", Long.class)).containsExactlyInAnyOrder(w.get(0), w.get(2));
+        assertThat(storage.getList("provenance.produced", Long.class)).isEmpty();
+
+        JsonPath neo4j = fromNeo4jOnceSynced(s, run.inferenceId(), provenance);
+        assertThat(neo4j.getString("source")).isEqualTo("neo4j");
+        assertThat(neo4j.getString("operation")).isEqualTo("reasoning.generate");
+        assertThat(neo4j.getMap("provenance")).isEqualTo(provenance);
+
+        as(s.key()).when().get("/api/inference/" + child.inferenceId()).then().statusCode(200)
+                .body("parentInferenceId", equalTo(Math.toIntExact(run.inferenceId())));
+    }
+
+    @Test
+    void aModelRunIsExplainedByItsModelWeightsAndInputsAndNeo4jAgrees() throws Exception {
+        Seeded s = seed("explain-model");
+        TenantStorage t = engine.forTenant(s.tenant());
+        String version = t.models().weightVersion(s.model().modelId(), null).toString();
+        InferenceRecord run = t.inference().begin(new NewInference(s.model().modelId(), "onnx.run", Instant.now(), 4,
+                new InferenceReceipt(s.model().parentAtomId(), version, List.of(s.weights().get(0)), null,
+                        List.of())));
+        t.inference().succeed(run.inferenceId(), 2, "{\"outputs\":[]}", List.of(s.weights().get(1)));
+
+        JsonPath storage = as(s.key()).when().get("/api/inference/" + run.inferenceId() + "/explain").then()
+                .statusCode(200).extract().jsonPath();
+        assertThat(storage.getLong("model.modelId")).isEqualTo(s.model().modelId());
+        assertThat(storage.getLong("model.modelAtomId")).isEqualTo(s.model().parentAtomId());
+        assertThat(storage.getString("model.weightVersion")).isEqualTo(version);
+        assertThat(storage.getList("evidence")).isEmpty();
+        assertThat(storage.getList("alternatives")).isEmpty();
+        assertThat(storage.getLong("provenance.model")).isEqualTo(s.model().modelId());
+        assertThat(storage.getList("provenance.read", Long.class)).containsExactly(s.weights().get(0));
+        assertThat(storage.getList("provenance.produced", Long.class)).containsExactly(s.weights().get(1));
+
+        JsonPath neo4j = fromNeo4jOnceSynced(s, run.inferenceId(), storage.getMap("provenance"));
+        assertThat(neo4j.getString("operation")).isEqualTo("onnx.run");
+    }
+
+    @Test
+    void anotherTenantBadIdsAndUnknownSourcesAreRefused() {
+        Seeded s = seed("explain-owner");
+        InferenceRecord run = engine.forTenant(s.tenant()).inference().beginReasoning(new NewReasoningRun(
+                "concepts.discover", null, 1, List.of(), List.of(Evidence.atom(0, "member", s.weights().get(0), 1,
+                        true))));
+        String other = Api.keyFor(Api.newTenant("explain-other"), "query");
+        as(other).when().get("/api/inference/" + run.inferenceId() + "/explain").then().statusCode(404)
+                .contentType(containsString("problem+json"));
+        as(other).when().get("/api/inference/" + run.inferenceId()).then().statusCode(404);
+        as(s.key()).queryParam("source", "oracle").when().get("/api/inference/" + run.inferenceId() + "/explain")
+                .then().statusCode(400).contentType(containsString("problem+json"))
+                .body("detail", containsString("unknown source"));
+        as(s.key()).when().get("/api/inference/x/explain").then().statusCode(400)
+                .contentType(containsString("problem+json"));
+        as(s.key()).when().get("/api/inference/" + Long.MAX_VALUE + "/explain").then().statusCode(404);
+        as(s.key()).when().get("/api/inference/" + run.inferenceId()).then().statusCode(200)
+                .body("operation", equalTo("concepts.discover"), "receipt", equalTo(null));
+    }
+}
