@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and write its figures into docs/benchmarks.md.",
         subcommands = {KernelsBenchCommand.class, IngestBenchCommand.class, SearchBenchCommand.class,
-                ApiBenchCommand.class, ScaleBenchCommand.class, InferenceBenchCommand.class})
+                ApiBenchCommand.class, ScaleBenchCommand.class, InferenceBenchCommand.class,
+                ReasoningBenchCommand.class})
 final class BenchCommand {
 }
