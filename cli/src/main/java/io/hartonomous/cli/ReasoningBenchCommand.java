@@ -24,7 +24,8 @@ final class ReasoningBenchCommand implements Callable<Integer> {
             description = "Points of the brute-force run and of its hybrid twin (default ${DEFAULT-VALUE}).")
     int sample;
 
-    @Option(names = "--heap-mb", defaultValue = "3072", description = "-Xmx of the bench JVM (default ${DEFAULT-VALUE}).")
+    @Option(names = "--heap-mb", defaultValue = "3072",
+            description = "-Xmx of the bench JVM (default ${DEFAULT-VALUE}).")
     int heapMb;
 
     @Override

@@ -140,7 +140,8 @@ public final class DbscanBench {
             double projectedExact = perPointExact * n * ((double) n / sample);
             return String.format(Locale.ROOT, """
                     DBSCAN concept discovery (`ConceptStore.discover`, embedded engine, one tenant) over %,d \
-                    embeddings of %d dimensions: Gaussian blobs of %d points (sd %.2f) plus %.0f %% uniform noise, eps %.2f, \
+                    embeddings of %d dimensions: Gaussian blobs of %d points (sd %.2f) plus %.0f %% uniform noise, \
+                    eps %.2f, \
                     minPts %d, euclidean. Each time is the whole run: points read, one neighbourhood search per \
                     point, the plan (clusters, centroids, Voronoi domains), and the generation with its inference \
                     record, evidence and provenance written. Load average before: %s; %s.

@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * Keeps what a run recorded as it was written (scripts 170, 180). A receipt row (InferenceReceipts,
- * InferenceInputAtoms, InferenceReceiptTensors) and a reasoning run's evidence (InferenceEvidence) are never updated; an inference record is updated once, from RUNNING to its end, with
- * nothing but its outcome changing. Either is deleted only while {@link InferencePurge} removes its model's runs,
+ * InferenceInputAtoms, InferenceReceiptTensors) and a reasoning run's evidence (InferenceEvidence) are never
+ * updated; an inference record is updated once, from RUNNING to its end, with nothing but its outcome changing. Either is deleted only while {@link InferencePurge} removes its model's runs,
  * which names the model in the session for the length of its statements.
  */
 public final class ReceiptGuard implements Trigger {
