@@ -194,5 +194,13 @@ class ConceptsTest {
         as(other.key()).contentType(ContentType.JSON).body(body(s, 0.3)).when().post("/api/concepts/discover")
                 .then().statusCode(400).body("detail", containsString("no embeddings"));
         as(other.key()).when().get("/api/inference/" + d.getLong("inferenceId")).then().statusCode(404);
+
+        String ingestOnly = Api.keyFor(s.tenant(), "ingest");
+        as(ingestOnly).contentType(ContentType.JSON).body(body(s, 0.3)).when().post("/api/concepts/discover").then()
+                .statusCode(403);
+        as(ingestOnly).when().get("/api/concepts/" + concept).then().statusCode(403);
+        io.restassured.RestAssured.given().when().get("/api/concepts/" + concept).then().statusCode(401);
+        io.restassured.RestAssured.given().when().get("/api/atoms/" + s.a().get(0) + "/concepts").then()
+                .statusCode(401);
     }
 }

@@ -118,7 +118,8 @@ public abstract class ConceptsContract extends StorageContractSuite {
         assertThat(d.noise()).containsExactlyElementsOf(s.noise());
         ConceptDetail detail = s.tenant().concepts().concept(d.concepts().getFirst().conceptId()).orElseThrow();
         assertThat(detail.members()).allSatisfy(m -> assertThat(m.similarity()).isBetween(0.99, 1.0 + 1e-9));
-        assertThat(detail.members()).extracting(m -> m.similarity()).isSortedAccordingTo((x, y) -> Double.compare(y, x));
+        assertThat(detail.members()).extracting(m -> m.similarity())
+                .isSortedAccordingTo((x, y) -> Double.compare(y, x));
     }
 
     @Test

@@ -413,7 +413,8 @@ public abstract class InferenceContract extends StorageContractSuite {
                 List.of(), List.of(Evidence.atom(0, "node", Long.MAX_VALUE, 1, true)))))
                 .as("an atom nobody sees").isInstanceOf(NotFoundException.class);
         assertThat(m.tenant().inference().list(null, null, 10)).as("nothing half-written").hasSize(4);
-        assertThatThrownBy(() -> new Evidence(0, "x", null, null, 1, true)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Evidence(0, "x", null, null, 1, true))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Evidence(-1, "x", 1L, null, 1, true)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Evidence(0, "x", 1L, null, Double.NaN, true))
                 .isInstanceOf(IllegalArgumentException.class);

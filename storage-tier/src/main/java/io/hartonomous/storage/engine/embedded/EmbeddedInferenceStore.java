@@ -35,7 +35,9 @@ import java.util.Optional;
  */
 record EmbeddedInferenceStore(String tenantId, UnitOfWork tx, EmbeddedProvenanceGraph graph)
         implements InferenceStore {
-    private static final String FROM = " FROM Inferences i LEFT JOIN InferenceReceipts r ON r.InferenceId = i.InferenceId ";
+    /** A reasoning run has no receipt row: its receipt columns come back NULL. */
+    private static final String FROM = " FROM Inferences i LEFT JOIN InferenceReceipts r "
+            + "ON r.InferenceId = i.InferenceId ";
 
     /** The model a run starts on, as begin checks it. */
     private record RunnableModel(long parentAtomId, String name, boolean ingested) {

@@ -13,9 +13,10 @@ import java.util.Set;
 
 /**
  * Keeps what a run recorded as it was written (scripts 170, 180). A receipt row (InferenceReceipts,
- * InferenceInputAtoms, InferenceReceiptTensors) and a reasoning run's evidence (InferenceEvidence) are never updated; an inference record is updated once, from RUNNING to its end, with
- * nothing but its outcome changing. Either is deleted only while {@link InferencePurge} removes its model's runs,
- * which names the model in the session for the length of its statements.
+ * InferenceInputAtoms, InferenceReceiptTensors) and a reasoning run's evidence (InferenceEvidence) are never
+ * updated; an inference record is updated once, from RUNNING to its end, with nothing but its outcome changing.
+ * Either is deleted only while {@link InferencePurge} removes its model's runs, which names the model in the session
+ * for the length of its statements (never a reasoning run's, which names no model).
  */
 public final class ReceiptGuard implements Trigger {
     /** The columns of Inferences an end may change; every other one stays as begin wrote it. */

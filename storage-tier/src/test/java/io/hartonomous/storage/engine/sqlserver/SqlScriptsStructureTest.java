@@ -859,6 +859,46 @@ class SqlScriptsStructureTest {
                         + "@TenantId\\s*=\\s*@TenantId", I));
     }
 
+    /**
+     * Concepts (028, 083): every table is its tenant's and written once (no role updates or deletes), the domains
+     * have their spatial index, and a generation, its record, evidence and provenance are one transaction that ends
+     * the record SUCCEEDED before it commits.
+     */
+    @Test
+    void conceptGenerationsAreTheTenantsAndWrittenInOneTransaction() {
+        String security = scriptText("050_security.sql");
+        String permissions = scriptText("095_permissions.sql");
+        for (String table : List.of("ConceptGenerations", "Concepts", "AtomConcepts", "ConceptEvolution")) {
+            for (String predicate : List.of("FILTER PREDICATE security.fn_TenantPredicate(TenantId) ON dbo." + table + ",",
+                    "BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON dbo." + table + " AFTER INSERT",
+                    "BLOCK PREDICATE security.fn_TenantPredicate(TenantId) ON dbo." + table + " AFTER UPDATE")) {
+                assertThat(security).as(table).contains(predicate);
+            }
+            assertThat(permissions).contains("DENY UPDATE, DELETE ON OBJECT::dbo." + table + " TO hart_ingest, "
+                    + "hart_api, hart_admin;");
+        }
+        assertThat(scriptText("028_tables_reasoning.sql"))
+                .containsPattern(Pattern.compile("CREATE\\s+SPATIAL\\s+INDEX\\s+SIX_Concepts_Domain\\s+ON\\s+"
+                        + "dbo\\.Concepts\\s*\\(\\s*Domain\\s*\\)", I));
+        for (Procedure p : List.of(Procedures.LIST_CONCEPT_POINTS, Procedures.GET_CONCEPT_GENERATION,
+                Procedures.GET_CONCEPT_MEMBERSHIP, Procedures.RECORD_CONCEPT_GENERATION, Procedures.GET_CONCEPTS,
+                Procedures.GET_CONCEPT_MEMBERS, Procedures.GET_CONCEPT_NEIGHBOURS, Procedures.GET_CONCEPT_EVOLUTION,
+                Procedures.GET_CONCEPT_AT, Procedures.GET_ATOM_CONCEPTS)) {
+            assertThat(permissions).contains("GRANT EXECUTE ON OBJECT::" + p.name() + " TO hart_api;");
+        }
+        String record = procedureCode(Procedures.RECORD_CONCEPT_GENERATION.name());
+        int begin = indexOf(record, "\\bBEGIN\\s+TRANSACTION\\b");
+        int commit = indexOf(record, "\\bCOMMIT\\s+TRANSACTION\\b");
+        for (String step : List.of("INSERT\\s+INTO\\s+dbo\\.Inferences\\b", "INSERT\\s+INTO\\s+dbo\\.ConceptGenerations\\b",
+                "INSERT\\s+INTO\\s+dbo\\.Concepts\\b", "INSERT\\s+INTO\\s+dbo\\.AtomConcepts\\b",
+                "INSERT\\s+INTO\\s+dbo\\.ConceptEvolution\\b", "INSERT\\s+INTO\\s+dbo\\.InferenceEvidence\\b",
+                "EXEC\\s+graph\\.sp_PutNode\\b", "SET\\s+Status\\s*=\\s*'SUCCEEDED'")) {
+            assertThat(indexOf(record, step)).as(step).isGreaterThan(begin).isLessThan(commit);
+        }
+        assertThat(record).as("the last generation is read under lock")
+                .containsPattern(Pattern.compile("FROM\\s+dbo\\.ConceptGenerations\\s+WITH\\s*\\(\\s*UPDLOCK,\\s*HOLDLOCK", I));
+    }
+
     /** A weight version is the begin time SQL Server stamps on the changed rows, written before the commit. */
     @Test
     void weightWritersAppendTheirVersionInsideTheirTransaction() {
