@@ -66,11 +66,13 @@ public final class IngestBench {
                 Path model = synthetic.isEmpty() ? Path.of(BenchArgs.option(args, "--model",
                         root.resolve("testdata/cache/models/onnx/all-minilm-l6-v2-q.onnx").toString())) : null;
                 System.out.print(ModelScaleBench.header() + ModelScaleBench.run(model,
-                        synthetic.isEmpty() ? 0 : Long.parseLong(synthetic) * 1_000_000));
+                        synthetic.isEmpty() ? 0 : Long.parseLong(synthetic) * 1_000_000,
+                        java.util.Arrays.asList(args).contains("--baseline")));
             }
             default -> {
                 System.err.println("usage: IngestBench end-to-end|parallel-atomize|large-sparse|large-dense|scale|"
-                        + "scale-model [--rounds N] [--mb N] [--scale N] [--model FILE | --f16-mweights N] [--docs FILE]");
+                        + "scale-model [--rounds N] [--mb N] [--scale N] [--model FILE | --f16-mweights N] [--baseline] "
+                        + "[--docs FILE]");
                 System.exit(2);
             }
         }

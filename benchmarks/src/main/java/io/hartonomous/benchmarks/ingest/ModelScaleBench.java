@@ -46,8 +46,13 @@ final class ModelScaleBench {
                 """;
     }
 
-    /** One row of the table for {@code file}, or (file null) for a synthetic f16 file of about {@code weights}. */
-    static String run(Path file, long weights) throws Exception {
+    /**
+     * One row of the table for {@code file}, or (file null) for a synthetic f16 file of about {@code weights}; with
+     * {@code baseline}, also the row-per-position floor of the same file in the same run (RawInsert: every weight a
+     * row of the old coefficient table with its indexes, each distinct atom once, a transaction per chunk), which is
+     * what the issue calls today's figure, and the ingest's speed-up over it.
+     */
+    static String run(Path file, long weights, boolean baseline) throws Exception {
         Path work = Files.createTempDirectory("hart-bench-model");
         try {
             Path model = file != null ? file : denseF16(work.resolve("dense-f16.safetensors"), weights);
@@ -59,6 +64,21 @@ final class ModelScaleBench {
             IngestedModel ingested = IngestedModel.ingest(db, model);
             IngestOutcome outcome = ingested.outcome();
             double ingestMs = ingested.ingestMs();
+            String versus = "";
+            if (baseline) {
+                Path rawDir = Files.createTempDirectory(work, "rows");
+                StorageEngines.open(LocalStorage.embeddedFile(rawDir)).close();
+                double rowsMs;
+                try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+                        LocalStorage.embeddedFile(rawDir).url(), LocalStorage.DEFAULT_USER, "")) {
+                    rowsMs = RawRows.insertStreaming(model, io.hartonomous.ingest.atomize.ChunkPlan.DEFAULT_CHUNK_ROWS,
+                            c);
+                }
+                versus = String.format(Locale.ROOT, "%nRow per position, same file, same run (RawInsert, H2's floor "
+                        + "for the old model): %,.0f ms; the ingest on segments is **%.1fx** faster.%n", rowsMs,
+                        rowsMs / ingestMs);
+                ScratchDirs.delete(rawDir);
+            }
             long bytes = size(db) - emptyBytes;
             long stored = 0;
             long checksum = 0;
@@ -94,7 +114,7 @@ final class ModelScaleBench {
                     (double) bytes / stored)
                     + String.format(Locale.ROOT, "%n(checksum %d; JDK %s, %d cores, %s, load average after %s)%n",
                     checksum, Runtime.version(), Runtime.getRuntime().availableProcessors(), Machine.cpu(),
-                    Machine.loadAverage());
+                    Machine.loadAverage()) + versus;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } finally {

@@ -25,43 +25,70 @@ final class RawInsert {
     }
 
     static void insert(Connection c, RawRows rows) throws SQLException {
-        c.setAutoCommit(false);
-        long parent = insertParent(c, rows.metadataJson());
-        long model = rows.model() == null ? 0 : insertModel(c, parent, rows);
-        Map<ContentHash, Long> ids = new HashMap<>();
-        try (PreparedStatement atoms = c.prepareStatement("INSERT INTO Atoms (ContentHash, Modality, Subtype, "
-                + "AtomicValue, ReferenceCount) VALUES (?, ?, ?, ?, 1)", Statement.RETURN_GENERATED_KEYS);
-             PreparedStatement compositions = c.prepareStatement("INSERT INTO AtomCompositionRows (ParentAtomId, "
-                     + "ComponentAtomId, SequenceIndex, PositionX, PositionY) VALUES (?, ?, ?, ?, ?)");
-             PreparedStatement coefficients = c.prepareStatement("INSERT INTO TensorCoefficientRows (ModelId, "
-                     + "LayerIdx, PositionZ, PositionY, PositionX, TensorAtomId) VALUES (?, ?, ?, ?, ?, ?)")) {
+        try (Writer writer = new Writer(c, rows.metadataJson(), rows.model())) {
             for (Chunk chunk : rows.chunks()) {
-                long[] chunkIds = atoms(atoms, chunk, ids);
-                CompositionBatch comp = chunk.compositions();
-                for (int i = 0; i < comp.size(); i++) {
-                    compositions.setLong(1, parent);
-                    compositions.setLong(2, chunkIds[comp.atomOrdinal()[i]]);
-                    compositions.setLong(3, comp.sequenceIndex()[i]);
-                    compositions.setLong(4, comp.positionX()[i]);
-                    compositions.setLong(5, comp.positionY()[i]);
-                    compositions.addBatch();
-                }
-                CoefficientBatch coef = chunk.coefficients();
-                for (int i = 0; i < coef.size(); i++) {
-                    coefficients.setLong(1, model);
-                    coefficients.setInt(2, coef.layerIdx()[i]);
-                    coefficients.setLong(3, coef.positionZ()[i]);
-                    coefficients.setLong(4, coef.positionY()[i]);
-                    coefficients.setLong(5, coef.positionX()[i]);
-                    coefficients.setLong(6, chunkIds[coef.atomOrdinal()[i]]);
-                    coefficients.addBatch();
-                }
-                if (comp.size() > 0) {
-                    compositions.executeBatch();
-                }
-                if (coef.size() > 0) {
-                    coefficients.executeBatch();
-                }
+                writer.chunk(chunk);
+            }
+        }
+    }
+
+    /** The same, a chunk at a time as an atomizer emits them (bounded memory, for files of any size). */
+    static final class Writer implements AutoCloseable {
+        private final Connection c;
+        private final long parent;
+        private final long model;
+        private final Map<ContentHash, Long> ids = new HashMap<>();
+        private final PreparedStatement atoms;
+        private final PreparedStatement compositions;
+        private final PreparedStatement coefficients;
+
+        Writer(Connection c, String metadataJson, io.hartonomous.storage.contract.models.NewModel newModel)
+                throws SQLException {
+            this.c = c;
+            c.setAutoCommit(false);
+            parent = insertParent(c, metadataJson);
+            model = newModel == null ? 0 : insertModel(c, parent, newModel);
+            atoms = c.prepareStatement("INSERT INTO Atoms (ContentHash, Modality, Subtype, "
+                    + "AtomicValue, ReferenceCount) VALUES (?, ?, ?, ?, 1)", Statement.RETURN_GENERATED_KEYS);
+            compositions = c.prepareStatement("INSERT INTO AtomCompositionRows (ParentAtomId, "
+                    + "ComponentAtomId, SequenceIndex, PositionX, PositionY) VALUES (?, ?, ?, ?, ?)");
+            coefficients = c.prepareStatement("INSERT INTO TensorCoefficientRows (ModelId, "
+                    + "LayerIdx, PositionZ, PositionY, PositionX, TensorAtomId) VALUES (?, ?, ?, ?, ?, ?)");
+        }
+
+        void chunk(Chunk chunk) throws SQLException {
+            long[] chunkIds = atoms(atoms, chunk, ids);
+            CompositionBatch comp = chunk.compositions();
+            for (int i = 0; i < comp.size(); i++) {
+                compositions.setLong(1, parent);
+                compositions.setLong(2, chunkIds[comp.atomOrdinal()[i]]);
+                compositions.setLong(3, comp.sequenceIndex()[i]);
+                compositions.setLong(4, comp.positionX()[i]);
+                compositions.setLong(5, comp.positionY()[i]);
+                compositions.addBatch();
+            }
+            CoefficientBatch coef = chunk.coefficients();
+            for (int i = 0; i < coef.size(); i++) {
+                coefficients.setLong(1, model);
+                coefficients.setInt(2, coef.layerIdx()[i]);
+                coefficients.setLong(3, coef.positionZ()[i]);
+                coefficients.setLong(4, coef.positionY()[i]);
+                coefficients.setLong(5, coef.positionX()[i]);
+                coefficients.setLong(6, chunkIds[coef.atomOrdinal()[i]]);
+                coefficients.addBatch();
+            }
+            if (comp.size() > 0) {
+                compositions.executeBatch();
+            }
+            if (coef.size() > 0) {
+                coefficients.executeBatch();
+            }
+            c.commit();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try (atoms; compositions; coefficients) {
                 c.commit();
             }
         }
@@ -111,20 +138,21 @@ final class RawInsert {
         }
     }
 
-    private static long insertModel(Connection c, long parent, RawRows rows) throws SQLException {
+    private static long insertModel(Connection c, long parent, io.hartonomous.storage.contract.models.NewModel newModel)
+            throws SQLException {
         long model;
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO Models (ParentAtomId, JobId, Name, Format, "
                 + "TensorCount, ParameterCount) VALUES (?, 0, ?, ?, ?, 0)", Statement.RETURN_GENERATED_KEYS)) {
             ps.setLong(1, parent);
-            ps.setString(2, rows.model().name());
-            ps.setString(3, rows.model().format());
-            ps.setInt(4, rows.model().layers().size());
+            ps.setString(2, newModel.name());
+            ps.setString(3, newModel.format());
+            ps.setInt(4, newModel.layers().size());
             ps.executeUpdate();
             model = key(ps);
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO ModelLayers (ModelId, LayerIdx, Name, Shape, "
                 + "DType, StoredAs, ElementCount) VALUES (?, ?, ?, '', ?, ?, ?)")) {
-            for (ModelLayer layer : rows.model().layers()) {
+            for (ModelLayer layer : newModel.layers()) {
                 ps.setLong(1, model);
                 ps.setInt(2, layer.layerIdx());
                 ps.setString(3, layer.name());

@@ -34,6 +34,50 @@ record RawRows(String metadataJson, NewModel model, List<Chunk> chunks) {
         }
     }
 
+    /**
+     * The file's rows straight into {@link RawInsert.Writer}, a chunk at a time (memory bounded by a chunk): the
+     * row-per-position floor for files too large to hold as {@link RawRows}. Returns the milliseconds it took.
+     */
+    static double insertStreaming(Path file, int chunkRows, java.sql.Connection c) throws IOException {
+        long t0 = System.nanoTime();
+        RawInsert.Writer[] writer = new RawInsert.Writer[1];
+        try (AtomizedFile atomized = Atomizers.open(file, null, IngestLimits.DEFAULT, chunkRows)) {
+            atomized.emit(0, new ChunkSink() {
+                @Override
+                public void model(NewModel m) throws IOException {
+                    writer[0] = open(c, atomized.metadataJson(), m);
+                }
+
+                @Override
+                public void chunk(Chunk chunk) throws IOException {
+                    if (writer[0] == null) {
+                        writer[0] = open(c, atomized.metadataJson(), null);
+                    }
+                    try {
+                        writer[0].chunk(chunk);
+                    } catch (java.sql.SQLException e) {
+                        throw new IOException("raw insert failed", e);
+                    }
+                }
+            });
+            if (writer[0] != null) {
+                writer[0].close();
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IOException("raw insert failed", e);
+        }
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    private static RawInsert.Writer open(java.sql.Connection c, String metadataJson, NewModel model)
+            throws IOException {
+        try {
+            return new RawInsert.Writer(c, metadataJson, model);
+        } catch (java.sql.SQLException e) {
+            throw new IOException("raw insert failed", e);
+        }
+    }
+
     long rows() {
         return chunks.stream().mapToLong(c -> c.compositions().size() + c.coefficients().size()).sum();
     }
