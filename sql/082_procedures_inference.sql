@@ -111,7 +111,8 @@ GO
 
 -- Starts a run of a model the session tenant sees and has a completed ingestion of (its own, or a deduplicated one):
 -- the RUNNING record, its receipt, and the INFERENCE node with edges 'ran' to the model's node and 'read' to each
--- input atom's, all in one transaction (the graph changes go to the provenance sync with it). Result: the record.
+-- input atom's, all in one transaction (the graph changes go to the provenance sync with it). @ParentInferenceId, when
+-- given (a reasoning chain's model step), is one of the tenant's reasoning runs (50404 otherwise). Result: the record.
 CREATE OR ALTER PROCEDURE dbo.sp_BeginInference
     @ModelId       BIGINT,
     @Operation     VARCHAR(64),
@@ -121,7 +122,8 @@ CREATE OR ALTER PROCEDURE dbo.sp_BeginInference
     @WeightVersion VARCHAR(64),
     @InputSha256   CHAR(64) = NULL,
     @InputAtoms    NVARCHAR(MAX) = NULL,
-    @Tensors       NVARCHAR(MAX) = NULL
+    @Tensors       NVARCHAR(MAX) = NULL,
+    @ParentInferenceId BIGINT = NULL
 AS
 BEGIN
     SET NOCOUNT ON;
@@ -156,14 +158,20 @@ BEGIN
                               N' is file atom ', @ParentAtomId);
         THROW 50400, @message, 1;
     END;
+    IF @ParentInferenceId IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM dbo.Inferences WHERE InferenceId = @ParentInferenceId AND ModelId IS NULL)
+    BEGIN
+        SET @message = CONCAT(N'reasoning run ', @ParentInferenceId, N' not found');
+        THROW 50404, @message, 1;
+    END;
 
     CREATE TABLE #Atoms (AtomId BIGINT NOT NULL PRIMARY KEY, FirstOrdinal INT NOT NULL, NodeKind VARCHAR(16) NULL);
     EXEC dbo.sp_ReadInferenceAtoms @Atoms = @InputAtoms;
 
     BEGIN TRY
         BEGIN TRANSACTION;
-        INSERT INTO dbo.Inferences (TenantId, ModelId, Operation, Status, AsOf, Units)
-        VALUES (@TenantId, @ModelId, @Operation, 'RUNNING', @AsOf, @Units);
+        INSERT INTO dbo.Inferences (TenantId, ModelId, Operation, Status, AsOf, Units, ParentInferenceId)
+        VALUES (@TenantId, @ModelId, @Operation, 'RUNNING', @AsOf, @Units, @ParentInferenceId);
         SET @InferenceId = SCOPE_IDENTITY();
         INSERT INTO dbo.InferenceReceipts (InferenceId, TenantId, ModelAtomId, WeightVersion, InputSha256)
         VALUES (@InferenceId, @TenantId, @ModelAtomId, @WeightVersion, @InputSha256);

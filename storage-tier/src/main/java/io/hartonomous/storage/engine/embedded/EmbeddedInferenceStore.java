@@ -57,9 +57,12 @@ record EmbeddedInferenceStore(String tenantId, UnitOfWork tx, EmbeddedProvenance
                         + " but model " + run.modelId() + " is file atom " + model.parentAtomId());
             }
             Map<Long, NodeKind> inputs = visibleAtoms(c, run.receipt().inputAtoms());
+            if (run.parentInferenceId() != null) {
+                requireReasoningParent(c, run.parentInferenceId());
+            }
             long id;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO Inferences (TenantId, ModelId, Operation, "
-                    + "Status, AsOf, CreatedAt, Units) VALUES (?, ?, ?, 'RUNNING', ?, ?, ?)",
+                    + "Status, AsOf, CreatedAt, Units, ParentInferenceId) VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?)",
                     Statement.RETURN_GENERATED_KEYS)) {
                 ps.setString(1, tenantId);
                 ps.setLong(2, run.modelId());
@@ -67,6 +70,7 @@ record EmbeddedInferenceStore(String tenantId, UnitOfWork tx, EmbeddedProvenance
                 Rows.setInstant(ps, 4, Rows.micros(run.asOf()));
                 Rows.setInstant(ps, 5, Rows.micros(Instant.now()));
                 ps.setLong(6, run.units());
+                ps.setObject(7, run.parentInferenceId(), Types.BIGINT);
                 ps.executeUpdate();
                 id = EmbeddedIngestWrites.generatedKey(ps);
             }
