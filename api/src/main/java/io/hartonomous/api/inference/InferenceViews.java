@@ -70,8 +70,8 @@ public final class InferenceViews {
     /**
      * Why a run gave its result: its evidence with scores, the alternatives of each step it did not choose, the model
      * and weight version when there is one, its children, and its provenance. {@code source} {@code storage} answers
-     * from the storage tier; {@code neo4j} answers from the cold tier by Cypher, which holds the provenance only (the
-     * scores stay in the storage tier), so there only {@code provenance} is filled in.
+     * from the storage tier; {@code neo4j} answers from the cold tier by Cypher (the run's node carries its evidence,
+     * receipt head and parent), the same but for the {@code status}, which only the storage tier keeps.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record ExplainView(long inferenceId, String operation, String status, String source, ModelUsed model,

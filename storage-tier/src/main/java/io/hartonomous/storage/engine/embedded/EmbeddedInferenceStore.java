@@ -11,6 +11,7 @@ import io.hartonomous.storage.contract.inference.InferenceStore;
 import io.hartonomous.storage.contract.inference.NewInference;
 import io.hartonomous.storage.contract.inference.NewReasoningRun;
 import io.hartonomous.storage.contract.inference.ReceiptTensor;
+import io.hartonomous.storage.engine.jdbc.InferenceNodeProperties;
 import io.hartonomous.storage.engine.jdbc.InferenceRows;
 import io.hartonomous.storage.engine.jdbc.UnitOfWork;
 
@@ -75,7 +76,8 @@ record EmbeddedInferenceStore(String tenantId, UnitOfWork tx, EmbeddedProvenance
                 id = EmbeddedIngestWrites.generatedKey(ps);
             }
             writeReceipt(c, id, run);
-            GraphNode node = graph.node(c, NodeKind.INFERENCE, id, InferenceRows.label(run.operation(), id), true);
+            GraphNode node = graph.node(c, NodeKind.INFERENCE, id, InferenceRows.label(run.operation(), id), true,
+                    InferenceNodeProperties.of(run));
             GraphNode modelNode = graph.node(c, NodeKind.MODEL, run.modelId(), model.name(), false);
             graph.edge(c, node.nodeId(), modelNode.nodeId(), InferenceRows.RAN);
             link(c, node, inputs, InferenceRows.READ);
@@ -124,7 +126,8 @@ record EmbeddedInferenceStore(String tenantId, UnitOfWork tx, EmbeddedProvenance
         Map<Long, Boolean> read = InferenceRows.readAtoms(run);
         Map<Long, NodeKind> atoms = visibleAtoms(c, List.copyOf(read.keySet()));
         writeEvidence(c, id, run.evidence());
-        GraphNode node = graph.node(c, NodeKind.INFERENCE, id, InferenceRows.label(run.operation(), id), true);
+        GraphNode node = graph.node(c, NodeKind.INFERENCE, id, InferenceRows.label(run.operation(), id), true,
+                InferenceNodeProperties.of(run));
         link(c, node, atoms, InferenceRows.READ);
         Map<Long, NodeKind> chosen = new LinkedHashMap<>();
         atoms.forEach((atom, kind) -> {
