@@ -14,9 +14,11 @@ import io.hartonomous.storage.contract.inference.InferenceRecord;
 import io.hartonomous.storage.contract.inference.NewInference;
 import io.hartonomous.storage.contract.inference.NewReasoningRun;
 import io.hartonomous.storage.contract.models.Model;
+import io.hartonomous.storage.contract.vectors.NewEmbedding;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.path.json.config.JsonPathConfig;
 import io.restassured.response.Response;
@@ -180,6 +182,37 @@ class ExplainTest {
         assertThat(neo4j.getLong("model.modelAtomId")).isEqualTo(s.model().parentAtomId());
         assertThat(neo4j.getString("model.weightVersion")).isEqualTo(version);
         assertThat(neo4j.getList("evidence")).isEmpty();
+    }
+
+    /** A generation run over HTTP: every candidate of every step with its weight, the same from Neo4j. */
+    @Test
+    void aGenerationRunOverHttpIsExplainedTheSameFromNeo4j() throws Exception {
+        Seeded s = seed("explain-generate");
+        TenantStorage t = engine.forTenant(s.tenant());
+        String type = "explain-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        float[][] points = {{1, 0}, {0.8f, 0.6f}, {0, 1}, {-1, 0}};
+        for (int i = 0; i < points.length; i++) {
+            t.vectors().put(new NewEmbedding(s.weights().get(i), type, points[i], false));
+        }
+        JsonPath generated = as(s.key()).contentType(ContentType.JSON).body(Map.of("context", List.of(1.0, 0.0),
+                "embeddingType", type, "steps", 2, "k", 3, "temperature", 0.5, "seed", 7)).when()
+                .post("/api/inference/generate").then().statusCode(200).extract().jsonPath(DOUBLES);
+        long id = generated.getLong("inferenceId");
+        JsonPath storage = as(s.key()).when().get("/api/inference/" + id + "/explain").then().statusCode(200)
+                .extract().jsonPath(DOUBLES);
+        assertThat(storage.getList("evidence")).hasSize(6);
+        List<Object> weights = generated.getList("steps.candidates.weight");
+        assertThat(storage.getList("evidence.score", Double.class)).as("every candidate's weight, step by step")
+                .containsExactlyElementsOf(weights.stream().flatMap(w -> ((List<?>) w).stream())
+                        .map(w -> ((Number) w).doubleValue()).toList());
+        assertThat(storage.getList("alternatives.step", Integer.class)).as("the steps as the generation numbers them")
+                .isEqualTo(generated.getList("steps.step", Integer.class));
+
+        JsonPath neo4j = fromNeo4jOnceSynced(s, id, shared(storage));
+        assertThat(neo4j.getList("evidence.score", Double.class))
+                .isEqualTo(storage.getList("evidence.score", Double.class));
+        assertThat(neo4j.getList("alternatives[1].candidates.atomId", Long.class))
+                .isEqualTo(storage.getList("alternatives[1].candidates.atomId", Long.class));
     }
 
     @Test
