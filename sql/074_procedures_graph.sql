@@ -134,18 +134,21 @@ CREATE OR ALTER PROCEDURE graph.sp_PutNode
     @RefId    BIGINT,
     @Label    NVARCHAR(512) = NULL,
     @Relabel  BIT = 1,
-    @NodeId   BIGINT OUTPUT
+    @NodeId   BIGINT OUTPUT,
+    @Properties NVARCHAR(MAX) = NULL
 AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
     DECLARE @TenantId VARCHAR(64) = CAST(SESSION_CONTEXT(N'TenantId') AS VARCHAR(64));
-    DECLARE @OldLabel NVARCHAR(512), @changed BIT = 0, @body NVARCHAR(MAX);
+    DECLARE @OldLabel NVARCHAR(512), @changed BIT = 0, @body NVARCHAR(MAX), @sent NVARCHAR(MAX);
     SET @NodeId = NULL;
     IF @TenantId IS NULL
         THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
     IF @NodeKind IS NULL OR @NodeKind NOT IN ('FILE', 'ATOM', 'MODEL', 'TENSOR', 'EMBEDDING', 'JOB', 'INFERENCE')
         THROW 50400, N'node kind must be FILE, ATOM, MODEL, TENSOR, EMBEDDING, JOB or INFERENCE', 1;
+    IF @Properties IS NOT NULL AND ISJSON(@Properties) = 0
+        THROW 50400, N'node properties are a JSON object', 1;
 
     BEGIN TRY
         BEGIN TRANSACTION;
@@ -158,6 +161,7 @@ BEGIN
             VALUES (@TenantId, @NodeKind, @RefId, @Label);
             SET @NodeId = SCOPE_IDENTITY();
             SET @changed = 1;
+            SET @sent = @Properties;
         END
         ELSE IF @Label IS NOT NULL AND @Relabel = 1
             AND (@OldLabel IS NULL OR @OldLabel <> @Label COLLATE Latin1_General_100_BIN2)
@@ -169,7 +173,7 @@ BEGIN
         BEGIN
             SET @body = (
                 SELECT 'node' AS change, @TenantId AS tenantId, @NodeId AS nodeId, @NodeKind AS kind,
-                       @RefId AS refId, COALESCE(@Label, @OldLabel) AS label
+                       @RefId AS refId, COALESCE(@Label, @OldLabel) AS label, JSON_QUERY(@sent) AS properties
                 FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES);
             EXEC provenance.sp_EnqueueProvenanceSync @Body = @body;
         END;

@@ -111,7 +111,10 @@ GO
 
 -- Starts a run of a model the session tenant sees and has a completed ingestion of (its own, or a deduplicated one):
 -- the RUNNING record, its receipt, and the INFERENCE node with edges 'ran' to the model's node and 'read' to each
--- input atom's, all in one transaction (the graph changes go to the provenance sync with it). Result: the record.
+-- input atom's, all in one transaction (the graph changes go to the provenance sync with it). @ParentInferenceId, when
+-- given (a reasoning chain's model step), is one of the tenant's reasoning runs (50404 otherwise). The run's node
+-- carries its receipt head (modelAtomId, weightVersion) and parent to the cold tier as properties
+-- (InferenceNodeProperties on the embedded engine). Result: the record.
 CREATE OR ALTER PROCEDURE dbo.sp_BeginInference
     @ModelId       BIGINT,
     @Operation     VARCHAR(64),
@@ -121,14 +124,15 @@ CREATE OR ALTER PROCEDURE dbo.sp_BeginInference
     @WeightVersion VARCHAR(64),
     @InputSha256   CHAR(64) = NULL,
     @InputAtoms    NVARCHAR(MAX) = NULL,
-    @Tensors       NVARCHAR(MAX) = NULL
+    @Tensors       NVARCHAR(MAX) = NULL,
+    @ParentInferenceId BIGINT = NULL
 AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
     DECLARE @TenantId VARCHAR(64) = CAST(SESSION_CONTEXT(N'TenantId') AS VARCHAR(64));
     DECLARE @message NVARCHAR(2048), @ParentAtomId BIGINT, @Name NVARCHAR(256), @InferenceId BIGINT;
-    DECLARE @RunNode BIGINT, @ModelNode BIGINT, @EdgeId BIGINT, @Label NVARCHAR(512);
+    DECLARE @RunNode BIGINT, @ModelNode BIGINT, @EdgeId BIGINT, @Label NVARCHAR(512), @Properties NVARCHAR(MAX);
     IF @TenantId IS NULL
         THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
     IF @Operation IS NULL OR LEN(@Operation) = 0 OR @AsOf IS NULL OR @Units IS NULL OR @Units < 0
@@ -156,14 +160,20 @@ BEGIN
                               N' is file atom ', @ParentAtomId);
         THROW 50400, @message, 1;
     END;
+    IF @ParentInferenceId IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM dbo.Inferences WHERE InferenceId = @ParentInferenceId AND ModelId IS NULL)
+    BEGIN
+        SET @message = CONCAT(N'reasoning run ', @ParentInferenceId, N' not found');
+        THROW 50404, @message, 1;
+    END;
 
     CREATE TABLE #Atoms (AtomId BIGINT NOT NULL PRIMARY KEY, FirstOrdinal INT NOT NULL, NodeKind VARCHAR(16) NULL);
     EXEC dbo.sp_ReadInferenceAtoms @Atoms = @InputAtoms;
 
     BEGIN TRY
         BEGIN TRANSACTION;
-        INSERT INTO dbo.Inferences (TenantId, ModelId, Operation, Status, AsOf, Units)
-        VALUES (@TenantId, @ModelId, @Operation, 'RUNNING', @AsOf, @Units);
+        INSERT INTO dbo.Inferences (TenantId, ModelId, Operation, Status, AsOf, Units, ParentInferenceId)
+        VALUES (@TenantId, @ModelId, @Operation, 'RUNNING', @AsOf, @Units, @ParentInferenceId);
         SET @InferenceId = SCOPE_IDENTITY();
         INSERT INTO dbo.InferenceReceipts (InferenceId, TenantId, ModelAtomId, WeightVersion, InputSha256)
         VALUES (@InferenceId, @TenantId, @ModelAtomId, @WeightVersion, @InputSha256);
@@ -181,8 +191,12 @@ BEGIN
         ) AS t;
 
         SET @Label = CONCAT(@Operation, N' #', @InferenceId);
+        SET @Properties = CONCAT(N'{', CASE WHEN @ParentInferenceId IS NOT NULL
+                                            THEN CONCAT(N'"parentInferenceId":', @ParentInferenceId, N',') END,
+                                 N'"modelAtomId":', @ModelAtomId, N',"weightVersion":"',
+                                 STRING_ESCAPE(@WeightVersion, 'json'), N'"}');
         EXEC graph.sp_PutNode @NodeKind = 'INFERENCE', @RefId = @InferenceId, @Label = @Label, @Relabel = 1,
-                              @NodeId = @RunNode OUTPUT;
+                              @NodeId = @RunNode OUTPUT, @Properties = @Properties;
         EXEC graph.sp_PutNode @NodeKind = 'MODEL', @RefId = @ModelId, @Label = @Name, @Relabel = 0,
                               @NodeId = @ModelNode OUTPUT;
         EXEC graph.sp_PutEdge @FromNodeId = @RunNode, @ToNodeId = @ModelNode, @Relation = N'ran',
@@ -200,11 +214,46 @@ BEGIN
 END;
 GO
 
+-- What a reasoning run's INFERENCE node carries to the cold tier (issue 13), from its evidence rows as written: a flat
+-- JSON object with parentInferenceId (when given) and the evidence as parallel arrays in Ordinal order, evidenceStep,
+-- evidenceRole, evidenceAtom, evidenceConcept (-1 for none: Neo4j keeps no null in an array), evidenceScore (style 3:
+-- 17 digits, so the double reads back exactly) and evidenceChosen; the same JSON InferenceNodeProperties builds on the
+-- embedded engine. Inside the caller's transaction.
+CREATE OR ALTER PROCEDURE dbo.sp_InferenceNodeProperties
+    @InferenceId       BIGINT,
+    @ParentInferenceId BIGINT = NULL,
+    @Properties        NVARCHAR(MAX) OUTPUT
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SELECT @Properties = N'{' + CONCAT_WS(N',',
+        CASE WHEN @ParentInferenceId IS NOT NULL THEN CONCAT(N'"parentInferenceId":', @ParentInferenceId) END,
+        CASE WHEN COUNT(*) > 0 THEN
+            N'"evidenceStep":[' + STRING_AGG(CONVERT(NVARCHAR(MAX), e.Step), N',') WITHIN GROUP (ORDER BY e.Ordinal)
+            + N'],"evidenceRole":[' + STRING_AGG(CONVERT(NVARCHAR(MAX), N'"' + STRING_ESCAPE(e.Role, 'json') + N'"'),
+                                                 N',') WITHIN GROUP (ORDER BY e.Ordinal)
+            + N'],"evidenceAtom":[' + STRING_AGG(CONVERT(NVARCHAR(MAX), COALESCE(e.AtomId, -1)), N',')
+                                      WITHIN GROUP (ORDER BY e.Ordinal)
+            + N'],"evidenceConcept":[' + STRING_AGG(CONVERT(NVARCHAR(MAX), COALESCE(e.ConceptId, -1)), N',')
+                                         WITHIN GROUP (ORDER BY e.Ordinal)
+            + N'],"evidenceScore":[' + STRING_AGG(CONVERT(NVARCHAR(MAX), CONVERT(VARCHAR(32), e.Score, 3)), N',')
+                                       WITHIN GROUP (ORDER BY e.Ordinal)
+            + N'],"evidenceChosen":[' + STRING_AGG(CONVERT(NVARCHAR(MAX), CASE WHEN e.Chosen = 1 THEN N'true'
+                                                                               ELSE N'false' END), N',')
+                                        WITHIN GROUP (ORDER BY e.Ordinal) + N']'
+        END) + N'}'
+    FROM dbo.InferenceEvidence AS e
+    WHERE e.InferenceId = @InferenceId;
+END;
+GO
+
 -- Starts a reasoning run of the session tenant (issue 13): no model and no receipt, its evidence instead. The
 -- RUNNING record, its evidence rows, and the INFERENCE node with edges 'read' to each distinct input and evidence
 -- atom (inputs first, then in evidence order) and 'chose' to each distinct atom chosen at any step, in one
 -- transaction. @InputAtoms: a JSON array of atom ids; @Evidence: an array of {step, role, atomId, conceptId, score,
--- chosen}. @ParentInferenceId, when given, is one of the tenant's reasoning runs (50404 otherwise). Result: the record.
+-- chosen}. @ParentInferenceId, when given, is one of the tenant's reasoning runs (50404 otherwise). The run's node
+-- carries its evidence to the cold tier (dbo.sp_InferenceNodeProperties), so Neo4j answers explain with the scores.
+-- Result: the record.
 CREATE OR ALTER PROCEDURE dbo.sp_BeginReasoning
     @Operation         VARCHAR(64),
     @ParentInferenceId BIGINT = NULL,
@@ -217,7 +266,7 @@ BEGIN
     SET XACT_ABORT ON;
     DECLARE @TenantId VARCHAR(64) = CAST(SESSION_CONTEXT(N'TenantId') AS VARCHAR(64));
     DECLARE @message NVARCHAR(2048), @InferenceId BIGINT, @RunNode BIGINT, @Label NVARCHAR(512);
-    DECLARE @Read NVARCHAR(MAX), @Now DATETIME2(7) = SYSUTCDATETIME();
+    DECLARE @Read NVARCHAR(MAX), @Now DATETIME2(7) = SYSUTCDATETIME(), @Properties NVARCHAR(MAX);
     IF @TenantId IS NULL
         THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
     IF @Operation IS NULL OR LEN(@Operation) = 0 OR @Units IS NULL OR @Units < 0
@@ -270,8 +319,10 @@ BEGIN
         FROM #Evidence;
 
         SET @Label = CONCAT(@Operation, N' #', @InferenceId);
+        EXEC dbo.sp_InferenceNodeProperties @InferenceId = @InferenceId, @ParentInferenceId = @ParentInferenceId,
+                                            @Properties = @Properties OUTPUT;
         EXEC graph.sp_PutNode @NodeKind = 'INFERENCE', @RefId = @InferenceId, @Label = @Label, @Relabel = 1,
-                              @NodeId = @RunNode OUTPUT;
+                              @NodeId = @RunNode OUTPUT, @Properties = @Properties;
         EXEC dbo.sp_LinkInferenceAtoms @RunNodeId = @RunNode, @Relation = N'read';
         DELETE FROM #Atoms
         WHERE NOT EXISTS (SELECT 1 FROM #Evidence AS e WHERE e.AtomId = #Atoms.AtomId AND e.Chosen = 1);

@@ -96,6 +96,7 @@ BEGIN
     DECLARE @TenantId VARCHAR(64) = CAST(SESSION_CONTEXT(N'TenantId') AS VARCHAR(64));
     DECLARE @message NVARCHAR(2048), @Now DATETIME2(7) = SYSUTCDATETIME(), @Last INT, @Generation INT;
     DECLARE @InferenceId BIGINT, @GenerationId BIGINT, @RunNode BIGINT, @Label NVARCHAR(512), @Read NVARCHAR(MAX);
+    DECLARE @Properties NVARCHAR(MAX);
     IF @TenantId IS NULL
         THROW 50401, N'No tenant is set: call sp_set_session_context @key = N''TenantId'' first.', 1;
     IF @EmbeddingType IS NULL OR LEN(@EmbeddingType) = 0 OR @Metric IS NULL OR @Metric NOT IN ('cosine', 'euclidean')
@@ -208,8 +209,9 @@ BEGIN
         ) AS e;
 
         SET @Label = CONCAT(N'concepts.discover #', @InferenceId);
+        EXEC dbo.sp_InferenceNodeProperties @InferenceId = @InferenceId, @Properties = @Properties OUTPUT;
         EXEC graph.sp_PutNode @NodeKind = 'INFERENCE', @RefId = @InferenceId, @Label = @Label, @Relabel = 1,
-                              @NodeId = @RunNode OUTPUT;
+                              @NodeId = @RunNode OUTPUT, @Properties = @Properties;
         EXEC dbo.sp_LinkInferenceAtoms @RunNodeId = @RunNode, @Relation = N'read';
         DELETE FROM #Atoms
         WHERE NOT EXISTS (SELECT 1 FROM #Members AS m WHERE m.AtomId = #Atoms.AtomId);

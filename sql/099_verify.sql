@@ -38,6 +38,7 @@ VALUES
     (N'dbo.sp_LinkInferenceAtoms', N'P'),
     (N'dbo.InferenceEvidence', N'U'), (N'dbo.TR_InferenceEvidence_Guard', N'TR'), (N'dbo.sp_BeginReasoning', N'P'),
     (N'dbo.sp_GetInferenceEvidence', N'P'), (N'dbo.sp_ListInferenceChildren', N'P'),
+    (N'dbo.sp_InferenceNodeProperties', N'P'),
     (N'dbo.ConceptGenerations', N'U'), (N'dbo.Concepts', N'U'), (N'dbo.AtomConcepts', N'U'),
     (N'dbo.ConceptEvolution', N'U'), (N'dbo.ConceptRecords', N'V'),
     (N'dbo.sp_ListConceptPoints', N'P'), (N'dbo.sp_GetConceptGeneration', N'P'),

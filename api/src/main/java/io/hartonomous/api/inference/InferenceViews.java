@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The JSON of running models: the request, the answer, and an inference record with its receipt. */
-final class InferenceViews {
+public final class InferenceViews {
     private InferenceViews() {
     }
 
@@ -21,11 +21,11 @@ final class InferenceViews {
      * {@code {tensor: {model, name}}}; {@code asOf} ISO-8601, default now; {@code generate}: greedy tokens a LLaMA
      * model generates after its {@code tokens} input (ignored by ONNX models: 0 or absent).
      */
-    record RunBody(Map<String, JsonNode> inputs, String asOf, Integer generate) {
+    public record RunBody(Map<String, JsonNode> inputs, String asOf, Integer generate) {
     }
 
     /** A tensor: ONNX element type in lower case, shape outermost first, values row-major. */
-    record TensorView(String dtype, long[] shape, Object data) {
+    public record TensorView(String dtype, long[] shape, Object data) {
     }
 
     record RunResult(long inferenceId, long modelId, String weightVersion, Map<String, TensorView> outputs) {
@@ -70,8 +70,8 @@ final class InferenceViews {
     /**
      * Why a run gave its result: its evidence with scores, the alternatives of each step it did not choose, the model
      * and weight version when there is one, its children, and its provenance. {@code source} {@code storage} answers
-     * from the storage tier; {@code neo4j} answers from the cold tier by Cypher, which holds the provenance only (the
-     * scores stay in the storage tier), so there only {@code provenance} is filled in.
+     * from the storage tier; {@code neo4j} answers from the cold tier by Cypher (the run's node carries its evidence,
+     * receipt head and parent), the same but for the {@code status}, which only the storage tier keeps.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record ExplainView(long inferenceId, String operation, String status, String source, ModelUsed model,

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hartonomous.api.inference.InferenceViews;
+import io.hartonomous.api.inference.ModelRuns;
 import io.hartonomous.api.inference.UnprocessableException;
 import io.hartonomous.api.security.Metered;
 import io.hartonomous.api.security.MeteredCaller;
@@ -14,6 +16,7 @@ import io.hartonomous.storage.contract.TenantStorage;
 import io.hartonomous.storage.contract.inference.InferenceRecord;
 import io.hartonomous.storage.contract.inference.InferenceStore;
 import io.hartonomous.storage.contract.keys.Scope;
+import io.hartonomous.storage.contract.reasoning.AtomConcept;
 import io.hartonomous.storage.contract.reasoning.GenerationRequest;
 import io.hartonomous.storage.contract.reasoning.GenerationResult;
 import io.hartonomous.storage.contract.reasoning.PathRequest;
@@ -43,9 +46,16 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reasoning chains: an ordered list of steps ({@code search}, {@code generate}, {@code path}), each run and recorded
- * as its own inference record, a child of the chain's record ({@code reasoning.chain}). A step may take the previous
- * step's outcome (its last atom) where an atom id goes, written {@code "$prev"}. Self-consistency: with N seeds the
+ * Reasoning chains: an ordered list of steps ({@code search}, {@code generate}, {@code path}, {@code concept},
+ * {@code model}), each run and recorded as its own inference record, a child of the chain's record
+ * ({@code reasoning.chain}). A step may take the previous step's outcome (its last atom) where an atom id goes,
+ * written {@code "$prev"}; only search, generate and path steps have atoms as their outcome (a concept step's are the
+ * concepts it found, a model step's the index of the largest value of its first output), so "$prev" after the others
+ * is refused. A {@code concept} step looks up the concepts an atom is bound to ({@code "by": "binding"}, the default)
+ * or the concept whose domain holds the atom's projected point ({@code "by": "domain"}), as {@link
+ * io.hartonomous.storage.contract.reasoning.ConceptStore} offers; a {@code model} step runs a stored model as POST
+ * /api/models/{id}/run does ({@link ModelRuns}: same inputs, same record with its receipt), its record a child of the
+ * chain's. Self-consistency: with N seeds the
  * chain runs N times (each generate step seeded with the sample's seed + its position), each sample a child record
  * of the chain with the steps as its children; the answer reports every outcome and the majority with its share.
  */
@@ -64,12 +74,18 @@ public class ChainResource {
     MeteredCaller caller;
     @Inject
     ObjectMapper json;
+    @Inject
+    ModelRuns models;
 
     /** {@code steps}: 1-16 step objects with a {@code kind}; {@code seeds}: 1-32 seeds, default [0]. */
     public record ChainBody(List<JsonNode> steps, List<Long> seeds) {
     }
 
-    public record StepOutcome(int position, String kind, long inferenceId, List<Long> outcome) {
+    /** {@code outcomeKind}: what the outcome's ids are, {@code atoms}, {@code concepts} or {@code index}. */
+    public record StepOutcome(int position, String kind, long inferenceId, List<Long> outcome, String outcomeKind) {
+        static StepOutcome atoms(int position, String kind, long inferenceId, List<Long> atoms) {
+            return new StepOutcome(position, kind, inferenceId, atoms, "atoms");
+        }
     }
 
     public record Sample(long seed, long inferenceId, List<Long> outcome, List<StepOutcome> steps) {
@@ -102,10 +118,11 @@ public class ChainResource {
         // Every step parsed once before anything runs (with a stand-in for "$prev"), so a bad one is a 400 and
         // nothing is recorded.
         for (int i = 0; i < steps.size(); i++) {
-            validate(i, steps.get(i));
+            validate(i, steps.get(i), i == 0 ? null : steps.get(i - 1));
         }
         TenantStorage reads = caller.reads();
         InferenceStore records = caller.writes().inference();
+        long[] modelUnits = {0};
         long started = System.nanoTime();
         InferenceRecord chain = ReasoningRuns.beginChain(records, null, (long) seeds.size() * steps.size());
         List<Sample> samples = new ArrayList<>();
@@ -119,7 +136,7 @@ public class ChainResource {
                     List<Long> outcome = List.of();
                     for (int i = 0; i < steps.size(); i++) {
                         StepOutcome step = runStep(reads, records, sample.inferenceId(), i, steps.get(i), seed,
-                                outcome);
+                                outcome, u -> modelUnits[0] += u);
                         outcomes.add(step);
                         outcome = step.outcome();
                     }
@@ -152,7 +169,8 @@ public class ChainResource {
             summary.put("steps", samples.getFirst().steps());
         }
         ReasoningRuns.succeed(records, json, chain.inferenceId(), millisSince(started), summary);
-        caller.units((long) seeds.size() * steps.size());
+        // A model step is metered as its own run would be (its input elements), the other steps one unit each.
+        caller.units((long) seeds.size() * steps.size() + modelUnits[0]);
         return new ChainAnswer(chain.inferenceId(), seeds, samples, majority);
     }
 
@@ -205,36 +223,103 @@ public class ChainResource {
         return new Majority(best.getKey(), best.getValue(), best.getValue() / (double) samples.size());
     }
 
+    private static final String KINDS = "search, generate, path, concept or model";
+
     private static String kind(int position, JsonNode step) {
         if (step == null || !step.isObject() || !step.path("kind").isTextual()) {
-            throw new IllegalArgumentException("steps[" + position + "] needs a kind (search, generate or path)");
+            throw new IllegalArgumentException("steps[" + position + "] needs a kind (" + KINDS + ")");
         }
         String kind = step.get("kind").asText().toLowerCase(Locale.ROOT);
         return switch (kind) {
-            case "search", "generate", "path" -> kind;
-            case "concept", "model" -> throw new IllegalArgumentException("steps[" + position + "]: kind '" + kind
-                    + "' is not supported in chains yet (search, generate or path)");
+            case "search", "generate", "path", "concept", "model" -> kind;
             default -> throw new IllegalArgumentException("steps[" + position + "]: unknown kind '" + kind
-                    + "' (expected search, generate or path)");
+                    + "' (expected " + KINDS + ")");
         };
     }
 
-    private void validate(int position, JsonNode step) {
+    /** Whether a step of this kind has atoms as its outcome (what "$prev" in the next step names). */
+    private static boolean yieldsAtoms(String kind) {
+        return !"concept".equals(kind) && !"model".equals(kind);
+    }
+
+    private void validate(int position, JsonNode step, JsonNode previous) {
         String kind = kind(position, step);
         if (step.has("seed")) {
             throw new IllegalArgumentException("steps[" + position + "]: a chain's steps take their seed from the "
                     + "chain's seeds");
         }
+        if (previous != null && usesPrevious(step) && !yieldsAtoms(kind(position - 1, previous))) {
+            throw new IllegalArgumentException("steps[" + position + "]: \"$prev\" names the previous step's outcome "
+                    + "atom, and a " + kind(position - 1, previous) + " step's outcome is no atom");
+        }
         JsonNode resolved = resolve(position, step, List.of(1L));
         switch (kind) {
             case "search" -> searchRequest(position, resolved, new float[] {0});
             case "generate" -> GenerateResource.toRequest(as(resolved, ReasoningViews.GenerateBody.class));
+            case "concept" -> conceptLookup(position, resolved);
+            case "model" -> modelRun(position, resolved);
             default -> ReasoningResource.toRequest(as(resolved, ReasoningViews.PathBody.class));
         }
     }
 
+    private static boolean usesPrevious(JsonNode node) {
+        if (node.isTextual()) {
+            return PREVIOUS.equals(node.asText());
+        }
+        if (node instanceof ObjectNode object) {
+            for (JsonNode value : object) {
+                if (usesPrevious(value)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A concept step: {@code atom}, {@code by} (binding or domain) and {@code embeddingType} (required by domain). */
+    private record ConceptLookup(long atom, boolean byDomain, String embeddingType) {
+    }
+
+    private static ConceptLookup conceptLookup(int position, JsonNode step) {
+        if (!step.path("atom").isIntegralNumber() || step.get("atom").asLong() < 1) {
+            throw new IllegalArgumentException("steps[" + position + "]: a concept step takes an atom (an id or "
+                    + "\"$prev\")");
+        }
+        String by = step.path("by").isTextual() ? step.get("by").asText().toLowerCase(Locale.ROOT)
+                : step.has("by") ? "?" : "binding";
+        if (!by.equals("binding") && !by.equals("domain")) {
+            throw new IllegalArgumentException("steps[" + position + "]: a concept step's 'by' is binding or domain");
+        }
+        boolean typed = step.path("embeddingType").isTextual();
+        if (by.equals("domain") && !typed) {
+            throw new IllegalArgumentException("steps[" + position + "]: a concept step by domain needs the "
+                    + "embeddingType whose projection it looks in");
+        }
+        return new ConceptLookup(step.get("atom").asLong(), by.equals("domain"),
+                typed ? ReasoningParams.embeddingType(step.get("embeddingType").asText()) : null);
+    }
+
+    /** A model step: {@code model} (an id) and the run's body ({@code inputs}, {@code asOf}, {@code generate}). */
+    private record ModelStep(long modelId, InferenceViews.RunBody body) {
+    }
+
+    private ModelStep modelRun(int position, JsonNode step) {
+        if (!step.path("model").isIntegralNumber() || step.get("model").asLong() < 1) {
+            throw new IllegalArgumentException("steps[" + position + "]: a model step names its model (a positive "
+                    + "id)");
+        }
+        if (!step.path("inputs").isObject()) {
+            throw new IllegalArgumentException("steps[" + position + "]: a model step takes its inputs as POST "
+                    + "/api/models/{id}/run does: {inputs: {<name>: {dtype, shape, data} | {atom, ...}}}");
+        }
+        ObjectNode fields = (ObjectNode) step.deepCopy();
+        fields.remove("model");
+        return new ModelStep(step.get("model").asLong(), as(fields, InferenceViews.RunBody.class));
+    }
+
     private StepOutcome runStep(TenantStorage reads, InferenceStore records, long parent, int position,
-                                JsonNode spec, long seed, List<Long> previous) {
+                                JsonNode spec, long seed, List<Long> previous,
+                                java.util.function.LongConsumer units) {
         String kind = kind(position, spec);
         JsonNode step = resolve(position, spec, previous);
         long started = System.nanoTime();
@@ -259,7 +344,7 @@ public class ChainResource {
                 parameters.put("metric", request.metric().name().toLowerCase(Locale.ROOT));
                 InferenceRecord r = ReasoningRuns.search(records, json, parent, atom, hits, millisSince(started),
                         parameters);
-                yield new StepOutcome(position, kind, r.inferenceId(),
+                yield StepOutcome.atoms(position, kind, r.inferenceId(),
                         hits.isEmpty() ? List.of() : List.of(hits.getFirst().atomId()));
             }
             case "generate" -> {
@@ -268,25 +353,102 @@ public class ChainResource {
                 GenerationResult result = reads.reasoning().generate(request);
                 InferenceRecord r = ReasoningRuns.generation(records, json, parent, request.contextAtom(), result,
                         millisSince(started), GenerateResource.parameters(request));
-                yield new StepOutcome(position, kind, r.inferenceId(), result.atoms());
+                yield StepOutcome.atoms(position, kind, r.inferenceId(), result.atoms());
+            }
+            case "concept" -> {
+                ConceptLookup lookup = conceptLookup(position, step);
+                if (reads.atoms().byId(lookup.atom()).isEmpty()) {
+                    throw new NotFoundException("atom " + lookup.atom() + " not found");
+                }
+                List<Long> concepts = new ArrayList<>();
+                List<Double> scores = new ArrayList<>();
+                Map<String, Object> parameters = new LinkedHashMap<>();
+                parameters.put("atom", lookup.atom());
+                parameters.put("by", lookup.byDomain() ? "domain" : "binding");
+                parameters.put("embeddingType", lookup.embeddingType());
+                if (lookup.byDomain()) {
+                    AtomEmbedding e = embeddingOf(reads, lookup.atom(), lookup.embeddingType());
+                    parameters.put("x", e.projectionX());
+                    parameters.put("y", e.projectionY());
+                    reads.concepts().at(lookup.embeddingType(), e.projectionX(), e.projectionY(), null)
+                            .ifPresent(c -> {
+                                concepts.add(c.conceptId());
+                                scores.add(Math.hypot(c.x() - e.projectionX(), c.y() - e.projectionY()));
+                            });
+                } else {
+                    reads.concepts().conceptsOf(lookup.atom(), null).stream()
+                            .filter(c -> lookup.embeddingType() == null
+                                    || c.embeddingType().equals(lookup.embeddingType()))
+                            .sorted(Comparator.comparingDouble(AtomConcept::similarity).reversed()
+                                    .thenComparingLong(AtomConcept::conceptId))
+                            .forEach(c -> {
+                                concepts.add(c.conceptId());
+                                scores.add(c.similarity());
+                            });
+                }
+                InferenceRecord r = ReasoningRuns.concept(records, json, parent, lookup.atom(),
+                        lookup.byDomain() ? "domain" : "bound", concepts, scores, millisSince(started), parameters);
+                yield new StepOutcome(position, kind, r.inferenceId(), concepts, "concepts");
+            }
+            case "model" -> {
+                ModelStep run = modelRun(position, step);
+                ModelRuns.Ran ran = models.run(reads, records, run.modelId(), run.body(), parent, units);
+                Long index = argmax(ran.outputs());
+                yield new StepOutcome(position, kind, ran.record().inferenceId(),
+                        index == null ? List.of() : List.of(index), "index");
             }
             default -> {
                 PathRequest request = ReasoningResource.toRequest(as(step, ReasoningViews.PathBody.class));
                 PathResult result = reads.reasoning().path(request);
                 InferenceRecord r = ReasoningRuns.path(records, json, parent, request.fromAtom(), request.toAtom(),
                         result, millisSince(started), ReasoningResource.parameters(request));
-                yield new StepOutcome(position, kind, r.inferenceId(), result.path());
+                yield StepOutcome.atoms(position, kind, r.inferenceId(), result.path());
             }
         };
     }
 
     /** The atom's vector of the type: the tenant's own embedding before the built-in one. */
     private static float[] vectorOf(TenantStorage reads, long atom, String type) {
+        return embeddingOf(reads, atom, type).vector();
+    }
+
+    private static AtomEmbedding embeddingOf(TenantStorage reads, long atom, String type) {
         return reads.vectors().embeddings(atom).stream().filter(e -> e.embeddingType().equals(type))
                 .min(Comparator.comparing((AtomEmbedding e) -> e.tenantId() == null))
-                .map(AtomEmbedding::vector)
                 .orElseThrow(() -> new NotFoundException("atom " + atom + " not found or without an embedding of "
                         + "type '" + type + "'"));
+    }
+
+    /**
+     * The index (row-major) of the largest value of the run's first output, ties to the lowest; null when that
+     * output has no numbers (a string tensor or an empty one).
+     */
+    private Long argmax(Map<String, InferenceViews.TensorView> outputs) {
+        if (outputs.isEmpty()) {
+            return null;
+        }
+        JsonNode data = json.valueToTree(outputs.values().iterator().next().data());
+        List<Double> values = new ArrayList<>();
+        flatten(data, values);
+        Long best = null;
+        for (int i = 0; i < values.size(); i++) {
+            if (values.get(i) != null && (best == null || values.get(i) > values.get(Math.toIntExact(best)))) {
+                best = (long) i;
+            }
+        }
+        return best;
+    }
+
+    private static void flatten(JsonNode node, List<Double> values) {
+        if (node == null) {
+            return;
+        }
+        if (node.isArray()) {
+            node.forEach(n -> flatten(n, values));
+        } else {
+            values.add(node.isNumber() || node.isBoolean() ? Double.valueOf(node.isBoolean()
+                    ? (node.asBoolean() ? 1 : 0) : node.asDouble()) : null);
+        }
     }
 
     private static SearchRequest searchRequest(int position, JsonNode step, float[] vector) {

@@ -29,6 +29,7 @@ final class ReasoningRuns {
     static final String GENERATE = "reasoning.generate";
     static final String PATH = "reasoning.path";
     static final String SEARCH = "reasoning.search";
+    static final String CONCEPT = "reasoning.concept";
     static final String CHAIN = "reasoning.chain";
 
     private ReasoningRuns() {
@@ -79,6 +80,25 @@ final class ReasoningRuns {
         summary.put("distances", hits.stream().map(SearchHit::distance).toList());
         return record(store, json, SEARCH, parent, queryAtom == null ? List.of() : List.of(queryAtom), evidence,
                 hits.size(), durationMs, summary);
+    }
+
+    /**
+     * A chain's concept step: the concepts found for the atom, best first (role {@code bound}, score = the atom's
+     * similarity to the concept, or role {@code domain}, score = the planar distance of the atom's projected point to
+     * the concept's; the first chosen), each evidence item naming the atom and the concept.
+     */
+    static InferenceRecord concept(InferenceStore store, ObjectMapper json, Long parent, long atom, String role,
+                                   List<Long> concepts, List<Double> scores, long durationMs,
+                                   Map<String, Object> parameters) {
+        List<Evidence> evidence = new ArrayList<>();
+        for (int i = 0; i < concepts.size(); i++) {
+            evidence.add(new Evidence(0, role, atom, concepts.get(i), scores.get(i), i == 0));
+        }
+        Map<String, Object> summary = new LinkedHashMap<>(parameters);
+        summary.put("concepts", concepts);
+        summary.put("scores", scores);
+        return record(store, json, CONCEPT, parent, List.of(atom), evidence, Math.max(1, concepts.size()),
+                durationMs, summary);
     }
 
     /** Starts a chain's (or a self-consistency sample's) record: its steps are its children, written after it. */

@@ -30,8 +30,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 /**
- * POST /api/reasoning/chains and GET /api/reasoning/chains/{id}: a chain of search, path and generate steps linked by
- * "$prev", each step its own record under the chain's; self-consistency over five seeds as one record with five
+ * POST /api/reasoning/chains and GET /api/reasoning/chains/{id}: a chain of search, path, generate and concept steps
+ * linked by "$prev", each step its own record under the chain's (model steps: ChainModelStepTest); self-consistency over five seeds as one record with five
  * children, the majority and its share; bad chains and another tenant refused.
  */
 @QuarkusTest
@@ -166,6 +166,62 @@ class ChainApiTest {
                 .body("parentInferenceId", equalTo(Math.toIntExact(id)));
     }
 
+    /**
+     * Concept steps after discovery: two tight clusters of five; a search from one of A's atoms gives another of A's,
+     * whose bound concept is A's (similarity as GET /api/atoms/{id}/concepts gives it), and B's atom's projected point
+     * lies in B's domain. Each step is a {@code reasoning.concept} record whose evidence names the atom and concept.
+     */
+    @Test
+    void conceptStepsFindTheConceptAnAtomIsBoundToAndTheDomainItsPointIsIn() {
+        String type = "chain-concepts-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        Seeded s = seed("chain-concepts", type, List.of(new float[] {0, 0}, new float[] {0.1f, 0},
+                new float[] {0, 0.1f}, new float[] {0.1f, 0.1f}, new float[] {0.05f, 0.05f}, new float[] {5, 5},
+                new float[] {5.1f, 5}, new float[] {5, 5.1f}, new float[] {5.1f, 5.1f}, new float[] {5.05f, 5.05f}));
+        as(s.key()).contentType(ContentType.JSON).body(Map.of("embeddingType", type, "eps", 0.3, "minPts", 3,
+                "metric", "euclidean")).when().post("/api/concepts/discover").then().statusCode(200)
+                .body("concepts", org.hamcrest.Matchers.hasSize(2));
+        long a0 = s.atoms().get(0);
+        long b0 = s.atoms().get(5);
+        JsonPath boundA = as(s.key()).when().get("/api/atoms/" + s.atoms().get(4) + "/concepts").then()
+                .statusCode(200).extract().jsonPath();
+        long conceptA = boundA.getLong("concepts[0].conceptId");
+        long conceptB = as(s.key()).when().get("/api/atoms/" + b0 + "/concepts").then().statusCode(200).extract()
+                .jsonPath().getLong("concepts[0].conceptId");
+        assertThat(conceptA).isNotEqualTo(conceptB);
+
+        // (0.05, 0.05) is the nearest to (0, 0) after itself.
+        JsonPath answer = post(s.key(), Map.of("steps", List.of(
+                Map.of("kind", "search", "embeddingType", type, "atom", a0, "k", 1, "metric", "euclidean"),
+                Map.of("kind", "concept", "atom", "$prev", "embeddingType", type)))).statusCode(200)
+                .extract().jsonPath();
+        assertThat(answer.getList("samples[0].steps[0].outcome", Long.class)).containsExactly(s.atoms().get(4));
+        assertThat(answer.getList("samples[0].steps[1].outcome", Long.class)).containsExactly(conceptA);
+        assertThat(answer.getString("samples[0].steps[1].outcomeKind")).isEqualTo("concepts");
+        assertThat(answer.getList("majority.outcome", Long.class)).containsExactly(conceptA);
+        long step = answer.getLong("samples[0].steps[1].inferenceId");
+        JsonPath explained = as(s.key()).when().get("/api/inference/" + step + "/explain").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(explained.getString("operation")).isEqualTo("reasoning.concept");
+        assertThat(explained.getList("evidence.conceptId", Long.class)).containsExactly(conceptA);
+        assertThat(explained.getList("evidence.atomId", Long.class)).containsExactly(s.atoms().get(4));
+        assertThat(explained.getString("evidence[0].role")).isEqualTo("bound");
+        assertThat(explained.getDouble("evidence[0].score")).isCloseTo(boundA.getDouble("concepts[0].similarity"),
+                offset(1e-9));
+        assertThat(explained.getBoolean("evidence[0].chosen")).isTrue();
+
+        JsonPath domain = post(s.key(), Map.of("steps", List.of(Map.of("kind", "concept", "atom", b0, "by",
+                "domain", "embeddingType", type)))).statusCode(200).extract().jsonPath();
+        assertThat(domain.getList("samples[0].steps[0].outcome", Long.class)).containsExactly(conceptB);
+        JsonPath chain = as(s.key()).when().get("/api/reasoning/chains/" + domain.getLong("inferenceId")).then()
+                .statusCode(200).extract().jsonPath();
+        assertThat(chain.getList("children.operation", String.class)).containsExactly("reasoning.concept");
+        assertThat(chain.getString("children[0].outputs.by")).isEqualTo("domain");
+        assertThat(chain.getList("children[0].outputs.concepts", Long.class)).containsExactly(conceptB);
+        as(s.key()).when().get("/api/inference/" + chain.getLong("children[0].inferenceId") + "/explain").then()
+                .statusCode(200).body("evidence[0].role", equalTo("domain"),
+                        "evidence[0].conceptId", equalTo(Math.toIntExact(conceptB)));
+    }
+
     private static void problem(ValidatableResponse r, int status, String detail) {
         r.statusCode(status).contentType("application/problem+json").body("detail", containsString(detail));
     }
@@ -176,7 +232,17 @@ class ChainApiTest {
         long a = s.atoms().getFirst();
         Map<String, Object> search = Map.of("kind", "search", "embeddingType", "u-chain", "atom", a, "k", 1);
         problem(post(s.key(), Map.of("steps", List.of())), 400, "a chain needs 1 to 16 steps");
-        problem(post(s.key(), Map.of("steps", List.of(Map.of("kind", "concept")))), 400, "not supported");
+        problem(post(s.key(), Map.of("steps", List.of(Map.of("kind", "concept")))), 400, "takes an atom");
+        problem(post(s.key(), Map.of("steps", List.of(Map.of("kind", "concept", "atom", a, "by", "domain")))), 400,
+                "needs the embeddingType");
+        problem(post(s.key(), Map.of("steps", List.of(Map.of("kind", "concept", "atom", a, "by", "guess")))), 400,
+                "binding or domain");
+        problem(post(s.key(), Map.of("steps", List.of(Map.of("kind", "concept", "atom", a), Map.of("kind", "path",
+                "embeddingType", "u-chain", "from", "$prev", "to", a)))), 400, "outcome is no atom");
+        problem(post(s.key(), Map.of("steps", List.of(Map.of("kind", "model", "inputs", Map.of())))), 400,
+                "names its model");
+        problem(post(s.key(), Map.of("steps", List.of(Map.of("kind", "model", "model", 1)))), 400,
+                "takes its inputs");
         problem(post(s.key(), Map.of("steps", List.of(Map.of("kind", "guess")))), 400, "unknown kind");
         problem(post(s.key(), Map.of("steps", List.of(Map.of("kind", "path", "embeddingType", "u-chain",
                 "from", "$prev", "to", a)))), 400, "no previous step");

@@ -1,5 +1,7 @@
 package io.hartonomous.storage.contract;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hartonomous.storage.contract.atoms.Modality;
 import io.hartonomous.storage.contract.atoms.NewAtom;
 import io.hartonomous.storage.contract.graph.GraphChange;
@@ -262,10 +264,30 @@ public abstract class InferenceContract extends StorageContractSuite {
                     assertThat(n.refId()).isEqualTo(begun.inferenceId());
                     assertThat(n.nodeId()).isEqualTo(runNode);
                     assertThat(n.label()).isEqualTo("onnx.run #" + begun.inferenceId());
+                    // What the cold tier needs to name the model and weights without asking the storage tier.
+                    JsonNode props = json(n.propertiesJson());
+                    assertThat(props.get("modelAtomId").asLong()).isEqualTo(m.model().parentAtomId());
+                    assertThat(props.get("weightVersion").asText()).isEqualTo(begun.receipt().weightVersion());
+                    assertThat(props.has("parentInferenceId")).isFalse();
                 }));
         assertThat(changes.stream().filter(GraphChange.EdgeCreated.class::isInstance)
                 .map(c -> (GraphChange.EdgeCreated) c).filter(e -> e.fromNodeId() == runNode)
                 .map(GraphChange.EdgeCreated::relation)).containsExactlyInAnyOrder("ran", "read", "produced");
+    }
+
+    private static JsonNode json(String text) {
+        assertThat(text).as("the node carries properties").isNotNull();
+        try {
+            return new ObjectMapper().readTree(text);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+
+    private static List<Long> longs(JsonNode array) {
+        List<Long> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asLong()));
+        return values;
     }
 
     private List<GraphChange> drainFeed() {
@@ -375,7 +397,23 @@ public abstract class InferenceContract extends StorageContractSuite {
         Map<Long, Long> refOfNode = steps.stream().collect(Collectors.toMap(s -> s.node().nodeId(),
                 s -> s.node().refId()));
         long runNode = steps.getFirst().via().fromNodeId();
-        Map<String, List<Long>> byRelation = drainFeed().stream().filter(GraphChange.EdgeCreated.class::isInstance)
+        List<GraphChange> changes = drainFeed();
+        // The run's node carries its evidence to the cold tier: parallel arrays in evidence order, -1 for no id.
+        GraphChange.NodeUpserted node = changes.stream().filter(GraphChange.NodeUpserted.class::isInstance)
+                .map(GraphChange.NodeUpserted.class::cast).filter(n -> n.nodeId() == runNode).findFirst()
+                .orElseThrow();
+        JsonNode props = json(node.propertiesJson());
+        assertThat(longs(props.get("evidenceStep"))).containsExactly(0L, 0L, 1L, 1L, 1L);
+        assertThat(props.get("evidenceRole").toString())
+                .isEqualTo("[\"candidate\",\"candidate\",\"candidate\",\"concept\",\"candidate\"]");
+        assertThat(longs(props.get("evidenceAtom"))).containsExactly(p0, p1, p1, -1L, p2);
+        assertThat(longs(props.get("evidenceConcept"))).containsExactly(-1L, -1L, 42L, 42L, -1L);
+        List<Double> scores = new ArrayList<>();
+        props.get("evidenceScore").forEach(v -> scores.add(v.asDouble()));
+        assertThat(scores).as("exactly, as written").containsExactly(0.75, 0.25, -1.5e-3, 0.5, 0.0);
+        assertThat(props.get("evidenceChosen").toString()).isEqualTo("[true,false,true,false,false]");
+        assertThat(props.has("parentInferenceId")).isFalse();
+        Map<String, List<Long>> byRelation = changes.stream().filter(GraphChange.EdgeCreated.class::isInstance)
                 .map(c -> (GraphChange.EdgeCreated) c).filter(e -> e.fromNodeId() == runNode)
                 .collect(Collectors.groupingBy(GraphChange.EdgeCreated::relation,
                         Collectors.mapping(e -> refOfNode.get(e.toNodeId()), Collectors.toList())));
@@ -413,6 +451,23 @@ public abstract class InferenceContract extends StorageContractSuite {
                 List.of(), List.of(Evidence.atom(0, "node", Long.MAX_VALUE, 1, true)))))
                 .as("an atom nobody sees").isInstanceOf(NotFoundException.class);
         assertThat(m.tenant().inference().list(null, null, 10)).as("nothing half-written").hasSize(4);
+
+        // A model run can be a step of a reasoning run (a chain's model step), never of another model run.
+        NewInference plain = run(m, List.of());
+        InferenceRecord step = m.tenant().inference().begin(new NewInference(plain.modelId(), plain.operation(),
+                plain.asOf(), plain.units(), plain.receipt(), parent.inferenceId()));
+        assertThat(step.parentInferenceId()).isEqualTo(parent.inferenceId());
+        assertThat(step.receipt()).isNotNull();
+        assertThat(m.tenant().inference().children(parent.inferenceId())).containsExactly(first, second, step);
+        assertThatThrownBy(() -> m.tenant().inference().begin(new NewInference(plain.modelId(), plain.operation(),
+                plain.asOf(), plain.units(), plain.receipt(), modelRun.inferenceId())))
+                .as("a model run is no parent").isInstanceOf(NotFoundException.class);
+        assertThat(m.tenant().inference().list(null, null, 10)).as("nothing half-written").hasSize(5);
+        GraphChange.NodeUpserted stepNode = drainFeed().stream().filter(GraphChange.NodeUpserted.class::isInstance)
+                .map(GraphChange.NodeUpserted.class::cast)
+                .filter(n -> n.kind() == NodeKind.INFERENCE && n.refId() == step.inferenceId()).findFirst()
+                .orElseThrow();
+        assertThat(json(stepNode.propertiesJson()).get("parentInferenceId").asLong()).isEqualTo(parent.inferenceId());
         assertThatThrownBy(() -> new Evidence(0, "x", null, null, 1, true))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Evidence(-1, "x", 1L, null, 1, true)).isInstanceOf(IllegalArgumentException.class);

@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  * <li>A node is {@code (:ProvenanceNode:<Kind> {nodeId})}, keyed by the hot graph's node id (unique constraint), with
  * {@code tenantId, kind, refId, label, changedAt}; {@code (tenantId, kind, refId)} is indexed for look-ups by what
- * the node stands for. Its label is replaced only by a change at least as recent as the one that set it, so a late
+ * the node stands for; the properties a change carries (an INFERENCE node's evidence and receipt head) are set on it
+ * as they are. Its label is replaced only by a change at least as recent as the one that set it, so a late
  * redelivery of an old change cannot undo a rename.</li>
  * <li>An edge is a relationship {@code [:<RELATION> {edgeId}]} (the relation upper-cased, other characters as
  * {@code _}: {@code derived-from} becomes {@code DERIVED_FROM}), keyed by the hot graph's edge id (a uniqueness
@@ -42,6 +43,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Neo4jProvenanceWriter {
     static final String NODE_LABEL = "ProvenanceNode";
     static final String TOMBSTONE_LABEL = "ProvenanceTombstone";
+    private static final com.fasterxml.jackson.databind.ObjectMapper PROPERTIES =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> PROPERTIES_TYPE =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {
+            };
     private static final Map<NodeKind, String> KIND_LABELS = new EnumMap<>(NodeKind.class);
 
     static {
@@ -115,8 +121,7 @@ public final class Neo4jProvenanceWriter {
         List<Map<String, Object>> removedEdges = new ArrayList<>();
         for (GraphChange change : changes) {
             switch (change) {
-                case GraphChange.NodeUpserted n -> nodes.merge(n.nodeId(), n,
-                        (old, fresh) -> fresh.changedAt().isBefore(old.changedAt()) ? old : fresh);
+                case GraphChange.NodeUpserted n -> nodes.merge(n.nodeId(), n, Neo4jProvenanceWriter::newest);
                 case GraphChange.EdgeCreated e -> edges.putIfAbsent(e.edgeId(), e);
                 case GraphChange.NodeRemoved n -> removedNodes.add(Map.of("nodeId", n.nodeId(),
                         "tenantId", n.tenantId(), "changedAt", n.changedAt().atOffset(ZoneOffset.UTC)));
@@ -133,6 +138,7 @@ public final class Neo4jProvenanceWriter {
             row.put("refId", n.refId());
             row.put("label", n.label());
             row.put("changedAt", n.changedAt().atOffset(ZoneOffset.UTC));
+            row.put("properties", properties(n.propertiesJson()));
             nodeRows.computeIfAbsent(n.kind(), k -> new ArrayList<>()).add(row);
         }
         Map<String, List<Map<String, Object>>> edgeRows = new TreeMap<>();
@@ -154,6 +160,32 @@ public final class Neo4jProvenanceWriter {
                 nodeRows.forEach((kind, rows) -> writeNodes(tx, kind, rows));
                 edgeRows.forEach((type, rows) -> writeEdges(tx, type, rows));
             });
+        }
+    }
+
+    /**
+     * The newer of two changes of one node; the properties one of them carries are kept (they come with the node's
+     * creation, a later relabel carries none).
+     */
+    private static GraphChange.NodeUpserted newest(GraphChange.NodeUpserted old, GraphChange.NodeUpserted fresh) {
+        GraphChange.NodeUpserted newer = fresh.changedAt().isBefore(old.changedAt()) ? old : fresh;
+        GraphChange.NodeUpserted other = newer == fresh ? old : fresh;
+        if (newer.propertiesJson() == null && other.propertiesJson() != null) {
+            return new GraphChange.NodeUpserted(newer.tenantId(), newer.nodeId(), newer.kind(), newer.refId(),
+                    newer.label(), newer.changedAt(), other.propertiesJson());
+        }
+        return newer;
+    }
+
+    /** A node's properties as Neo4j takes them (a map of scalars and lists of scalars), or null. */
+    private static Map<String, Object> properties(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return PROPERTIES.readValue(json, PROPERTIES_TYPE);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("a node's properties are not a JSON object: " + e.getMessage(), e);
         }
     }
 
@@ -197,6 +229,7 @@ public final class Neo4jProvenanceWriter {
                 + "WITH row WHERE NOT EXISTS { MATCH (:" + TOMBSTONE_LABEL + " {nodeId: row.nodeId}) } "
                 + "MERGE (n:" + NODE_LABEL + " {nodeId: row.nodeId}) "
                 + "SET n:" + kindLabel(kind) + ", n.tenantId = row.tenantId, n.kind = row.kind, n.refId = row.refId "
+                + "FOREACH (p IN CASE WHEN row.properties IS NULL THEN [] ELSE [row.properties] END | SET n += p) "
                 + "WITH n, row WHERE n.changedAt IS NULL OR n.changedAt <= row.changedAt "
                 + "SET n.label = row.label, n.changedAt = row.changedAt", Map.of("rows", rows)).consume();
     }

@@ -18,14 +18,25 @@ public sealed interface GraphChange permits GraphChange.NodeUpserted, GraphChang
 
     Instant changedAt();
 
-    /** The node of (kind, refId) now exists with this label (created, or its label replaced). */
-    record NodeUpserted(String tenantId, long nodeId, NodeKind kind, long refId, String label, Instant changedAt)
-            implements GraphChange {
+    /**
+     * The node of (kind, refId) now exists with this label (created, or its label replaced). {@code propertiesJson},
+     * when not null, is a flat JSON object of what the node carries beyond its label (values: numbers, text, booleans
+     * or arrays of one of them, never null inside an array), written once with the node: an INFERENCE node's
+     * evidence and receipt (InferenceNodeProperties). A change without it leaves the properties the cold tier has.
+     */
+    record NodeUpserted(String tenantId, long nodeId, NodeKind kind, long refId, String label, Instant changedAt,
+                        String propertiesJson) implements GraphChange {
         public NodeUpserted {
             Tenants.requireValid(tenantId);
             if (kind == null || changedAt == null) {
                 throw new IllegalArgumentException("a node change needs a kind and a time");
             }
+        }
+
+        /** A change of a node that carries no properties (or that leaves them as they are). */
+        public NodeUpserted(String tenantId, long nodeId, NodeKind kind, long refId, String label,
+                            Instant changedAt) {
+            this(tenantId, nodeId, kind, refId, label, changedAt, null);
         }
 
         public GraphNode node() {

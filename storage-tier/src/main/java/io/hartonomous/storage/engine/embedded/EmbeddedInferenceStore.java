@@ -11,6 +11,7 @@ import io.hartonomous.storage.contract.inference.InferenceStore;
 import io.hartonomous.storage.contract.inference.NewInference;
 import io.hartonomous.storage.contract.inference.NewReasoningRun;
 import io.hartonomous.storage.contract.inference.ReceiptTensor;
+import io.hartonomous.storage.engine.jdbc.InferenceNodeProperties;
 import io.hartonomous.storage.engine.jdbc.InferenceRows;
 import io.hartonomous.storage.engine.jdbc.UnitOfWork;
 
@@ -57,9 +58,12 @@ record EmbeddedInferenceStore(String tenantId, UnitOfWork tx, EmbeddedProvenance
                         + " but model " + run.modelId() + " is file atom " + model.parentAtomId());
             }
             Map<Long, NodeKind> inputs = visibleAtoms(c, run.receipt().inputAtoms());
+            if (run.parentInferenceId() != null) {
+                requireReasoningParent(c, run.parentInferenceId());
+            }
             long id;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO Inferences (TenantId, ModelId, Operation, "
-                    + "Status, AsOf, CreatedAt, Units) VALUES (?, ?, ?, 'RUNNING', ?, ?, ?)",
+                    + "Status, AsOf, CreatedAt, Units, ParentInferenceId) VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?)",
                     Statement.RETURN_GENERATED_KEYS)) {
                 ps.setString(1, tenantId);
                 ps.setLong(2, run.modelId());
@@ -67,11 +71,13 @@ record EmbeddedInferenceStore(String tenantId, UnitOfWork tx, EmbeddedProvenance
                 Rows.setInstant(ps, 4, Rows.micros(run.asOf()));
                 Rows.setInstant(ps, 5, Rows.micros(Instant.now()));
                 ps.setLong(6, run.units());
+                ps.setObject(7, run.parentInferenceId(), Types.BIGINT);
                 ps.executeUpdate();
                 id = EmbeddedIngestWrites.generatedKey(ps);
             }
             writeReceipt(c, id, run);
-            GraphNode node = graph.node(c, NodeKind.INFERENCE, id, InferenceRows.label(run.operation(), id), true);
+            GraphNode node = graph.node(c, NodeKind.INFERENCE, id, InferenceRows.label(run.operation(), id), true,
+                    InferenceNodeProperties.of(run));
             GraphNode modelNode = graph.node(c, NodeKind.MODEL, run.modelId(), model.name(), false);
             graph.edge(c, node.nodeId(), modelNode.nodeId(), InferenceRows.RAN);
             link(c, node, inputs, InferenceRows.READ);
@@ -120,7 +126,8 @@ record EmbeddedInferenceStore(String tenantId, UnitOfWork tx, EmbeddedProvenance
         Map<Long, Boolean> read = InferenceRows.readAtoms(run);
         Map<Long, NodeKind> atoms = visibleAtoms(c, List.copyOf(read.keySet()));
         writeEvidence(c, id, run.evidence());
-        GraphNode node = graph.node(c, NodeKind.INFERENCE, id, InferenceRows.label(run.operation(), id), true);
+        GraphNode node = graph.node(c, NodeKind.INFERENCE, id, InferenceRows.label(run.operation(), id), true,
+                InferenceNodeProperties.of(run));
         link(c, node, atoms, InferenceRows.READ);
         Map<Long, NodeKind> chosen = new LinkedHashMap<>();
         atoms.forEach((atom, kind) -> {

@@ -38,6 +38,15 @@ record EmbeddedProvenanceGraph(String tenantId, UnitOfWork tx) implements Proven
      * node's label is replaced by a different non-null {@code label} only if {@code relabel}.
      */
     GraphNode node(Connection c, NodeKind kind, long refId, String label, boolean relabel) throws SQLException {
+        return node(c, kind, refId, label, relabel, null);
+    }
+
+    /**
+     * The node, created with the properties it carries to the cold tier ({@code propertiesJson}, see
+     * GraphChange.NodeUpserted) when it is new; an existing node's change (a relabel) carries none.
+     */
+    GraphNode node(Connection c, NodeKind kind, long refId, String label, boolean relabel, String propertiesJson)
+            throws SQLException {
         Optional<GraphNode> existing = find(c, kind, refId, true);
         if (existing.isPresent()) {
             GraphNode node = existing.get();
@@ -69,7 +78,7 @@ record EmbeddedProvenanceGraph(String tenantId, UnitOfWork tx) implements Proven
             throw e;
         }
         GraphNode created = new GraphNode(nodeId, kind, refId, label);
-        ProvenanceChanges.enqueue(c, tenantId, created);
+        ProvenanceChanges.enqueue(c, tenantId, created, propertiesJson);
         return created;
     }
 

@@ -17,21 +17,27 @@ import java.time.Instant;
  */
 final class ProvenanceChanges {
     static final String COLUMNS = "ChangeId, ChangeType, TenantId, NodeId, NodeKind, RefId, Label, EdgeId, FromNodeId, "
-            + "ToNodeId, Relation, ChangedAt";
+            + "ToNodeId, Relation, ChangedAt, Properties";
 
     private ProvenanceChanges() {
     }
 
     /** Queues a created or relabelled node; call inside the transaction that wrote it, after its row is locked. */
     static void enqueue(Connection c, String tenantId, GraphNode node) throws SQLException {
+        enqueue(c, tenantId, node, null);
+    }
+
+    /** A created or relabelled node with the properties it carries to the cold tier (script 182), or null. */
+    static void enqueue(Connection c, String tenantId, GraphNode node, String propertiesJson) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO ProvenanceSyncQueue (ChangeType, TenantId, NodeId, "
-                + "NodeKind, RefId, Label, ChangedAt) VALUES ('NODE', ?, ?, ?, ?, ?, ?)")) {
+                + "NodeKind, RefId, Label, ChangedAt, Properties) VALUES ('NODE', ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, tenantId);
             ps.setLong(2, node.nodeId());
             ps.setString(3, node.kind().name());
             ps.setLong(4, node.refId());
             ps.setString(5, node.label());
             Rows.setInstant(ps, 6, now());
+            ps.setString(7, propertiesJson);
             ps.executeUpdate();
         }
     }
@@ -53,12 +59,13 @@ final class ProvenanceChanges {
     /** Queues a change again with the time it had (a retried dead letter). */
     static void enqueue(Connection c, GraphChange change) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO ProvenanceSyncQueue (ChangeType, TenantId, NodeId, "
-                + "NodeKind, RefId, Label, EdgeId, FromNodeId, ToNodeId, Relation, ChangedAt) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "NodeKind, RefId, Label, EdgeId, FromNodeId, ToNodeId, Relation, ChangedAt, Properties) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(2, change.tenantId());
             for (int i = 3; i <= 10; i++) {
                 ps.setObject(i, null);
             }
+            ps.setString(12, null);
             switch (change) {
                 case GraphChange.NodeUpserted n -> {
                     ps.setString(1, "NODE");
@@ -66,6 +73,7 @@ final class ProvenanceChanges {
                     ps.setString(4, n.kind().name());
                     ps.setLong(5, n.refId());
                     ps.setString(6, n.label());
+                    ps.setString(12, n.propertiesJson());
                 }
                 case GraphChange.EdgeCreated e -> {
                     ps.setString(1, "EDGE");
@@ -125,7 +133,8 @@ final class ProvenanceChanges {
         Instant at = Rows.RECORDS.instant(rs, "ChangedAt");
         return switch (type) {
             case "NODE" -> new GraphChange.NodeUpserted(tenant, rs.getLong("NodeId"),
-                    NodeKind.valueOf(rs.getString("NodeKind")), rs.getLong("RefId"), rs.getString("Label"), at);
+                    NodeKind.valueOf(rs.getString("NodeKind")), rs.getLong("RefId"), rs.getString("Label"), at,
+                    rs.getString("Properties"));
             case "EDGE" -> new GraphChange.EdgeCreated(tenant, rs.getLong("EdgeId"), rs.getLong("FromNodeId"),
                     rs.getLong("ToNodeId"), rs.getString("Relation"), at);
             case "NODE_DEL" -> new GraphChange.NodeRemoved(tenant, rs.getLong("NodeId"), at);

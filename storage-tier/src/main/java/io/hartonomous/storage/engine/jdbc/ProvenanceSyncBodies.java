@@ -19,6 +19,7 @@ import java.util.function.Supplier;
  * provenance.sp_EnqueueProvenanceSync stamps them ({@code changedAt}, UTC, sql/074):
  * <pre>
  * {"change":"node","tenantId":"acme","nodeId":7,"kind":"FILE","refId":42,"label":"a.png","changedAt":"2026-..."}
+ * {"change":"node", ..., "kind":"INFERENCE", ..., "properties":{"evidenceStep":[0,0], ...}}   (a run's node, sql/082)
  * {"change":"edge","tenantId":"acme","edgeId":3,"fromNodeId":7,"toNodeId":8,"relation":"derived-from","changedAt":"..."}
  * {"change":"node-removed","tenantId":"acme","nodeId":7,"changedAt":"..."}      (dbo.sp_RunDeletionBatch, sql/078)
  * {"change":"edge-removed","tenantId":"acme","edgeId":3,"changedAt":"..."}
@@ -48,7 +49,8 @@ public final class ProvenanceSyncBodies {
         Instant at = time(json.get("changedAt"), readTime);
         return switch (change) {
             case "node" -> new GraphChange.NodeUpserted(tenant, number(json, "nodeId"),
-                    NodeKind.valueOf(text(json, "kind", true)), number(json, "refId"), text(json, "label", false), at);
+                    NodeKind.valueOf(text(json, "kind", true)), number(json, "refId"), text(json, "label", false), at,
+                    properties(json.get("properties")));
             case "edge" -> new GraphChange.EdgeCreated(tenant, number(json, "edgeId"), number(json, "fromNodeId"),
                     number(json, "toNodeId"), text(json, "relation", true), at);
             case "node-removed" -> new GraphChange.NodeRemoved(tenant, number(json, "nodeId"), at);
@@ -61,9 +63,17 @@ public final class ProvenanceSyncBodies {
     public static String body(GraphChange change) {
         ObjectNode json = JSON.createObjectNode();
         switch (change) {
-            case GraphChange.NodeUpserted n -> json.put("change", "node").put("tenantId", n.tenantId())
-                    .put("nodeId", n.nodeId()).put("kind", n.kind().name()).put("refId", n.refId())
-                    .put("label", n.label());
+            case GraphChange.NodeUpserted n -> {
+                json.put("change", "node").put("tenantId", n.tenantId()).put("nodeId", n.nodeId())
+                        .put("kind", n.kind().name()).put("refId", n.refId()).put("label", n.label());
+                if (n.propertiesJson() != null) {
+                    try {
+                        json.set("properties", JSON.readTree(n.propertiesJson()));
+                    } catch (Exception e) {
+                        throw new IllegalArgumentException("a node's properties are not JSON: " + e.getMessage(), e);
+                    }
+                }
+            }
             case GraphChange.EdgeCreated e -> json.put("change", "edge").put("tenantId", e.tenantId())
                     .put("edgeId", e.edgeId()).put("fromNodeId", e.fromNodeId()).put("toNodeId", e.toNodeId())
                     .put("relation", e.relation());
@@ -74,6 +84,17 @@ public final class ProvenanceSyncBodies {
         }
         json.put("changedAt", change.changedAt().atOffset(ZoneOffset.UTC).toString());
         return json.toString();
+    }
+
+    /** A node's properties (an object, sql/074 nests it as JSON), or null when the change carries none. */
+    private static String properties(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isObject()) {
+            throw new IllegalArgumentException("properties is not a JSON object");
+        }
+        return value.toString();
     }
 
     private static String text(JsonNode json, String field, boolean required) {

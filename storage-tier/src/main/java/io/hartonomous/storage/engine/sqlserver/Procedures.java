@@ -109,7 +109,7 @@ final class Procedures {
     static final Procedure UNFINISHED_DELETIONS = Procedure.of("dbo.sp_UnfinishedDeletions");
     // Inference records and weight versions (079)
     static final Procedure BEGIN_INFERENCE = Procedure.of("dbo.sp_BeginInference", "ModelId", "Operation", "AsOf",
-            "Units", "ModelAtomId", "WeightVersion", "InputSha256", "InputAtoms", "Tensors");
+            "Units", "ModelAtomId", "WeightVersion", "InputSha256", "InputAtoms", "Tensors", "ParentInferenceId");
     static final Procedure END_INFERENCE = Procedure.of("dbo.sp_EndInference", "InferenceId", "Status", "DurationMs",
             "OutputSummary", "Error", "ProducedAtoms");
     static final Procedure GET_INFERENCE = Procedure.of("dbo.sp_GetInference", "InferenceId");

@@ -30,7 +30,8 @@ record SqlServerInferenceStore(Session session) implements InferenceStore {
                 .setString("WeightVersion", run.receipt().weightVersion())
                 .setString("InputSha256", run.receipt().inputSha256())
                 .setString("InputAtoms", InferenceRows.atomsJson(run.receipt().inputAtoms()))
-                .setString("Tensors", InferenceRows.tensorsJson(run.receipt().tensors())),
+                .setString("Tensors", InferenceRows.tensorsJson(run.receipt().tensors()))
+                .setLongOrNull("ParentInferenceId", run.parentInferenceId()),
                 SqlServerInferenceStore::record);
     }
 
