@@ -114,7 +114,7 @@ class ProceduresTest {
         EXPECTED.put(Procedures.UNFINISHED_DELETIONS, "EXEC dbo.sp_UnfinishedDeletions");
         EXPECTED.put(Procedures.BEGIN_INFERENCE, "EXEC dbo.sp_BeginInference @ModelId = ?, @Operation = ?, "
                 + "@AsOf = ?, @Units = ?, @ModelAtomId = ?, @WeightVersion = ?, @InputSha256 = ?, @InputAtoms = ?, "
-                + "@Tensors = ?");
+                + "@Tensors = ?, @ParentInferenceId = ?");
         EXPECTED.put(Procedures.END_INFERENCE, "EXEC dbo.sp_EndInference @InferenceId = ?, @Status = ?, "
                 + "@DurationMs = ?, @OutputSummary = ?, @Error = ?, @ProducedAtoms = ?");
         EXPECTED.put(Procedures.GET_INFERENCE, "EXEC dbo.sp_GetInference @InferenceId = ?");
