@@ -1,19 +1,11 @@
 package io.hartonomous.benchmarks.reasoning;
 
+import io.hartonomous.benchmarks.SyntheticAtoms;
 import io.hartonomous.benchmarks.report.BenchArgs;
 import io.hartonomous.benchmarks.report.BenchmarkDoc;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
 import io.hartonomous.storage.contract.TenantStorage;
-import io.hartonomous.storage.contract.atoms.AtomComposition;
-import io.hartonomous.storage.contract.atoms.AtomType;
-import io.hartonomous.storage.contract.atoms.ContentHash;
-import io.hartonomous.storage.contract.atoms.Modality;
-import io.hartonomous.storage.contract.atoms.NewAtom;
-import io.hartonomous.storage.contract.ingest.Chunk;
-import io.hartonomous.storage.contract.ingest.CompositionBatch;
-import io.hartonomous.storage.contract.ingest.JobStart;
-import io.hartonomous.storage.contract.ingest.NewJob;
 import io.hartonomous.storage.contract.reasoning.Concept;
 import io.hartonomous.storage.contract.reasoning.DiscoverRequest;
 import io.hartonomous.storage.contract.reasoning.Discovery;
@@ -24,9 +16,6 @@ import io.hartonomous.storage.local.LocalStorage;
 import io.hartonomous.storage.local.Machine;
 import io.hartonomous.storage.local.ScratchDirs;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * {@code ./hart bench reasoning} (issue 13), the DBSCAN part: concept discovery on the embedded engine over
@@ -54,7 +42,6 @@ public final class DbscanBench {
     private static final double SPREAD = 0.25;
     private static final double EPS = 1.2;
     private static final int MIN_PTS = 8;
-    private static final int ATOMS_PER_CHUNK = 20_000;
     private static final int PUT_BATCH = 1000;
 
     private DbscanBench() {
@@ -124,7 +111,7 @@ public final class DbscanBench {
         float[][] data = points(n, 20_261_203L);
         try (StorageEngine engine = StorageEngines.open(LocalStorage.embeddedFile(work.resolve("db")))) {
             TenantStorage t = engine.forTenant("bench");
-            long[] atoms = atoms(t, n);
+            long[] atoms = SyntheticAtoms.pixels(t, "dbscan-bench", n);
             long t0 = System.nanoTime();
             put(t, "bench-dbscan-all", atoms, data, n);
             put(t, "bench-dbscan-sample", atoms, data, sample);
@@ -211,37 +198,6 @@ public final class DbscanBench {
         if (!batch.isEmpty()) {
             t.vectors().putAll(batch);
         }
-    }
-
-    /** n distinct pixel atoms of one synthetic image, in sequence order. */
-    private static long[] atoms(TenantStorage tenant, int n) {
-        AtomType rgba8 = AtomType.of(Modality.IMAGE, "rgba8");
-        byte[] file = ("dbscan synthetic " + n).getBytes(StandardCharsets.UTF_8);
-        JobStart start = tenant.ingest().startJob(new NewJob(Modality.IMAGE, "dbscan-bench", ContentHash.of(
-                AtomType.file(Modality.IMAGE), file), file.length, "{\"width\":" + n + ",\"height\":1}", null));
-        int chunkIndex = 0;
-        for (int from = 0; from < n; from += ATOMS_PER_CHUNK) {
-            int size = Math.min(ATOMS_PER_CHUNK, n - from);
-            List<NewAtom> atoms = new ArrayList<>(size);
-            long[] seq = new long[size];
-            long[] x = new long[size];
-            int[] ord = new int[size];
-            for (int i = 0; i < size; i++) {
-                atoms.add(NewAtom.of(rgba8, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(from + i)
-                        .array()));
-                seq[i] = from + i;
-                x[i] = from + i;
-                ord[i] = i;
-            }
-            tenant.ingest().writeChunk(start.job().jobId(), new Chunk(chunkIndex++, atoms,
-                    new CompositionBatch(size, seq, x, new long[size], ord), null, file.length));
-        }
-        tenant.ingest().completeJob(start.job().jobId(), null);
-        long[] ids = new long[n];
-        try (Stream<AtomComposition> rows = tenant.atoms().compositions(start.parent().atomId(), 0, n)) {
-            rows.forEach(c -> ids[(int) c.sequenceIndex()] = c.componentAtomId());
-        }
-        return ids;
     }
 
     private static void log(String format, Object... args) {

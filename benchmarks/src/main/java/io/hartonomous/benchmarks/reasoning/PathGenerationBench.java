@@ -1,18 +1,11 @@
 package io.hartonomous.benchmarks.reasoning;
 
+import io.hartonomous.benchmarks.SyntheticAtoms;
 import io.hartonomous.benchmarks.report.BenchArgs;
 import io.hartonomous.benchmarks.report.BenchmarkDoc;
 import io.hartonomous.storage.contract.StorageEngine;
 import io.hartonomous.storage.contract.StorageEngines;
 import io.hartonomous.storage.contract.TenantStorage;
-import io.hartonomous.storage.contract.atoms.AtomType;
-import io.hartonomous.storage.contract.atoms.ContentHash;
-import io.hartonomous.storage.contract.atoms.Modality;
-import io.hartonomous.storage.contract.atoms.NewAtom;
-import io.hartonomous.storage.contract.ingest.Chunk;
-import io.hartonomous.storage.contract.ingest.CompositionBatch;
-import io.hartonomous.storage.contract.ingest.JobStart;
-import io.hartonomous.storage.contract.ingest.NewJob;
 import io.hartonomous.storage.contract.reasoning.GenerationRequest;
 import io.hartonomous.storage.contract.reasoning.GenerationResult;
 import io.hartonomous.storage.contract.reasoning.PathHeuristic;
@@ -24,9 +17,6 @@ import io.hartonomous.storage.local.LocalStorage;
 import io.hartonomous.storage.local.Machine;
 import io.hartonomous.storage.local.ScratchDirs;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +36,6 @@ import java.util.Random;
  */
 public final class PathGenerationBench {
     private static final String TYPE = "bench-reasoning";
-    private static final int ATOMS_PER_CHUNK = 20_000;
     private static final int PUT_BATCH = 500;
 
     private PathGenerationBench() {
@@ -84,7 +73,7 @@ public final class PathGenerationBench {
         try (StorageEngine engine = StorageEngines.open(LocalStorage.embeddedFile(work.resolve("db")))) {
             TenantStorage tenant = engine.forTenant("bench");
             long t0 = System.nanoTime();
-            long[] atoms = atoms(tenant, n);
+            long[] atoms = SyntheticAtoms.pixels(tenant, "reasoning-bench", n);
             for (int from = 0; from < n; from += PUT_BATCH) {
                 List<NewEmbedding> batch = new ArrayList<>(PUT_BATCH);
                 for (int i = from; i < Math.min(n, from + PUT_BATCH); i++) {
@@ -177,36 +166,6 @@ public final class PathGenerationBench {
                     Machine.loadAverage()));
         }
         return md.toString();
-    }
-
-    /** n distinct leaf atoms (rgba8 pixels 0..n-1) in chunks of one job; their ids in pixel order. */
-    private static long[] atoms(TenantStorage tenant, int n) {
-        AtomType rgba8 = AtomType.of(Modality.IMAGE, "rgba8");
-        byte[] file = ("reasoning bench " + n).getBytes(StandardCharsets.UTF_8);
-        JobStart start = tenant.ingest().startJob(new NewJob(Modality.IMAGE, "reasoning-bench", ContentHash.of(
-                AtomType.file(Modality.IMAGE), file), file.length, "{\"width\":" + n + ",\"height\":1}", null));
-        int chunkIndex = 0;
-        for (int from = 0; from < n; from += ATOMS_PER_CHUNK) {
-            int size = Math.min(ATOMS_PER_CHUNK, n - from);
-            List<NewAtom> list = new ArrayList<>(size);
-            long[] seq = new long[size];
-            long[] x = new long[size];
-            int[] ord = new int[size];
-            for (int i = 0; i < size; i++) {
-                list.add(NewAtom.of(rgba8, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(from + i)
-                        .array()));
-                seq[i] = from + i;
-                x[i] = from + i;
-                ord[i] = i;
-            }
-            tenant.ingest().writeChunk(start.job().jobId(), new Chunk(chunkIndex++, list,
-                    new CompositionBatch(size, seq, x, new long[size], ord), null, file.length));
-        }
-        tenant.ingest().completeJob(start.job().jobId(), null);
-        long parent = start.parent().atomId();
-        try (var rows = tenant.atoms().compositions(parent, 0, n)) {
-            return rows.mapToLong(c -> c.componentAtomId()).toArray();
-        }
     }
 
     private static double median(double[] values) {

@@ -1,21 +1,14 @@
 package io.hartonomous.benchmarks.search;
 
+import io.hartonomous.benchmarks.SyntheticAtoms;
 import io.hartonomous.storage.local.LocalStorage;
 import io.hartonomous.benchmarks.report.BenchArgs;
 import io.hartonomous.benchmarks.report.BenchmarkDoc;
 import io.hartonomous.storage.local.Machine;
 import io.hartonomous.storage.local.ScratchDirs;
 import io.hartonomous.kernels.DistanceKernels;
-import io.hartonomous.storage.contract.atoms.AtomType;
-import io.hartonomous.storage.contract.ingest.Chunk;
-import io.hartonomous.storage.contract.ingest.CompositionBatch;
-import io.hartonomous.storage.contract.atoms.ContentHash;
-import io.hartonomous.storage.contract.ingest.JobStart;
 import io.hartonomous.storage.contract.vectors.Metric;
-import io.hartonomous.storage.contract.atoms.Modality;
-import io.hartonomous.storage.contract.atoms.NewAtom;
 import io.hartonomous.storage.contract.vectors.NewEmbedding;
-import io.hartonomous.storage.contract.ingest.NewJob;
 import io.hartonomous.storage.contract.vectors.ProjectionRebuild;
 import io.hartonomous.storage.contract.vectors.SearchHit;
 import io.hartonomous.storage.contract.vectors.SearchMode;
@@ -28,9 +21,6 @@ import io.hartonomous.storage.contract.TenantStorage;
 import io.hartonomous.storage.engine.embedded.EmbeddedEngine;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +40,6 @@ public final class SearchBench {
     static final String TYPE = "bench-synthetic-1998";
     static final int K = 10;
     static final int[] BUDGETS = {500, 1000, 1500, 2000, 4000};
-    private static final int ATOMS_PER_CHUNK = 20_000;
     private static final int PUT_BATCH = 500;
     private static final int WARMUP = 5;
 
@@ -116,7 +105,7 @@ public final class SearchBench {
         try (StorageEngine engine = StorageEngines.open(config)) {
             TenantStorage tenant = engine.forTenant("bench");
             t0 = System.nanoTime();
-            atomIds = atoms(tenant, n);
+            atomIds = SyntheticAtoms.pixels(tenant, "search-bench", n);
             atomSeconds = seconds(t0);
             log("%,d atoms in %.1f s", n, atomSeconds);
 
@@ -304,38 +293,6 @@ public final class SearchBench {
 
     private static List<Long> ids(SearchResult r) {
         return r.hits().stream().map(SearchHit::atomId).toList();
-    }
-
-    /** n distinct leaf atoms (rgba8 pixels 0..n-1) in chunks of one job; their ids in pixel order. */
-    private static long[] atoms(TenantStorage tenant, int n) {
-        AtomType rgba8 = AtomType.of(Modality.IMAGE, "rgba8");
-        byte[] file = ("synthetic " + n).getBytes(StandardCharsets.UTF_8);
-        JobStart start = tenant.ingest().startJob(new NewJob(Modality.IMAGE, "search-bench", ContentHash.of(
-                AtomType.file(Modality.IMAGE), file), file.length, "{\"width\":" + n + ",\"height\":1}", null));
-        int chunkIndex = 0;
-        for (int from = 0; from < n; from += ATOMS_PER_CHUNK) {
-            int size = Math.min(ATOMS_PER_CHUNK, n - from);
-            List<NewAtom> atoms = new ArrayList<>(size);
-            long[] seq = new long[size];
-            long[] x = new long[size];
-            int[] ord = new int[size];
-            for (int i = 0; i < size; i++) {
-                atoms.add(NewAtom.of(rgba8, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(from + i)
-                        .array()));
-                seq[i] = from + i;
-                x[i] = from + i;
-                ord[i] = i;
-            }
-            tenant.ingest().writeChunk(start.job().jobId(), new Chunk(chunkIndex++, atoms,
-                    new CompositionBatch(size, seq, x, new long[size], ord), null, file.length));
-        }
-        tenant.ingest().completeJob(start.job().jobId(), null);
-        long[] ids = new long[n];
-        try (Stream<io.hartonomous.storage.contract.atoms.AtomComposition> rows = tenant.atoms()
-                .compositions(start.parent().atomId(), 0, n)) {
-            rows.forEach(c -> ids[(int) c.sequenceIndex()] = c.componentAtomId());
-        }
-        return ids;
     }
 
     private static void log(String format, Object... args) {
