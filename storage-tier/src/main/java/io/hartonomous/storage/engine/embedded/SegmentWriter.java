@@ -118,14 +118,7 @@ final class SegmentWriter {
                 ps.setObject(9, Arrays.copyOfRange(maxY, from, to));
                 ps.setObject(10, Arrays.copyOfRange(width, from, to));
                 ps.setObject(11, Arrays.copyOfRange(packed, from, to));
-                try {
-                    ps.executeUpdate();
-                } catch (SQLException e) {
-                    if (H2Errors.isUniqueViolation(e)) {
-                        throw repeated();
-                    }
-                    throw e;
-                }
+                insertOnce(ps);
             });
         }
     }
@@ -168,6 +161,18 @@ final class SegmentWriter {
         }
     }
 
+    /** Runs an insert whose key is a position: a key that is already there is a repeated position. */
+    private static void insertOnce(PreparedStatement ps) throws SQLException {
+        try {
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (H2Errors.isUniqueViolation(e)) {
+                throw repeated();
+            }
+            throw e;
+        }
+    }
+
     private static ConflictException repeated() {
         return new ConflictException("a composition row repeats a position that is already stored");
     }
@@ -194,14 +199,7 @@ final class SegmentWriter {
                 ps.setObject(3, Arrays.copyOfRange(sequence, from, to));
                 ps.setObject(4, Arrays.copyOfRange(x, from, to));
                 ps.setObject(5, Arrays.copyOfRange(y, from, to));
-                try {
-                    ps.executeUpdate();
-                } catch (SQLException e) {
-                    if (H2Errors.isUniqueViolation(e)) {
-                        throw repeated();
-                    }
-                    throw e;
-                }
+                insertOnce(ps);
             });
             // Rows cannot collide with segments through the row table's key; check explicitly.
         }
