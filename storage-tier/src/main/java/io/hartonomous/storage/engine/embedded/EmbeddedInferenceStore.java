@@ -203,22 +203,12 @@ record EmbeddedInferenceStore(String tenantId, UnitOfWork tx, EmbeddedProvenance
     @Override
     public List<InferenceRecord> children(long inferenceId) {
         return tx.read("inferenceChildren", c -> {
-            List<Long> ids = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT InferenceId FROM Inferences "
                     + "WHERE ParentInferenceId = ? AND TenantId = ? ORDER BY InferenceId")) {
                 ps.setLong(1, inferenceId);
                 ps.setString(2, tenantId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getLong(1));
-                    }
-                }
+                return loadEach(c, ps);
             }
-            List<InferenceRecord> records = new ArrayList<>(ids.size());
-            for (long id : ids) {
-                load(c, id).ifPresent(records::add);
-            }
-            return records;
         });
     }
 
@@ -301,7 +291,6 @@ record EmbeddedInferenceStore(String tenantId, UnitOfWork tx, EmbeddedProvenance
     public List<InferenceRecord> list(Long modelId, Instant since, int limit) {
         InferenceRows.checkLimit(limit);
         return tx.read("listInferences", c -> {
-            List<Long> ids = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT i.InferenceId FROM Inferences i "
                     + "WHERE i.TenantId = ? AND (CAST(? AS BIGINT) IS NULL OR i.ModelId = ?) "
                     + "AND (CAST(? AS TIMESTAMP WITH TIME ZONE) IS NULL OR i.CreatedAt >= ?) "
@@ -312,18 +301,24 @@ record EmbeddedInferenceStore(String tenantId, UnitOfWork tx, EmbeddedProvenance
                 Rows.setInstant(ps, 4, since);
                 Rows.setInstant(ps, 5, since);
                 ps.setInt(6, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getLong(1));
-                    }
-                }
+                return loadEach(c, ps);
             }
-            List<InferenceRecord> records = new ArrayList<>(ids.size());
-            for (long id : ids) {
-                load(c, id).ifPresent(records::add);
-            }
-            return records;
         });
+    }
+
+    /** The records whose ids the query selects, in its order (ids are read first: one open result set at a time). */
+    private List<InferenceRecord> loadEach(Connection c, PreparedStatement idQuery) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (ResultSet rs = idQuery.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        List<InferenceRecord> records = new ArrayList<>(ids.size());
+        for (long id : ids) {
+            load(c, id).ifPresent(records::add);
+        }
+        return records;
     }
 
     /** The tenant's record with its receipt. */
