@@ -2,13 +2,6 @@ package io.hartonomous.api.reasoning;
 
 import io.hartonomous.api.testing.Api;
 import io.hartonomous.storage.contract.StorageEngine;
-import io.hartonomous.storage.contract.TenantStorage;
-import io.hartonomous.storage.contract.atoms.AtomType;
-import io.hartonomous.storage.contract.atoms.ContentHash;
-import io.hartonomous.storage.contract.atoms.Modality;
-import io.hartonomous.storage.contract.ingest.JobStart;
-import io.hartonomous.storage.contract.ingest.NewJob;
-import io.hartonomous.storage.contract.vectors.NewEmbedding;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -21,7 +14,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static io.hartonomous.api.testing.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,40 +31,8 @@ class ChainApiTest {
     @Inject
     StorageEngine engine;
 
-    private record Seeded(String key, List<Long> atoms) {
-    }
-
-    private Seeded seed(String prefix, String type, List<float[]> vectors) {
-        String tenant = Api.newTenant(prefix);
-        TenantStorage t = engine.forTenant(tenant);
-        List<Long> ids = new ArrayList<>();
-        List<NewEmbedding> embeddings = new ArrayList<>();
-        for (int i = 0; i < vectors.size(); i++) {
-            byte[] hash = new byte[32];
-            ThreadLocalRandom.current().nextBytes(hash);
-            JobStart s = t.ingest().startJob(new NewJob(Modality.IMAGE, "c" + i + ".png",
-                    ContentHash.of(AtomType.file(Modality.IMAGE), hash), 1, "{}", null));
-            t.ingest().completeJob(s.job().jobId(), null);
-            ids.add(s.parent().atomId());
-            embeddings.add(new NewEmbedding(s.parent().atomId(), type, vectors.get(i), false));
-        }
-        t.vectors().putAll(embeddings);
-        return new Seeded(Api.keyFor(tenant, "query"), ids);
-    }
-
-    /** The U of ReasoningApiTest: (0,4) down to (0,0), along to (4,0), up to (4,4). */
-    private Seeded u(String prefix) {
-        List<float[]> points = new ArrayList<>();
-        for (int y = 4; y >= 0; y--) {
-            points.add(new float[] {0, y});
-        }
-        for (int x = 1; x <= 4; x++) {
-            points.add(new float[] {x, 0});
-        }
-        for (int y = 1; y <= 4; y++) {
-            points.add(new float[] {4, y});
-        }
-        return seed(prefix, "u-chain", points);
+    private SeededPoints u(String prefix) {
+        return SeededPoints.of(engine, prefix, "u-chain", SeededPoints.u());
     }
 
     private static ValidatableResponse post(String key, Object body) {
@@ -81,7 +41,7 @@ class ChainApiTest {
 
     @Test
     void stepsLinkedByPrevAreEachRecordedUnderTheChain() {
-        Seeded s = u("chain");
+        SeededPoints s = u("chain");
         long start = s.atoms().getFirst();
         long goal = s.atoms().getLast();
         JsonPath answer = post(s.key(), Map.of("steps", List.of(
@@ -119,7 +79,7 @@ class ChainApiTest {
 
     @Test
     void selfConsistencyIsOneRecordWithOneChildPerSeed() {
-        Seeded s = seed("consistency", "compass-chain", List.of(new float[] {1, 0}, new float[] {0, 1},
+        SeededPoints s = SeededPoints.of(engine, "consistency", "compass-chain", List.of(new float[] {1, 0}, new float[] {0, 1},
                 new float[] {-1, 0}));
         Map<String, Object> body = Map.of("seeds", List.of(1, 200_000_000, 400_000_000, 900_000_000, 1_500_000_000),
                 "steps", List.of(Map.of("kind", "generate", "embeddingType", "compass-chain",
@@ -174,7 +134,7 @@ class ChainApiTest {
     @Test
     void conceptStepsFindTheConceptAnAtomIsBoundToAndTheDomainItsPointIsIn() {
         String type = "chain-concepts-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        Seeded s = seed("chain-concepts", type, List.of(new float[] {0, 0}, new float[] {0.1f, 0},
+        SeededPoints s = SeededPoints.of(engine, "chain-concepts", type, List.of(new float[] {0, 0}, new float[] {0.1f, 0},
                 new float[] {0, 0.1f}, new float[] {0.1f, 0.1f}, new float[] {0.05f, 0.05f}, new float[] {5, 5},
                 new float[] {5.1f, 5}, new float[] {5, 5.1f}, new float[] {5.1f, 5.1f}, new float[] {5.05f, 5.05f}));
         as(s.key()).contentType(ContentType.JSON).body(Map.of("embeddingType", type, "eps", 0.3, "minPts", 3,
@@ -228,7 +188,7 @@ class ChainApiTest {
 
     @Test
     void badChainsAndStrangersAreRefused() {
-        Seeded s = u("badchain");
+        SeededPoints s = u("badchain");
         long a = s.atoms().getFirst();
         Map<String, Object> search = Map.of("kind", "search", "embeddingType", "u-chain", "atom", a, "k", 1);
         problem(post(s.key(), Map.of("steps", List.of())), 400, "a chain needs 1 to 16 steps");

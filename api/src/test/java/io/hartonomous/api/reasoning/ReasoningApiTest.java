@@ -1,14 +1,6 @@
 package io.hartonomous.api.reasoning;
 
-import io.hartonomous.api.testing.Api;
 import io.hartonomous.storage.contract.StorageEngine;
-import io.hartonomous.storage.contract.TenantStorage;
-import io.hartonomous.storage.contract.atoms.AtomType;
-import io.hartonomous.storage.contract.atoms.ContentHash;
-import io.hartonomous.storage.contract.atoms.Modality;
-import io.hartonomous.storage.contract.ingest.JobStart;
-import io.hartonomous.storage.contract.ingest.NewJob;
-import io.hartonomous.storage.contract.vectors.NewEmbedding;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -19,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static io.hartonomous.api.testing.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,49 +28,16 @@ class ReasoningApiTest {
     @Inject
     StorageEngine engine;
 
-    /** File atoms of a fresh tenant, each with the tenant's own embedding of {@code type}, in id order. */
-    private record Seeded(String tenant, String key, List<Long> atoms) {
-    }
-
-    private Seeded seed(String prefix, String type, List<float[]> vectors) {
-        String tenant = Api.newTenant(prefix);
-        TenantStorage t = engine.forTenant(tenant);
-        List<Long> ids = new ArrayList<>();
-        List<NewEmbedding> embeddings = new ArrayList<>();
-        for (int i = 0; i < vectors.size(); i++) {
-            byte[] hash = new byte[32];
-            ThreadLocalRandom.current().nextBytes(hash);
-            JobStart s = t.ingest().startJob(new NewJob(Modality.IMAGE, "r" + i + ".png",
-                    ContentHash.of(AtomType.file(Modality.IMAGE), hash), 1, "{}", null));
-            t.ingest().completeJob(s.job().jobId(), null);
-            ids.add(s.parent().atomId());
-            embeddings.add(new NewEmbedding(s.parent().atomId(), type, vectors.get(i), false));
-        }
-        t.vectors().putAll(embeddings);
-        return new Seeded(tenant, Api.keyFor(tenant, "query"), ids);
-    }
-
     private static float[] v(double x, double y) {
         return new float[] {(float) x, (float) y};
     }
 
-    /** Down from (0,4), along the bottom, up to (4,4): with k = 2 the only way between the top ends, cost 12. */
-    private Seeded u(String prefix) {
-        List<float[]> points = new ArrayList<>();
-        for (int y = 4; y >= 0; y--) {
-            points.add(v(0, y));
-        }
-        for (int x = 1; x <= 4; x++) {
-            points.add(v(x, 0));
-        }
-        for (int y = 1; y <= 4; y++) {
-            points.add(v(4, y));
-        }
-        return seed(prefix, "u-api", points);
+    private SeededPoints u(String prefix) {
+        return SeededPoints.of(engine, prefix, "u-api", SeededPoints.u());
     }
 
-    private Seeded compass(String prefix) {
-        return seed(prefix, "compass-api", List.of(v(1, 0), v(0, 1), v(-1, 0)));
+    private SeededPoints compass(String prefix) {
+        return SeededPoints.of(engine, prefix, "compass-api", List.of(v(1, 0), v(0, 1), v(-1, 0)));
     }
 
     private static ValidatableResponse post(String key, String path, Map<String, Object> body) {
@@ -88,7 +46,7 @@ class ReasoningApiTest {
 
     @Test
     void thePathAroundTheUIsRecordedWithItsAtoms() {
-        Seeded s = u("path");
+        SeededPoints s = u("path");
         long from = s.atoms().getFirst();
         long to = s.atoms().getLast();
         JsonPath answer = post(s.key(), "/api/reasoning/path", Map.of("from", from, "to", to,
@@ -124,7 +82,7 @@ class ReasoningApiTest {
 
     @Test
     void aGenerationAsComputedByHandAndItsEvidence() {
-        Seeded s = compass("gen");
+        SeededPoints s = compass("gen");
         long a = s.atoms().get(0);
         long b = s.atoms().get(1);
         long c = s.atoms().get(2);
@@ -162,7 +120,7 @@ class ReasoningApiTest {
 
     @Test
     void theStreamCarriesTheSameStepsAsEvents() {
-        Seeded s = compass("sse");
+        SeededPoints s = compass("sse");
         Map<String, Object> body = Map.of("context", Map.of("atom", s.atoms().get(1)), "embeddingType",
                 "compass-api", "steps", 4, "k", 3, "temperature", 0.7, "seed", 9);
         JsonPath whole = post(s.key(), "/api/inference/generate", body).statusCode(200).extract().jsonPath();
@@ -206,7 +164,7 @@ class ReasoningApiTest {
 
     @Test
     void badParametersAreProblems() {
-        Seeded s = compass("bad");
+        SeededPoints s = compass("bad");
         long a = s.atoms().getFirst();
         String type = "compass-api";
         problem(post(s.key(), "/api/reasoning/path", Map.of("from", a, "to", a, "embeddingType", type, "k", 1001)),
@@ -256,7 +214,7 @@ class ReasoningApiTest {
 
     @Test
     void anotherTenantNeitherReasonsOverNorReadsTheRuns() {
-        Seeded owner = u("owner");
+        SeededPoints owner = u("owner");
         long from = owner.atoms().getFirst();
         long to = owner.atoms().getLast();
         long id = post(owner.key(), "/api/reasoning/path", Map.of("from", from, "to", to, "embeddingType", "u-api",
@@ -265,7 +223,7 @@ class ReasoningApiTest {
                 "embeddingType", "u-api", "steps", 2, "k", 3)).statusCode(200).extract().jsonPath()
                 .getLong("inferenceId");
 
-        Seeded stranger = compass("stranger");
+        SeededPoints stranger = compass("stranger");
         // The owner's type has no embedding the stranger sees; with one of its own, the owner's atoms stay unseen.
         problem(post(stranger.key(), "/api/reasoning/path", Map.of("from", from, "to", to, "embeddingType",
                 "u-api", "k", 2)), 400, "unknown embedding type");
