@@ -24,6 +24,9 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.StreamSupport;
@@ -58,7 +61,8 @@ record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
     @Override
     public Stream<AtomComposition> compositions(long parentAtomId, long fromSequence, long limit) {
         requireVisibleParent(parentAtomId);
-        return windows("compositions", parentAtomId, fromSequence, limit, (c, w) -> {
+        return windows("compositions", parentAtomId, fromSequence, limit, OrdinalMemo.forHeap(
+                Runtime.getRuntime().maxMemory()), (c, w) -> {
             List<AtomComposition> out = new ArrayList<>(w.size());
             for (int i = 0; i < w.size(); i++) {
                 out.add(new AtomComposition(parentAtomId, w.atomId()[i], w.sequence()[i], w.x()[i], w.y()[i]));
@@ -70,13 +74,42 @@ record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
     @Override
     public Stream<PlacedValue> placedValues(long parentAtomId, long fromSequence, long limit) {
         requireVisibleParent(parentAtomId);
-        ReadMemo<Long, PlacedAtom> values = ReadMemo.forHeap(Runtime.getRuntime().maxMemory());
-        return windows("placedValues", parentAtomId, fromSequence, limit, (c, w) -> {
-            Map<Long, PlacedAtom> atoms = atomsById(c, w, values);
+        long heap = Runtime.getRuntime().maxMemory();
+        OrdinalMemo<PlacedAtom> byOrdinal = OrdinalMemo.forHeap(heap);
+        ReadMemo<Long, PlacedAtom> byAtom = ReadMemo.forHeap(heap);
+        return windows("placedValues", parentAtomId, fromSequence, limit, byOrdinal, (c, w) -> {
+            PlacedAtom[] placed = new PlacedAtom[w.size()];
+            Set<Long> missing = new HashSet<>();
+            for (int i = 0; i < w.size(); i++) {
+                int ordinal = w.ordinal()[i];
+                PlacedAtom known = ordinal >= 0 ? byOrdinal.value(ordinal) : byAtom.get(w.atomId()[i]);
+                if (known == null) {
+                    missing.add(w.atomId()[i]);
+                } else {
+                    placed[i] = known;
+                }
+            }
+            if (!missing.isEmpty()) {
+                Map<Long, PlacedAtom> found = atomsById(c, missing);
+                for (int i = 0; i < w.size(); i++) {
+                    if (placed[i] == null) {
+                        PlacedAtom atom = found.get(w.atomId()[i]);
+                        if (atom == null) {
+                            throw new SQLException("atom " + w.atomId()[i] + " placed in " + parentAtomId
+                                    + " is missing");
+                        }
+                        placed[i] = atom;
+                        if (w.ordinal()[i] >= 0) {
+                            byOrdinal.value(w.ordinal()[i], atom);
+                        } else {
+                            byAtom.put(w.atomId()[i], atom);
+                        }
+                    }
+                }
+            }
             List<PlacedValue> out = new ArrayList<>(w.size());
             for (int i = 0; i < w.size(); i++) {
-                PlacedAtom a = atoms.get(w.atomId()[i]);
-                out.add(new PlacedValue(w.sequence()[i], w.x()[i], w.y()[i], a.type(), a.value()));
+                out.add(new PlacedValue(w.sequence()[i], w.x()[i], w.y()[i], placed[i].type(), placed[i].value()));
             }
             return out;
         });
@@ -85,38 +118,21 @@ record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
     private record PlacedAtom(AtomType type, byte[] value) {
     }
 
-    /** The window's atoms: those an earlier window of the read resolved, and one lookup for the rest. */
-    private static Map<Long, PlacedAtom> atomsById(Connection c, SegmentReader.Window w,
-                                                   ReadMemo<Long, PlacedAtom> values) throws SQLException {
+    /** The values of these atoms, in one lookup. */
+    private static Map<Long, PlacedAtom> atomsById(Connection c, Set<Long> ids) throws SQLException {
         Map<Long, PlacedAtom> atoms = new HashMap<>();
-        Set<Long> missing = new HashSet<>();
-        for (int i = 0; i < w.size(); i++) {
-            long id = w.atomId()[i];
-            if (!atoms.containsKey(id) && !missing.contains(id)) {
-                PlacedAtom known = values.get(id);
-                if (known != null) {
-                    atoms.put(id, known);
-                } else {
-                    missing.add(id);
-                }
-            }
-        }
-        if (missing.isEmpty()) {
-            return atoms;
-        }
         Map<String, AtomType> types = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT a.AtomId, a.Modality, a.Subtype, a.AtomicValue "
                 + "FROM TABLE(A BIGINT = ?) t JOIN Atoms a ON a.AtomId = t.A")) {
-            ps.setObject(1, missing.toArray(new Long[0]));
+            ps.setFetchSize(Rows.BULK_FETCH);
+            ps.setObject(1, ids.toArray(new Long[0]));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String modality = rs.getString(2);
                     String subtype = rs.getString(3);
                     AtomType type = types.computeIfAbsent(modality + "/" + subtype,
                             k -> AtomType.of(Modality.fromWireName(modality), subtype));
-                    PlacedAtom atom = new PlacedAtom(type, rs.getBytes(4));
-                    atoms.put(rs.getLong(1), atom);
-                    values.put(rs.getLong(1), atom);
+                    atoms.put(rs.getLong(1), new PlacedAtom(type, rs.getBytes(4)));
                 }
             }
         }
@@ -133,27 +149,48 @@ record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
 
     /**
      * A lazy stream over bounded reads: each window is its own short read (no connection held between windows), so
-     * memory stays at one window whatever the limit.
+     * memory stays at two windows whatever the limit. While the caller consumes a window, the next one is read on a
+     * virtual thread (one read in flight at a time, so the memo is never used by two threads at once): a
+     * reconstruction then encodes and reads at the same time instead of taking turns.
      */
     private <T> Stream<T> windows(String operation, long parentAtomId, long fromSequence, long limit,
-                                  WindowMapper<T> mapper) {
-        ReadMemo<Integer, Long> atomOfOrdinal = ReadMemo.forHeap(Runtime.getRuntime().maxMemory());
+                                  OrdinalMemo<?> memo, WindowMapper<T> mapper) {
         Iterator<List<T>> pages = new Iterator<>() {
             private long cursor = fromSequence;
             private long remaining = limit;
+            private CompletableFuture<Page<T>> ahead;
+            private int aheadWant;
             private List<T> next;
+
+            private Page<T> read(long from, int want) {
+                return tx.read(operation, c -> {
+                    SegmentReader.Window w = new SegmentReader(c, parentAtomId, memo).read(from, want);
+                    return new Page<>(w.size(), w.size() == 0 ? 0 : w.last(), mapper.map(c, w));
+                });
+            }
 
             @Override
             public boolean hasNext() {
                 if (next == null && remaining > 0 && cursor >= 0) {
-                    int want = (int) Math.min(remaining, WINDOW);
-                    Page<T> page = tx.read(operation, c -> {
-                        SegmentReader.Window w = new SegmentReader(c, parentAtomId, atomOfOrdinal).read(cursor, want);
-                        return new Page<>(w.size(), w.size() == 0 ? 0 : w.last(), mapper.map(c, w));
-                    });
+                    int want;
+                    Page<T> page;
+                    if (ahead != null) {
+                        want = aheadWant;
+                        page = join(ahead);
+                        ahead = null;
+                    } else {
+                        want = (int) Math.min(remaining, WINDOW);
+                        page = read(cursor, want);
+                    }
                     remaining = page.size() < want ? 0 : remaining - page.size();
                     cursor = page.size() == 0 || page.last() == Long.MAX_VALUE ? -1 : page.last() + 1;
                     next = page.items();
+                    if (remaining > 0 && cursor >= 0) {
+                        long from = cursor;
+                        aheadWant = (int) Math.min(remaining, WINDOW);
+                        int aheadSize = aheadWant;
+                        ahead = CompletableFuture.supplyAsync(() -> read(from, aheadSize), READ_AHEAD);
+                    }
                 }
                 return next != null && !next.isEmpty();
             }
@@ -170,6 +207,24 @@ record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
         };
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(pages, Spliterator.ORDERED), false)
                 .flatMap(List::stream);
+    }
+
+    /** Each read ahead on its own virtual thread. */
+    private static final Executor READ_AHEAD = task -> Thread.ofVirtual().name("hart-read-ahead").start(task);
+
+    /** The read's result, or what it threw, as if it had run on the caller's thread. */
+    private static <P> P join(CompletableFuture<P> read) {
+        try {
+            return read.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -9,7 +9,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads a parent's positions from its segments (decoded here) and from the row table beside them, merged in
@@ -28,8 +30,8 @@ final class SegmentReader {
             + "FROM AtomCompositionRows WHERE ParentAtomId = ? AND SequenceIndex >= ? AND SequenceIndex < ? "
             + "ORDER BY ParentAtomId, SequenceIndex";
 
-    /** Positions in sequence order, columnar. */
-    record Window(int size, long[] sequence, long[] x, long[] y, long[] atomId) {
+    /** Positions in sequence order, columnar; {@code ordinal} is the dictionary ordinal, or -1 for a row's position. */
+    record Window(int size, long[] sequence, long[] x, long[] y, long[] atomId, int[] ordinal) {
         long last() {
             return sequence[size - 1];
         }
@@ -37,13 +39,13 @@ final class SegmentReader {
 
     private final Connection c;
     private final long parentId;
-    private final ReadMemo<Integer, Long> atomOfOrdinal;
+    private final OrdinalMemo<?> memo;
 
-    /** @param atomOfOrdinal what earlier windows of the same read resolved (an entry's ordinal never changes) */
-    SegmentReader(Connection c, long parentId, ReadMemo<Integer, Long> atomOfOrdinal) {
+    /** @param memo what earlier windows of the same read resolved (an entry's ordinal never changes) */
+    SegmentReader(Connection c, long parentId, OrdinalMemo<?> memo) {
         this.c = c;
         this.parentId = parentId;
-        this.atomOfOrdinal = atomOfOrdinal;
+        this.memo = memo;
     }
 
     /** Up to {@code limit} stored positions at or after {@code from}. */
@@ -63,6 +65,7 @@ final class SegmentReader {
             }
             int start = size;
             try (PreparedStatement ps = c.prepareStatement(SEGMENTS_IN_RANGE)) {
+                ps.setFetchSize(Rows.BULK_FETCH);
                 ps.setLong(1, parentId);
                 ps.setLong(2, cursor - PackedOrdinals.MAX_POSITIONS);
                 ps.setLong(3, end);
@@ -75,11 +78,11 @@ final class SegmentReader {
                         byte[] packed = rs.getBytes(6);
                         long lo = Math.max(first, cursor);
                         long hi = Math.min(first + count, end);
+                        PackedOrdinals.unpack(packed, width, (int) (lo - first), (int) (hi - lo), ordinal, size);
                         for (long s = lo; s < hi; s++) {
                             seq[size] = s;
                             x[size] = layout.x(s);
                             y[size] = layout.y(s);
-                            ordinal[size] = PackedOrdinals.ordinalAt(packed, width, (int) (s - first));
                             fromSegment[size++] = true;
                         }
                     }
@@ -87,6 +90,7 @@ final class SegmentReader {
             }
             int segmentsEnd = size;
             try (PreparedStatement ps = c.prepareStatement(ROWS_IN_RANGE)) {
+                ps.setFetchSize(Rows.BULK_FETCH);
                 ps.setLong(1, parentId);
                 ps.setLong(2, cursor);
                 ps.setLong(3, end);
@@ -95,6 +99,7 @@ final class SegmentReader {
                         seq[size] = rs.getLong(1);
                         x[size] = rs.getLong(2);
                         y[size] = rs.getLong(3);
+                        ordinal[size] = -1;
                         atom[size++] = rs.getLong(4);
                     }
                 }
@@ -108,7 +113,7 @@ final class SegmentReader {
             cursor = nextStored(end);
         }
         resolveOrdinals(size, atom, ordinal, fromSegment);
-        return new Window(size, seq, x, y, atom);
+        return new Window(size, seq, x, y, atom, ordinal);
     }
 
     /** The first stored sequence at or after {@code at}, or -1. */
@@ -166,34 +171,44 @@ final class SegmentReader {
         }
     }
 
-    /** Dictionary ordinals to atom ids: one lookup per distinct ordinal of the window not resolved before. */
+    /**
+     * Dictionary ordinals to atom ids: those the memo lacks (each distinct one once) in one lookup; an ordinal past
+     * the memo's bound is looked up for this window only.
+     */
     private void resolveOrdinals(int size, long[] atom, int[] ordinal, boolean[] fromSegment) throws SQLException {
-        Map<Integer, Long> ids = new HashMap<>();
-        for (int i = 0; i < size; i++) {
-            if (fromSegment[i] && !ids.containsKey(ordinal[i])) {
-                ids.put(ordinal[i], atomOfOrdinal.get(ordinal[i]));
-            }
-        }
-        Integer[] missing = ids.entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey)
-                .toArray(Integer[]::new);
-        if (missing.length > 0) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT d.Ordinal, d.AtomId FROM TABLE(O INT = ?) t "
-                    + "JOIN CompositionDictionary d ON d.ParentAtomId = ? AND d.Ordinal = t.O")) {
-                ps.setLong(2, parentId);
-                ArrayPieces.each(missing.length, (from, to) -> {
-                    ps.setObject(1, Arrays.copyOfRange(missing, from, to));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            ids.put(rs.getInt(1), rs.getLong(2));
-                            atomOfOrdinal.put(rs.getInt(1), rs.getLong(2));
-                        }
-                    }
-                });
-            }
-        }
+        Set<Integer> missing = new HashSet<>();
         for (int i = 0; i < size; i++) {
             if (fromSegment[i]) {
-                Long id = ids.get(ordinal[i]);
+                long id = memo.atomId(ordinal[i]);
+                if (id == 0) {
+                    missing.add(ordinal[i]);
+                } else {
+                    atom[i] = id;
+                }
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        Map<Integer, Long> found = new HashMap<>();
+        Integer[] wanted = missing.toArray(new Integer[0]);
+        try (PreparedStatement ps = c.prepareStatement("SELECT d.Ordinal, d.AtomId FROM TABLE(O INT = ?) t "
+                + "JOIN CompositionDictionary d ON d.ParentAtomId = ? AND d.Ordinal = t.O")) {
+            ps.setFetchSize(Rows.BULK_FETCH);
+            ps.setLong(2, parentId);
+            ArrayPieces.each(wanted.length, (from, to) -> {
+                ps.setObject(1, Arrays.copyOfRange(wanted, from, to));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.put(rs.getInt(1), rs.getLong(2));
+                        memo.atomId(rs.getInt(1), rs.getLong(2));
+                    }
+                }
+            });
+        }
+        for (int i = 0; i < size; i++) {
+            if (fromSegment[i] && atom[i] == 0) {
+                Long id = found.get(ordinal[i]);
                 if (id == null) {
                     throw new SQLException("atom " + parentId + " has segment ordinal " + ordinal[i]
                             + " that its dictionary lacks");

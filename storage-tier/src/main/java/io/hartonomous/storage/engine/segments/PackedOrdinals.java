@@ -51,6 +51,13 @@ public final class PackedOrdinals {
         return out;
     }
 
+    /** Ordinals {@code from .. from + count - 1} of the column into {@code out[outFrom ..]}. */
+    public static void unpack(byte[] packed, int width, int from, int count, int[] out, int outFrom) {
+        for (int i = 0; i < count; i++) {
+            out[outFrom + i] = ordinalAt(packed, width, from + i);
+        }
+    }
+
     public static int ordinalAt(byte[] packed, int width, int i) {
         int p = i * width;
         int v = 0;
