@@ -95,6 +95,7 @@ final class AtomRelease {
         Map<Long, ContentHash> hashes = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT a.AtomId, a.ContentHash FROM TABLE(ID BIGINT = ?) t "
                 + "INNER JOIN Atoms a ON a.AtomId = t.ID")) {
+            ps.setFetchSize(Rows.BULK_FETCH);
             ps.setObject(1, ids.toArray(Long[]::new));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -111,6 +111,7 @@ final class AtomUpserter {
                 + "AtomicValue, ReferenceCount) SELECT t.H, t.M, t.S, t.V, t.R FROM TABLE(H BINARY(32) = ?, "
                 + "M VARCHAR(16) = ?, S VARCHAR(16) = ?, V VARBINARY(64) = ?, R BIGINT = ?) t",
                 Statement.RETURN_GENERATED_KEYS)) {
+            insert.setFetchSize(Rows.BULK_FETCH);
             ArrayPieces.each(missing.length, (from, to) -> {
                 int k = to - from;
                 byte[][] hash = new byte[k][];
@@ -201,6 +202,7 @@ final class AtomUpserter {
         Map<ContentHash, Long> found = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT a.AtomId, a.ContentHash FROM TABLE(H BINARY(32) = ?) t "
                 + "INNER JOIN Atoms a ON a.ContentHash = t.H")) {
+            ps.setFetchSize(Rows.BULK_FETCH);
             ArrayPieces.each(hashes.length, (from, to) -> {
                 ps.setObject(1, Arrays.copyOfRange(hashes, from, to));
                 try (ResultSet rs = ps.executeQuery()) {

@@ -234,6 +234,7 @@ final class SegmentDictionary {
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT d.AtomId, d.Ordinal FROM TABLE(A BIGINT = ?) t "
                 + "JOIN " + table + " d ON d." + owner + " = ? AND d.AtomId = t.A")) {
+            ps.setFetchSize(Rows.BULK_FETCH);
             ps.setLong(2, ownerId);
             ArrayPieces.each(used, (from, to) -> {
                 ps.setObject(1, Arrays.copyOfRange(ids, from, to));
@@ -272,6 +273,7 @@ final class SegmentDictionary {
         Integer[] all = asked.toArray(new Integer[0]);
         try (PreparedStatement ps = c.prepareStatement("SELECT d.Ordinal, d.AtomId FROM TABLE(O INT = ?) t "
                 + "JOIN " + table + " d ON d." + owner + " = ? AND d.Ordinal = t.O")) {
+            ps.setFetchSize(Rows.BULK_FETCH);
             ps.setLong(2, ownerId);
             ArrayPieces.each(all.length, (from, to) -> {
                 ps.setObject(1, Arrays.copyOfRange(all, from, to));

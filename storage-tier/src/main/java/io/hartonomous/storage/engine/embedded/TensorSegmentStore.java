@@ -142,6 +142,7 @@ final class TensorSegmentStore {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + prefixed("s") + " FROM TABLE(B BIGINT = ?) t "
                 + "JOIN TensorSegments s ON s.ModelId = ? AND s.LayerIdx = ? AND s.FirstIndex >= t.B * " + BLOCK
                 + " AND s.FirstIndex < (t.B + 1) * " + BLOCK + " ORDER BY s.FirstIndex FOR UPDATE")) {
+            ps.setFetchSize(Rows.BULK_FETCH);
             ps.setObject(1, blocks);
             ps.setLong(2, modelId);
             ps.setInt(3, layer);

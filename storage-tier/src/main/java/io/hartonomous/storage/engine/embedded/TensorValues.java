@@ -84,6 +84,7 @@ final class TensorValues {
         try (PreparedStatement ps = c.prepareStatement("SELECT d.Ordinal, a.Subtype, a.AtomicValue "
                 + "FROM TABLE(O INT = ?) t JOIN TensorDictionary d ON d.ModelId = ? AND d.Ordinal = t.O "
                 + "JOIN Atoms a ON a.AtomId = d.AtomId")) {
+            ps.setFetchSize(Rows.BULK_FETCH);
             // H2 takes arrays of at most 65,536 elements: a tensor of f32 values can use more ordinals.
             for (int from = 0; from < ordinals.length; from += LOOKUP_SLICE) {
                 int to = Math.min(ordinals.length, from + LOOKUP_SLICE);
