@@ -17,7 +17,11 @@ import java.util.zip.Deflater;
 final class PngStream {
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     private static final int IDAT_BYTES = 1 << 16;
-    private static final int LEVEL = 3;
+    /**
+     * zlib's fastest level: on the 17.9 MP issue-12 photo it deflates in 2.5 s against 3.3-4.1 s at level 3, for a
+     * stream 0.9 % larger (37.97 MB against 37.64 MB).
+     */
+    private static final int LEVEL = 1;
 
     private final OutputStream out;
     private final byte[] idat = new byte[IDAT_BYTES];
