@@ -16,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -205,8 +206,30 @@ record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
                 return page;
             }
         };
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(pages, Spliterator.ORDERED), false)
-                .flatMap(List::stream);
+        // Flattened by hand: Stream.flatMap behind iterator() buffers each page again, element by element.
+        Iterator<T> items = new Iterator<>() {
+            private Iterator<T> current = Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext()) {
+                    if (!pages.hasNext()) {
+                        return false;
+                    }
+                    current = pages.next().iterator();
+                }
+                return true;
+            }
+
+            @Override
+            public T next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return current.next();
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(items, Spliterator.ORDERED), false);
     }
 
     /** Each read ahead on its own virtual thread. */
