@@ -45,7 +45,10 @@ record RawRows(String metadataJson, NewModel model, List<Chunk> chunks) {
             atomized.emit(0, new ChunkSink() {
                 @Override
                 public void model(NewModel m) throws IOException {
-                    writer[0] = open(c, atomized.metadataJson(), m);
+                    // Models.Name is NOT NULL: a file whose header names no model is named by its file here.
+                    NewModel named = m.name() != null ? m : new NewModel(file.getFileName().toString(), m.format(),
+                            m.metadataJson(), m.layers(), m.structure());
+                    writer[0] = open(c, atomized.metadataJson(), named);
                 }
 
                 @Override
