@@ -191,20 +191,42 @@ final class SegmentReader {
             return;
         }
         Map<Integer, Long> found = new HashMap<>();
-        Integer[] wanted = missing.toArray(new Integer[0]);
-        try (PreparedStatement ps = c.prepareStatement("SELECT d.Ordinal, d.AtomId FROM TABLE(O INT = ?) t "
-                + "JOIN CompositionDictionary d ON d.ParentAtomId = ? AND d.Ordinal = t.O")) {
-            ps.setFetchSize(Rows.BULK_FETCH);
-            ps.setLong(2, parentId);
-            ArrayPieces.each(wanted.length, (from, to) -> {
-                ps.setObject(1, Arrays.copyOfRange(wanted, from, to));
+        int min = Integer.MAX_VALUE;
+        int max = Integer.MIN_VALUE;
+        for (int o : missing) {
+            min = Math.min(min, o);
+            max = Math.max(max, o);
+        }
+        if (missing.size() >= (max - (long) min + 1) / 2) {
+            // Dense (a file's ordinals follow first appearance, so a window's new ones are mostly a run): one range
+            // of the dictionary's key instead of a lookup per ordinal.
+            try (PreparedStatement ps = c.prepareStatement("SELECT Ordinal, AtomId FROM CompositionDictionary "
+                    + "WHERE ParentAtomId = ? AND Ordinal BETWEEN ? AND ? ORDER BY ParentAtomId, Ordinal")) {
+                ps.setFetchSize(Rows.BULK_FETCH);
+                ps.setLong(1, parentId);
+                ps.setInt(2, min);
+                ps.setInt(3, max);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        found.put(rs.getInt(1), rs.getLong(2));
-                        memo.atomId(rs.getInt(1), rs.getLong(2));
+                        learn(rs.getInt(1), rs.getLong(2), missing, found);
                     }
                 }
-            });
+            }
+        } else {
+            Integer[] wanted = missing.toArray(new Integer[0]);
+            try (PreparedStatement ps = c.prepareStatement("SELECT d.Ordinal, d.AtomId FROM TABLE(O INT = ?) t "
+                    + "JOIN CompositionDictionary d ON d.ParentAtomId = ? AND d.Ordinal = t.O")) {
+                ps.setFetchSize(Rows.BULK_FETCH);
+                ps.setLong(2, parentId);
+                ArrayPieces.each(wanted.length, (from, to) -> {
+                    ps.setObject(1, Arrays.copyOfRange(wanted, from, to));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            learn(rs.getInt(1), rs.getLong(2), missing, found);
+                        }
+                    }
+                });
+            }
         }
         for (int i = 0; i < size; i++) {
             if (fromSegment[i] && atom[i] == 0) {
@@ -215,6 +237,13 @@ final class SegmentReader {
                 }
                 atom[i] = id;
             }
+        }
+    }
+
+    private void learn(int ordinal, long atomId, Set<Integer> missing, Map<Integer, Long> found) {
+        memo.atomId(ordinal, atomId);
+        if (missing.contains(ordinal)) {
+            found.put(ordinal, atomId);
         }
     }
 }
