@@ -159,8 +159,8 @@ record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
         Iterator<List<T>> pages = new Iterator<>() {
             private long cursor = fromSequence;
             private long remaining = limit;
+            /** The read of the window at {@code cursor}, started while the caller consumed the previous one. */
             private CompletableFuture<Page<T>> ahead;
-            private int aheadWant;
             private List<T> next;
 
             private Page<T> read(long from, int want) {
@@ -173,24 +173,17 @@ record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
             @Override
             public boolean hasNext() {
                 if (next == null && remaining > 0 && cursor >= 0) {
-                    int want;
-                    Page<T> page;
-                    if (ahead != null) {
-                        want = aheadWant;
-                        page = join(ahead);
-                        ahead = null;
-                    } else {
-                        want = (int) Math.min(remaining, WINDOW);
-                        page = read(cursor, want);
-                    }
+                    // cursor and remaining are what they were when the read ahead started, so want is its size.
+                    int want = (int) Math.min(remaining, WINDOW);
+                    Page<T> page = ahead != null ? join(ahead) : read(cursor, want);
+                    ahead = null;
                     remaining = page.size() < want ? 0 : remaining - page.size();
                     cursor = page.size() == 0 || page.last() == Long.MAX_VALUE ? -1 : page.last() + 1;
                     next = page.items();
                     if (remaining > 0 && cursor >= 0) {
                         long from = cursor;
-                        aheadWant = (int) Math.min(remaining, WINDOW);
-                        int aheadSize = aheadWant;
-                        ahead = CompletableFuture.supplyAsync(() -> read(from, aheadSize), READ_AHEAD);
+                        int size = (int) Math.min(remaining, WINDOW);
+                        ahead = CompletableFuture.supplyAsync(() -> read(from, size), READ_AHEAD);
                     }
                 }
                 return next != null && !next.isEmpty();

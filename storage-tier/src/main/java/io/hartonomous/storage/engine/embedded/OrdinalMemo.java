@@ -6,7 +6,8 @@ import java.util.Arrays;
  * What one read stream over a parent has resolved, by dictionary ordinal: the ordinal's atom id and, once looked up,
  * its value. A parent's ordinals are dense (0 to distinct - 1), so arrays replace hash maps on the per-position path:
  * a 17.9 MP photo reads 17.9 M positions over 0.44 M ordinals. Bounded: ordinals at or past {@code capacity} are not
- * remembered, and their windows look them up again (slower, same answer). One stream's; not shared between threads.
+ * remembered, and their windows look them up again (slower, same answer). One stream's, used by one thread at a
+ * time (the stream's read ahead hands it from window to window).
  */
 final class OrdinalMemo<V> {
     /** About what an entry costs: the id, the value reference, the value itself (a small record and array). */
