@@ -30,6 +30,8 @@ class KernelProviderTest {
         assertThat(PcmKernels.implementation()).isInstanceOf(vector ? VectorPcmKernels.class : ScalarPcmKernels.class);
         assertThat(HalfKernels.implementation()).isInstanceOf(vector ? VectorHalfKernels.class
                 : ScalarHalfKernels.class);
+        assertThat(OrdinalKernels.implementation()).isInstanceOf(vector ? VectorOrdinalKernels.class
+                : ScalarOrdinalKernels.class);
         assertThat(StatsKernels.implementation()).isInstanceOf(vector ? VectorStatsKernels.class
                 : ScalarStatsKernels.class);
         assertThat(DistinctKernels.implementation()).isInstanceOf(vector ? VectorDistinctKernels.class

@@ -67,11 +67,12 @@ public final class IngestBench {
                         root.resolve("testdata/cache/models/onnx/all-minilm-l6-v2-q.onnx").toString())) : null;
                 System.out.print(ModelScaleBench.header() + ModelScaleBench.run(model,
                         synthetic.isEmpty() ? 0 : Long.parseLong(synthetic) * 1_000_000,
-                        java.util.Arrays.asList(args).contains("--baseline")));
+                        java.util.Arrays.asList(args).contains("--baseline"),
+                        Double.parseDouble(BenchArgs.option(args, "--baseline-minutes", "1e9")) * 60_000));
             }
             default -> {
                 System.err.println("usage: IngestBench end-to-end|parallel-atomize|large-sparse|large-dense|scale|"
-                        + "scale-model [--rounds N] [--mb N] [--scale N] [--model FILE | --f16-mweights N] [--baseline] "
+                        + "scale-model [--rounds N] [--mb N] [--scale N] [--model FILE | --f16-mweights N] [--baseline [--baseline-minutes M]] "
                         + "[--docs FILE]");
                 System.exit(2);
             }

@@ -35,12 +35,30 @@ record RawRows(String metadataJson, NewModel model, List<Chunk> chunks) {
     }
 
     /**
-     * The file's rows straight into {@link RawInsert.Writer}, a chunk at a time (memory bounded by a chunk): the
-     * row-per-position floor for files too large to hold as {@link RawRows}. Returns the milliseconds it took.
+     * How far the streaming raw insert got: all {@code rows} in {@code ms}, or (not {@code complete}) the rows it
+     * wrote before its time ran out.
      */
-    static double insertStreaming(Path file, int chunkRows, java.sql.Connection c) throws IOException {
+    record Streamed(double ms, long rows, boolean complete) {
+        /**
+         * A lower bound of the time the whole file takes, for {@code totalRows}: the row table only slows down as it
+         * grows, so the rows left take at least as long each as the rows so far did on average.
+         */
+        double atLeastMs(long totalRows) {
+            return complete || rows == 0 ? ms : ms * totalRows / rows;
+        }
+    }
+
+    /**
+     * The file's rows straight into {@link RawInsert.Writer}, a chunk at a time (memory bounded by a chunk): the
+     * row-per-position floor for files too large to hold as {@link RawRows}. Stops after the chunk during which
+     * {@code budgetMs} ran out (the old model's floor on a 100 M-weight file takes hours).
+     */
+    static Streamed insertStreaming(Path file, int chunkRows, java.sql.Connection c, double budgetMs)
+            throws IOException {
         long t0 = System.nanoTime();
         RawInsert.Writer[] writer = new RawInsert.Writer[1];
+        long[] rows = new long[1];
+        boolean complete = true;
         try (AtomizedFile atomized = Atomizers.open(file, null, IngestLimits.DEFAULT, chunkRows)) {
             atomized.emit(0, new ChunkSink() {
                 @Override
@@ -61,15 +79,28 @@ record RawRows(String metadataJson, NewModel model, List<Chunk> chunks) {
                     } catch (java.sql.SQLException e) {
                         throw new IOException("raw insert failed", e);
                     }
+                    rows[0] += chunk.compositions().size() + chunk.coefficients().size();
+                    if ((System.nanoTime() - t0) / 1e6 > budgetMs) {
+                        throw new OutOfTime();
+                    }
                 }
             });
             if (writer[0] != null) {
                 writer[0].close();
             }
+        } catch (OutOfTime e) {
+            complete = false;
         } catch (java.sql.SQLException e) {
             throw new IOException("raw insert failed", e);
         }
-        return (System.nanoTime() - t0) / 1e6;
+        return new Streamed((System.nanoTime() - t0) / 1e6, rows[0], complete);
+    }
+
+    /** Ends the emission when the streaming insert's budget is spent. */
+    private static final class OutOfTime extends RuntimeException {
+        OutOfTime() {
+            super(null, null, false, false);
+        }
     }
 
     private static RawInsert.Writer open(java.sql.Connection c, String metadataJson, NewModel model)

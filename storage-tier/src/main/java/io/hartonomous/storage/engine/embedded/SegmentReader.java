@@ -78,6 +78,9 @@ final class SegmentReader {
                         byte[] packed = rs.getBytes(6);
                         long lo = Math.max(first, cursor);
                         long hi = Math.min(first + count, end);
+                        if (hi <= lo) {
+                            continue; // a segment that ends before the cursor (the range starts a segment early)
+                        }
                         PackedOrdinals.unpack(packed, width, (int) (lo - first), (int) (hi - lo), ordinal, size);
                         for (long s = lo; s < hi; s++) {
                             seq[size] = s;

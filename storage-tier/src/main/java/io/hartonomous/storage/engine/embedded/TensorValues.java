@@ -64,17 +64,11 @@ final class TensorValues {
     static TensorValues of(Connection c, long modelId, List<TensorSegmentStore.Segment> segments)
             throws SQLException {
         BitSet used = new BitSet();
+        int[] segmentOrdinals = new int[PackedOrdinals.MAX_POSITIONS];
         for (TensorSegmentStore.Segment s : segments) {
-            byte[] packed = s.ordinals();
-            int w = s.width();
-            if (w == 1) {
-                for (byte b : packed) {
-                    used.set(b & 0xFF);
-                }
-            } else {
-                for (int k = 0; k < s.count(); k++) {
-                    used.set(PackedOrdinals.ordinalAt(packed, w, k));
-                }
+            segmentOrdinals = unpack(s, segmentOrdinals);
+            for (int k = 0; k < s.count(); k++) {
+                used.set(segmentOrdinals[k]);
             }
         }
         int[] ordinals = used.stream().toArray();
@@ -139,14 +133,14 @@ final class TensorValues {
         }
         byte[] out = new byte[(int) total];
         int p = 0;
+        int[] segmentOrdinals = new int[PackedOrdinals.MAX_POSITIONS];
         for (TensorSegmentStore.Segment s : segments) {
-            byte[] packed = s.ordinals();
-            int w = s.width();
+            segmentOrdinals = unpack(s, segmentOrdinals);
             int n = s.count();
             if (flat != null) {
                 int len = fixedLength;
                 for (int k = 0; k < n; k++) {
-                    int base = PackedOrdinals.ordinalAt(packed, w, k) * len;
+                    int base = segmentOrdinals[k] * len;
                     for (int j = 0; j < len; j++) {
                         out[p++] = flat[base + j];
                     }
@@ -154,11 +148,18 @@ final class TensorValues {
                 continue;
             }
             for (int k = 0; k < n; k++) {
-                byte[] v = value(PackedOrdinals.ordinalAt(packed, w, k));
+                byte[] v = value(segmentOrdinals[k]);
                 System.arraycopy(v, 0, out, p, v.length);
                 p += v.length;
             }
         }
         return out;
+    }
+
+    /** The segment's ordinals in {@code scratch}, or in a larger array when it holds more (returned). */
+    private static int[] unpack(TensorSegmentStore.Segment s, int[] scratch) {
+        int[] into = scratch.length >= s.count() ? scratch : new int[s.count()];
+        PackedOrdinals.unpack(s.ordinals(), s.width(), 0, s.count(), into, 0);
+        return into;
     }
 }

@@ -1,5 +1,7 @@
 package io.hartonomous.storage.engine.segments;
 
+import io.hartonomous.kernels.OrdinalKernels;
+
 /**
  * The packed component column of a composition segment, the same on every engine: one ordinal per position,
  * {@code width} bytes each (1-4, the fewest that hold the segment's largest ordinal), big-endian, so that T-SQL reads
@@ -33,29 +35,16 @@ public final class PackedOrdinals {
         return widthFor(max);
     }
 
+    /** {@code ordinals[from, from + count)} packed {@code width} bytes each, with the SIMD kernel. */
     public static byte[] pack(int[] ordinals, int from, int count, int width) {
-        if (width < 1 || width > 4) {
-            throw new IllegalArgumentException("an ordinal is 1-4 bytes, not " + width);
-        }
         byte[] out = new byte[count * width];
-        int p = 0;
-        for (int i = from; i < from + count; i++) {
-            int v = ordinals[i];
-            if (v < 0 || width < 4 && v >>> (8 * width) != 0) {
-                throw new IllegalArgumentException("ordinal " + v + " does not fit " + width + " bytes");
-            }
-            for (int shift = (width - 1) * 8; shift >= 0; shift -= 8) {
-                out[p++] = (byte) (v >>> shift);
-            }
-        }
+        OrdinalKernels.pack(ordinals, from, count, width, out, 0);
         return out;
     }
 
-    /** Ordinals {@code from .. from + count - 1} of the column into {@code out[outFrom ..]}. */
+    /** Ordinals {@code from .. from + count - 1} of the column into {@code out[outFrom ..]}, with the SIMD kernel. */
     public static void unpack(byte[] packed, int width, int from, int count, int[] out, int outFrom) {
-        for (int i = 0; i < count; i++) {
-            out[outFrom + i] = ordinalAt(packed, width, from + i);
-        }
+        OrdinalKernels.unpack(packed, width, from, count, out, outFrom);
     }
 
     public static int ordinalAt(byte[] packed, int width, int i) {
