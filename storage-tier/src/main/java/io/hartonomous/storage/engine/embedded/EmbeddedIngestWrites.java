@@ -26,6 +26,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -255,6 +256,7 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
         int[] known = new int[n];
         long[] knownIds = new long[n];
         long[] owed = delta.clone();
+        Map<ContentHash, HeldAtoms.Held> heldByHash = held.ofJob(job.jobId());
         int distinct = 0;
         for (int i = 0; i < n; i++) {
             known[i] = -1;
@@ -262,7 +264,7 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
                 continue;
             }
             distinct++;
-            HeldAtoms.Held h = held.find(job.jobId(), chunk.atoms().get(i).contentHash());
+            HeldAtoms.Held h = heldByHash.get(chunk.atoms().get(i).contentHash());
             if (h != null) {
                 known[i] = h.ordinal();
                 knownIds[i] = h.atomId();

@@ -3,6 +3,7 @@ package io.hartonomous.storage.engine.embedded;
 import io.hartonomous.storage.contract.atoms.ContentHash;
 import io.hartonomous.storage.contract.atoms.NewAtom;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,10 +41,13 @@ final class HeldAtoms {
         return capacity;
     }
 
-    /** The job's atom of this hash that its file's dictionary holds, or null when not known here. */
-    Held find(long jobId, ContentHash hash) {
+    /**
+     * What the job's file's dictionary is known here to hold, by content hash (read-only; empty when nothing is
+     * known). Taken once per chunk: the per-atom lookups then cost one map probe each.
+     */
+    Map<ContentHash, Held> ofJob(long jobId) {
         Map<ContentHash, Held> held = byJob.get(jobId);
-        return held == null ? null : held.get(hash);
+        return held == null ? Map.of() : Collections.unmodifiableMap(held);
     }
 
     /**

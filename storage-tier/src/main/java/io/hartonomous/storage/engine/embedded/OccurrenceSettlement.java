@@ -61,6 +61,7 @@ final class OccurrenceSettlement {
         long[] counted = countPositions();
         List<Owed> owed = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(entries)) {
+            ps.setFetchSize(Rows.BULK_FETCH);
             ps.setLong(1, ownerId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -93,15 +94,21 @@ final class OccurrenceSettlement {
     /** How many of the owner's segment positions hold each ordinal. */
     private long[] countPositions() throws SQLException {
         long[] counted = new long[1024];
+        int[] ordinals = new int[PackedOrdinals.MAX_POSITIONS];
         try (PreparedStatement ps = c.prepareStatement(segments)) {
+            ps.setFetchSize(Rows.SEGMENT_FETCH);
             ps.setLong(1, ownerId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     int count = rs.getInt(1);
                     int width = rs.getInt(2);
                     byte[] packed = rs.getBytes(3);
+                    if (ordinals.length < count) {
+                        ordinals = new int[count];
+                    }
+                    PackedOrdinals.unpack(packed, width, 0, count, ordinals, 0);
                     for (int i = 0; i < count; i++) {
-                        int ordinal = PackedOrdinals.ordinalAt(packed, width, i);
+                        int ordinal = ordinals[i];
                         if (ordinal >= counted.length) {
                             counted = Arrays.copyOf(counted, Math.max(ordinal + 1, counted.length * 2));
                         }

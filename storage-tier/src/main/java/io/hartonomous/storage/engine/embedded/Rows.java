@@ -27,6 +27,12 @@ final class Rows {
      */
     static final int BULK_FETCH = 65_536;
 
+    /**
+     * Segment rows fetched per round trip by a scan of a whole file's or model's segments: a segment holds up to
+     * 4,096 packed ordinals (16 KB), so this is at most 4 MB in flight, against 100 rows per trip by default.
+     */
+    static final int SEGMENT_FETCH = 256;
+
     static final String ATOM_COLUMNS =
             "a.AtomId, a.ContentHash, a.Modality, a.Subtype, a.AtomicValue, a.Metadata, a.ReferenceCount, a.CreatedAt";
 

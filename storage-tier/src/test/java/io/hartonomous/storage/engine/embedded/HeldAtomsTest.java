@@ -46,17 +46,17 @@ class HeldAtomsTest {
         learnAll(held, 2, second, 20);
         assertEquals(held.capacity(), held.size());
 
-        assertEquals(new HeldAtoms.Held(12, 2), held.find(1, first.get(2).contentHash()));
-        assertNotNull(held.find(2, second.get(1).contentHash()));
-        assertNull(held.find(2, second.get(2).contentHash()), "past the bound, an atom is looked up, not held");
-        assertNull(held.find(2, first.get(0).contentHash()), "entries are per job");
+        assertEquals(new HeldAtoms.Held(12, 2), held.ofJob(1).get(first.get(2).contentHash()));
+        assertNotNull(held.ofJob(2).get(second.get(1).contentHash()));
+        assertNull(held.ofJob(2).get(second.get(2).contentHash()), "past the bound, an atom is looked up, not held");
+        assertNull(held.ofJob(2).get(first.get(0).contentHash()), "entries are per job");
 
         held.forget(1);
         assertEquals(2, held.size());
-        assertNull(held.find(1, first.get(0).contentHash()));
+        assertNull(held.ofJob(1).get(first.get(0).contentHash()));
         learnAll(held, 2, second, 20);
         assertEquals(4, held.size(), "the room job 1 gave back is used, with no entry counted twice");
-        assertNotNull(held.find(2, second.get(3).contentHash()));
+        assertNotNull(held.ofJob(2).get(second.get(3).contentHash()));
     }
 
     @Test
@@ -65,8 +65,8 @@ class HeldAtomsTest {
         List<NewAtom> atoms = pixels(0, 3);
         held.learn(7, atoms, new long[] {5, 0, 6}, new int[] {0, 0, 1}, new int[] {-1, -1, 4});
         assertEquals(1, held.size());
-        assertNotNull(held.find(7, atoms.get(0).contentHash()));
-        assertNull(held.find(7, atoms.get(1).contentHash()));
-        assertNull(held.find(7, atoms.get(2).contentHash()));
+        assertNotNull(held.ofJob(7).get(atoms.get(0).contentHash()));
+        assertNull(held.ofJob(7).get(atoms.get(1).contentHash()));
+        assertNull(held.ofJob(7).get(atoms.get(2).contentHash()));
     }
 }
