@@ -8,6 +8,7 @@ import io.hartonomous.ingest.atomize.Embedding;
 import io.hartonomous.ingest.atomize.FileHashes;
 import io.hartonomous.ingest.detect.DetectedFormat;
 import io.hartonomous.ingest.detect.FormatDetector;
+import io.hartonomous.storage.contract.atoms.ContentHash;
 import io.hartonomous.storage.contract.graph.GraphNode;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.contract.ingest.JobStart;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * detect → validate headers and limits → start job (file-level dedup) → atomize chunks (up to
@@ -122,8 +124,7 @@ public final class IngestPipeline {
         Path spool = source.spool();
         DetectedFormat format = FormatDetector.detect(spool, job.modality());
         if (source.childIndex() == null) {
-            try (AtomizedFile whole = Atomizers.open(spool, format, job.contentHash(), settings.limits(),
-                    settings.chunkRows())) {
+            try (AtomizedFile whole = openForResume(tenant, job, spool, format, job.contentHash(), null)) {
                 IngestOutcome outcome = complete(tenant, job, whole);
                 Files.deleteIfExists(spool);
                 return outcome;
@@ -131,11 +132,47 @@ public final class IngestPipeline {
         }
         // A frame's job holds the frame's derived hash; the file's own hash, which frame identities derive from, is
         // not in the row, so a resumed frame hashes its file once.
-        try (AtomizedFile whole = Atomizers.open(spool, format, FileHashes.ofFile(format.modality(), spool),
-                settings.limits(), settings.chunkRows());
+        ContentHash fileHash = FileHashes.ofFile(format.modality(), spool);
+        try (AtomizedFile whole = openForResume(tenant, job, spool, format, fileHash, source.childIndex());
              AtomizedFile part = whole.child(source.childIndex())) {
             return complete(tenant, job, part);
         }
+    }
+
+    /**
+     * The spooled file opened with the chunk size the job started with ({@link ResumeChunking}), which is opened
+     * a second time only when that is not today's setting. A job whose committed chunks fit no size is failed (its
+     * rows removed) rather than resumed into skipped or repeated positions.
+     */
+    private AtomizedFile openForResume(TenantStorage tenant, IngestionJob job, Path spool, DetectedFormat format,
+                                       ContentHash fileHash, Integer childIndex) throws IOException {
+        AtomizedFile whole = Atomizers.open(spool, format, fileHash, settings.limits(), settings.chunkRows());
+        long rows;
+        try {
+            if (childIndex == null) {
+                rows = whole.rows();
+            } else {
+                try (AtomizedFile part = whole.child(childIndex)) {
+                    rows = part.rows();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            whole.close();
+            throw e;
+        }
+        OptionalInt chunkRows = ResumeChunking.chunkRows(job, rows, settings.chunkRows());
+        if (chunkRows.isPresent() && chunkRows.getAsInt() == settings.chunkRows()) {
+            return whole;
+        }
+        whole.close();
+        if (chunkRows.isEmpty()) {
+            String why = "job " + job.jobId() + " committed " + job.chunksCommitted() + " chunks holding "
+                    + job.compositions() + " of " + rows + " positions, which no chunk size explains; ingest the "
+                    + "file again";
+            tenant.ingest().failJob(job.jobId(), why);
+            throw new IOException(why);
+        }
+        return Atomizers.open(spool, format, fileHash, settings.limits(), chunkRows.getAsInt());
     }
 
     private IngestOutcome complete(TenantStorage tenant, IngestionJob job, AtomizedFile atomized) throws IOException {

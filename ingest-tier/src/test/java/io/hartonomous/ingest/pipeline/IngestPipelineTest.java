@@ -223,4 +223,66 @@ class IngestPipelineTest {
         assertThat(ingest("acme", Modality.IMAGE, TestFiles.get(ANIMATED_GIF)).children()).extracting(IngestOutcome::deduplicated)
                 .containsExactly(true, true);
     }
+
+    /**
+     * A job left running after two chunks of 10,000 resumes with 10,000, not with this pipeline's 4,096: its
+     * positions come out as those of a fresh ingest of the file into another database.
+     */
+    @Test
+    void aJobLeftRunningResumesWithTheChunkSizeItStartedWith() throws Exception {
+        Path png = TestFiles.get("images/snake.png");
+        Path spool = Files.createDirectories(dir.resolve("spool")).resolve("left.upload");
+        Files.copy(png, spool);
+        TenantStorage acme = engine.forTenant("acme");
+        long jobId;
+        try (AtomizedFile file = Atomizers.open(spool, Modality.IMAGE, IngestLimits.DEFAULT, 10_000)) {
+            NewJob started = new NewJob(Modality.IMAGE, "left.png", FileHashes.ofFile(Modality.IMAGE, spool),
+                    file.bytesTotal(), file.metadataJson(), spool.toString());
+            jobId = acme.ingest().startJob(started).job().jobId();
+            assertThatThrownBy(() -> file.emit(0, new io.hartonomous.ingest.atomize.ChunkSink() {
+                @Override
+                public void chunk(io.hartonomous.storage.contract.ingest.Chunk chunk) {
+                    if (chunk.chunkIndex() == 2) {
+                        throw new IllegalStateException("crashed");
+                    }
+                    acme.ingest().writeChunk(jobId, chunk);
+                }
+            })).hasMessageContaining("crashed");
+        }
+        assertThat(acme.ingest().job(jobId).orElseThrow().compositions()).isEqualTo(20_000);
+
+        assertThat(pipeline.resumeUnfinished(line -> { })).isEqualTo(1);
+
+        IngestionJob done = acme.ingest().job(jobId).orElseThrow();
+        assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+        assertThat(done.compositions()).isEqualTo(600 * 450);
+        assertThat(acme.atoms().compositionCount(done.parentAtomId())).isEqualTo(600 * 450);
+        References.assertExact(acme, List.of(done.parentAtomId()));
+        try (StorageEngine fresh = StorageEngines.open(LocalStorage.embeddedFile(dir.resolve("fresh")))) {
+            IngestPipeline other = new IngestPipeline(fresh, IngestSettings.defaults(dir.resolve("spool2")));
+            IngestOutcome expected;
+            try (InputStream in = Files.newInputStream(png)) {
+                expected = other.ingest("acme", Modality.IMAGE, "snake.png", in);
+            }
+            try (Stream<io.hartonomous.storage.contract.atoms.PlacedValue> resumed = acme.atoms().placedValues(
+                    done.parentAtomId(), 0, Long.MAX_VALUE);
+                 Stream<io.hartonomous.storage.contract.atoms.PlacedValue> whole = fresh.forTenant("acme").atoms()
+                         .placedValues(expected.atomId(), 0, Long.MAX_VALUE)) {
+                java.util.Iterator<io.hartonomous.storage.contract.atoms.PlacedValue> a = resumed.iterator();
+                java.util.Iterator<io.hartonomous.storage.contract.atoms.PlacedValue> b = whole.iterator();
+                long n = 0;
+                while (b.hasNext()) {
+                    assertThat(a.hasNext()).isTrue();
+                    var x = a.next();
+                    var y = b.next();
+                    assertThat(new long[] {x.sequenceIndex(), x.positionX(), x.positionY()}).as("position %d", n)
+                            .containsExactly(y.sequenceIndex(), y.positionX(), y.positionY());
+                    assertThat(x.value()).as("value at %d", n).isEqualTo(y.value());
+                    n++;
+                }
+                assertThat(a.hasNext()).isFalse();
+                assertThat(n).isEqualTo(600 * 450);
+            }
+        }
+    }
 }
