@@ -61,7 +61,8 @@ final class PngStream {
                 for (int x = 0, at = 0; x < image.width(); x++, at += bpp) {
                     PlacedValue p = pixels.next();
                     byte[] v = p.value();
-                    if (!p.type().equals(image.type()) || v.length != bpp) {
+                    // identity first: a read hands out one AtomType instance per type, and equals per pixel showed
+                    if (p.type() != image.type() && !p.type().equals(image.type()) || v.length != bpp) {
                         throw new ConflictException("pixel (" + x + ", " + y + ") is " + p.type()
                                 + " in an image of " + image.type());
                     }

@@ -146,6 +146,42 @@ public abstract class AtomsContract extends StorageContractSuite {
         assertThat(t.atoms().compositionCount(done.parentAtomId())).isEqualTo(sequence);
     }
 
+    /**
+     * A photo-like file: 140,000 distinct values in two chunks, more per chunk and per read window than one array
+     * parameter of H2 holds (65,536), read back in one stream as they were written.
+     */
+    @Test
+    void moreDistinctValuesThanOneArrayHoldsAreWrittenAndReadBackInOrder() {
+        TenantStorage t = engine.forTenant(newTenant());
+        int n = 140_000;
+        List<NewAtom> atoms = randomPixels(n);
+        long job = t.ingest().startJob(newJob(Modality.IMAGE, "many.png")).job().jobId();
+        int half = n / 2;
+        int[] first = new int[half];
+        int[] second = new int[n - half];
+        for (int i = 0; i < half; i++) {
+            first[i] = i;
+        }
+        for (int i = 0; i < second.length; i++) {
+            second[i] = i;
+        }
+        t.ingest().writeChunk(job, imageChunk(0, atoms.subList(0, half), 0, first));
+        t.ingest().writeChunk(job, imageChunk(1, atoms.subList(half, n), half, second));
+        IngestionJob done = t.ingest().completeJob(job, null);
+        assertThat(done.distinctAtoms()).isEqualTo(n);
+        try (Stream<PlacedValue> values =
+                     t.atoms().placedValues(done.parentAtomId(), 0, n)) {
+            java.util.Iterator<PlacedValue> it = values.iterator();
+            for (int i = 0; i < n; i++) {
+                PlacedValue v = it.next();
+                assertThat(v.sequenceIndex()).isEqualTo(i);
+                assertThat(v.value()).as("value at %d", i).isEqualTo(atoms.get(i).value());
+            }
+            assertThat(it.hasNext()).isFalse();
+        }
+        assertThat(t.atoms().byHash(atoms.get(n - 1).contentHash()).orElseThrow().referenceCount()).isEqualTo(1);
+    }
+
     @Test
     void unknownAtomsAreEmptyAndInvalidChunksAreRefused() {
         TenantStorage t = engine.forTenant(newTenant());
