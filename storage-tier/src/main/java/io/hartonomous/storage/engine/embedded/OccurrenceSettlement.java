@@ -103,10 +103,7 @@ final class OccurrenceSettlement {
                     int count = rs.getInt(1);
                     int width = rs.getInt(2);
                     byte[] packed = rs.getBytes(3);
-                    if (ordinals.length < count) {
-                        ordinals = new int[count];
-                    }
-                    PackedOrdinals.unpack(packed, width, 0, count, ordinals, 0);
+                    ordinals = PackedOrdinals.unpackAll(packed, width, count, ordinals);
                     for (int i = 0; i < count; i++) {
                         int ordinal = ordinals[i];
                         if (ordinal >= counted.length) {

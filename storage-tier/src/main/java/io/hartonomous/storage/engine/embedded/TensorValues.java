@@ -66,7 +66,7 @@ final class TensorValues {
         BitSet used = new BitSet();
         int[] segmentOrdinals = new int[PackedOrdinals.MAX_POSITIONS];
         for (TensorSegmentStore.Segment s : segments) {
-            segmentOrdinals = unpack(s, segmentOrdinals);
+            segmentOrdinals = PackedOrdinals.unpackAll(s.ordinals(), s.width(), s.count(), segmentOrdinals);
             for (int k = 0; k < s.count(); k++) {
                 used.set(segmentOrdinals[k]);
             }
@@ -135,7 +135,7 @@ final class TensorValues {
         int p = 0;
         int[] segmentOrdinals = new int[PackedOrdinals.MAX_POSITIONS];
         for (TensorSegmentStore.Segment s : segments) {
-            segmentOrdinals = unpack(s, segmentOrdinals);
+            segmentOrdinals = PackedOrdinals.unpackAll(s.ordinals(), s.width(), s.count(), segmentOrdinals);
             int n = s.count();
             if (flat != null) {
                 int len = fixedLength;
@@ -154,12 +154,5 @@ final class TensorValues {
             }
         }
         return out;
-    }
-
-    /** The segment's ordinals in {@code scratch}, or in a larger array when it holds more (returned). */
-    private static int[] unpack(TensorSegmentStore.Segment s, int[] scratch) {
-        int[] into = scratch.length >= s.count() ? scratch : new int[s.count()];
-        PackedOrdinals.unpack(s.ordinals(), s.width(), 0, s.count(), into, 0);
-        return into;
     }
 }

@@ -47,6 +47,16 @@ public final class PackedOrdinals {
         OrdinalKernels.unpack(packed, width, from, count, out, outFrom);
     }
 
+    /**
+     * The column's first {@code count} ordinals, in {@code scratch} when it is large enough, else in a new array:
+     * the array that holds them is returned (for loops that decode segment after segment into one buffer).
+     */
+    public static int[] unpackAll(byte[] packed, int width, int count, int[] scratch) {
+        int[] into = scratch.length >= count ? scratch : new int[count];
+        OrdinalKernels.unpack(packed, width, 0, count, into, 0);
+        return into;
+    }
+
     public static int ordinalAt(byte[] packed, int width, int i) {
         int p = i * width;
         int v = 0;
