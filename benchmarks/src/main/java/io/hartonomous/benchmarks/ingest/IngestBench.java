@@ -60,6 +60,18 @@ public final class IngestBench {
                         file == null ? null : Path.of(file), Integer.parseInt(BenchArgs.option(args, "--chunk-rows",
                                 "" + ChunkPlan.DEFAULT_CHUNK_ROWS))));
             }
+            case "storage" -> {
+                // Bytes per position before and after, for a photo, a WAV and a dense f16 model (issue 12).
+                Path cache = root.resolve("testdata/cache");
+                Path work = Files.createTempDirectory("hart-bench-storage");
+                Path f16 = ModelScaleBench.denseF16(work.resolve("dense-f16.safetensors"),
+                        Long.parseLong(BenchArgs.option(args, "--f16-mweights", "4")) * 1_000_000);
+                System.out.print(StorageBytes.header()
+                        + StorageBytes.row(cache.resolve("images/snake.png"), "snake.png (photo, 600 x 450)")
+                        + StorageBytes.row(cache.resolve("audio/derived/s16-6ch.wav"), "s16-6ch.wav (16-bit, 6 channels)")
+                        + StorageBytes.row(f16, "dense f16 safetensors (Gaussian weights)"));
+                ScratchDirs.delete(work);
+            }
             case "scale-model" -> {
                 // --model FILE (default: the largest model in the cache), or --f16-mweights N for a synthetic file.
                 String synthetic = BenchArgs.option(args, "--f16-mweights", "");
@@ -72,7 +84,7 @@ public final class IngestBench {
             }
             default -> {
                 System.err.println("usage: IngestBench end-to-end|parallel-atomize|large-sparse|large-dense|scale|"
-                        + "scale-model [--rounds N] [--mb N] [--scale N] [--model FILE | --f16-mweights N] [--baseline [--baseline-minutes M]] "
+                        + "scale-model|storage [--rounds N] [--mb N] [--scale N] [--model FILE | --f16-mweights N] [--baseline [--baseline-minutes M]] "
                         + "[--docs FILE]");
                 System.exit(2);
             }

@@ -34,14 +34,14 @@ final class ScaleBench {
     private ScaleBench() {
     }
 
-    private static long size(Path dir) throws IOException {
+    static long size(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
         }
     }
 
-    /** The database's files after H2 rewrote it without the space freed pages left behind. */
-    private static long compactedSize(Path db) throws IOException {
+    /** The database's size after {@code SHUTDOWN COMPACT} (H2 drops the pages its copy-on-write left behind). */
+    static long compactedSize(Path db) throws IOException {
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(
                 LocalStorage.embeddedFile(db).url(), LocalStorage.DEFAULT_USER, "")) {
             c.createStatement().execute("SHUTDOWN COMPACT");
