@@ -4,11 +4,14 @@ import io.hartonomous.storage.local.LocalStorage;
 import io.hartonomous.ingest.atomize.AtomizedFile;
 import io.hartonomous.ingest.atomize.Atomizers;
 import io.hartonomous.ingest.atomize.ChildPart;
+import io.hartonomous.ingest.atomize.ChunkSink;
 import io.hartonomous.ingest.atomize.FileHashes;
 import io.hartonomous.ingest.atomize.IngestLimits;
 import io.hartonomous.ingest.detect.BadInputException;
 import io.hartonomous.ingest.detect.UnsupportedFormatException;
 import io.hartonomous.storage.contract.atoms.ContentHash;
+import io.hartonomous.storage.contract.atoms.PlacedValue;
+import io.hartonomous.storage.contract.ingest.Chunk;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.contract.ingest.JobState;
 import io.hartonomous.storage.contract.ingest.NewJob;
@@ -29,6 +32,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -239,9 +243,9 @@ class IngestPipelineTest {
             NewJob started = new NewJob(Modality.IMAGE, "left.png", FileHashes.ofFile(Modality.IMAGE, spool),
                     file.bytesTotal(), file.metadataJson(), spool.toString());
             jobId = acme.ingest().startJob(started).job().jobId();
-            assertThatThrownBy(() -> file.emit(0, new io.hartonomous.ingest.atomize.ChunkSink() {
+            assertThatThrownBy(() -> file.emit(0, new ChunkSink() {
                 @Override
-                public void chunk(io.hartonomous.storage.contract.ingest.Chunk chunk) {
+                public void chunk(Chunk chunk) {
                     if (chunk.chunkIndex() == 2) {
                         throw new IllegalStateException("crashed");
                     }
@@ -264,17 +268,17 @@ class IngestPipelineTest {
             try (InputStream in = Files.newInputStream(png)) {
                 expected = other.ingest("acme", Modality.IMAGE, "snake.png", in);
             }
-            try (Stream<io.hartonomous.storage.contract.atoms.PlacedValue> resumed = acme.atoms().placedValues(
+            try (Stream<PlacedValue> resumed = acme.atoms().placedValues(
                     done.parentAtomId(), 0, Long.MAX_VALUE);
-                 Stream<io.hartonomous.storage.contract.atoms.PlacedValue> whole = fresh.forTenant("acme").atoms()
+                 Stream<PlacedValue> whole = fresh.forTenant("acme").atoms()
                          .placedValues(expected.atomId(), 0, Long.MAX_VALUE)) {
-                java.util.Iterator<io.hartonomous.storage.contract.atoms.PlacedValue> a = resumed.iterator();
-                java.util.Iterator<io.hartonomous.storage.contract.atoms.PlacedValue> b = whole.iterator();
+                Iterator<PlacedValue> a = resumed.iterator();
+                Iterator<PlacedValue> b = whole.iterator();
                 long n = 0;
                 while (b.hasNext()) {
                     assertThat(a.hasNext()).isTrue();
-                    var x = a.next();
-                    var y = b.next();
+                    PlacedValue x = a.next();
+                    PlacedValue y = b.next();
                     assertThat(new long[] {x.sequenceIndex(), x.positionX(), x.positionY()}).as("position %d", n)
                             .containsExactly(y.sequenceIndex(), y.positionX(), y.positionY());
                     assertThat(x.value()).as("value at %d", n).isEqualTo(y.value());

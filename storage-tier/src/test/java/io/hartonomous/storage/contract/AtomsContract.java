@@ -16,6 +16,7 @@ import io.hartonomous.storage.contract.ingest.JobStart;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -169,9 +170,8 @@ public abstract class AtomsContract extends StorageContractSuite {
         t.ingest().writeChunk(job, imageChunk(1, atoms.subList(half, n), half, second));
         IngestionJob done = t.ingest().completeJob(job, null);
         assertThat(done.distinctAtoms()).isEqualTo(n);
-        try (Stream<PlacedValue> values =
-                     t.atoms().placedValues(done.parentAtomId(), 0, n)) {
-            java.util.Iterator<PlacedValue> it = values.iterator();
+        try (Stream<PlacedValue> values = t.atoms().placedValues(done.parentAtomId(), 0, n)) {
+            Iterator<PlacedValue> it = values.iterator();
             for (int i = 0; i < n; i++) {
                 PlacedValue v = it.next();
                 assertThat(v.sequenceIndex()).isEqualTo(i);
