@@ -64,13 +64,17 @@ public final class IngestBench {
                 // Bytes per position before and after, for a photo, a WAV and a dense f16 model (issue 12).
                 Path cache = root.resolve("testdata/cache");
                 Path work = Files.createTempDirectory("hart-bench-storage");
-                Path f16 = ModelScaleBench.denseF16(work.resolve("dense-f16.safetensors"),
-                        Long.parseLong(BenchArgs.option(args, "--f16-mweights", "4")) * 1_000_000);
-                System.out.print(StorageBytes.header()
-                        + StorageBytes.row(cache.resolve("images/snake.png"), "snake.png (photo, 600 x 450)")
-                        + StorageBytes.row(cache.resolve("audio/derived/s16-6ch.wav"), "s16-6ch.wav (16-bit, 6 channels)")
-                        + StorageBytes.row(f16, "dense f16 safetensors (Gaussian weights)"));
-                ScratchDirs.delete(work);
+                try {
+                    Path f16 = ModelScaleBench.denseF16(work.resolve("dense-f16.safetensors"),
+                            Long.parseLong(BenchArgs.option(args, "--f16-mweights", "4")) * 1_000_000);
+                    System.out.print(StorageBytes.header()
+                            + StorageBytes.row(cache.resolve("images/snake.png"), "snake.png (photo, 600 x 450)")
+                            + StorageBytes.row(cache.resolve("audio/derived/s16-6ch.wav"),
+                                    "s16-6ch.wav (16-bit, 6 channels)")
+                            + StorageBytes.row(f16, "dense f16 safetensors (Gaussian weights)"));
+                } finally {
+                    ScratchDirs.delete(work);
+                }
             }
             case "scale-model" -> {
                 // --model FILE (default: the largest model in the cache), or --f16-mweights N for a synthetic file.

@@ -58,7 +58,7 @@ final class ModelScaleBench {
             Path model = file != null ? file : denseF16(work.resolve("dense-f16.safetensors"), weights);
             Path empty = Files.createTempDirectory(work, "empty");
             StorageEngines.open(LocalStorage.embeddedFile(empty)).close();
-            long emptyBytes = size(empty);
+            long emptyBytes = ScaleBench.size(empty);
 
             Path db = Files.createTempDirectory(work, "db");
             IngestedModel ingested = IngestedModel.ingest(db, model);
@@ -75,7 +75,7 @@ final class ModelScaleBench {
                 }
                 ScratchDirs.delete(rawDir);
             }
-            long bytes = size(db) - emptyBytes;
+            long bytes = ScaleBench.size(db) - emptyBytes;
             long stored = 0;
             long checksum = 0;
             double cellsMs;
@@ -104,15 +104,15 @@ final class ModelScaleBench {
                 }
                 bytesMs = (System.nanoTime() - t1) / 1e6;
             }
-        String versus = rows == null ? "" : rows.complete()
+            String versus = rows == null ? "" : rows.complete()
                     ? String.format(Locale.ROOT, "%nRow per position, same file, same run (RawInsert, H2's floor "
-                    + "for the old model): %,.0f ms; the ingest on segments is **%.1fx** faster.%n", rows.ms(),
-                    rows.ms() / ingestMs)
+                            + "for the old model): %,.0f ms; the ingest on segments is **%.1fx** faster.%n",
+                            rows.ms(), rows.ms() / ingestMs)
                     : String.format(Locale.ROOT, "%nRow per position, same file, same run (RawInsert, H2's floor "
-                    + "for the old model), stopped at its budget: %,d of %,d rows in %,.0f ms (%,.0f rows/s). The "
-                    + "row table only slows as it grows, so the whole file takes at least %,.0f ms; the ingest on "
-                    + "segments is **at least %.1fx** faster.%n", rows.rows(), stored, rows.ms(),
-                    rows.rows() / (rows.ms() / 1e3), rows.atLeastMs(stored), rows.atLeastMs(stored) / ingestMs);
+                            + "for the old model), stopped at its budget: %,d of %,d rows in %,.0f ms (%,.0f rows/s). "
+                            + "The row table only slows as it grows, so the whole file takes at least %,.0f ms; the "
+                            + "ingest on segments is **at least %.1fx** faster.%n", rows.rows(), stored, rows.ms(),
+                            rows.rows() / (rows.ms() / 1e3), rows.atLeastMs(stored), rows.atLeastMs(stored) / ingestMs);
             return String.format(Locale.ROOT, "| %s (%,.1f MB) | %,d | %d | %,d | %,.0f ms | %,.0f | %,.0f ms | %,.0f ms "
                             + "| %,.1f MB | %.1f |%n", model.getFileName(), Files.size(model) / 1e6, stored, tensors,
                     outcome.distinctAtoms(), ingestMs, stored / (ingestMs / 1e3), cellsMs, bytesMs, bytes / 1e6,
@@ -161,11 +161,5 @@ final class ModelScaleBench {
             }
         }
         return file;
-    }
-
-    private static long size(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-        }
     }
 }
