@@ -414,6 +414,63 @@ public abstract class DeletionContract extends StorageContractSuite {
         assertThat(t.ingest().job(m.jobId())).as("the job row stays without erase").isPresent();
     }
 
+    /**
+     * The other file is deleted between two chunks of an ingest that uses its leaves: the leaves the ingest's first
+     * chunk used stay (a running job may hold them by its dictionary alone, adding their references when it
+     * completes), and every count is exact once it completes.
+     */
+    @Test
+    void aDeletionBetweenTwoChunksOfAnOverlappingIngestKeepsWhatTheIngestUses() {
+        String tenant = newTenant();
+        TenantStorage t = engine.forTenant(tenant);
+        List<NewAtom> all = randomPixels(40);
+        NewJob jobA = newJob(Modality.IMAGE, "a.png");
+        ingest(t, jobA, all.subList(0, 30), 2, 60);
+        long fileA = t.atoms().byHash(jobA.fileHash()).orElseThrow().atomId();
+
+        // B: A's first 20 leaves and 10 of its own; its first chunk uses each of them once.
+        List<NewAtom> atomsB = concat(all.subList(0, 20), all.subList(30, 40));
+        NewJob jobB = newJob(Modality.IMAGE, "b.png");
+        long jobId = t.ingest().startJob(jobB).job().jobId();
+        int[] first = new int[atomsB.size()];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = i;
+        }
+        t.ingest().writeChunk(jobId, imageChunk(0, atomsB, 0, first));
+
+        DeletionJob deletion = engine.deletions().request(tenant, fileA, false);
+        assertThat(engine.deletions().runToEnd(deletion.jobId(), 50).state()).isEqualTo(DeletionState.COMPLETED);
+
+        int[] second = new int[45];
+        for (int i = 0; i < second.length; i++) {
+            second[i] = ThreadLocalRandom.current().nextInt(atomsB.size());
+        }
+        t.ingest().writeChunk(jobId, imageChunk(1, atomsB, first.length, second));
+        t.ingest().completeJob(jobId, null);
+
+        Map<ContentHash, Long> refs = new HashMap<>();
+        List<byte[]> expected = new ArrayList<>();
+        for (int[] ordinals : List.of(first, second)) {
+            for (int o : ordinals) {
+                refs.merge(atomsB.get(o).contentHash(), 1L, Long::sum);
+                expected.add(atomsB.get(o).value());
+            }
+        }
+        for (NewAtom a : atomsB) {
+            assertThat(count(t, a)).as("a leaf B uses counts exactly B's positions")
+                    .isEqualTo(refs.get(a.contentHash()));
+        }
+        for (NewAtom a : all.subList(20, 30)) {
+            assertThat(t.atoms().byHash(a.contentHash())).as("a leaf only A used is purged").isEmpty();
+        }
+        long fileB = t.atoms().byHash(jobB.fileHash()).orElseThrow().atomId();
+        List<PlacedValue> placed = values(t, fileB);
+        assertThat(placed).hasSize(expected.size());
+        for (int i = 0; i < placed.size(); i++) {
+            assertThat(placed.get(i).value()).as("value at %d", i).isEqualTo(expected.get(i));
+        }
+    }
+
     @Test
     void deletingUnderAConcurrentIngestOfAnOverlappingFileLosesNothing() throws Exception {
         String tenant = newTenant();

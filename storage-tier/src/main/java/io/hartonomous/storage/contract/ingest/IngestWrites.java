@@ -20,9 +20,9 @@ public interface IngestWrites {
     /**
      * Upserts the chunk's atoms (dedup on ContentHash) and appends its composition and coefficient rows, all in one
      * transaction with the watermark advance. ReferenceCount grows by the number of new rows pointing at each atom;
-     * an engine may defer that for atoms the file already held from an earlier chunk (such an atom counts at least
-     * the references of that chunk meanwhile), and makes every count exact by {@link #completeJob}
-     * (docs/decisions.md, "Occurrences settle when the job completes").
+     * an engine may defer that for atoms that existed before the chunk (the job keeps them from being purged
+     * meanwhile), and makes every count exact by {@link #completeJob} (docs/decisions.md, "Occurrences settle when
+     * the job completes" and "Existing atoms settle at completion too").
      */
     ChunkReceipt writeChunk(long jobId, Chunk chunk);
 

@@ -15,11 +15,11 @@ import java.util.Set;
 
 /**
  * The reference counts one deletion batch gives back, inside its transaction: every removed position that pointed at
- * an atom decrements it by one, then leaves nothing points at any longer are deleted (no reference, and listed in no
- * model's tensor dictionary: a weight's history points into its model's dictionary). Atoms
+ * an atom decrements it by one, then leaves nothing holds any longer are deleted ({@link AtomPurges#UNHELD}). Atoms
  * are touched in ContentHash order like {@link AtomUpserter} touches them, so a deletion and a concurrent chunk of
  * an overlapping file never wait on each other in a cycle; a chunk that found an atom this batch then deleted sees
- * its increment update no row and retries (docs/decisions.md "Reference-count races").
+ * its increment update no row, or the purge counted in {@link AtomPurges}, and retries (docs/decisions.md
+ * "Reference-count races").
  */
 final class AtomRelease {
     private final Connection c;
@@ -70,9 +70,11 @@ final class AtomRelease {
                 ps.executeBatch();
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM Atoms WHERE AtomId = ? AND ReferenceCount = 0 "
-                + "AND Subtype <> 'file' AND NOT EXISTS (SELECT 1 FROM TensorDictionary d "
-                + "WHERE d.AtomId = Atoms.AtomId)")) {
+        if (!ordered.isEmpty()) {
+            AtomPurges.announce(c);
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM Atoms WHERE AtomId = ? AND Subtype <> 'file' AND "
+                + AtomPurges.UNHELD)) {
             for (long id : ordered) {
                 ps.setLong(1, id);
                 ps.addBatch();

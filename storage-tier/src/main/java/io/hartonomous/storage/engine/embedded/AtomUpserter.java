@@ -23,32 +23,12 @@ import java.util.Map;
 final class AtomUpserter {
 
     /**
-     * Ids of the upserted atoms (by ordinal; 0 where the delta was 0 and the atom was skipped), the new-atom count,
-     * and the reference-count increments still owed to atoms that already existed (see {@link #bumpExisting}).
+     * Ids of the upserted atoms (by ordinal; 0 where the delta was 0 and the atom was skipped), which of them this
+     * upsert inserted (by ordinal), the new-atom count, and the reference-count increments still owed to atoms that
+     * already existed (see {@link #bumpExisting}).
      */
-    record Result(long[] atomIds, int newAtoms, int distinctAtoms, long[] existingIds, long[] existingDeltas) {
-        /** The same, owing nothing to the atoms of {@code held} (chunk ordinals whose references wait). */
-        Result exceptOrdinals(boolean[] held) {
-            java.util.Set<Long> skip = new java.util.HashSet<>();
-            for (int i = 0; i < held.length; i++) {
-                if (held[i] && atomIds[i] != 0) {
-                    skip.add(atomIds[i]);
-                }
-            }
-            if (skip.isEmpty()) {
-                return this;
-            }
-            long[] ids = new long[existingIds.length];
-            long[] deltas = new long[existingIds.length];
-            int k = 0;
-            for (int i = 0; i < existingIds.length; i++) {
-                if (!skip.contains(existingIds[i])) {
-                    ids[k] = existingIds[i];
-                    deltas[k++] = existingDeltas[i];
-                }
-            }
-            return new Result(atomIds, newAtoms, distinctAtoms, Arrays.copyOf(ids, k), Arrays.copyOf(deltas, k));
-        }
+    record Result(long[] atomIds, boolean[] created, int newAtoms, int distinctAtoms, long[] existingIds,
+                  long[] existingDeltas) {
     }
 
     /** Resolves, inserts the new atoms, and bumps the existing ones at once. */
@@ -76,7 +56,7 @@ final class AtomUpserter {
         Integer[] sorted = Arrays.copyOf(order, used);
         Arrays.sort(sorted, Comparator.comparing(i -> atoms.get(i).contentHash()));
         if (used == 0) {
-            return new Result(ids, 0, 0, new long[0], new long[0]);
+            return new Result(ids, new boolean[n], 0, 0, new long[0], new long[0]);
         }
 
         Map<ContentHash, Long> existing = findExisting(c, atoms, sorted);
@@ -92,8 +72,9 @@ final class AtomUpserter {
             }
         }
 
-        int inserted = insertMissing(c, atoms, referenceDelta, sorted, existing, ids);
-        return new Result(ids, inserted, used, existingIds, existingDeltas);
+        boolean[] created = new boolean[n];
+        int inserted = insertMissing(c, atoms, referenceDelta, sorted, existing, ids, created);
+        return new Result(ids, created, inserted, used, existingIds, existingDeltas);
     }
 
     /**
@@ -101,7 +82,8 @@ final class AtomUpserter {
      * round trip per row over H2's TCP server ({@code ./hart serve}), an array a round trip per piece.
      */
     private static int insertMissing(Connection c, List<NewAtom> atoms, long[] referenceDelta, Integer[] sorted,
-                                     Map<ContentHash, Long> existing, long[] ids) throws SQLException {
+                                     Map<ContentHash, Long> existing, long[] ids, boolean[] created)
+            throws SQLException {
         Integer[] missing = Arrays.stream(sorted).filter(o -> !existing.containsKey(atoms.get(o).contentHash()))
                 .toArray(Integer[]::new);
         if (missing.length == 0) {
@@ -145,7 +127,9 @@ final class AtomUpserter {
                 try (ResultSet keys = insert.getGeneratedKeys()) {
                     int i = 0;
                     while (keys.next()) {
-                        ids[missing[from + i++]] = keys.getLong(1);
+                        int ordinal = missing[from + i++];
+                        ids[ordinal] = keys.getLong(1);
+                        created[ordinal] = true;
                     }
                     if (i != k) {
                         throw new SQLException("expected " + k + " generated atom ids, got " + i);

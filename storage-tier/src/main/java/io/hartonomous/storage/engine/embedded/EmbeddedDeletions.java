@@ -273,7 +273,8 @@ record EmbeddedDeletions(UnitOfWork tx) implements Deletions {
             // The jobs' names and source paths describe the file too.
             update(c, "DELETE FROM IngestionJobs WHERE ParentAtomId = ? AND State <> 'RUNNING'", file);
         }
-        update(c, "DELETE FROM Atoms WHERE AtomId = ? AND ReferenceCount = 0", file);
+        AtomPurges.announce(c);
+        update(c, "DELETE FROM Atoms WHERE AtomId = ? AND " + AtomPurges.UNHELD, file);
     }
 
     /**

@@ -31,7 +31,7 @@ import java.util.Optional;
 
 /**
  * Jobs and chunk writes on H2: each chunk is one transaction together with the job's watermark. A chunk's segment
- * positions add references only for atoms new to the file; the rest settle when the job completes
+ * positions add references only to atoms the chunk inserts; the rest settle when the job completes
  * ({@link OccurrenceSettlement}), and {@code held} spares later chunks the lookups of atoms earlier ones brought.
  */
 record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserter, HeldAtoms held)
@@ -215,16 +215,16 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
                         + " is out of order: the next chunk is " + job.chunksCommitted());
             }
             if (plan != null) {
-                return writeHeld(c, job, chunk, delta, (ids, known) -> new SegmentWriter(c, job.parentAtomId())
-                        .writeRunning(plan, chunk.compositions(), ids, known));
+                return writeHeld(c, job, chunk, delta, (ids, known, created) -> new SegmentWriter(c,
+                        job.parentAtomId()).writeRunning(plan, chunk.compositions(), ids, known, created));
             }
             long modelId = chunk.coefficients().size() > 0
                     ? EmbeddedModelStore.modelByJob(c, jobId).orElseThrow(() -> new ConflictException(
                     "job " + jobId + " has coefficient rows but no registered model")).modelId()
                     : 0;
             if (modelId != 0 && chunk.compositions().size() == 0) {
-                return writeHeld(c, job, chunk, delta, (ids, known) -> new TensorSegmentWriter(c, modelId)
-                        .writeRunning(chunk.coefficients(), ids, known));
+                return writeHeld(c, job, chunk, delta, (ids, known, created) -> new TensorSegmentWriter(c,
+                        modelId).writeRunning(chunk.coefficients(), ids, known, created));
             }
             AtomUpserter.Result atoms = upserter.resolve(c, chunk.atoms(), delta);
             new SegmentWriter(c, job.parentAtomId()).write(chunk.compositions(), atoms.atomIds());
@@ -240,18 +240,26 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
         return written.receipt();
     }
 
-    /** Writes a chunk's segments, given each atom's id and the ordinal its owner holds it at (-1: not known). */
+    /**
+     * Writes a chunk's segments, given each atom's id, the ordinal its owner holds it at (-1: not known) and whether
+     * the chunk inserted it.
+     */
     @FunctionalInterface
     private interface HeldWriter {
-        SegmentDictionary.Entries write(long[] atomIds, int[] knownOrdinal) throws SQLException;
+        SegmentDictionary.Entries write(long[] atomIds, int[] knownOrdinal, boolean[] created) throws SQLException;
     }
 
     /**
      * A chunk of segments: atoms its file or model holds already (known here from earlier chunks, or found in the
-     * dictionary) are neither looked up again nor referenced again; the others are upserted and referenced as usual.
+     * dictionary) are neither looked up again nor referenced again; atoms new to the database are inserted with the
+     * chunk's references. Atoms that existed but are new to the owner get an entry and no reference until the job
+     * completes (docs/decisions.md, "Existing atoms settle at completion too"): incrementing them here rewrote, at
+     * every chunk's commit, Atoms pages scattered over a grown table. Their entries keep them meanwhile, which a purge
+     * committed since they were looked up would break ({@link AtomPurges}).
      */
     private Written writeHeld(Connection c, IngestionJob job, Chunk chunk, long[] delta, HeldWriter writer)
             throws SQLException {
+        long purges = AtomPurges.seen(c);
         int n = delta.length;
         int[] known = new int[n];
         long[] knownIds = new long[n];
@@ -278,8 +286,13 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
                 ids[i] = knownIds[i];
             }
         }
-        SegmentDictionary.Entries entries = writer.write(ids, known);
-        upserter.bumpExisting(c, atoms.exceptOrdinals(entries.held()));
+        SegmentDictionary.Entries entries = writer.write(ids, known, atoms.created());
+        for (int i = 0; i < n; i++) {
+            if (delta[i] > 0 && known[i] < 0 && !entries.held()[i] && !atoms.created()[i]) {
+                AtomPurges.requireNoneSince(c, purges);
+                break;
+            }
+        }
         return new Written(advance(c, job.jobId(), chunk, atoms.newAtoms(), distinct), ids, entries.ordinal(),
                 known);
     }

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * (content hash to atom id and ordinal). A later chunk of the job finds those atoms without a lookup and adds no
  * references for them until the job completes ({@link OccurrenceSettlement}). Only committed facts go in (after the
  * chunk's transaction), and a job's entries go when it completes or fails, so an entry is never wrong: a held atom
- * keeps a reference from the file, and cannot be deleted under it. Bounded: at most {@link #capacity()} entries over
+ * is kept by the file's dictionary entry, and cannot be deleted under it ({@link AtomPurges#UNHELD}). Bounded: at most {@link #capacity()} entries over
  * all jobs; past that, chunks look atoms up in the database as before (slower, same result).
  */
 final class HeldAtoms {

@@ -11,8 +11,7 @@ import java.util.List;
 
 /**
  * Undoes a job inside the caller's transaction: reference counts go back down by exactly what the job added, leaf
- * atoms nothing points at any more (nor lists in a tensor dictionary, which weight history points into) are deleted,
- * and so are the job's rows and its parent.
+ * atoms nothing holds any more ({@link AtomPurges#UNHELD}) are deleted, and so are the job's rows and its parent.
  */
 final class JobRemoval {
     private final Connection c;
@@ -33,11 +32,14 @@ final class JobRemoval {
         String coefficientRefs = "SELECT AtomId AS Id, Occurrences AS N FROM TensorDictionary "
                 + "WHERE ModelId = ? AND Occurrences > 0";
         release(compositionRefs, parentId);
-        deleteOrphans("SELECT AtomId FROM CompositionDictionary WHERE ParentAtomId = ?", parentId);
-        deleteOrphans("SELECT ComponentAtomId FROM AtomCompositionRows WHERE ParentAtomId = ?", parentId);
+        // The parent's own entries would keep its leaves (AtomPurges.UNHELD): they go first, the leaves after them.
+        List<Long> composed = ids("SELECT AtomId FROM CompositionDictionary WHERE ParentAtomId = ?1 UNION "
+                + "SELECT ComponentAtomId FROM AtomCompositionRows WHERE ParentAtomId = ?1", parentId);
         update("DELETE FROM CompositionSegments WHERE ParentAtomId = ?", parentId);
         update("DELETE FROM CompositionDictionary WHERE ParentAtomId = ?", parentId);
         update("DELETE FROM AtomCompositionRows WHERE ParentAtomId = ?", parentId);
+        AtomPurges.announce(c);
+        deleteOrphans(composed);
 
         if (modelId != 0) {
             release(coefficientRefs, modelId);
@@ -55,7 +57,7 @@ final class JobRemoval {
         update("DELETE FROM AtomGraphNodes WHERE NodeKind IN ('FILE', 'ATOM') AND RefId = ?", parentId);
         update("DELETE FROM AtomGraphNodes WHERE NodeKind = 'JOB' AND RefId = ?", job.jobId());
         // The parent stays only if something else still points at it (a frame another file composes).
-        update("DELETE FROM Atoms WHERE AtomId = ? AND ReferenceCount = 0", parentId);
+        update("DELETE FROM Atoms WHERE AtomId = ? AND " + AtomPurges.UNHELD, parentId);
     }
 
     private long modelOf(long jobId) throws SQLException {
@@ -72,19 +74,15 @@ final class JobRemoval {
                 + "WHEN MATCHED THEN UPDATE SET ReferenceCount = a.ReferenceCount - s.N", id);
     }
 
-    /** Leaves among the atoms that nothing references or lists in a tensor dictionary any longer. */
-    private static final String ORPHAN = "ReferenceCount = 0 AND Subtype <> 'file' AND NOT EXISTS "
-            + "(SELECT 1 FROM TensorDictionary d WHERE d.AtomId = Atoms.AtomId)";
-
-    private void deleteOrphans(String referencedIds, long id) throws SQLException {
-        update("DELETE FROM Atoms WHERE " + ORPHAN + " AND AtomId IN (" + referencedIds + ")", id);
-    }
-
+    /** Those of the atoms that are leaves nothing holds any longer. */
     private void deleteOrphans(List<Long> atomIds) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM Atoms WHERE " + ORPHAN
-                + " AND AtomId IN (SELECT A FROM TABLE(A BIGINT = ?))")) {
-            ps.setObject(1, atomIds.toArray(new Long[0]));
-            ps.executeUpdate();
+        Long[] all = atomIds.toArray(new Long[0]);
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM Atoms WHERE AtomId IN (SELECT A FROM "
+                + "TABLE(A BIGINT = ?)) AND Subtype <> 'file' AND " + AtomPurges.UNHELD)) {
+            ArrayPieces.each(all.length, (from, to) -> {
+                ps.setObject(1, java.util.Arrays.copyOfRange(all, from, to));
+                ps.executeUpdate();
+            });
         }
     }
 

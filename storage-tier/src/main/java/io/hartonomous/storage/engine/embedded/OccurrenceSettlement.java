@@ -16,12 +16,12 @@ import java.util.Map;
 
 /**
  * Makes a file's (or an ingested model's) dictionary and its atoms' reference counts exact when its job completes
- * (docs/decisions.md, "Occurrences settle when the job completes"). While the job ran, an entry counted only the
- * positions of the chunk its atom first appeared in ({@link SegmentDictionary#firstAppearances}), and its atom's ReferenceCount grew by
- * exactly that. Counting the segments gives each entry's true Occurrences; the entry and its atom gain the
- * difference, in ContentHash order like every reference-count change (no lock cycles with chunk writers). That is one
- * pass over the segments and one write per distinct atom that recurs, instead of a dictionary write and a
- * ReferenceCount update per distinct atom of every chunk.
+ * (docs/decisions.md, "Occurrences settle when the job completes"). While the job ran, an entry held what the owner
+ * had added to its atom's ReferenceCount ({@link SegmentDictionary#firstAppearances}): the positions of the chunk that
+ * created the atom, or 0 for an atom that existed before. Counting the segments gives each entry's true
+ * Occurrences; the entry and its atom gain the difference, in ContentHash order like every reference-count change (no
+ * lock cycles with chunk writers). That is one pass over the segments and one write per distinct atom that recurs or
+ * existed before, instead of a dictionary write and a ReferenceCount update per distinct atom of every chunk.
  */
 final class OccurrenceSettlement {
     private record Owed(int ordinal, long atomId, long delta, ContentHash hash) {

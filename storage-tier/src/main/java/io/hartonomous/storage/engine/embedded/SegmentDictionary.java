@@ -12,7 +12,7 @@ import java.util.Map;
  * The dictionary of distinct atoms that packed segments point into: per parent for compositions
  * ({@code CompositionDictionary}, keyed by ParentAtomId), per model for tensors ({@code TensorDictionary}, keyed by
  * ModelId). Ordinals are 0, 1, 2 … in order of first appearance; Occurrences is how many current segment positions of
- * the owner hold the atom. The owner's writers are serialised (the job lock, the model's segment locks), so assigning
+ * the owner hold the atom (while the owner's job runs: what it has added to the atom's ReferenceCount so far). The owner's writers are serialised (the job lock, the model's segment locks), so assigning
  * {@code MAX(Ordinal) + 1 …} needs no further locking.
  */
 final class SegmentDictionary {
@@ -84,14 +84,18 @@ final class SegmentDictionary {
     /**
      * What a chunk of a running job needs (docs/decisions.md, "Occurrences settle when the job completes"): the
      * ordinal of every atom with occurrences, and which of them the owner held already. Only atoms new to the owner
-     * get entries, with this chunk's occurrences; held atoms' entries are left alone, and {@link OccurrenceSettlement}
-     * makes every entry exact when the job completes. So a chunk costs a dictionary write per atom new to the file,
-     * not per distinct atom of the chunk.
+     * get entries, and an entry's Occurrences is what the owner has added to its atom's ReferenceCount: the chunk's
+     * occurrences for an atom the chunk created (its new row counts them), 0 for one that existed (the entry alone
+     * keeps it, {@link AtomPurges}). Held atoms' entries are left alone; {@link OccurrenceSettlement} makes every entry
+     * and its atom exact when the job completes. So a chunk writes no row of an atom that existed before it, and a
+     * dictionary entry only per atom new to the owner.
      *
      * @param knownOrdinal per atom, its ordinal if the caller knows the owner holds it (the job's earlier chunks),
      *                     else -1; only the others are looked up
+     * @param created      per atom, whether this chunk inserted it (with the chunk's occurrences as its references)
      */
-    Entries firstAppearances(long[] atomIds, long[] occurrences, int[] knownOrdinal) throws SQLException {
+    Entries firstAppearances(long[] atomIds, long[] occurrences, int[] knownOrdinal, boolean[] created)
+            throws SQLException {
         long[] ask = new long[atomIds.length];
         for (int i = 0; i < atomIds.length; i++) {
             ask[i] = knownOrdinal[i] < 0 ? occurrences[i] : 0;
@@ -118,7 +122,7 @@ final class SegmentDictionary {
                 known.put(atomIds[i], o);
                 newOrd.add(o);
                 newAtom.add(atomIds[i]);
-                newCount.add(occurrences[i]);
+                newCount.add(created[i] ? occurrences[i] : 0L);
             }
             ordinal[i] = o;
         }

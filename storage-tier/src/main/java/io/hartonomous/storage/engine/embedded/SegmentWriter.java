@@ -47,18 +47,19 @@ final class SegmentWriter {
 
     /**
      * Writes a running job's chunk as segments, giving dictionary entries only to atoms new to the parent
-     * ({@link SegmentDictionary#firstAppearances}): which atoms the parent held already is in the result, so the
-     * caller adds no references for them until the job completes ({@link OccurrenceSettlement}).
+     * ({@link SegmentDictionary#firstAppearances}): which atoms the parent held already is in the result. References
+     * beyond those of atoms the chunk created wait for the job's completion ({@link OccurrenceSettlement}).
      *
      * @param plan         the rows' plan ({@link SegmentPlan#of}, not null)
      * @param atomIds      the rows' atom ids by chunk ordinal
      * @param knownOrdinal per chunk ordinal, the parent's ordinal of that atom when the caller knows it, else -1
+     * @param created      per chunk ordinal, whether the chunk inserted that atom
      */
     SegmentDictionary.Entries writeRunning(SegmentPlan plan, CompositionBatch rows, long[] atomIds,
-                                           int[] knownOrdinal) throws SQLException {
+                                           int[] knownOrdinal, boolean[] created) throws SQLException {
         requireFree(plan);
         SegmentDictionary.Entries entries = SegmentDictionary.composition(c, parentId)
-                .firstAppearances(atomIds, occurrences(rows, atomIds), knownOrdinal);
+                .firstAppearances(atomIds, occurrences(rows, atomIds), knownOrdinal, created);
         insertSegments(plan, entries.ordinal());
         return entries;
     }

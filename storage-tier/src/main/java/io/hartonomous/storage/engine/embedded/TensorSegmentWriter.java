@@ -46,17 +46,18 @@ final class TensorSegmentWriter {
 
     /**
      * Writes a running job's chunk, giving dictionary entries only to atoms new to the model
-     * ({@link SegmentDictionary#firstAppearances}); the result says which the model held already, whose references
-     * wait for the job's completion ({@link OccurrenceSettlement}).
+     * ({@link SegmentDictionary#firstAppearances}); the result says which the model held already. References beyond
+     * those of atoms the chunk created wait for the job's completion ({@link OccurrenceSettlement}).
      *
      * @param knownOrdinal per chunk ordinal, the model's ordinal of that atom when the caller knows it, else -1
+     * @param created      per chunk ordinal, whether the chunk inserted that atom
      */
-    SegmentDictionary.Entries writeRunning(CoefficientBatch rows, long[] atomIds, int[] knownOrdinal)
-            throws SQLException {
+    SegmentDictionary.Entries writeRunning(CoefficientBatch rows, long[] atomIds, int[] knownOrdinal,
+                                           boolean[] created) throws SQLException {
         SegmentDictionary.Entries[] entries = new SegmentDictionary.Entries[1];
         write(rows, atomIds, occurrences -> {
             entries[0] = SegmentDictionary.tensor(c, store.modelId())
-                    .firstAppearances(atomIds, occurrences, knownOrdinal);
+                    .firstAppearances(atomIds, occurrences, knownOrdinal, created);
             return entries[0].ordinal();
         });
         return entries[0];

@@ -54,7 +54,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * open, and a no-op on the open after that.
  */
 class EmbeddedRowMigrationTest {
-    private static final Set<String> SEGMENT_SCRIPTS = Set.of("140", "145", "160", "165");
+    private static final Set<String> SEGMENT_SCRIPTS = Set.of("140", "145", "160", "165", "185");
     private static final AtomType F32 = AtomType.of(Modality.MODEL, "f32");
     private static final long ROWS = 3;
     private static final long COLS = 4000;

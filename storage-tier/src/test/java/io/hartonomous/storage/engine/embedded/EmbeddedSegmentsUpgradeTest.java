@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * segment files, and deleting the old file removes its rows with exact counts.
  */
 class EmbeddedSegmentsUpgradeTest {
-    private static final Set<String> SEGMENT_SCRIPTS = Set.of("140", "145", "160", "165");
+    private static final Set<String> SEGMENT_SCRIPTS = Set.of("140", "145", "160", "165", "185");
     private static final int WIDTH = 10;
     private static final int PIXELS = 50;
 
