@@ -69,8 +69,8 @@ public class ContentResource {
         MeteredCaller.UsageHandle usage = caller.deferUsage();
         StreamingOutput body = out -> {
             long written = 0;
-            try (PlacedValueCursor pixels = new PlacedValueCursor(reads, atom.atomId(), image.pixels(),
-                    config.api().contentPageRows())) {
+            try (ValueRunCursor pixels = new ValueRunCursor(reads, atom.atomId(), image.pixels(),
+                    config.api().contentPageRows(), image.type())) {
                 OutputStream buffered = new BufferedOutputStream(out, BUFFER);
                 written = PngStream.write(buffered, image, pixels);
             } finally {
@@ -87,8 +87,8 @@ public class ContentResource {
         long length = WavStream.length(audio);
         StreamingOutput body = out -> {
             long written = 0;
-            try (PlacedValueCursor samples = new PlacedValueCursor(reads, atom.atomId(), audio.samples(),
-                    config.api().contentPageRows())) {
+            try (ValueRunCursor samples = new ValueRunCursor(reads, atom.atomId(), audio.samples(),
+                    config.api().contentPageRows(), audio.type())) {
                 OutputStream buffered = new BufferedOutputStream(out, BUFFER);
                 written = WavStream.write(buffered, audio, samples);
             } finally {

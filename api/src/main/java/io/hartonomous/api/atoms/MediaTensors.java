@@ -52,11 +52,12 @@ public final class MediaTensors {
             float[] out = new float[Math.multiplyExact(plane, channels)];
             boolean wide = layout.sixteenBit();
             int bpp = wide ? 8 : 4;
+            ExpectedType type = new ExpectedType(layout.type());
             try (PlacedValueCursor pixels = new PlacedValueCursor(reads, atom.atomId(), layout.pixels(), pageRows)) {
                 for (int i = 0; i < plane; i++) {
                     PlacedValue p = pixels.next();
                     byte[] v = p.value();
-                    if (!p.type().equals(layout.type()) || v.length != bpp) {
+                    if (!type.matches(p.type()) || v.length != bpp) {
                         throw new ConflictException("pixel (" + i % w + ", " + i / w + ") is " + p.type()
                                 + " in an image of " + layout.type());
                     }
@@ -111,12 +112,13 @@ public final class MediaTensors {
             int channels = layout.channels();
             float[] out = new float[Math.toIntExact(layout.frames())];
             int bytes = layout.bytesPerSample();
+            ExpectedType type = new ExpectedType(layout.type());
             try (PlacedValueCursor cursor = new PlacedValueCursor(reads, atom.atomId(), layout.samples(), pageRows)) {
                 for (int f = 0; f < out.length; f++) {
                     double mix = 0;
                     for (int c = 0; c < channels; c++) {
                         PlacedValue s = cursor.next();
-                        if (!s.type().equals(layout.type()) || s.value().length != bytes) {
+                        if (!type.matches(s.type()) || s.value().length != bytes) {
                             throw new ConflictException("sample " + s.sequenceIndex() + " is " + s.type()
                                     + " in audio of " + layout.type());
                         }

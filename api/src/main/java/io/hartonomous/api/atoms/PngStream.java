@@ -1,7 +1,6 @@
 package io.hartonomous.api.atoms;
 
 import io.hartonomous.storage.contract.ConflictException;
-import io.hartonomous.storage.contract.atoms.PlacedValue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,13 +32,13 @@ final class PngStream {
     }
 
     /** Writes the whole image; returns the bytes written. */
-    static long write(OutputStream out, MediaLayout.Image image, PlacedValueCursor pixels) throws IOException {
+    static long write(OutputStream out, MediaLayout.Image image, ValueRunCursor pixels) throws IOException {
         PngStream png = new PngStream(out);
         png.writeImage(image, pixels);
         return png.written;
     }
 
-    private void writeImage(MediaLayout.Image image, PlacedValueCursor pixels) throws IOException {
+    private void writeImage(MediaLayout.Image image, ValueRunCursor pixels) throws IOException {
         out.write(SIGNATURE);
         written += SIGNATURE.length;
         byte[] header = new byte[13];
@@ -50,6 +49,10 @@ final class PngStream {
         chunk("IHDR", header, header.length);
 
         int bpp = image.sixteenBit() ? 8 : 4;
+        if (pixels.valueBytes() != bpp) {
+            throw new ConflictException("an image of " + image.type() + " has " + bpp + "-byte pixels, not "
+                    + pixels.valueBytes());
+        }
         int rowBytes = image.width() * bpp;
         byte[] raw = new byte[rowBytes];
         byte[] filtered = new byte[rowBytes + 1];
@@ -58,21 +61,12 @@ final class PngStream {
         Deflater deflater = new Deflater(LEVEL);
         try {
             for (int y = 0; y < image.height(); y++) {
-                for (int x = 0, at = 0; x < image.width(); x++, at += bpp) {
-                    PlacedValue p = pixels.next();
-                    byte[] v = p.value();
-                    // identity first: a read hands out one AtomType instance per type, and equals per pixel showed
-                    if (p.type() != image.type() && !p.type().equals(image.type()) || v.length != bpp) {
-                        throw new ConflictException("pixel (" + x + ", " + y + ") is " + p.type()
-                                + " in an image of " + image.type());
-                    }
-                    if (bpp == 4) {
-                        System.arraycopy(v, 0, raw, at, 4);
-                    } else {
-                        for (int c = 0; c < 8; c += 2) { // uint16 little-endian in the atom, big-endian in PNG
-                            raw[at + c] = v[c + 1];
-                            raw[at + c + 1] = v[c];
-                        }
+                pixels.read(raw, 0, image.width());
+                if (bpp == 8) {
+                    for (int c = 0; c < rowBytes; c += 2) { // uint16 little-endian in the atom, big-endian in PNG
+                        byte low = raw[c];
+                        raw[c] = raw[c + 1];
+                        raw[c + 1] = low;
                     }
                 }
                 for (int i = 0; i < bpp && i < rowBytes; i++) {
@@ -86,7 +80,7 @@ final class PngStream {
                     drain(deflater, deflated);
                 }
             }
-            deflater.finish();
+        deflater.finish();
             while (!deflater.finished()) {
                 drain(deflater, deflated);
             }

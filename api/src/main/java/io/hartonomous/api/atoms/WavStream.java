@@ -1,7 +1,6 @@
 package io.hartonomous.api.atoms;
 
 import io.hartonomous.storage.contract.ConflictException;
-import io.hartonomous.storage.contract.atoms.PlacedValue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -69,19 +68,26 @@ final class WavStream {
         return header(audio).length + dataSize + (dataSize & 1);
     }
 
-    static long write(OutputStream out, MediaLayout.Audio audio, PlacedValueCursor samples) throws IOException {
+    /** Samples copied per write: a run's bytes go out in pieces of this many samples. */
+    private static final int SAMPLES_PER_WRITE = 16_384;
+
+    static long write(OutputStream out, MediaLayout.Audio audio, ValueRunCursor samples) throws IOException {
         byte[] header = header(audio);
         out.write(header);
         long written = header.length;
         int bytes = audio.bytesPerSample();
-        while (samples.hasNext()) {
-            PlacedValue s = samples.next();
-            if (!s.type().equals(audio.type()) || s.value().length != bytes) {
-                throw new ConflictException("sample " + s.sequenceIndex() + " is " + s.type() + " in audio of "
-                        + audio.type());
-            }
-            out.write(s.value());
-            written += bytes;
+        if (samples.valueBytes() != bytes) {
+            throw new ConflictException("audio of " + audio.type() + " has " + bytes + "-byte samples, not "
+                    + samples.valueBytes());
+        }
+        byte[] buffer = new byte[SAMPLES_PER_WRITE * bytes];
+        long left = audio.samples();
+        while (left > 0) {
+            int n = (int) Math.min(left, SAMPLES_PER_WRITE);
+            samples.read(buffer, 0, n);
+            out.write(buffer, 0, n * bytes);
+            written += (long) n * bytes;
+            left -= n;
         }
         if (((written - header.length) & 1) == 1) {
             out.write(0);

@@ -61,7 +61,8 @@ class ReconstructionTest {
         MediaLayout.Image layout = MediaLayout.image(reads.parent(), JSON.readTree(media.metadataJson()), reads);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long written;
-        try (PlacedValueCursor cursor = new PlacedValueCursor(reads, MemoryAtomReads.PARENT, layout.pixels(), 4096)) {
+        try (ValueRunCursor cursor = new ValueRunCursor(reads, MemoryAtomReads.PARENT, layout.pixels(), 4096,
+                layout.type())) {
             written = PngStream.write(out, layout, cursor);
         }
         assertThat(written).isEqualTo(out.size());
@@ -98,8 +99,8 @@ class ReconstructionTest {
         MediaLayout.Audio layout = MediaLayout.audio(reads.parent(), JSON.readTree(media.metadataJson()), reads);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long written;
-        try (PlacedValueCursor cursor = new PlacedValueCursor(reads, MemoryAtomReads.PARENT, layout.samples(),
-                16_384)) {
+        try (ValueRunCursor cursor = new ValueRunCursor(reads, MemoryAtomReads.PARENT, layout.samples(),
+                16_384, layout.type())) {
             written = WavStream.write(out, layout, cursor);
         }
         byte[] body = out.toByteArray();
@@ -127,9 +128,32 @@ class ReconstructionTest {
             }
         };
         MediaLayout.Image layout = MediaLayout.image(reads.parent(), JSON.readTree(media.metadataJson()), reads);
-        try (PlacedValueCursor cursor = new PlacedValueCursor(reads, MemoryAtomReads.PARENT, layout.pixels(), 100)) {
+        try (ValueRunCursor cursor = new ValueRunCursor(reads, MemoryAtomReads.PARENT, layout.pixels(), 100,
+                layout.type())) {
             assertThatThrownBy(() -> PngStream.write(new ByteArrayOutputStream(), layout, cursor))
                     .isInstanceOf(ConflictException.class).hasMessageContaining("value 500 is missing");
+        }
+    }
+
+    @Test
+    void aValueOfAnotherTypeIsRefused() throws Exception {
+        Seed.Media media = Seed.imageMedia(TestData.file("images/pngsuite/basic/basn2c08.png"));
+        io.hartonomous.storage.contract.atoms.AtomType wide = io.hartonomous.storage.contract.atoms.AtomType.of(
+                io.hartonomous.storage.contract.atoms.Modality.IMAGE, "rgba16");
+        MemoryAtomReads reads = new MemoryAtomReads(media) {
+            @Override
+            public Stream<io.hartonomous.storage.contract.atoms.PlacedValue> placedValues(long p, long from, long limit) {
+                return super.placedValues(p, from, limit).map(v -> v.sequenceIndex() != 700 ? v
+                        : new io.hartonomous.storage.contract.atoms.PlacedValue(700, v.positionX(), v.positionY(),
+                        wide, new byte[8]));
+            }
+        };
+        MediaLayout.Image layout = MediaLayout.image(reads.parent(), JSON.readTree(media.metadataJson()), reads);
+        try (ValueRunCursor cursor = new ValueRunCursor(reads, MemoryAtomReads.PARENT, layout.pixels(), 100,
+                layout.type())) {
+            assertThatThrownBy(() -> PngStream.write(new ByteArrayOutputStream(), layout, cursor))
+                    .isInstanceOf(ConflictException.class).hasMessageContaining("value 700")
+                    .hasMessageContaining("image/rgba16");
         }
     }
 

@@ -5,6 +5,9 @@ import io.hartonomous.storage.contract.atoms.AtomComposition;
 import io.hartonomous.storage.contract.atoms.AtomType;
 import io.hartonomous.storage.contract.atoms.ContentHash;
 import io.hartonomous.storage.contract.atoms.PlacedValue;
+import io.hartonomous.storage.contract.atoms.ValueRun;
+import io.hartonomous.storage.contract.ingest.Chunk;
+import io.hartonomous.storage.contract.ingest.CompositionBatch;
 import io.hartonomous.storage.contract.ingest.ChunkReceipt;
 import io.hartonomous.storage.contract.ingest.IngestionJob;
 import io.hartonomous.storage.contract.ingest.JobState;
@@ -180,6 +183,74 @@ public abstract class AtomsContract extends StorageContractSuite {
             assertThat(it.hasNext()).isFalse();
         }
         assertThat(t.atoms().byHash(atoms.get(n - 1).contentHash()).orElseThrow().referenceCount()).isEqualTo(1);
+    }
+
+    /**
+     * The packed runs hold exactly the placed values: two types, a gap in the sequence, and positions that follow no
+     * layout (the row table on the embedded engine); a run never spans a gap or a change of type.
+     */
+    @Test
+    void valueRunsPackThePlacedValuesAndBreakAtGapsAndTypes() {
+        TenantStorage t = engine.forTenant(newTenant());
+        List<NewAtom> atoms = new java.util.ArrayList<>(randomPixels(5));
+        AtomType rgba16 = AtomType.of(Modality.IMAGE, "rgba16");
+        atoms.add(NewAtom.of(rgba16, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
+        atoms.add(NewAtom.of(rgba16, new byte[] {8, 7, 6, 5, 4, 3, 2, 1}));
+        long job = t.ingest().startJob(newJob(Modality.IMAGE, "runs.png")).job().jobId();
+        int[] first = new int[40];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = i >= 20 && i < 25 ? 5 + i % 2 : i % 5;
+        }
+        int[] second = new int[40];
+        for (int i = 0; i < second.length; i++) {
+            second[i] = (i * 3) % 7;
+        }
+        t.ingest().writeChunk(job, imageChunk(0, atoms, 0, first));
+        t.ingest().writeChunk(job, imageChunk(1, atoms, 60, second));
+        // Ten positions whose coordinates follow no row or column layout.
+        int n = 10;
+        long[] seq = new long[n];
+        long[] x = new long[n];
+        long[] y = new long[n];
+        int[] ordinal = new int[n];
+        for (int i = 0; i < n; i++) {
+            seq[i] = 120 + i;
+            x[i] = 7 - i;
+            y[i] = 3L * i * i;
+            ordinal[i] = i % 3;
+        }
+        t.ingest().writeChunk(job, new Chunk(2, atoms, new CompositionBatch(n, seq, x, y, ordinal), null, 0));
+        long parent = t.ingest().completeJob(job, null).parentAtomId();
+
+        for (long[] range : new long[][] {{0, 1000}, {10, 65}, {125, 3}}) {
+            List<PlacedValue> placed;
+            try (Stream<PlacedValue> values = t.atoms().placedValues(parent, range[0], range[1])) {
+                placed = values.toList();
+            }
+            List<ValueRun> runs;
+            try (Stream<ValueRun> values = t.atoms().valueRuns(parent, range[0], range[1])) {
+                runs = values.toList();
+            }
+            int k = 0;
+            for (int r = 0; r < runs.size(); r++) {
+                ValueRun run = runs.get(r);
+                int bytes = run.type().valueBytes();
+                for (int i = 0; i < run.count(); i++, k++) {
+                    PlacedValue p = placed.get(k);
+                    assertThat(run.firstSequence() + i).isEqualTo(p.sequenceIndex());
+                    assertThat(run.type()).isEqualTo(p.type());
+                    assertThat(java.util.Arrays.copyOfRange(run.values(), i * bytes, (i + 1) * bytes))
+                            .as("value at %d", p.sequenceIndex()).isEqualTo(p.value());
+                }
+                if (r > 0) {
+                    ValueRun before = runs.get(r - 1);
+                    assertThat(before.firstSequence() + before.count() != run.firstSequence()
+                            || !before.type().equals(run.type())).as("run %d ends at a gap or a change of type", r - 1)
+                            .isTrue();
+                }
+            }
+            assertThat(k).as("positions in the runs of %s", java.util.Arrays.toString(range)).isEqualTo(placed.size());
+        }
     }
 
     @Test

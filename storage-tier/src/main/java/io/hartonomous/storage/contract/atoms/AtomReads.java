@@ -18,5 +18,14 @@ public interface AtomReads {
     /** Component values of a visible parent in SequenceIndex order: the input of reconstruction. */
     Stream<PlacedValue> placedValues(long parentAtomId, long fromSequence, long limit);
 
+    /**
+     * The values {@link #placedValues} gives, packed into runs of consecutive positions of one type: what a
+     * reconstruction reads in bulk. An engine overrides this to copy values straight from its dictionaries; by
+     * default the placed values are grouped ({@link ValueRun#grouped}).
+     */
+    default Stream<ValueRun> valueRuns(long parentAtomId, long fromSequence, long limit) {
+        return ValueRun.grouped(placedValues(parentAtomId, fromSequence, limit));
+    }
+
     long compositionCount(long parentAtomId);
 }

@@ -35,12 +35,32 @@ public record AtomType(Modality modality, String subtype) {
         }
     }
 
+    /**
+     * One instance per known type, handed out by {@link #of}, {@link #file} and {@link #parse}: readers compare the
+     * type of every value they decode, and an identity comparison is what makes that free.
+     */
+    private static final Map<Modality, Map<String, AtomType>> CANONICAL = canonical();
+
+    private static Map<Modality, Map<String, AtomType>> canonical() {
+        Map<Modality, Map<String, AtomType>> all = new java.util.EnumMap<>(Modality.class);
+        for (Modality m : Modality.values()) {
+            Map<String, AtomType> types = new java.util.HashMap<>();
+            types.put(FILE, new AtomType(m, FILE));
+            for (String subtype : LEAF_SUBTYPES.getOrDefault(m, Set.of())) {
+                types.put(subtype, new AtomType(m, subtype));
+            }
+            all.put(m, Map.copyOf(types));
+        }
+        return java.util.Collections.unmodifiableMap(all);
+    }
+
     public static AtomType of(Modality modality, String subtype) {
-        return new AtomType(modality, subtype);
+        AtomType known = modality == null || subtype == null ? null : CANONICAL.get(modality).get(subtype);
+        return known != null ? known : new AtomType(modality, subtype);
     }
 
     public static AtomType file(Modality modality) {
-        return new AtomType(modality, FILE);
+        return of(modality, FILE);
     }
 
     /** Parses {@code modality/subtype}. */
@@ -49,7 +69,7 @@ public record AtomType(Modality modality, String subtype) {
         if (slash < 0) {
             throw new IllegalArgumentException("atom type '" + text + "' is not of the form modality/subtype");
         }
-        return new AtomType(Modality.fromWireName(text.substring(0, slash)), text.substring(slash + 1));
+        return of(Modality.fromWireName(text.substring(0, slash)), text.substring(slash + 1));
     }
 
     public boolean isFile() {
