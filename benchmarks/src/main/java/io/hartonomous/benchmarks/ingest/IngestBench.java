@@ -58,7 +58,7 @@ public final class IngestBench {
                 String file = BenchArgs.option(args, "--file", null);
                 System.out.print(ScaleBench.run(root, Integer.parseInt(BenchArgs.option(args, "--scale", "2")),
                         file == null ? null : Path.of(file), Integer.parseInt(BenchArgs.option(args, "--chunk-rows",
-                                "" + ChunkPlan.DEFAULT_CHUNK_ROWS))));
+                                "" + ChunkPlan.DEFAULT_IMAGE_CHUNK_ROWS))));
             }
             case "storage" -> {
                 // Bytes per position before and after, for a photo, a WAV and a dense f16 model (issue 12).

@@ -4,6 +4,11 @@ package io.hartonomous.ingest.atomize;
 public record ChunkPlan(long rows, int chunkRows) {
     /** Rows per chunk unless configured otherwise (the one place this default is written). */
     public static final int DEFAULT_CHUNK_ROWS = 65_536;
+    /**
+     * Pixels per chunk of an image unless configured otherwise: a chunk repeats per-chunk work for the colours the
+     * file already holds, and a pixel costs at most 28 bytes plus one distinct atom's ~150 (docs/decisions.md).
+     */
+    public static final int DEFAULT_IMAGE_CHUNK_ROWS = 262_144;
 
     public ChunkPlan {
         if (chunkRows < 1 || rows < 0) {

@@ -56,7 +56,7 @@ public class IngestService {
         IngestLimits limits = new IngestLimits(config.maxBytes(), config.maxPixels(), config.maxFrames(),
                 config.maxTensors(), config.maxHeaderBytes(), config.maxTensorElements());
         this.pipeline = new IngestPipeline(storage, new IngestSettings(edge.data().resolve("spool"), limits,
-                config.chunkRows(), config.queuedChunks(),
+                config.chunkRows(), config.imageChunkRows(), config.queuedChunks(),
                 config.parallelChunks().orElse(IngestSettings.defaultParallelChunks()), config.asyncThresholdBytes()));
         this.background = Executors.newFixedThreadPool(config.backgroundJobs(),
                 Thread.ofPlatform().name("ingest-job-", 1).daemon().factory());

@@ -32,6 +32,9 @@ public interface IngestConfig {
     @WithDefault("" + ChunkPlan.DEFAULT_CHUNK_ROWS)
     int chunkRows();
 
+    @WithDefault("" + ChunkPlan.DEFAULT_IMAGE_CHUNK_ROWS)
+    int imageChunkRows();
+
     @WithDefault("" + IngestSettings.DEFAULT_QUEUED_CHUNKS)
     int queuedChunks();
 

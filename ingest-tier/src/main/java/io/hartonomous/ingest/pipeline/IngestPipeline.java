@@ -69,7 +69,7 @@ public final class IngestPipeline {
             DetectedFormat format = FormatDetector.detect(spooled.path(), modalityOrNull);
             spooled = spooled.withHash(format.modality());
             atomized = Atomizers.open(spooled.path(), format, spooled.hash(), settings.limits(),
-                    settings.chunkRows());
+                    settings.chunkRows(format.modality()));
             TenantStorage tenant = engine.forTenant(tenantId);
             JobStart start = tenant.ingest().startJob(new NewJob(format.modality(), displayName(name, format),
                     spooled.hash(), spooled.size(), atomized.metadataJson(), spooled.path().toString()));
@@ -146,7 +146,8 @@ public final class IngestPipeline {
      */
     private AtomizedFile openForResume(TenantStorage tenant, IngestionJob job, Path spool, DetectedFormat format,
                                        ContentHash fileHash, Integer childIndex) throws IOException {
-        AtomizedFile whole = Atomizers.open(spool, format, fileHash, settings.limits(), settings.chunkRows());
+        int preferred = settings.chunkRows(format.modality());
+        AtomizedFile whole = Atomizers.open(spool, format, fileHash, settings.limits(), preferred);
         long rows;
         try {
             if (childIndex == null) {
@@ -160,8 +161,8 @@ public final class IngestPipeline {
             whole.close();
             throw e;
         }
-        OptionalInt chunkRows = ResumeChunking.chunkRows(job, rows, settings.chunkRows());
-        if (chunkRows.isPresent() && chunkRows.getAsInt() == settings.chunkRows()) {
+        OptionalInt chunkRows = ResumeChunking.chunkRows(job, rows, preferred);
+        if (chunkRows.isPresent() && chunkRows.getAsInt() == preferred) {
             return whole;
         }
         whole.close();

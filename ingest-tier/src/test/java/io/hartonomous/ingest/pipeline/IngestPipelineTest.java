@@ -90,6 +90,31 @@ class IngestPipelineTest {
                 .as("deduplicated: the model registered first keeps its name").containsExactly("upstream.gguf");
     }
 
+    /** Images are chunked by their own setting (larger by default), other files by the general one. */
+    @Test
+    void imagesAreChunkedByTheirOwnSetting() throws Exception {
+        IngestSettings base = IngestSettings.defaults(dir.resolve("spool"));
+        assertThat(base.chunkRows(Modality.IMAGE)).isGreaterThan(base.chunkRows(Modality.AUDIO));
+        IngestPipeline split = new IngestPipeline(engine, new IngestSettings(base.spoolDir(), base.limits(), 4096,
+                16_384, base.queuedChunks(), base.parallelChunks(), base.asyncThresholdBytes()));
+        TenantStorage acme = engine.forTenant("acme");
+        Path png = TestFiles.get("images/snake.png");
+        Path wav = TestFiles.get("audio/alsa/Noise.wav");
+        IngestOutcome image;
+        IngestOutcome audio;
+        try (InputStream in = Files.newInputStream(png)) {
+            image = split.ingest("acme", Modality.IMAGE, "snake.png", in);
+        }
+        try (InputStream in = Files.newInputStream(wav)) {
+            audio = split.ingest("acme", Modality.AUDIO, "Noise.wav", in);
+        }
+        assertThat(acme.ingest().job(image.jobId()).orElseThrow().chunksCommitted())
+                .isEqualTo((int) ((image.compositions() + 16_383) / 16_384));
+        assertThat(acme.ingest().job(audio.jobId()).orElseThrow().chunksCommitted())
+                .isEqualTo((int) ((audio.compositions() + 4095) / 4096));
+        References.assertExact(acme, List.of(image.atomId(), audio.atomId()));
+    }
+
     @Test
     void imageIsAtomizedOnceAndIdenticalFileIsDeduplicated() throws Exception {
         Path png = TestFiles.get("images/snake.png");

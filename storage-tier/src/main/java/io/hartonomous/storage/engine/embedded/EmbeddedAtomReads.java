@@ -69,8 +69,7 @@ record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
     @Override
     public Stream<AtomComposition> compositions(long parentAtomId, long fromSequence, long limit) {
         requireVisibleParent(parentAtomId);
-        return windows("compositions", parentAtomId, fromSequence, limit, OrdinalMemo.forHeap(
-                Runtime.getRuntime().maxMemory()), (c, w) -> {
+        return windows("compositions", parentAtomId, fromSequence, limit, (c, w) -> {
             List<AtomComposition> out = new ArrayList<>(w.size());
             for (int i = 0; i < w.size(); i++) {
                 out.add(new AtomComposition(parentAtomId, w.atomId()[i], w.sequence()[i], w.x()[i], w.y()[i]));
@@ -83,7 +82,7 @@ record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
     public Stream<PlacedValue> placedValues(long parentAtomId, long fromSequence, long limit) {
         requireVisibleParent(parentAtomId);
         PlacedAtoms atoms = new PlacedAtoms(parentAtomId);
-        return windows("placedValues", parentAtomId, fromSequence, limit, atoms.byOrdinal, (c, w) -> {
+        return windows("placedValues", parentAtomId, fromSequence, limit, (c, w) -> {
             PlacedAtom[] placed = atoms.resolve(c, w);
             List<PlacedValue> out = new ArrayList<>(w.size());
             for (int i = 0; i < w.size(); i++) {
@@ -103,7 +102,7 @@ record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
         requireVisibleParent(parentAtomId);
         PlacedAtoms atoms = new PlacedAtoms(parentAtomId);
         PackedOrdinalValues packed = PackedOrdinalValues.forHeap(Runtime.getRuntime().maxMemory());
-        return windows("valueRuns", parentAtomId, fromSequence, limit, atoms.byOrdinal, (c, w) -> {
+        return windows("valueRuns", parentAtomId, fromSequence, limit, (c, w) -> {
             List<ValueRun> runs = packedRuns(c, w, packed);
             if (runs != null) {
                 return runs;
@@ -270,7 +269,8 @@ record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
         return atoms;
     }
 
-    private record Page<T>(int size, long last, List<T> items) {
+    /** A window's mapped items, and the fetch of the window after it (null after the last). */
+    private record Page<T>(List<T> items, CompletableFuture<SegmentReader.Window> following) {
     }
 
     @FunctionalInterface
@@ -279,42 +279,56 @@ record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
     }
 
     /**
-     * A lazy stream over bounded reads: each window is its own short read (no connection held between windows), so
-     * memory stays at two windows whatever the limit. While the caller consumes a window, the next one is read on a
-     * virtual thread (one read in flight at a time, so the memo is never used by two threads at once): a
-     * reconstruction then encodes and reads at the same time instead of taking turns.
+     * A lazy stream over bounded reads: each window is fetched (its segments and the atom ids of new ordinals) and
+     * then mapped (its values looked up), each step its own short read, so no connection is held between windows.
+     * Three steps run at once, on virtual threads: while the caller consumes window k, window k + 1 is mapped and
+     * window k + 2 fetched. Through {@code ./hart serve} the storage process then works while this one decodes, and a
+     * reconstruction encodes at the same time. Fetches run one after another (they alone use the memo of atom ids),
+     * as do mappings (they alone use the mapper's memo); about four windows are in memory at once.
      */
     private <T> Stream<T> windows(String operation, long parentAtomId, long fromSequence, long limit,
-                                  OrdinalMemo<?> memo, WindowMapper<T> mapper) {
+                                  WindowMapper<T> mapper) {
+        OrdinalMemo<?> ids = OrdinalMemo.forHeap(Runtime.getRuntime().maxMemory());
         Iterator<List<T>> pages = new Iterator<>() {
+            /** Where the next fetch starts and how much it may still read: written by fetches only. */
             private long cursor = fromSequence;
             private long remaining = limit;
-            /** The read of the window at {@code cursor}, started while the caller consumed the previous one. */
+            /** The next page, being fetched and mapped while the caller consumes the current one. */
             private CompletableFuture<Page<T>> ahead;
+            private boolean started;
             private List<T> next;
 
-            private Page<T> read(long from, int want) {
-                return tx.read(operation, c -> {
-                    SegmentReader.Window w = new SegmentReader(c, parentAtomId, memo).read(from, want);
-                    return new Page<>(w.size(), w.size() == 0 ? 0 : w.last(), mapper.map(c, w));
-                });
+            private SegmentReader.Window fetch() {
+                int want = (int) Math.min(remaining, WINDOW);
+                long from = cursor;
+                SegmentReader.Window w = tx.read(operation, c -> new SegmentReader(c, parentAtomId, ids)
+                        .read(from, want));
+                remaining = w.size() < want ? 0 : remaining - w.size();
+                cursor = w.size() == 0 || w.last() == Long.MAX_VALUE ? -1 : w.last() + 1;
+                return w;
+            }
+
+            /** Maps a fetched window, having started the fetch of the one after it. */
+            private Page<T> map(SegmentReader.Window w) {
+                CompletableFuture<SegmentReader.Window> following = remaining > 0 && cursor >= 0
+                        ? CompletableFuture.supplyAsync(this::fetch, READ_AHEAD) : null;
+                List<T> items = w.size() == 0 ? List.of() : tx.read(operation, c -> mapper.map(c, w));
+                return new Page<>(items, following);
             }
 
             @Override
             public boolean hasNext() {
-                if (next == null && remaining > 0 && cursor >= 0) {
-                    // cursor and remaining are what they were when the read ahead started, so want is its size.
-                    int want = (int) Math.min(remaining, WINDOW);
-                    Page<T> page = ahead != null ? join(ahead) : read(cursor, want);
-                    ahead = null;
-                    remaining = page.size() < want ? 0 : remaining - page.size();
-                    cursor = page.size() == 0 || page.last() == Long.MAX_VALUE ? -1 : page.last() + 1;
-                    next = page.items();
-                    if (remaining > 0 && cursor >= 0) {
-                        long from = cursor;
-                        int size = (int) Math.min(remaining, WINDOW);
-                        ahead = CompletableFuture.supplyAsync(() -> read(from, size), READ_AHEAD);
+                if (next == null) {
+                    Page<T> page;
+                    if (!started) {
+                        started = true;
+                        page = remaining > 0 && cursor >= 0 ? map(fetch()) : null;
+                    } else {
+                        page = ahead == null ? null : join(ahead);
                     }
+                    ahead = page == null || page.following() == null ? null
+                            : page.following().thenApplyAsync(this::map, READ_AHEAD);
+                    next = page == null ? null : page.items();
                 }
                 return next != null && !next.isEmpty();
             }
