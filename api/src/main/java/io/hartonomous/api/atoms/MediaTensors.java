@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hartonomous.storage.contract.ConflictException;
 import io.hartonomous.storage.contract.atoms.Atom;
 import io.hartonomous.storage.contract.atoms.AtomReads;
-import io.hartonomous.storage.contract.atoms.PlacedValue;
 
 /**
  * An image or audio file atom's values as float32 arrays, read from its atoms exactly as reconstruction reads them
@@ -52,25 +51,26 @@ public final class MediaTensors {
             float[] out = new float[Math.multiplyExact(plane, channels)];
             boolean wide = layout.sixteenBit();
             int bpp = wide ? 8 : 4;
-            ExpectedType type = new ExpectedType(layout.type());
-            try (PlacedValueCursor pixels = new PlacedValueCursor(reads, atom.atomId(), layout.pixels(), pageRows)) {
+            byte[] row = new byte[w * bpp];
+            try (ValueRunCursor pixels = new ValueRunCursor(reads, atom.atomId(), layout.pixels(), pageRows,
+                    layout.type())) {
                 for (int i = 0; i < plane; i++) {
-                    PlacedValue p = pixels.next();
-                    byte[] v = p.value();
-                    if (!type.matches(p.type()) || v.length != bpp) {
-                        throw new ConflictException("pixel (" + i % w + ", " + i / w + ") is " + p.type()
-                                + " in an image of " + layout.type());
+                    int x = i % w;
+                    if (x == 0) {
+                        pixels.read(row, 0, w);
                     }
+                    int v = x * bpp;
                     for (int c = 0; c < channels; c++) {
-                        int value = wide ? (v[2 * c] & 0xFF) | (v[2 * c + 1] & 0xFF) << 8 : v[c] & 0xFF;
-                        float x = value * scale;
+                        int value = wide ? (row[v + 2 * c] & 0xFF) | (row[v + 2 * c + 1] & 0xFF) << 8
+                                : row[v + c] & 0xFF;
+                        float f = value * scale;
                         if (mean != null) {
-                            x -= mean[c];
+                            f -= mean[c];
                         }
                         if (std != null) {
-                            x /= std[c];
+                            f /= std[c];
                         }
-                        out[c * plane + i] = x;
+                        out[c * plane + i] = f;
                     }
                 }
             }
@@ -112,18 +112,15 @@ public final class MediaTensors {
             int channels = layout.channels();
             float[] out = new float[Math.toIntExact(layout.frames())];
             int bytes = layout.bytesPerSample();
-            ExpectedType type = new ExpectedType(layout.type());
-            try (PlacedValueCursor cursor = new PlacedValueCursor(reads, atom.atomId(), layout.samples(), pageRows)) {
+            byte[] frame = new byte[channels * bytes];
+            try (ValueRunCursor cursor = new ValueRunCursor(reads, atom.atomId(), layout.samples(), pageRows,
+                    layout.type())) {
                 for (int f = 0; f < out.length; f++) {
+                    cursor.read(frame, 0, channels);
                     double mix = 0;
                     for (int c = 0; c < channels; c++) {
-                        PlacedValue s = cursor.next();
-                        if (!type.matches(s.type()) || s.value().length != bytes) {
-                            throw new ConflictException("sample " + s.sequenceIndex() + " is " + s.type()
-                                    + " in audio of " + layout.type());
-                        }
                         if (channel < 0 || c == channel) {
-                            mix += value(s.value());
+                            mix += value(frame, c * bytes);
                         }
                     }
                     out[f] = (float) (channel < 0 ? mix / channels : mix);
@@ -132,19 +129,20 @@ public final class MediaTensors {
             return out;
         }
 
-        private double value(byte[] v) {
+        private double value(byte[] v, int at) {
             String subtype = layout.type().subtype();
             return switch (subtype) {
-                case "pcm8" -> ((v[0] & 0xFF) - 128) / 128.0;
-                case "pcm16" -> (short) ((v[0] & 0xFF) | v[1] << 8) / 32768.0;
-                case "pcm24" -> ((v[0] & 0xFF) | (v[1] & 0xFF) << 8 | v[2] << 16) / 8388608.0;
-                case "pcm32" -> ((v[0] & 0xFF) | (v[1] & 0xFF) << 8 | (v[2] & 0xFF) << 16 | v[3] << 24) / 2147483648.0;
-                case "float32" -> Float.intBitsToFloat((v[0] & 0xFF) | (v[1] & 0xFF) << 8 | (v[2] & 0xFF) << 16
-                        | v[3] << 24);
+                case "pcm8" -> ((v[at] & 0xFF) - 128) / 128.0;
+                case "pcm16" -> (short) ((v[at] & 0xFF) | v[at + 1] << 8) / 32768.0;
+                case "pcm24" -> ((v[at] & 0xFF) | (v[at + 1] & 0xFF) << 8 | v[at + 2] << 16) / 8388608.0;
+                case "pcm32" -> ((v[at] & 0xFF) | (v[at + 1] & 0xFF) << 8 | (v[at + 2] & 0xFF) << 16
+                        | v[at + 3] << 24) / 2147483648.0;
+                case "float32" -> Float.intBitsToFloat((v[at] & 0xFF) | (v[at + 1] & 0xFF) << 8
+                        | (v[at + 2] & 0xFF) << 16 | v[at + 3] << 24);
                 case "float64" -> {
                     long bits = 0;
                     for (int i = 7; i >= 0; i--) {
-                        bits = bits << 8 | (v[i] & 0xFF);
+                        bits = bits << 8 | (v[at + i] & 0xFF);
                     }
                     yield Double.longBitsToDouble(bits);
                 }

@@ -20,7 +20,6 @@ final class ValueRunCursor implements AutoCloseable {
     private final long total;
     private final int page;
     private final AtomType expected;
-    private final ExpectedType type;
     private final int bytes;
     private long position;
     private Stream<ValueRun> current;
@@ -34,7 +33,6 @@ final class ValueRunCursor implements AutoCloseable {
         this.total = total;
         this.page = page;
         this.expected = expected;
-        this.type = new ExpectedType(expected);
         this.bytes = expected.valueBytes();
     }
 
@@ -85,7 +83,7 @@ final class ValueRunCursor implements AutoCloseable {
         if (run.firstSequence() != position) {
             throw incomplete("value " + position + " is missing (the next stored one is " + run.firstSequence() + ")");
         }
-        if (!type.matches(run.type())) {
+        if (run.type() != expected && !run.type().equals(expected)) {
             throw new ConflictException("value " + position + " of atom " + parent + " is " + run.type()
                     + " where its layout says " + expected);
         }
