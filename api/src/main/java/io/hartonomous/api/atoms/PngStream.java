@@ -80,7 +80,7 @@ final class PngStream {
                     drain(deflater, deflated);
                 }
             }
-        deflater.finish();
+            deflater.finish();
             while (!deflater.finished()) {
                 drain(deflater, deflated);
             }

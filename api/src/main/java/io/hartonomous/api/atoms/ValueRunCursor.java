@@ -36,18 +36,9 @@ final class ValueRunCursor implements AutoCloseable {
         this.bytes = expected.valueBytes();
     }
 
-    boolean hasNext() {
-        return position < total;
-    }
-
     /** Bytes of one value. */
     int valueBytes() {
         return bytes;
-    }
-
-    /** The sequence index of the next value. */
-    long position() {
-        return position;
     }
 
     /** Copies the next {@code values} values ({@code values * valueBytes()} bytes) into {@code to} at {@code at}. */

@@ -9,9 +9,8 @@ import java.nio.file.Path;
 /**
  * How the pipeline runs: where uploads are spooled (must survive a crash: resume reads the spool), the limits checked
  * before work starts, rows per chunk (and pixels per chunk of an image), how many chunks may wait for the writer
- * (backpressure), how many chunks of a
- * job are atomized at once (each job's own worker threads; 1 = on the job's thread), and from what size an HTTP
- * ingest answers 202 and continues in the background.
+ * (backpressure), how many chunks of a job are atomized at once (each job's own worker threads; 1 = on the job's
+ * thread), and from what size an HTTP ingest answers 202 and continues in the background.
  */
 public record IngestSettings(Path spoolDir, IngestLimits limits, int chunkRows, int imageChunkRows, int queuedChunks,
                              int parallelChunks, long asyncThresholdBytes) {

@@ -1,6 +1,7 @@
 package io.hartonomous.storage.contract.atoms;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -26,17 +27,57 @@ public record ValueRun(long firstSequence, int count, AtomType type, byte[] valu
     }
 
     /**
-     * Groups values in sequence order into runs: a run ends at a gap in the sequence, a change of type, or after
-     * {@link #MAX_GROUPED} values. Lazy: at most one run is buffered.
+     * The values at {@code sequence[i]} ({@code types[i]}, {@code values[i]}) for i below {@code n}, in sequence
+     * order, as runs: a run ends at a gap in the sequence or a change of type.
+     */
+    public static List<ValueRun> of(int n, long[] sequence, AtomType[] types, byte[][] values) {
+        List<ValueRun> runs = new ArrayList<>();
+        int from = 0;
+        for (int i = 1; i <= n; i++) {
+            if (i == n || sequence[i] != sequence[i - 1] + 1 || types[i] != types[from]
+                    && !types[i].equals(types[from])) {
+                AtomType type = types[from];
+                int bytes = type.valueBytes();
+                byte[] packed = new byte[(i - from) * bytes];
+                for (int k = from, at = 0; k < i; k++, at += bytes) {
+                    if (values[k].length != bytes) {
+                        throw new IllegalStateException("value " + sequence[k] + " of " + type + " has "
+                                + values[k].length + " bytes");
+                    }
+                    System.arraycopy(values[k], 0, packed, at, bytes);
+                }
+                runs.add(new ValueRun(sequence[from], i - from, type, packed));
+                from = i;
+            }
+        }
+        return runs;
+    }
+
+    /**
+     * Groups values in sequence order into runs ({@link #of}), reading at most {@link #MAX_GROUPED} values ahead: a
+     * run also ends where such a batch does.
      */
     public static Stream<ValueRun> grouped(Stream<PlacedValue> values) {
         Iterator<PlacedValue> in = values.iterator();
         Iterator<ValueRun> runs = new Iterator<>() {
-            private PlacedValue pending;
+            private Iterator<ValueRun> batch = Collections.emptyIterator();
 
             @Override
             public boolean hasNext() {
-                return pending != null || in.hasNext();
+                if (!batch.hasNext() && in.hasNext()) {
+                    long[] sequence = new long[MAX_GROUPED];
+                    AtomType[] types = new AtomType[MAX_GROUPED];
+                    byte[][] bytes = new byte[MAX_GROUPED][];
+                    int n = 0;
+                    while (n < MAX_GROUPED && in.hasNext()) {
+                        PlacedValue v = in.next();
+                        sequence[n] = v.sequenceIndex();
+                        types[n] = v.type();
+                        bytes[n++] = v.value();
+                    }
+                    batch = of(n, sequence, types, bytes).iterator();
+                }
+                return batch.hasNext();
             }
 
             @Override
@@ -44,31 +85,7 @@ public record ValueRun(long firstSequence, int count, AtomType type, byte[] valu
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                PlacedValue first = pending != null ? pending : in.next();
-                pending = null;
-                List<byte[]> run = new ArrayList<>();
-                run.add(first.value());
-                long expected = first.sequenceIndex() + 1;
-                while (run.size() < MAX_GROUPED && in.hasNext()) {
-                    PlacedValue v = in.next();
-                    if (v.sequenceIndex() != expected || !v.type().equals(first.type())) {
-                        pending = v;
-                        break;
-                    }
-                    run.add(v.value());
-                    expected++;
-                }
-                int bytes = first.type().valueBytes();
-                byte[] packed = new byte[run.size() * bytes];
-                for (int i = 0; i < run.size(); i++) {
-                    byte[] v = run.get(i);
-                    if (v.length != bytes) {
-                        throw new IllegalStateException("value " + (first.sequenceIndex() + i) + " of " + first.type()
-                                + " has " + v.length + " bytes");
-                    }
-                    System.arraycopy(v, 0, packed, i * bytes, bytes);
-                }
-                return new ValueRun(first.sequenceIndex(), run.size(), first.type(), packed);
+                return batch.next();
             }
         };
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(runs, Spliterator.ORDERED), false)

@@ -108,17 +108,13 @@ record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
                 return runs;
             }
             PlacedAtom[] placed = atoms.resolve(c, w);
-            runs = new ArrayList<>();
-            long[] sequence = w.sequence();
-            int from = 0;
-            for (int i = 1; i <= w.size(); i++) {
-                if (i == w.size() || sequence[i] != sequence[i - 1] + 1 || placed[i].type() != placed[from].type()
-                        && !placed[i].type().equals(placed[from].type())) {
-                    runs.add(run(placed, sequence, from, i));
-                    from = i;
-                }
+            AtomType[] types = new AtomType[w.size()];
+            byte[][] values = new byte[w.size()][];
+            for (int i = 0; i < w.size(); i++) {
+                types[i] = placed[i].type();
+                values[i] = placed[i].value();
             }
-            return runs;
+            return ValueRun.of(w.size(), w.sequence(), types, values);
         });
     }
 
@@ -130,9 +126,12 @@ record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
             throws SQLException {
         int n = w.size();
         int[] ordinal = w.ordinal();
+        if (!packed.usable()) {
+            return null;
+        }
         Set<Long> missing = new HashSet<>();
         for (int i = 0; i < n; i++) {
-            if (ordinal[i] < 0 || !packed.usable()) {
+            if (ordinal[i] < 0) {
                 return null;
             }
             if (!packed.has(ordinal[i])) {
@@ -174,21 +173,6 @@ record EmbeddedAtomReads(String tenantId, UnitOfWork tx) implements AtomReads {
             }
         }
         return runs;
-    }
-
-    private static ValueRun run(PlacedAtom[] placed, long[] sequence, int from, int to) {
-        AtomType type = placed[from].type();
-        int bytes = type.valueBytes();
-        byte[] values = new byte[(to - from) * bytes];
-        for (int i = from, at = 0; i < to; i++, at += bytes) {
-            byte[] v = placed[i].value();
-            if (v.length != bytes) {
-                throw new IllegalStateException("atom of " + type + " at sequence " + sequence[i] + " holds "
-                        + v.length + " bytes");
-            }
-            System.arraycopy(v, 0, values, at, bytes);
-        }
-        return new ValueRun(sequence[from], to - from, type, values);
     }
 
     /**

@@ -12,8 +12,9 @@ import java.util.Map;
  * The dictionary of distinct atoms that packed segments point into: per parent for compositions
  * ({@code CompositionDictionary}, keyed by ParentAtomId), per model for tensors ({@code TensorDictionary}, keyed by
  * ModelId). Ordinals are 0, 1, 2 … in order of first appearance; Occurrences is how many current segment positions of
- * the owner hold the atom (while the owner's job runs: what it has added to the atom's ReferenceCount so far). The owner's writers are serialised (the job lock, the model's segment locks), so assigning
- * {@code MAX(Ordinal) + 1 …} needs no further locking.
+ * the owner hold the atom (while the owner's job runs: what it has added to the atom's ReferenceCount so far). The
+ * owner's writers are serialised (the job lock, the model's segment locks), so assigning {@code MAX(Ordinal) + 1 …}
+ * needs no further locking.
  */
 final class SegmentDictionary {
     private final Connection c;
