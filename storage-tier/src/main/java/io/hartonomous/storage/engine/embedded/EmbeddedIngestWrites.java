@@ -193,10 +193,15 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
     }
 
     /**
-     * A chunk's outcome; when it wrote segments, by chunk ordinal: the atom ids, their ordinals in the owner's
-     * dictionary, and which of them {@link HeldAtoms} knew before the chunk (-1 where it did not).
+     * A chunk's outcome; when it wrote segments, by chunk ordinal: the atom ids, their entries in the owner's
+     * dictionary ({@code of}), which of them {@link HeldAtoms} knew before the chunk (-1 where it did not) and the
+     * positions stored.
      */
-    private record Written(ChunkReceipt receipt, long[] atomIds, int[] ordinals, int[] knownBefore) {
+    private record Written(ChunkReceipt receipt, OccurrenceTally.Dictionary of, long[] atomIds,
+                           SegmentDictionary.Entries entries, int[] knownBefore, long[] occurrences) {
+        Written(ChunkReceipt receipt) {
+            this(receipt, null, null, null, null, null);
+        }
     }
 
     @Override
@@ -208,14 +213,14 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
             IngestionJob job = lockJob(c, jobId);
             requireRunning(job);
             if (chunk.chunkIndex() < job.chunksCommitted()) {
-                return new Written(new ChunkReceipt(chunk.chunkIndex(), true, 0, 0, 0, 0), null, null, null);
+                return new Written(new ChunkReceipt(chunk.chunkIndex(), true, 0, 0, 0, 0));
             }
             if (chunk.chunkIndex() > job.chunksCommitted()) {
                 throw new ConflictException("chunk " + chunk.chunkIndex() + " of job " + jobId
                         + " is out of order: the next chunk is " + job.chunksCommitted());
             }
             if (plan != null) {
-                return writeHeld(c, job, chunk, delta, (ids, known, created) -> new SegmentWriter(c,
+                return writeHeld(c, job, chunk, delta, OccurrenceTally.Dictionary.FILE, (ids, known, created) -> new SegmentWriter(c,
                         job.parentAtomId()).writeRunning(plan, chunk.compositions(), ids, known, created));
             }
             long modelId = chunk.coefficients().size() > 0
@@ -223,7 +228,7 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
                     "job " + jobId + " has coefficient rows but no registered model")).modelId()
                     : 0;
             if (modelId != 0 && chunk.compositions().size() == 0) {
-                return writeHeld(c, job, chunk, delta, (ids, known, created) -> new TensorSegmentWriter(c,
+                return writeHeld(c, job, chunk, delta, OccurrenceTally.Dictionary.MODEL, (ids, known, created) -> new TensorSegmentWriter(c,
                         modelId).writeRunning(chunk.coefficients(), ids, known, created));
             }
             AtomUpserter.Result atoms = upserter.resolve(c, chunk.atoms(), delta);
@@ -232,10 +237,11 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
                 new TensorSegmentWriter(c, modelId).write(chunk.coefficients(), atoms.atomIds());
             }
             upserter.bumpExisting(c, atoms);
-            return new Written(advance(c, jobId, chunk, atoms.newAtoms(), atoms.distinctAtoms()), null, null, null);
+            return new Written(advance(c, jobId, chunk, atoms.newAtoms(), atoms.distinctAtoms()));
         });
         if (written.atomIds() != null) {
-            held.learn(jobId, chunk.atoms(), written.atomIds(), written.ordinals(), written.knownBefore());
+            held.learn(jobId, written.of(), chunk.chunkIndex(), chunk.atoms(), written.atomIds(), written.entries(),
+                    written.knownBefore(), written.occurrences());
         }
         return written.receipt();
     }
@@ -257,8 +263,8 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
      * every chunk's commit, Atoms pages scattered over a grown table. Their entries keep them meanwhile, which a purge
      * committed since they were looked up would break ({@link AtomPurges}).
      */
-    private Written writeHeld(Connection c, IngestionJob job, Chunk chunk, long[] delta, HeldWriter writer)
-            throws SQLException {
+    private Written writeHeld(Connection c, IngestionJob job, Chunk chunk, long[] delta, OccurrenceTally.Dictionary of,
+                              HeldWriter writer) throws SQLException {
         long purges = AtomPurges.seen(c);
         int n = delta.length;
         int[] known = new int[n];
@@ -293,8 +299,7 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
                 break;
             }
         }
-        return new Written(advance(c, job.jobId(), chunk, atoms.newAtoms(), distinct), ids, entries.ordinal(),
-                known);
+        return new Written(advance(c, job.jobId(), chunk, atoms.newAtoms(), distinct), of, ids, entries, known, delta);
     }
 
     /** The watermark and the job's counters move with the chunk. */
@@ -337,14 +342,19 @@ record EmbeddedIngestWrites(String tenantId, UnitOfWork tx, AtomUpserter upserte
             }
             requireRunning(job);
             Optional<Model> model = EmbeddedModelStore.modelByJob(c, jobId);
-            OccurrenceSettlement.ofFile(c, job.parentAtomId()).settle();
+            OccurrenceTally tally = held.tally(jobId);
+            OccurrenceSettlement.ofFile(c, job.parentAtomId())
+                    .settle(tally.owed(OccurrenceTally.Dictionary.FILE, job.chunksCommitted()));
             if (model.isPresent()) {
-                OccurrenceSettlement.ofModel(c, model.get().modelId()).settle();
+                OccurrenceSettlement.ofModel(c, model.get().modelId())
+                        .settle(tally.owed(OccurrenceTally.Dictionary.MODEL, job.chunksCommitted()));
             }
-            // The dictionary holds each distinct atom of the segments once; the row table may repeat them.
-            long distinct = countDistinct(c, "SELECT COUNT(*) FROM (SELECT AtomId FROM CompositionDictionary "
-                    + "WHERE ParentAtomId = ?1 UNION SELECT ComponentAtomId FROM AtomCompositionRows "
-                    + "WHERE ParentAtomId = ?1)", job.parentAtomId());
+            // The dictionary holds each distinct atom of the segments once; the row table may hold more, or repeat
+            // them (counted without a UNION: deduplicating a photo's dictionary took seconds).
+            long distinct = countDistinct(c, "SELECT (SELECT COUNT(*) FROM CompositionDictionary WHERE ParentAtomId "
+                    + "= ?1) + (SELECT COUNT(DISTINCT r.ComponentAtomId) FROM AtomCompositionRows r WHERE "
+                    + "r.ParentAtomId = ?1 AND NOT EXISTS (SELECT 1 FROM CompositionDictionary d WHERE "
+                    + "d.ParentAtomId = ?1 AND d.AtomId = r.ComponentAtomId))", job.parentAtomId());
             if (model.isPresent()) {
                 distinct += countDistinct(c, "SELECT COUNT(*) FROM TensorDictionary WHERE ModelId = ? "
                         + "AND Occurrences > 0", model.get().modelId());

@@ -1,6 +1,7 @@
 package io.hartonomous.storage.engine.embedded;
 
 import io.hartonomous.storage.contract.atoms.ContentHash;
+import io.hartonomous.storage.engine.embedded.OccurrenceTally.Owed;
 import io.hartonomous.storage.engine.segments.PackedOrdinals;
 
 import java.sql.Connection;
@@ -13,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Makes a file's (or an ingested model's) dictionary and its atoms' reference counts exact when its job completes
@@ -21,12 +23,11 @@ import java.util.Map;
  * created the atom, or 0 for an atom that existed before. Counting the segments gives each entry's true
  * Occurrences; the entry and its atom gain the difference, in ContentHash order like every reference-count change (no
  * lock cycles with chunk writers). That is one pass over the segments and one write per distinct atom that recurs or
- * existed before, instead of a dictionary write and a ReferenceCount update per distinct atom of every chunk.
+ * existed before, instead of a dictionary write and a ReferenceCount update per distinct atom of every chunk. When the
+ * process that wrote every chunk of the job tallied them ({@link OccurrenceTally}), the differences come from there
+ * and the pass over the segments and the dictionary is skipped.
  */
 final class OccurrenceSettlement {
-    private record Owed(int ordinal, long atomId, long delta, ContentHash hash) {
-    }
-
     private final Connection c;
     private final long ownerId;
     private final String segments;
@@ -56,23 +57,12 @@ final class OccurrenceSettlement {
                 SegmentDictionary.tensor(c, modelId));
     }
 
-    /** Settles the dictionary; returns how many entries changed. */
-    int settle() throws SQLException {
-        long[] counted = countPositions();
-        List<Owed> owed = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(entries)) {
-            ps.setFetchSize(Rows.BULK_FETCH);
-            ps.setLong(1, ownerId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    int ordinal = rs.getInt(1);
-                    long delta = (ordinal < counted.length ? counted[ordinal] : 0) - rs.getLong(3);
-                    if (delta != 0) {
-                        owed.add(new Owed(ordinal, rs.getLong(2), delta, ContentHash.wrap(rs.getBytes(4))));
-                    }
-                }
-            }
-        }
+    /**
+     * Settles the dictionary with the deltas the writing process tallied, or, without them, by counting; returns how
+     * many entries changed.
+     */
+    int settle(Optional<List<Owed>> tallied) throws SQLException {
+        List<Owed> owed = tallied.isPresent() ? new ArrayList<>(tallied.get()) : count();
         if (owed.isEmpty()) {
             return 0;
         }
@@ -89,6 +79,26 @@ final class OccurrenceSettlement {
         dictionary.adjust(byOrdinal);
         AtomUpserter.addReferences(c, ids, deltas);
         return owed.size();
+    }
+
+    /** Each entry's difference between the segment positions that hold its ordinal and its Occurrences. */
+    private List<Owed> count() throws SQLException {
+        long[] counted = countPositions();
+        List<Owed> owed = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(entries)) {
+            ps.setFetchSize(Rows.BULK_FETCH);
+            ps.setLong(1, ownerId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int ordinal = rs.getInt(1);
+                    long delta = (ordinal < counted.length ? counted[ordinal] : 0) - rs.getLong(3);
+                    if (delta != 0) {
+                        owed.add(new Owed(ordinal, rs.getLong(2), delta, ContentHash.wrap(rs.getBytes(4))));
+                    }
+                }
+            }
+        }
+        return owed;
     }
 
     /** How many of the owner's segment positions hold each ordinal. */

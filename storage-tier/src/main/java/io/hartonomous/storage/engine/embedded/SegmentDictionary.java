@@ -79,7 +79,11 @@ final class SegmentDictionary {
     }
 
     /** Each atom's ordinal in the owner's dictionary, and whether the owner held it before this chunk. */
-    record Entries(int[] ordinal, boolean[] held) {
+    /**
+     * Per atom of a chunk: its ordinal, whether the owner held it already, and for an entry the chunk made the
+     * Occurrences it was given (0 where held).
+     */
+    record Entries(int[] ordinal, boolean[] held, long[] given) {
     }
 
     /**
@@ -104,6 +108,7 @@ final class SegmentDictionary {
         Map<Long, Integer> known = lookup(atomIds, ask);
         int[] ordinal = new int[atomIds.length];
         boolean[] held = new boolean[atomIds.length];
+        long[] given = new long[atomIds.length];
         java.util.List<Integer> newOrd = new java.util.ArrayList<>();
         java.util.List<Long> newAtom = new java.util.ArrayList<>();
         java.util.List<Long> newCount = new java.util.ArrayList<>();
@@ -123,12 +128,13 @@ final class SegmentDictionary {
                 known.put(atomIds[i], o);
                 newOrd.add(o);
                 newAtom.add(atomIds[i]);
-                newCount.add(created[i] ? occurrences[i] : 0L);
+                given[i] = created[i] ? occurrences[i] : 0L;
+                newCount.add(given[i]);
             }
             ordinal[i] = o;
         }
         insert(newOrd.toArray(new Integer[0]), newAtom.toArray(new Long[0]), newCount.toArray(new Long[0]));
-        return new Entries(ordinal, held);
+        return new Entries(ordinal, held, given);
     }
 
     /** New entries, known to be absent (looked up in this transaction; the owner's writers are serialised). */

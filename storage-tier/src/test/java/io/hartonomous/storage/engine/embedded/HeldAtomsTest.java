@@ -34,7 +34,10 @@ class HeldAtomsTest {
             ordinals[i] = i;
             knownBefore[i] = -1;
         }
-        held.learn(job, atoms, ids, ordinals, knownBefore);
+        long[] occurrences = new long[n];
+        java.util.Arrays.fill(occurrences, 1);
+        held.learn(job, OccurrenceTally.Dictionary.FILE, 0, atoms, ids,
+                new SegmentDictionary.Entries(ordinals, new boolean[n], occurrences), knownBefore, occurrences);
     }
 
     @Test
@@ -63,7 +66,9 @@ class HeldAtomsTest {
     void skipsAtomsTheChunkDidNotUseAndAtomsAlreadyHeld() {
         HeldAtoms held = new HeldAtoms(100);
         List<NewAtom> atoms = pixels(0, 3);
-        held.learn(7, atoms, new long[] {5, 0, 6}, new int[] {0, 0, 1}, new int[] {-1, -1, 4});
+        held.learn(7, OccurrenceTally.Dictionary.FILE, 0, atoms, new long[] {5, 0, 6},
+                new SegmentDictionary.Entries(new int[] {0, 0, 1}, new boolean[] {false, false, true},
+                        new long[] {1, 0, 0}), new int[] {-1, -1, 4}, new long[] {1, 0, 2});
         assertEquals(1, held.size());
         assertNotNull(held.ofJob(7).get(atoms.get(0).contentHash()));
         assertNull(held.ofJob(7).get(atoms.get(1).contentHash()));
